@@ -1,0 +1,52 @@
+"""Sphinx extension for the dTAO book (listed in ``_config.yml`` under ``sphinx.extra_extensions``).
+
+What it does, so that the built site works offline in a real browser:
+
+1. Sets ``DTAO_BOOK_BUILD=1`` before any notebook executes, so :class:`dtao_lib.interactive.Figure`
+   renders its static (client-side) face and no ipywidgets control is created (no dead controls).
+2. Adds the vendored JavaScript (``dtao_lib/_vendor``) to ``html_static_path``; the files land in
+   ``_build/html/_static/``.
+3. Adds vega, vega-lite and vega-embed to every page that embeds a chart (and only those).
+4. Points MathJax at the vendored copy (``_static/mathjax/tex-chtml.js``) instead of a CDN.
+5. Removes the sphinx-thebe loader when thebe is disabled: sphinx-book-theme and sphinx-thebe both
+   inject it, which logs "Identifier 'THEBE_JS_URL' has already been declared" on every page.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .interactive import BUILD_ENV, VEGA_SCRIPTS
+
+VENDOR_DIR = Path(__file__).resolve().parent / "_vendor"
+MATHJAX_PATH = "mathjax/tex-chtml.js"
+
+
+def _config_inited(app: Any, config: Any) -> None:
+    os.environ[BUILD_ENV] = "1"
+    static = list(config.html_static_path or [])
+    if str(VENDOR_DIR) not in static:
+        static.append(str(VENDOR_DIR))
+    config.html_static_path = static
+    path = str(getattr(config, "mathjax_path", "") or "")
+    if not path or path.startswith(("http://", "https://", "//")):
+        config.mathjax_path = MATHJAX_PATH
+
+
+def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    body = context.get("body", "") or ""
+    if "vegaEmbed(" in body:
+        for i, name in enumerate(VEGA_SCRIPTS):
+            app.add_js_file(name, priority=450 + i)
+    scripts = context.get("script_files")
+    if scripts is not None and not getattr(app.config, "dtao_keep_thebe", False):
+        context["script_files"] = [s for s in scripts if "thebe" not in str(s)]
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.add_config_value("dtao_keep_thebe", False, "html")
+    app.connect("config-inited", _config_inited, priority=900)
+    app.connect("html-page-context", _page_context)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

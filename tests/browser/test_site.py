@@ -1,0 +1,193 @@
+"""The built site works offline in a real browser (headless Debian Chromium via Playwright).
+
+Run after ``make book`` (``make test`` does both). For every page in ``_toc.yml``:
+
+* no console errors and no uncaught page errors;
+* no request leaves 127.0.0.1 (every such request is blocked and recorded), and no local request
+  fails (404s, aborted scripts);
+* every vega chart on the page drew marks;
+* moving a bound slider changes the drawn chart (every page that has sliders; at least one page must);
+* no ipywidgets control is on the page (no dead controls without a kernel);
+* a full-page screenshot is saved under ``_build/screenshots/`` for review.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def toc_pages() -> list[str]:
+    """Every document in _toc.yml (root first), as paths without suffix."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for e in entries or []:
+            if "file" in e:
+                pages.append(e["file"])
+            walk(e.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return pages
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    if not (HTML / "index.html").exists():
+        pytest.fail("_build/html is missing: run `make book` before the browser test")
+    handler = functools.partial(_Quiet, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+# JavaScript run in the page ------------------------------------------------------------------
+COUNT_MARKS = """
+() => Array.from(document.querySelectorAll('.dtao-chart')).map(div => {
+  const svg = div.querySelector('svg');
+  if (!svg) return -1;
+  return svg.querySelectorAll('.role-mark > path, .role-mark > line, .role-mark > text, .role-mark > rect,'
+                              + ' .role-mark > circle, .role-mark > image').length;
+})
+"""
+
+CHARTS_READY = """
+() => {
+  const n = document.querySelectorAll('.dtao-chart').length;
+  const done = (window.dtaoViews || []).length;
+  const charts = Array.from(document.querySelectorAll('.dtao-chart'));
+  const errors = charts.filter(d => d.innerText.startsWith('Chart error'));
+  return errors.length > 0 || done >= n;
+}
+"""
+
+
+def _chart_svg(page, index: int) -> str:
+    return page.evaluate("(i) => document.querySelectorAll('.dtao-chart')[i].querySelector('svg').outerHTML", index)
+
+
+def _move_first_slider(page) -> tuple[int, str, str]:
+    """Move the first bound slider of the page to another value; return (chart index, before, after)."""
+    info = page.evaluate(
+        """() => {
+        const charts = Array.from(document.querySelectorAll('.dtao-chart'));
+        for (let i = 0; i < charts.length; i++) {
+          const input = charts[i].querySelector('.vega-bind input[type=range]');
+          if (input) return {index: i, min: input.min, max: input.max, value: input.value};
+        }
+        return null;
+      }"""
+    )
+    assert info is not None
+    i = info["index"]
+    before = _chart_svg(page, i)
+    target = info["max"] if str(info["value"]) != str(info["max"]) else info["min"]
+    page.evaluate(
+        """([i, v]) => {
+        const input = document.querySelectorAll('.dtao-chart')[i].querySelector('.vega-bind input[type=range]');
+        input.value = v;
+        input.dispatchEvent(new Event('input', {bubbles: true}));
+        input.dispatchEvent(new Event('change', {bubbles: true}));
+      }""",
+        [i, target],
+    )
+    page.wait_for_function(
+        "([i, old]) => document.querySelectorAll('.dtao-chart')[i].querySelector('svg').outerHTML !== old",
+        arg=[i, before],
+        timeout=10_000,
+    )
+    return i, before, _chart_svg(page, i)
+
+
+@pytest.mark.parametrize("doc", toc_pages())
+def test_page_works_offline(doc, base_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console_errors: list[str] = []
+    external: list[str] = []
+    failed: list[str] = []
+
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            r.continue_()
+        else:
+            external.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console_errors.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})")
+            if urlparse(r.url).hostname == "127.0.0.1" else None)
+    page.on("response", lambda r: failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None)
+
+    page.goto(f"{base_url}/{doc}.html", wait_until="load")
+    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    page.wait_for_load_state("networkidle")
+
+    n_charts = page.locator(".dtao-chart").count()
+    marks = page.evaluate(COUNT_MARKS)
+    has_slider = page.locator(".dtao-chart .vega-bind input[type=range]").count() > 0
+    if has_slider:
+        _move_first_slider(page)
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{doc.replace('/', '_')}.png"), full_page=True)
+    widgets = page.locator(".jupyter-widgets, .widget-area, .jp-OutputArea-output .widget-slider").count()
+    page.close()
+
+    assert not console_errors, f"console errors on {doc}: {console_errors}"
+    assert not external, f"requests leaving 127.0.0.1 on {doc}: {external}"
+    assert not failed, f"failed requests on {doc}: {failed}"
+    assert all(m > 0 for m in marks), f"charts without marks on {doc}: {marks} (of {n_charts})"
+    assert widgets == 0, f"{doc} shows {widgets} ipywidgets controls without a kernel"
+
+
+def test_some_page_has_an_interactive_chart(base_url, browser):
+    """At least one chapter has a bound slider (the template chapter's issuance explorer)."""
+    page = browser.new_page()
+    page.goto(f"{base_url}/chapters/halvings.html", wait_until="load")
+    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    _, before, after = _move_first_slider(page)
+    page.close()
+    assert before != after
