@@ -292,8 +292,8 @@ def _cross_check(shares: pd.DataFrame, days: pd.DataFrame, shares_src: str, days
             raise ValueError(f"{shares_src}: {date.date()} has {n} subnet rows but {days_src} says {row['subnets']}")
         if abs(total - row["total_tao_per_block"]) > _SUM_TOLERANCE:
             raise ValueError(
-                f"{shares_src}: {date.date()} values sum to {total!r} τ/block but {days_src} records "
-                f"total_tao_per_block = {row['total_tao_per_block']!r}"
+                f"{shares_src}: {date.date()} values sum to {float(total)!r} τ/block but {days_src} records "
+                f"total_tao_per_block = {float(row['total_tao_per_block'])!r}"
             )
 
 

@@ -63,7 +63,8 @@ def data_info(root: str | os.PathLike[str] | None = None) -> str:
         "",
         f"subnet snapshot  {p.relative_to(base)}  ({_size(p)})",
         f"  date {snap.attrs['snapshot_date']}, {len(snap)} subnets"
-        f" (netuid {snap['netuid'].min()}–{snap['netuid'].max()}), Σ tao_in = {snap['tao_in_tao'].sum():,.0f} τ",
+        f" (netuid {snap['netuid'].min()}–{snap['netuid'].max()}),"
+        f" Σ tao_in over subnet pools (root excluded) = {snap.loc[snap['is_dynamic'], 'tao_in_tao'].sum():,.0f} τ",
     ]
 
     em = load_emission_shares(base / "emission_shares_2025" / "emission_shares_2025.csv")

@@ -189,8 +189,8 @@ def _typed(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     if bad.any():
         r = df[bad].iloc[0]
         raise ValueError(
-            f"{path}: netuid {int(r['netuid'])}: total_alpha {r['total_alpha']!r} != alpha_in + alpha_out "
-            f"({r['alpha_in']!r} + {r['alpha_out']!r})"
+            f"{path}: netuid {int(r['netuid'])}: total_alpha {float(r['total_alpha'])!r} != alpha_in + alpha_out "
+            f"({float(r['alpha_in'])!r} + {float(r['alpha_out'])!r})"
         )
     return df.rename(columns=_RENAME)
 
