@@ -1,0 +1,258 @@
+"""Dissolution settlement and owner lock refunds (spec §6.4; HEAD ``destroy_alpha_in_out_stakes``).
+
+When a subnet is dissolved (pruned or removed by root) its pool TAO is shared among the alpha
+claimants and the owner may get part of the lock back:
+
+1. Pot ``T`` = ``SubnetTAO`` (the pool's TAO reserve).
+2. Claimants: every staker's alpha **value** ``v_i`` (> 0) and one protocol claimant
+   ``P`` = ``SubnetProtocolAlpha`` (chain-bought alpha), plus ``SubnetAlphaIn`` for subnets registered
+   after ``TaoInRefundDeploymentBlock`` (June 2026). Denominator ``V = Σ v_i + P``.
+3. Each staker gets ``floor(T·v_i / V)``. The stakers' leftover rao,
+   ``floor(Σ_i (T·v_i mod V) / V)``, go one each to the stakers with the largest remainders
+   ``T·v_i mod V`` (ties: earlier staker first — a stable sort). The protocol's pro-rata share
+   ``floor(T·P / V)`` is not paid to anyone: it is recycled with everything else left in the subnet
+   account, so here ``protocol_share = T − Σ staker payouts`` and the parts sum exactly to the pot.
+   The protocol claimant does not compete for leftover rao; when its own remainder is non-zero the
+   last leftover rao stays with it (DS-01…DS-04). With no claimant at all, the whole pot is recycled.
+4. Owner refund ``max(0, lock − owner_emission_tao)`` — for every subnet in v3.2.8–v3.2.19 (owner
+   emission = ``Σ`` last-epoch Emission vector × owner cut, priced at the spot price), only for
+   *legacy* subnets (registered before ``NetworkRegistrationStartBlock``, Sept 2025) from v3.3.0, where
+   owner emission = ``floor(alpha_issuance · owner_cut) · p_spot``. Pre-dTAO the lock was refunded
+   in full; v2.0.0–v3.2.7 paid no refund.
+
+The owner-emission value is computed as the chain does, in U96F32 (32 fractional bits):
+``owner_alpha = floor(α · ⌊cut·2^32/65535⌋ / 2^32)`` and ``tao = floor(owner_alpha · ⌊p·2^32⌋ / 2^32)``.
+
+Functions
+---------
+settle
+    Integer pro-rata split of the pot (largest remainder), exact to the rao.
+owner_refund, owner_emission_value
+    The owner's lock refund by era, and the owner-emission value it is reduced by.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ._validate import check_int
+from .params import SUBNET_OWNER_CUT_U16, U16_MAX, U64_MAX, Era
+from .params import era as _resolve_era
+
+__all__ = [
+    "Settlement",
+    "owner_emission_value",
+    "owner_refund",
+    "settle",
+]
+
+_FRAC32 = 32
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """Result of :func:`settle`: what each staker is paid and what is recycled (spec §6.4).
+
+    ``sum(staker_tao) + protocol_share == pot_rao`` always.
+    """
+
+    pot_rao: int
+    staker_tao: list[int]
+    protocol_share: int
+    protocol_pro_rata: int
+    denominator: int
+    staker_floor: list[int]
+    remainders: list[int]
+
+    @property
+    def paid_to_stakers(self) -> int:
+        """Total TAO paid out to staker coldkeys."""
+        return sum(self.staker_tao)
+
+    @property
+    def recycled_rao(self) -> int:
+        """TAO not paid to users (the protocol claimant's share plus undistributed rao); recycled."""
+        return self.protocol_share
+
+    @property
+    def leftover_rao(self) -> int:
+        """Rao handed to stakers by the largest-remainder step (on top of their floors)."""
+        return self.paid_to_stakers - sum(self.staker_floor)
+
+
+def _alpha_list(staker_alpha: Sequence[Any] | np.ndarray) -> list[int]:
+    if isinstance(staker_alpha, np.ndarray):
+        if staker_alpha.ndim != 1:
+            raise ValueError(f"staker_alpha must be 1-dimensional, got shape {staker_alpha.shape}")
+        items = staker_alpha.tolist()
+    elif isinstance(staker_alpha, (str, bytes)) or not isinstance(staker_alpha, Sequence):
+        raise TypeError(f"staker_alpha must be a sequence of integers, got {type(staker_alpha).__name__}")
+    else:
+        items = list(staker_alpha)
+    return [check_int(f"staker_alpha[{i}]", v, hi=U64_MAX) for i, v in enumerate(items)]
+
+
+def settle(
+    pot_rao: int,
+    staker_alpha: Sequence[int] | np.ndarray,
+    *,
+    alpha_in: int = 0,
+    protocol_alpha: int = 0,
+    include_alpha_in: bool = False,
+) -> Settlement:
+    """Split a dissolved subnet's TAO pot among its alpha claimants (spec §6.4, DS-01…DS-04).
+
+    Parameters
+    ----------
+    pot_rao
+        ``SubnetTAO`` of the dissolved subnet (rao).
+    staker_alpha
+        Alpha **value** of each (hotkey, coldkey) stake, in the chain's iteration order (which
+        decides ties between equal remainders). Zero entries receive nothing.
+    alpha_in
+        ``SubnetAlphaIn`` (the pool's alpha reserve).
+    protocol_alpha
+        ``SubnetProtocolAlpha`` (chain-bought alpha, kept since v3.4.1).
+    include_alpha_in
+        True for subnets registered after ``TaoInRefundDeploymentBlock`` (June 2026): the pool's
+        alpha then joins the protocol claimant.
+
+    Returns
+    -------
+    Settlement
+        ``staker_tao`` (one int per staker) and ``protocol_share`` (recycled), summing to the pot.
+
+    Examples
+    --------
+    >>> settle(10_000, [300, 700]).staker_tao
+    [3000, 7000]
+    >>> s = settle(200, [50], alpha_in=100, protocol_alpha=50, include_alpha_in=False)
+    >>> s.staker_tao, s.protocol_share
+    ([100], 100)
+    """
+    pot = check_int("pot_rao", pot_rao, hi=U64_MAX)
+    values = _alpha_list(staker_alpha)
+    a_in = check_int("alpha_in", alpha_in, hi=U64_MAX)
+    p_alpha = check_int("protocol_alpha", protocol_alpha, hi=U64_MAX)
+    if not isinstance(include_alpha_in, (bool, np.bool_)):
+        raise TypeError(f"include_alpha_in must be a bool, got {type(include_alpha_in).__name__}")
+    protocol = min(p_alpha + a_in, U64_MAX) if include_alpha_in else p_alpha  # u64 saturating_add
+    denom = protocol + sum(values)
+
+    n = len(values)
+    shares = [0] * n
+    rems = [0] * n
+    floors = [0] * n
+    if pot > 0 and denom > 0:
+        for i, v in enumerate(values):
+            if v > 0:
+                shares[i], rems[i] = divmod(pot * v, denom)
+        floors = list(shares)
+        leftover = sum(rems) // denom
+        if leftover:
+            order = sorted((i for i in range(n) if values[i] > 0), key=lambda i: -rems[i])  # stable
+            for i in order[:leftover]:
+                shares[i] += 1
+    protocol_pro_rata = (pot * protocol) // denom if denom and pot else 0
+    return Settlement(
+        pot_rao=pot,
+        staker_tao=shares,
+        protocol_share=pot - sum(shares),
+        protocol_pro_rata=protocol_pro_rata,
+        denominator=denom,
+        staker_floor=floors,
+        remainders=rems,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Owner refund (§6.4 step 4)
+# ---------------------------------------------------------------------------------------------
+def _u96f32_bits(name: str, value: Any) -> int:
+    """A non-negative real as U96F32 bits, truncated (fixed-to-fixed conversions truncate)."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Fraction)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value}")
+    frac = Fraction(value)
+    if frac < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return math.floor(frac * (1 << _FRAC32))
+
+
+def owner_emission_value(
+    alpha_rao: int,
+    price: float,
+    *,
+    owner_cut_u16: int = SUBNET_OWNER_CUT_U16,
+) -> int:
+    """TAO value of the owner's emission, as the refund rule computes it (spec §6.4 step 4).
+
+    ``alpha_rao`` is the subnet's alpha issuance at HEAD (v3.3.0+, legacy subnets) or the sum of
+    the last epoch's Emission vector (v3.2.8–v3.2.19); ``price`` is the spot price (TAO per alpha).
+    The chain takes the owner cut and prices it in U96F32, truncating both products.
+
+    Examples
+    --------
+    >>> owner_emission_value(1_000_000 * 10**9, 0.01)   # ≈ 18 % of 1 M alpha at 0.01 TAO (0.01 truncated to 2^-32)
+    1799954182283
+    """
+    alpha = check_int("alpha_rao", alpha_rao, hi=2**96 - 1)
+    cut = check_int("owner_cut_u16", owner_cut_u16, hi=U16_MAX)
+    price_bits = _u96f32_bits("price", price)
+    cut_bits = (cut << _FRAC32) // U16_MAX
+    owner_alpha = _sat_u64((alpha * cut_bits) >> _FRAC32)
+    return _sat_u64((owner_alpha * price_bits) >> _FRAC32)
+
+
+def _sat_u64(x: int) -> int:
+    return min(max(x, 0), U64_MAX)
+
+
+def owner_refund(
+    locked_rao: int,
+    owner_emission_tao_rao: int,
+    *,
+    legacy: bool = False,
+    era: str | Era = "head",
+) -> int:
+    """Lock refund paid to the owner when the subnet is dissolved (spec §6.4 step 4, §2).
+
+    ===============================  =========================================================
+    era                              refund
+    ===============================  =========================================================
+    pre-dTAO (≤ v1.2.5)              the full lock
+    v2.0.0 – v3.2.7                  none
+    v3.2.8 – v3.2.19                 ``max(0, lock − owner emission)`` for every subnet
+    v3.3.0 – HEAD                    ``max(0, lock − owner emission)`` if ``legacy`` else 0
+    ===============================  =========================================================
+
+    ``legacy`` means registered before ``NetworkRegistrationStartBlock`` (the Sept-2025 re-enable).
+    ``owner_emission_tao_rao`` is the value from :func:`owner_emission_value`.
+
+    Examples
+    --------
+    >>> owner_refund(5_000, 0, legacy=True), owner_refund(5_000, 0, legacy=False)
+    (5000, 0)
+    >>> owner_refund(1_000, 1_500, legacy=True), owner_refund(1_000, 1_500, era="pre-dtao")
+    (0, 1000)
+    """
+    lock = check_int("locked_rao", locked_rao, hi=U64_MAX)
+    emitted = check_int("owner_emission_tao_rao", owner_emission_tao_rao, hi=U64_MAX)
+    if not isinstance(legacy, (bool, np.bool_)):
+        raise TypeError(f"legacy must be a bool, got {type(legacy).__name__}")
+    rule = _resolve_era(era).owner_refund
+    if rule == "full_lock":
+        return lock
+    if rule == "none":
+        return 0
+    if rule == "legacy_only" and not legacy:
+        return 0
+    return max(lock - emitted, 0)

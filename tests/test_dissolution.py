@@ -1,0 +1,206 @@
+"""Dissolution settlement and owner refunds (spec §6.4), checked against DS-* vectors and properties."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dtao_lib import dissolution as ds
+
+TAO = 10**9
+
+
+# ---------------------------------------------------------------------------------------------
+# Vectors
+# ---------------------------------------------------------------------------------------------
+def test_vector_ds01(vectors):
+    v = vectors["DS-01"]
+    i, e = v["inputs"], v["expected"]
+    s = ds.settle(i["subnet_tao_pot"], i["staker_alpha"], alpha_in=i["alpha_in"],
+                  protocol_alpha=i["protocol_alpha"], include_alpha_in=False)
+    assert s.staker_tao == e["staker_tao"]
+    refund = ds.owner_refund(i["locked"], i["owner_emission_tao"], legacy=i["legacy_subnet"])
+    assert refund == e["owner_refund"]
+
+
+def test_vector_ds03(vectors):
+    v = vectors["DS-03"]
+    i, e = v["inputs"], v["expected"]
+    s = ds.settle(i["subnet_tao_pot"], i["staker_alpha"], alpha_in=i["alpha_in"],
+                  protocol_alpha=i["protocol_alpha"],
+                  include_alpha_in=not i["registered_before_TaoInRefundDeploymentBlock"])
+    assert s.staker_tao == e["staker_tao"]
+    assert s.protocol_share == e["protocol_share_recycled"]
+    assert ds.owner_refund(i["locked"], 0, legacy=False) == e["owner_tao"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts from the spec and the chain's tests
+# ---------------------------------------------------------------------------------------------
+def test_rounding_remainder_goes_to_largest_remainder():
+    # 3 α and 2 α share a pot of 1 rao: 3/5 vs 2/5 → the first gets it
+    assert ds.settle(1, [3, 2]).staker_tao == [1, 0]
+    assert ds.settle(1, [2, 3]).staker_tao == [0, 1]
+
+
+def test_equal_remainders_favour_the_earlier_staker():
+    assert ds.settle(1, [1, 1]).staker_tao == [1, 0]
+    assert ds.settle(2, [5, 5, 5]).staker_tao == [1, 1, 0]
+
+
+def test_post_deploy_subnets_count_alpha_in():
+    s = ds.settle(200, [50], alpha_in=100, protocol_alpha=50, include_alpha_in=True)
+    assert s.staker_tao == [50]
+    assert s.protocol_share == 150
+    assert s.denominator == 200
+
+
+def test_single_staker_gets_everything_and_no_claimants_means_recycle():
+    assert ds.settle(99_999, [5_000]).staker_tao == [99_999]
+    only_protocol = ds.settle(100, [], alpha_in=123, protocol_alpha=100)
+    assert only_protocol.staker_tao == []
+    assert only_protocol.protocol_share == 100
+    nobody = ds.settle(77, [0, 0])
+    assert nobody.staker_tao == [0, 0]
+    assert nobody.protocol_share == 77
+    assert ds.settle(0, [1_000]).staker_tao == [0]
+
+
+def test_protocol_claimant_does_not_compete_for_leftover_rao():
+    # each claimant is owed 10/3 = 3 r 1; the stakers' remainders sum to 2/3 of a rao, so no staker
+    # gets an extra rao and the protocol's share (3) plus the odd rao (1) are recycled
+    s = ds.settle(10, [1, 1], protocol_alpha=1)
+    assert s.staker_tao == [3, 3]
+    assert s.protocol_pro_rata == 3
+    assert s.protocol_share == 4
+    assert s.leftover_rao == 0
+    # without the protocol claimant the leftover rao is handed out
+    t = ds.settle(10, [1, 1, 1])
+    assert t.staker_tao == [4, 3, 3]
+    assert t.leftover_rao == 1
+
+
+def test_zero_value_stakers_get_nothing():
+    s = ds.settle(10, [0, 3, 0, 4])
+    assert s.staker_tao[0] == 0
+    assert s.staker_tao[2] == 0
+    assert sum(s.staker_tao) == 10
+
+
+def test_numpy_input():
+    assert ds.settle(10_000, np.array([300, 700], dtype=np.uint64)).staker_tao == [3000, 7000]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "exc", "match"),
+    [
+        ((-1, [1]), {}, ValueError, "pot_rao"),
+        ((10, [1, -2]), {}, ValueError, r"staker_alpha\[1\]"),
+        ((10, [1.5]), {}, TypeError, r"staker_alpha\[0\]"),
+        ((10, "12"), {}, TypeError, "staker_alpha"),
+        ((10, np.array([[1, 2]])), {}, ValueError, "staker_alpha"),
+        ((10, [1]), {"protocol_alpha": -1}, ValueError, "protocol_alpha"),
+        ((10, [1]), {"alpha_in": 2**64}, ValueError, "alpha_in"),
+        ((10, [1]), {"include_alpha_in": 1}, TypeError, "include_alpha_in"),
+    ],
+)
+def test_settle_rejects_bad_input(args, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        ds.settle(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Properties
+# ---------------------------------------------------------------------------------------------
+alpha = st.integers(min_value=0, max_value=2**64 - 1)
+
+
+@given(pot=st.integers(0, 2**64 - 1), stakers=st.lists(alpha, max_size=25), a_in=alpha, p_alpha=alpha,
+       include=st.booleans())
+def test_settlement_pays_exactly_the_pot_and_at_most_ceil_pro_rata(pot, stakers, a_in, p_alpha, include):
+    s = ds.settle(pot, stakers, alpha_in=a_in, protocol_alpha=p_alpha, include_alpha_in=include)
+    assert sum(s.staker_tao) + s.protocol_share == pot
+    assert s.protocol_share >= 0
+    protocol = min(p_alpha + a_in, 2**64 - 1) if include else p_alpha
+    denom = protocol + sum(stakers)
+    if denom == 0 or pot == 0:
+        assert s.staker_tao == [0] * len(stakers)
+        return
+    for paid, v in zip(s.staker_tao, stakers, strict=True):
+        owed = Fraction(pot * v, denom)
+        assert math.floor(owed) <= paid <= math.ceil(owed)  # never more than pro rata rounded up
+    # the protocol claimant is never paid less than its floor share (it is recycled, not given away)
+    assert s.protocol_share >= (pot * protocol) // denom
+    # without a protocol claimant the whole pot reaches the stakers
+    if protocol == 0:
+        assert s.protocol_share == 0
+
+
+@given(pot=st.integers(1, 10**12), stakers=st.lists(st.integers(1, 10**9), min_size=1, max_size=10))
+def test_largest_remainders_get_the_extra_rao(pot, stakers):
+    s = ds.settle(pot, stakers)
+    denom = sum(stakers)
+    bumped = [i for i, (paid, v) in enumerate(zip(s.staker_tao, stakers, strict=True)) if paid * denom > pot * v]
+    rem = [(pot * v) % denom for v in stakers]
+    not_bumped = [i for i in range(len(stakers)) if i not in bumped]
+    if bumped and not_bumped:
+        assert min(rem[i] for i in bumped) >= max(rem[i] for i in not_bumped)
+
+
+# ---------------------------------------------------------------------------------------------
+# Owner refund
+# ---------------------------------------------------------------------------------------------
+def test_owner_refund_by_era():
+    lock, emitted = 1000 * TAO, 300 * TAO
+    assert ds.owner_refund(lock, emitted, legacy=True) == 700 * TAO
+    assert ds.owner_refund(lock, emitted, legacy=False) == 0
+    assert ds.owner_refund(lock, emitted, legacy=False, era="v3.2.8") == 700 * TAO   # every subnet
+    assert ds.owner_refund(lock, emitted, legacy=False, era="v3.2.13") == 700 * TAO
+    assert ds.owner_refund(lock, emitted, legacy=True, era="v3.3.0") == 700 * TAO
+    assert ds.owner_refund(lock, emitted, legacy=False, era="v3.3.0") == 0
+    assert ds.owner_refund(lock, emitted, legacy=True, era="v2.0.0") == 0           # no refunds
+    assert ds.owner_refund(lock, emitted, era="pre-dtao") == lock                    # full lock back
+    assert ds.owner_refund(lock, 2 * lock, legacy=True) == 0                         # never negative
+
+
+def test_owner_refund_bad_input():
+    with pytest.raises(ValueError, match="locked_rao"):
+        ds.owner_refund(-1, 0, legacy=True)
+    with pytest.raises(TypeError, match="legacy"):
+        ds.owner_refund(1, 0, legacy="yes")
+    with pytest.raises(ValueError, match="era"):
+        ds.owner_refund(1, 0, legacy=True, era="v9")
+
+
+def test_owner_emission_value_fixed_point():
+    # exactly representable price: only the owner-cut fraction is truncated
+    alpha = 123_456_789 * TAO
+    cut_bits = (11_796 << 32) // 65_535
+    owner_alpha = alpha * cut_bits >> 32
+    assert ds.owner_emission_value(alpha, 0.5) == owner_alpha // 2
+    assert ds.owner_emission_value(alpha, 2) == owner_alpha * 2
+    assert ds.owner_emission_value(alpha, 0.5, owner_cut_u16=0) == 0
+    assert ds.owner_emission_value(2_000, 1, owner_cut_u16=65_535) == 2_000
+
+
+@given(st.integers(0, 21 * 10**15), st.floats(min_value=0, max_value=10, allow_nan=False))
+def test_owner_emission_value_close_to_rational(alpha, price):
+    got = ds.owner_emission_value(alpha, price)
+    exact = Fraction(alpha) * Fraction(11_796, 65_535) * Fraction(price)
+    assert got <= exact
+    # truncations: cut and price to 2^-32 and two floors (the first one is then multiplied by the price)
+    assert exact - got <= 2 + Fraction(price) + Fraction(alpha) * Fraction(price + 1) * Fraction(1, 2**31)
+
+
+def test_owner_emission_value_bad_input():
+    with pytest.raises(ValueError, match="price"):
+        ds.owner_emission_value(10, -0.1)
+    with pytest.raises(ValueError, match="price"):
+        ds.owner_emission_value(10, float("nan"))
+    with pytest.raises(ValueError, match="owner_cut_u16"):
+        ds.owner_emission_value(10, 1.0, owner_cut_u16=70_000)
