@@ -1,0 +1,74 @@
+"""Notebook hygiene: every chapter is in the table of contents, committed without outputs, thin,
+and installs dtao_lib from the repository named in _config.yml when it is missing."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "chapters").rglob("*.ipynb"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+TOC_TEXT = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+MAX_CODE_LINES = 15
+
+
+def _nb(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _ids(paths):
+    return [p.relative_to(ROOT).as_posix() for p in paths]
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no notebooks under chapters/"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_no_outputs(path):
+    nb = _nb(path)
+    dirty = [i for i, c in enumerate(nb["cells"])
+             if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count"))]
+    assert not dirty, f"{path.name}: cells {dirty} carry outputs; run `python -m dtao_lib.authoring strip {path}`"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_cells_are_thin(path):
+    """Logic lives in dtao_lib: code cells are short and define no functions or classes."""
+    for i, c in enumerate(_nb(path)["cells"]):
+        if c["cell_type"] != "code":
+            continue
+        src = "".join(c["source"])
+        lines = [ln for ln in src.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+        assert len(lines) <= MAX_CODE_LINES, f"{path.name} cell {i}: {len(lines)} lines"
+        assert not any(ln.lstrip().startswith(("def ", "class ")) for ln in lines), (
+            f"{path.name} cell {i} defines a function or class; move it into dtao_lib"
+        )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_in_toc(path):
+    rel = path.relative_to(ROOT).with_suffix("").as_posix()
+    assert re.search(rf"file:\s*{re.escape(rel)}\s*$", TOC_TEXT, re.M), f"{rel} is not in _toc.yml"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_installs_dtao_lib_when_missing(path):
+    """The first code cell installs dtao_lib from the repository in _config.yml (Colab, Binder)."""
+    first = next(c for c in _nb(path)["cells"] if c["cell_type"] == "code")
+    src = "".join(first["source"])
+    url = CONFIG["repository"]["url"].rstrip("/")
+    assert "except ImportError" in src and "%pip install" in src, f"{path.name}: first cell must install dtao_lib"
+    assert f"git+{url}" in src, f"{path.name}: install URL must be git+{url}"
+    assert "setup()" in src, f"{path.name}: first cell must call dtao_lib.interactive.setup()"
+    assert "remove-cell" in first.get("metadata", {}).get("tags", []), f"{path.name}: hide the install cell"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_kernelspec(path):
+    assert _nb(path)["metadata"]["kernelspec"]["name"] == "python3"
