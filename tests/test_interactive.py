@@ -39,7 +39,8 @@ def test_vendored_files_match_manifest():
 
 def test_chart_html_embeds_without_a_cdn_when_vega_is_present():
     html = interactive.chart_html(_chart())
-    assert 'class="dtao-chart"' in html and "vegaEmbed(" in html
+    assert 'class="dtao-chart"' in html
+    assert "vegaEmbed(" in html
     assert "if (window.vegaEmbed) { embed(); return; }" in html  # CDN only as a fallback
     assert "</script" not in html.split("<script", 1)[1].rsplit("</script>", 1)[0]
 
@@ -49,7 +50,8 @@ def test_build_mode_shows_only_the_static_face(monkeypatch):
     fig = Figure(static=_chart(), live=lambda: calls.append(1))
     monkeypatch.setenv(BUILD_ENV, "1")
     bundle = fig._repr_mimebundle_()
-    assert "text/html" in bundle and "application/vnd.jupyter.widget-view+json" not in bundle
+    assert "text/html" in bundle
+    assert "application/vnd.jupyter.widget-view+json" not in bundle
     assert calls == []  # the live panel is never built during a book build
     assert interactive.setup() is None
 
