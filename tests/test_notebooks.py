@@ -63,7 +63,8 @@ def test_installs_dtao_lib_when_missing(path):
     first = next(c for c in _nb(path)["cells"] if c["cell_type"] == "code")
     src = "".join(first["source"])
     url = CONFIG["repository"]["url"].rstrip("/")
-    assert "except ImportError" in src and "%pip install" in src, f"{path.name}: first cell must install dtao_lib"
+    assert "except ImportError" in src, f"{path.name}: first cell must install dtao_lib when missing"
+    assert "%pip install" in src, f"{path.name}: first cell must install dtao_lib when missing"
     assert f"git+{url}" in src, f"{path.name}: install URL must be git+{url}"
     assert "setup()" in src, f"{path.name}: first cell must call dtao_lib.interactive.setup()"
     assert "remove-cell" in first.get("metadata", {}).get("tags", []), f"{path.name}: hide the install cell"
