@@ -1,0 +1,1190 @@
+"""The dTAO coinbase: where one block's emission goes (spec §3, §8).
+
+Every block the chain mints ``E`` rao (:func:`dtao_lib.emission.block_emission`, spec §1) and
+``run_coinbase`` splits it (``coinbase/run_coinbase.rs``, ``coinbase/subnet_emissions.rs``):
+
+1. **Shares** (§3.2, :func:`subnet_tao_emission`). Subnet ``i`` gets ``τ_i = E·share_i``:
+
+   ======  =====================  =====================================================
+   era     releases               ``share_i``
+   ======  =====================  =====================================================
+   A       v2.0.0 – v3.2.9        ``p̄_i / Σ p̄_j`` (EMA prices, §3.3)
+   B, B'   v3.2.10 – v3.4.5       power-normalised clipped flow EMA (:mod:`dtao_lib.taoflow`)
+   C       v3.4.6 – v3.4.9        ``∝ p̄_i·(1 − burn_i)·root_prop_i``, renormalised
+   D/HEAD  2026-06-30             ``∝ p̄_i·(1 − burn_i)``, renormalised; pure price shares
+                                  if every weight is 0
+   ======  =====================  =====================================================
+
+   Subnets with ``SubnetEmissionEnabled = false`` get 0 and the others' shares are renormalised.
+2. **Injection** (§3.4, :func:`subnet_terms`). With spot price ``p_i``, alpha emission
+   ``α_e = block_emission(alpha_issuance_i)`` (the same halving rule on the subnet's own alpha)
+   and the era's injection cap (:func:`injection_cap`)::
+
+       v2.0.0 – v3.2.2     τ_in = τ,  α_in = min(τ/p, α_e),  no excess
+       v3.2.3 – v3.2.11    if p < share: τ_in = p·E, α_in = E, excess = τ − p·E  ("subsidy")
+                           else          τ_in = τ,   α_in = τ/p
+       v3.2.12 – HEAD      α_in = τ/p;  if α_in > cap: α_in = cap, τ_in = cap·p;  excess = τ − τ_in
+                           cap = α_e (v3.2.12), min(α_e, E) (v3.3.1), root_prop·α_e (v3.4.6)
+
+   ``root_prop_i = γ·T_root / (γ·T_root + alpha_issuance_i)`` (:func:`root_proportion`).
+   The excess TAO **buys alpha from the pool** ("chain buy"; a fee-free swap at HEAD): the
+   bought alpha was recycled until v3.4.0 and is kept as ``SubnetProtocolAlpha`` from v3.4.1.
+   Those swaps belong to the AMM (:mod:`dtao_lib.amm`, spec §4) and are *not* done here; pass
+   ``chain_buy=`` to :func:`block` to plug one in. Credit left unspent by rounding is recycled.
+3. **α_out split** (§3.5, :func:`split_alpha_out`). ``α_out = α_e`` is minted every block and
+   accumulated in the subnet's pending pools::
+
+       owner      = α_out · owner_cut                  (18 % on mainnet; toggle since v3.4.0)
+       a          = α_out − owner
+       server     = a / 2                              miners, 41 %
+       root       = root_prop · a / 2                  root stakers (if Σ p̄ > 1, else recycled)
+       validator  = a / 2 − root                       alpha stakers
+
+   ``root_sell_flag = Σ p̄ > 1`` (:func:`root_sell_flag`) exists since v3.2.12; without it root
+   alpha went to validators (v3.2.12) or is recycled (v3.2.13+). Before v3.2.10 the root alpha
+   was sold through the pool each block and paid as TAO.
+4. **Epoch** (§3.6 step 4, :func:`split_dividends`): each validator's dividend is split between
+   its alpha stake and its γ-weighted root stake, then both sides are rescaled to the pending
+   validator and root amounts.
+
+:func:`block` runs 1–3 for every subnet at once (numpy, no loop over subnets) and checks that no
+TAO is created or lost: ``Σ τ_in + Σ excess + recycled == E``.
+
+Fixed point and rounding (spec §8)
+----------------------------------
+The chain computes these terms in **U96F32** (32 fractional bits) and the HEAD shares in
+**U64F64**; every multiplication truncates to the type's fractional bits, divisions truncate, and
+every amount written to storage is truncated to a u64 rao. This module reproduces that bit for
+bit with Python integers (numpy object arrays in the vectorised path), so results are exact to
+the rao for the operation order of the release the era names:
+
+* float inputs (prices, fractions) are first rounded to the 32-fractional-bit grid of the
+  storage type they come from (I96F32 EMA prices, U96F32 ``MinerBurned``/``RootProp``/spot
+  price), with ties to even, as ``from_num`` does; integer inputs are exact;
+* era A (before v3.2.3) computes ``E·p̄_i / Σ p̄`` in I96F32 (multiply, then divide);
+  v3.2.3 – v3.2.9 compute the ratio ``p̄_i / Σ p̄`` first (U96F32); later eras use U64F64 shares.
+  These three variants differ by at most 1 rao; the release boundaries of the two refactors are
+  our reading of the code history, not tags the spec names;
+* flow shares (eras B/B') come from :func:`dtao_lib.taoflow.flow_shares` in float64 (the chain
+  evaluates them with I32F32 ``exp``/``ln``), so they agree with the chain to ~1e-9 relative.
+
+Dust: ``τ_in`` and the excess are each truncated, so up to 2 rao per subnet per block are never
+spent; the chain recycles that credit (HEAD) or simply never mints it (before v3.4.x). Both are
+reported as ``recycled``. On the alpha side the truncated pieces of ``α_out`` (at most 3 rao)
+stay in ``SubnetAlphaOut`` without an owner; they are reported as ``dust``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import taoflow
+from ._validate import check_array, check_fraction, check_int, check_real
+from .emission import block_emission as _block_emission
+from .params import (
+    DEFAULT_BLOCK_EMISSION_RAO,
+    SUBNET_OWNER_CUT_U16,
+    TAO_WEIGHT,
+    TOTAL_SUPPLY_RAO,
+    U16_MAX,
+    Era,
+)
+from .params import era as _era
+
+__all__ = [
+    "AlphaOutSplit",
+    "BlockResult",
+    "BlockState",
+    "SubnetTerms",
+    "alpha_emission",
+    "block",
+    "emission_shares",
+    "injection_cap",
+    "root_proportion",
+    "root_sell_flag",
+    "split_alpha_out",
+    "split_dividends",
+    "subnet_tao_emission",
+    "subnet_terms",
+]
+
+_ONE32 = 1 << 32
+_ONE64 = 1 << 64
+_MAX_PRICE = 2.0**31  # keeps price·2^32 inside int64 before we widen to Python ints
+MAINNET_OWNER_CUT: float = SUBNET_OWNER_CUT_U16 / U16_MAX
+"""``SubnetOwnerCut / 65535`` = 11 796/65 535 ≈ 0.179995 (the "18 %")."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixed-point helpers: numpy object arrays of Python ints holding the raw bits
+# ---------------------------------------------------------------------------------------------
+def _obj(values: Any) -> np.ndarray:
+    """Integers (int64 array, list or scalar) → 1-D object array of Python ints."""
+    arr = np.atleast_1d(np.asarray(values))
+    if arr.dtype == object:
+        return arr
+    return arr.astype(np.int64).astype(object)
+
+
+def _bits32(x: np.ndarray) -> np.ndarray:
+    """Float array → bits with 32 fractional bits, ties to even (``from_num`` for floats)."""
+    return _obj(np.rint(np.ldexp(np.asarray(x, dtype=np.float64), 32)))
+
+
+def _bits32_scalar(x: float) -> int:
+    return round(float(np.ldexp(x, 32)))
+
+
+def _bits64_from_float(x: np.ndarray) -> np.ndarray:
+    """Float array in [0, 1] → U64F64 bits (64 fractional bits), exact for float64 inputs."""
+    scaled = np.ldexp(np.asarray(x, dtype=np.float64), 32)
+    hi = np.floor(scaled)
+    lo = np.rint(np.ldexp(scaled - hi, 32))
+    return (_obj(hi) << 32) + _obj(lo)
+
+
+def _to_int64(bits: np.ndarray, frac: int) -> np.ndarray:
+    """Truncate fixed-point bits to integers (``saturating_to_num::<u64>``)."""
+    return np.asarray(bits >> frac).astype(np.int64)
+
+
+def _to_float(bits: np.ndarray, frac: int) -> np.ndarray:
+    """Fixed-point bits → float64 (correctly rounded), vectorised."""
+    return np.ldexp(np.asarray(bits, dtype=object).astype(np.float64), -frac)
+
+
+def _safe_div(num: np.ndarray, den: np.ndarray, frac: int, default: Any = 0) -> np.ndarray:
+    """Fixed-point ``num / den`` truncated (``safe_div``/``checked_div``), ``default`` where den = 0."""
+    den_ok = den > 0
+    q = (num << frac) // np.where(den_ok, den, 1)
+    return np.where(den_ok, q, default)
+
+
+def _alpha_emission_vec(issuance: np.ndarray) -> np.ndarray:
+    """Vectorised ``block_emission`` (spec §1) for int64 issuances: ``1e9 >> floor(log2(S/(S−I)))``."""
+    rem = TOTAL_SUPPLY_RAO - issuance
+    valid = rem > 0
+    q = TOTAL_SUPPLY_RAO // np.where(valid, rem, 1)
+    _, ex = np.frexp(q.astype(np.float64))
+    k = ex.astype(np.int64) - 1
+    k = np.where(np.left_shift(np.int64(1), np.clip(k, 0, 62)) > q, k - 1, k)  # float rounded q up
+    out = np.right_shift(np.int64(DEFAULT_BLOCK_EMISSION_RAO), np.clip(k, 0, 63))
+    return np.where(valid & (k < 63), out, 0).astype(np.int64)
+
+
+def _era_dtao(era: str | Era) -> Era:
+    e = _era(era)
+    if not e.dtao:
+        raise ValueError(
+            f"era {e.tag!r} is pre-dTAO (before v2.0.0): subnet emission was set by the root network's "
+            "weights, not by this coinbase; use dtao_lib.root_era.root_epoch (spec §2)"
+        )
+    return e
+
+
+def _check_price_array(name: str, values: Any, n: int | None = None) -> np.ndarray:
+    arr = check_array(name, values, lo=0.0, hi=_MAX_PRICE, hi_open=True, shape=None if n is None else (n,))
+    return arr
+
+
+def _check_rao_array(name: str, values: Any, n: int) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must be an array of integers (rao), got dtype {arr.dtype}")
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
+    if arr.size and arr.min() < 0:
+        raise ValueError(f"{name} must contain integers >= 0 (rao), got min {int(arr.min())}")
+    return arr.astype(np.int64)
+
+
+def _check_mask(name: str, values: Any, n: int) -> np.ndarray:
+    if values is None:
+        return np.ones(n, dtype=bool)
+    arr = np.asarray(values)
+    if arr.dtype != bool:
+        raise TypeError(f"{name} must be an array of booleans, got dtype {arr.dtype}")
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
+    return arr
+
+
+# ---------------------------------------------------------------------------------------------
+# Root proportion and the root-sell flag
+# ---------------------------------------------------------------------------------------------
+def _root_prop_bits(tw32: int, root_tao: int, issuance: np.ndarray) -> np.ndarray:
+    """U96F32 ``γ·T / (γ·T + I)`` (``block_step.rs::root_proportion``) for an object array ``I``."""
+    weighted = root_tao * tw32  # (T << 32)·γ >> 32
+    return _safe_div(np.full(issuance.shape, weighted, dtype=object), weighted + (issuance << 32), 32)
+
+
+def root_proportion(tao_weight: float, root_tao_rao: int, alpha_issuance_rao: int) -> float:
+    """Root's weight in a subnet: ``γ·T_root / (γ·T_root + alpha_issuance)`` (spec §3.4).
+
+    Computed in U96F32 exactly as ``block_step.rs::root_proportion`` does (0 when both terms are
+    0). It caps the alpha injection at HEAD, weighted the shares in era C and sets the root part
+    of every block's validator alpha (§3.5). It shrinks as the subnet's alpha issuance grows.
+
+    Parameters
+    ----------
+    tao_weight
+        γ in [0, 1] (mainnet 0.18, :data:`dtao_lib.params.TAO_WEIGHT`).
+    root_tao_rao
+        ``SubnetTAO[0]``, the TAO staked on root (rao).
+    alpha_issuance_rao
+        ``SubnetAlphaIn + SubnetAlphaOut`` of the subnet (rao; at HEAD plus the pool's reservoir).
+
+    Returns
+    -------
+    float
+        The U96F32 value (a multiple of 2^-32, exactly representable as a float).
+
+    Examples
+    --------
+    >>> root_proportion(1.0, 1_000_000_000, 3_000_000_000)
+    0.25
+    """
+    tw = check_fraction("tao_weight", tao_weight)
+    t = check_int("root_tao_rao", root_tao_rao)
+    a = check_int("alpha_issuance_rao", alpha_issuance_rao)
+    bits = _root_prop_bits(_bits32_scalar(tw), t, _obj([a]))[0]
+    return int(bits) / _ONE32
+
+
+def root_sell_flag(ema_prices: Sequence[float] | np.ndarray) -> bool:
+    """``Σ p̄_i > 1`` over the emitting subnets (spec §3.1 step 3, §3.4; since v3.2.12).
+
+    When true, root stakers receive their share of alpha dividends; when false the root alpha
+    is recycled (left to validators in v3.2.12). Compared in fixed point (I96F32 prices).
+
+    >>> root_sell_flag([0.5, 0.5]), root_sell_flag([0.5, 0.6])
+    (False, True)
+    """
+    p = _check_price_array("ema_prices", ema_prices)
+    return bool(_bits32(p).sum() > _ONE32) if p.size else False
+
+
+def alpha_emission(alpha_issuance_rao: int) -> int:
+    """Alpha minted per block for a subnet: :func:`~dtao_lib.emission.block_emission` of its alpha
+    issuance (spec §3.4; 1 α/block until 10.5 M α, then 0.5, …; 0 at 21 M; vector CB-04)."""
+    return _block_emission(alpha_issuance_rao)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Shares and TAO emission per subnet
+# ---------------------------------------------------------------------------------------------
+def _tao_emission_bits(
+    e: Era,
+    E: int,
+    ema: np.ndarray | None,
+    *,
+    burn: np.ndarray | None,
+    root_props: np.ndarray | None,
+    flows: np.ndarray | None,
+    protocol_flows: np.ndarray | None,
+    flow_exponent: float,
+    flow_cutoff: float,
+    net_flow: bool | None,
+    enabled: np.ndarray,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(U96F32 bits of τ_i, U64F64 bits of share_i) for every subnet, as the era computes them."""
+    rule = e.share_rule
+    zero = np.zeros(n, dtype=np.int64).astype(object)
+    if rule == "ema_price" and not e.at_least("v3.2.10"):
+        ema32 = np.where(enabled, _bits32(ema), 0)
+        total = ema32.sum()
+        if total == 0:
+            return zero, zero
+        if not e.at_least("v3.2.3"):
+            # I96F32: (E · p̄_i) / Σ p̄, multiply first (run_coinbase v2.0.x–v3.2.2)
+            te32 = (E * ema32 << 32) // total
+            share64 = (ema32 << 64) // total
+        else:
+            # U96F32 ratio p̄_i / Σ p̄ first, then E · ratio (v3.2.3–v3.2.9)
+            ratio32 = (ema32 << 32) // total
+            te32 = E * ratio32
+            share64 = ratio32 << 32
+        return te32, share64
+
+    if rule in ("taoflow", "net_taoflow"):
+        if flows is None:
+            raise ValueError(
+                f"era {e.tag!r} splits emission by TaoFlow (spec §3.2): pass flows= (the users' flow EMAs)"
+            )
+        use_net = (rule == "net_taoflow") if net_flow is None else bool(net_flow)
+        if use_net and protocol_flows is None:
+            raise ValueError(
+                f"era {e.tag!r} uses net TaoFlow: pass protocol_flows= (the protocol flow EMAs), "
+                "or net_flow=False"
+            )
+        shares = taoflow.flow_shares(
+            flows, protocol_flows if use_net else None, p=flow_exponent, cutoff=flow_cutoff, net=use_net
+        )
+        share64 = _bits64_from_float(shares)
+    else:
+        ema64 = _bits32(ema) << 32  # I96F32 storage → U64F64
+        total = ema64.sum()
+        price_share = _safe_div(ema64, np.full(n, total, dtype=object), 64)
+        if rule == "ema_price":
+            share64 = price_share
+        else:
+            burn64 = _bits32(burn) << 32
+            weight = (price_share * (_ONE64 - burn64)) >> 64
+            if rule == "price_burn_root_prop":
+                weight = (weight * (_bits32(root_props) << 32)) >> 64
+            wsum = weight.sum()
+            if wsum > 0:
+                share64 = _safe_div(weight, np.full(n, wsum, dtype=object), 64)
+            else:  # every weight 0: fall back to pure price shares (HEAD); 0 in era C
+                share64 = price_share if rule == "price_burn" else zero
+    if not enabled.all():
+        en_sum = np.where(enabled, share64, 0).sum()
+        share64 = np.where(enabled, _safe_div(share64, np.full(n, en_sum, dtype=object), 64), 0)
+    te32 = (E * share64) >> 32  # U64F64 E·share → U96F32 (truncating)
+    return te32, share64
+
+
+def _shares_inputs(
+    e: Era,
+    ema_prices: Any,
+    miner_burned: Any,
+    root_proportions: Any,
+    flows: Any,
+    protocol_flows: Any,
+    emission_enabled: Any,
+) -> tuple[int, np.ndarray | None, np.ndarray | None, np.ndarray | None, np.ndarray | None, np.ndarray | None,
+           np.ndarray]:
+    flow_era = e.share_rule in ("taoflow", "net_taoflow")
+    ema = None
+    if ema_prices is not None or not flow_era:
+        if ema_prices is None:
+            raise ValueError(f"ema_prices is required in era {e.tag!r} ({e.share_rule} shares)")
+        ema = _check_price_array("ema_prices", ema_prices)
+    fl = pf = None
+    if flow_era and flows is not None:
+        fl = check_array("flows", flows)
+    if flow_era and protocol_flows is not None:
+        pf = check_array("protocol_flows", protocol_flows)
+    n = ema.size if ema is not None else (fl.size if fl is not None else 0)
+    if fl is not None and fl.size != n:
+        raise ValueError(f"flows must have shape ({n},) to match ema_prices, got {fl.shape}")
+    if pf is not None and pf.size != n:
+        raise ValueError(f"protocol_flows must have shape ({n},), got {pf.shape}")
+    burn = check_array("miner_burned", np.zeros(n) if miner_burned is None else miner_burned,
+                       lo=0.0, hi=1.0, shape=(n,))
+    rp = None
+    if e.share_rule == "price_burn_root_prop":
+        if root_proportions is None:
+            raise ValueError(
+                f"era {e.tag!r} (C) weights shares by root proportion: pass root_proportions= "
+                "(see root_proportion())"
+            )
+        rp = check_array("root_proportions", root_proportions, lo=0.0, hi=1.0, shape=(n,))
+    enabled = _check_mask("emission_enabled", emission_enabled, n)
+    return n, ema, burn, rp, fl, pf, enabled
+
+
+def subnet_tao_emission(
+    block_emission_rao: int,
+    ema_prices: Sequence[float] | np.ndarray | None,
+    *,
+    miner_burned: Sequence[float] | np.ndarray | None = None,
+    root_proportions: Sequence[float] | np.ndarray | None = None,
+    flows: Sequence[float] | np.ndarray | None = None,
+    protocol_flows: Sequence[float] | np.ndarray | None = None,
+    flow_exponent: float = 1.0,
+    flow_cutoff: float = 0.0,
+    net_flow: bool | None = None,
+    emission_enabled: Sequence[bool] | np.ndarray | None = None,
+    era: str | Era = "head",
+) -> list[int]:
+    """TAO emission per subnet, ``floor(E·share_i)`` rao (spec §3.1 step 2, §3.2; vector CB-01).
+
+    Parameters
+    ----------
+    block_emission_rao
+        ``E``, the TAO block emission (rao).
+    ema_prices
+        EMA prices ``p̄_i`` (≥ 0), one per emitting subnet; may be None in the flow eras.
+    miner_burned
+        ``MinerBurned_i`` in [0, 1] (eras C and D; default 0).
+    root_proportions
+        ``RootProp_i`` in [0, 1] (required in era C).
+    flows, protocol_flows
+        Flow EMAs ``S_i`` and ``P_i`` (rao) for eras B and B' (see :mod:`dtao_lib.taoflow`).
+    flow_exponent, flow_cutoff
+        ``FlowNormExponent`` p (default 1) and ``TaoFlowCutoff`` (default 0).
+    net_flow
+        Use net flow (default: true in era B', false in B).
+    emission_enabled
+        ``SubnetEmissionEnabled`` mask; disabled subnets get 0 and the rest are renormalised.
+    era
+        Protocol era (default HEAD).
+
+    Returns
+    -------
+    list[int]
+        ``τ_i`` in rao; ``Σ τ_i ≤ E`` (the remainder, at most one rao per subnet, is recycled).
+
+    Raises
+    ------
+    ValueError
+        For a pre-dTAO era (use :func:`dtao_lib.root_era.root_epoch`), for missing era inputs
+        or out-of-range values.
+
+    Examples
+    --------
+    >>> subnet_tao_emission(100_000_000, [1.0, 2.0], era="A")
+    [33333333, 66666666]
+    >>> subnet_tao_emission(1_000_000_000, [0.2, 0.2], miner_burned=[1.0, 0.0])
+    [0, 1000000000]
+    """
+    e = _era_dtao(era)
+    E = check_int("block_emission_rao", block_emission_rao)
+    n, ema, burn, rp, fl, pf, enabled = _shares_inputs(
+        e, ema_prices, miner_burned, root_proportions, flows, protocol_flows, emission_enabled
+    )
+    if n == 0:
+        return []
+    te32, _ = _tao_emission_bits(
+        e, E, ema, burn=burn, root_props=rp, flows=fl, protocol_flows=pf,
+        flow_exponent=check_real("flow_exponent", flow_exponent, lo=0.0),
+        flow_cutoff=check_real("flow_cutoff", flow_cutoff), net_flow=net_flow, enabled=enabled, n=n,
+    )
+    return [int(v) for v in te32 >> 32]
+
+
+def emission_shares(
+    ema_prices: Sequence[float] | np.ndarray | None,
+    *,
+    miner_burned: Sequence[float] | np.ndarray | None = None,
+    root_proportions: Sequence[float] | np.ndarray | None = None,
+    flows: Sequence[float] | np.ndarray | None = None,
+    protocol_flows: Sequence[float] | np.ndarray | None = None,
+    flow_exponent: float = 1.0,
+    flow_cutoff: float = 0.0,
+    net_flow: bool | None = None,
+    emission_enabled: Sequence[bool] | np.ndarray | None = None,
+    era: str | Era = "head",
+) -> np.ndarray:
+    """The shares ``share_i`` behind :func:`subnet_tao_emission`, as floats (spec §3.2).
+
+    Same parameters as :func:`subnet_tao_emission` without ``E``. Shares are in [0, 1] and sum to
+    at most 1 (the chain truncates each one).
+
+    >>> emission_shares([1.0, 3.0]).tolist()
+    [0.25, 0.75]
+    """
+    e = _era_dtao(era)
+    n, ema, burn, rp, fl, pf, enabled = _shares_inputs(
+        e, ema_prices, miner_burned, root_proportions, flows, protocol_flows, emission_enabled
+    )
+    if n == 0:
+        return np.zeros(0)
+    _, share64 = _tao_emission_bits(
+        e, DEFAULT_BLOCK_EMISSION_RAO, ema, burn=burn, root_props=rp, flows=fl, protocol_flows=pf,
+        flow_exponent=check_real("flow_exponent", flow_exponent, lo=0.0),
+        flow_cutoff=check_real("flow_cutoff", flow_cutoff), net_flow=net_flow, enabled=enabled, n=n,
+    )
+    return _to_float(share64, 64)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Injection: τ_in, α_in, excess
+# ---------------------------------------------------------------------------------------------
+class SubnetTerms(NamedTuple):
+    """One subnet's injection for one block (spec §3.4), in rao (truncated as the chain stores them).
+
+    ``tao_in`` goes into the pool's TAO reserve, ``alpha_in`` into its alpha reserve and
+    ``excess_tao`` is spent on a chain buy (alpha bought from the pool) in the eras that have one.
+    """
+
+    tao_in: int
+    alpha_in: int
+    excess_tao: int
+
+
+def _injection_cap_bits(e: Era, ae: np.ndarray, E: int | None, rp32: np.ndarray | None) -> np.ndarray:
+    rule = e.injection_rule
+    ae32 = ae << 32
+    if rule in ("tao_full_alpha_capped", "subsidy", "cap_alpha_emission"):
+        return ae32
+    if rule == "cap_min_alpha_emission_e":
+        if E is None:
+            raise ValueError(f"era {e.tag!r} caps α_in at min(α_emission, E): pass block_emission_rao=")
+        return np.minimum(ae32, E << 32)
+    if rp32 is None:
+        raise ValueError(f"era {e.tag!r} caps α_in at root_prop·α_emission: pass root_proportion=")
+    return rp32 * ae  # U96F32 root_prop · α_emission (exact product of bits and an integer)
+
+
+def injection_cap(
+    alpha_emission_rao: int,
+    *,
+    block_emission_rao: int | None = None,
+    root_proportion: float | None = None,
+    era: str | Era = "head",
+) -> int:
+    """The most alpha the pool can receive in a block, per era (spec §3.4).
+
+    ============================  ================================
+    ``v2.0.0`` – ``v3.3.0``        ``α_emission``
+    ``v3.3.1`` – ``v3.4.5``        ``min(α_emission, E)``
+    ``v3.4.6`` – HEAD              ``root_prop · α_emission``
+    ============================  ================================
+
+    (In the subsidy era v3.2.3 – v3.2.11 a subsidised subnet receives ``α_in = E`` instead; see
+    :func:`subnet_terms`.) Returned truncated to a rao; the chain compares ``α_in`` with the
+    untruncated U96F32 value, which :func:`subnet_terms` uses when given ``root_proportion=``.
+
+    >>> injection_cap(1_000_000_000, root_proportion=0.25)
+    250000000
+    >>> injection_cap(1_000_000_000, block_emission_rao=500_000_000, era="v3.3.1")
+    500000000
+    """
+    e = _era_dtao(era)
+    ae = check_int("alpha_emission_rao", alpha_emission_rao)
+    E = None if block_emission_rao is None else check_int("block_emission_rao", block_emission_rao)
+    rp32 = None
+    if root_proportion is not None:
+        rp32 = _obj([_bits32_scalar(check_fraction("root_proportion", root_proportion))])
+    return int(_injection_cap_bits(e, _obj([ae]), E, rp32)[0] >> 32)
+
+
+def _terms_bits(
+    e: Era,
+    te32: np.ndarray,
+    p32: np.ndarray,
+    cap32: np.ndarray,
+    E: int | None,
+    ratio32: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(τ_in, α_in, excess) as U96F32 bits and the subsidised mask, for the era's injection rule."""
+    rule = e.injection_rule
+    has_price = p32 > 0
+    p_safe = np.where(has_price, p32, 1)
+    raw_alpha = (te32 << 32) // p_safe
+    n = te32.size
+    subsidized = np.zeros(n, dtype=bool)
+    if rule == "tao_full_alpha_capped":
+        alpha_in = np.minimum(np.where(has_price, raw_alpha, cap32), cap32)
+        return te32, alpha_in, np.zeros(n, dtype=np.int64).astype(object), subsidized
+    if rule == "subsidy":
+        if E is None:
+            raise ValueError(f"era {e.tag!r} (subsidy, v3.2.3–v3.2.11) needs block_emission_rao=")
+        subsidized = np.asarray(p32 < ratio32, dtype=bool)
+        tao_in = np.where(subsidized, p32 * E, te32)
+        alpha_in = np.where(subsidized, E << 32, np.where(has_price, raw_alpha, cap32))
+        excess = np.maximum(te32 - tao_in, 0)
+        return tao_in, alpha_in, excess, subsidized
+    alpha_raw = np.where(has_price, raw_alpha, 0)
+    capped = np.asarray(alpha_raw > cap32, dtype=bool)
+    alpha_in = np.where(capped, cap32, alpha_raw)
+    tao_in = np.where(capped, (cap32 * p32) >> 32, te32)
+    excess = np.maximum(te32 - tao_in, 0)
+    return tao_in, alpha_in, excess, subsidized
+
+
+def _to_bits32_rao(name: str, value: Any) -> int:
+    """A rao amount given as an int (exact) or a float (fractional rao) → U96F32 bits."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a number of rao, got bool")
+    if isinstance(value, int | np.integer):
+        return check_int(name, value) << 32
+    v = check_real(name, value, lo=0.0)
+    return round(v * _ONE32)
+
+
+def subnet_terms(
+    tao_emission_rao: int,
+    spot_price: float,
+    injection_cap_rao: int | float | None = None,
+    *,
+    era: str | Era = "head",
+    block_emission_rao: int | None = None,
+    alpha_emission_rao: int | None = None,
+    root_proportion: float | None = None,
+    share: float | None = None,
+) -> SubnetTerms:
+    """τ_in, α_in and the excess TAO of one subnet for one block (spec §3.4; CB-02/03/04/08).
+
+    Parameters
+    ----------
+    tao_emission_rao
+        ``τ = E·share`` for the subnet (rao; see :func:`subnet_tao_emission`).
+    spot_price
+        Pool price ``p`` (TAO per alpha, ≥ 0; ``p = 0`` gives ``α_in = 0`` at HEAD and
+        ``α_in = cap`` before v3.2.12, as the chain's fallbacks do).
+    injection_cap_rao
+        The era's cap (:func:`injection_cap`; may be fractional). If omitted it is computed from
+        ``alpha_emission_rao`` (and ``block_emission_rao`` / ``root_proportion`` as the era needs).
+    era
+        Protocol era (default HEAD).
+    block_emission_rao
+        ``E``; required in the subsidy era (v3.2.3 – v3.2.11) and to derive the v3.3.1 cap.
+    alpha_emission_rao
+        The subnet's alpha emission ``α_e`` (see :func:`alpha_emission`), to derive the cap.
+    root_proportion
+        ``root_prop_i``, to derive the HEAD cap exactly (U96F32).
+    share
+        The subnet's EMA-price share (subsidy era only; default ``τ/E``).
+
+    Returns
+    -------
+    SubnetTerms
+        ``(tao_in, alpha_in, excess_tao)`` in rao, each truncated; ``tao_in + excess_tao ≤ τ``
+        and the difference (at most 1 rao) is recycled.
+
+    Notes
+    -----
+    HEAD: ``α_in = τ/p``; if that exceeds the cap, ``α_in = cap``, ``τ_in = cap·p`` and
+    ``excess = τ − τ_in`` buys alpha from the pool (a fee-free swap done by the AMM, not here).
+    Subsidy era: if ``p < share`` the chain injected ``τ_in = p·E`` and ``α_in = E`` — the code
+    uses the TAO block emission ``E`` here where the spec's table says ``α_emission``; the two were
+    equal on mainnet for the whole era (no TAO or subnet alpha halving before Nov 2025).
+
+    Examples
+    --------
+    >>> subnet_terms(34_566_756, 1.0, 1_000_000_000)
+    SubnetTerms(tao_in=34566756, alpha_in=34566756, excess_tao=0)
+    >>> subnet_terms(1_000_000_000, 0.5, 1_000_000_000, era="v3.2.12")
+    SubnetTerms(tao_in=500000000, alpha_in=1000000000, excess_tao=500000000)
+    """
+    e = _era_dtao(era)
+    te32 = _obj([check_int("tao_emission_rao", tao_emission_rao) << 32])
+    price = check_real("spot_price", spot_price, lo=0.0, hi=_MAX_PRICE, hi_open=True)
+    p32 = _obj([_bits32_scalar(price)])
+    E = None if block_emission_rao is None else check_int("block_emission_rao", block_emission_rao)
+    if injection_cap_rao is not None:
+        cap32 = _obj([_to_bits32_rao("injection_cap_rao", injection_cap_rao)])
+    else:
+        if alpha_emission_rao is None:
+            raise ValueError("pass injection_cap_rao, or alpha_emission_rao (and what the era's cap needs)")
+        ae = _obj([check_int("alpha_emission_rao", alpha_emission_rao)])
+        rp32 = None
+        if root_proportion is not None:
+            rp32 = _obj([_bits32_scalar(check_fraction("root_proportion", root_proportion))])
+        cap32 = _injection_cap_bits(e, ae, E, rp32)
+    ratio32 = None
+    if e.injection_rule == "subsidy":
+        if E is None:
+            raise ValueError(f"era {e.tag!r} (subsidy, v3.2.3–v3.2.11) needs block_emission_rao=")
+        if share is not None:
+            ratio32 = _obj([_bits32_scalar(check_fraction("share", share))])
+        else:
+            ratio32 = _safe_div(te32, _obj([E << 32]), 32)
+    tin, ain, exc, _ = _terms_bits(e, te32, p32, cap32, E, ratio32)
+    return SubnetTerms(int(tin[0] >> 32), int(ain[0] >> 32), int(exc[0] >> 32))
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Splitting α_out
+# ---------------------------------------------------------------------------------------------
+class _AlphaOutSplitFields(NamedTuple):
+    owner: int
+    server: int
+    validator: int
+    root: int
+
+
+class AlphaOutSplit(_AlphaOutSplitFields):
+    """How one block's ``α_out`` is divided (spec §3.5), in rao.
+
+    A 4-tuple ``(owner, server, validator, root)`` — unpack it as such — with two more read-only
+    attributes so that nothing is unaccounted for::
+
+        owner + server + validator + root + recycled + dust == α_out
+
+    * ``root``: alpha accumulated for root stakers (``PendingRootAlphaDivs``; before v3.2.10 it
+      was sold through the pool every block and paid out as TAO);
+    * ``recycled``: root alpha that is **not** paid because the root-sell flag is off (recycled
+      from v3.2.13; for a subsidised subnet in v3.2.3 – v3.2.11 the chain skipped the sale and the
+      root alpha was never credited to anyone);
+    * ``dust``: the truncated fractions (0–3 rao) that stay in ``SubnetAlphaOut`` with no owner.
+    """
+
+    def __new__(cls, owner: int, server: int, validator: int, root: int, recycled: int = 0, dust: int = 0):
+        self = super().__new__(cls, owner, server, validator, root)
+        object.__setattr__(self, "_extra", (int(recycled), int(dust)))
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"AlphaOutSplit is immutable (cannot set {name!r})")
+
+    def __getnewargs__(self) -> tuple[int, ...]:
+        return (*self, self.recycled, self.dust)
+
+    @property
+    def recycled(self) -> int:
+        """Root alpha not paid out this block (see the class docstring)."""
+        return getattr(self, "_extra", (0, 0))[0]
+
+    @property
+    def dust(self) -> int:
+        """Truncation remainder left unassigned in ``SubnetAlphaOut``."""
+        return getattr(self, "_extra", (0, 0))[1]
+
+    @property
+    def total(self) -> int:
+        """``owner + server + validator + root + recycled + dust`` (= α_out)."""
+        return sum(self) + self.recycled + self.dust
+
+    def __repr__(self) -> str:
+        return (f"AlphaOutSplit(owner={self.owner}, server={self.server}, validator={self.validator}, "
+                f"root={self.root}, recycled={self.recycled}, dust={self.dust})")
+
+
+def _split_bits(
+    e: Era,
+    ae: np.ndarray,
+    oc32: int,
+    oc_enabled: np.ndarray,
+    rp32: np.ndarray,
+    sell_flag: bool,
+    subsidized: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """(owner, server, validator, root, recycled, dust) as int64 arrays (``emit_to_subnets``)."""
+    ao32 = ae << 32
+    cut = np.where(oc_enabled, (ao32 * oc32) >> 32, 0)
+    rest = ao32 - cut
+    root_alpha = ((rp32 * rest) >> 32) >> 1  # root_prop · rest · 0.5
+    server = rest >> 1  # rest · 0.5
+    total_validator = rest - server
+    n = ae.size
+    if e.root_sell_flag and not sell_flag:
+        if e.root_alpha_without_sell_flag == "left_to_validators":
+            paid_root = np.zeros(n, dtype=np.int64).astype(object)
+            unpaid_root = paid_root
+            validator = total_validator
+        else:  # recycled
+            paid_root = np.zeros(n, dtype=np.int64).astype(object)
+            unpaid_root = root_alpha
+            validator = np.maximum(total_validator - root_alpha, 0)
+    else:
+        validator = np.maximum(total_validator - root_alpha, 0)
+        withheld = subsidized & (e.injection_rule == "subsidy")
+        paid_root = np.where(withheld, 0, root_alpha)
+        unpaid_root = np.where(withheld, root_alpha, 0)
+    owner_i = _to_int64(cut, 32)
+    server_i = _to_int64(server, 32)
+    validator_i = _to_int64(validator, 32)
+    root_i = _to_int64(paid_root, 32)
+    recycled_i = _to_int64(unpaid_root, 32)
+    dust = np.asarray(ae).astype(np.int64) - owner_i - server_i - validator_i - root_i - recycled_i
+    return owner_i, server_i, validator_i, root_i, recycled_i, dust
+
+
+def split_alpha_out(
+    alpha_out_rao: int,
+    *,
+    owner_cut: float = MAINNET_OWNER_CUT,
+    root_proportion: float,
+    root_sell_flag: bool = True,
+    owner_cut_enabled: bool = True,
+    subsidized: bool = False,
+    era: str | Era = "head",
+) -> AlphaOutSplit:
+    """Split one block's ``α_out`` into owner / miners / validators / root (spec §3.5; CB-05, CB-06).
+
+    Parameters
+    ----------
+    alpha_out_rao
+        ``α_out = α_emission`` of the subnet this block (rao).
+    owner_cut
+        ``SubnetOwnerCut / 65535`` in [0, 1] (mainnet 11 796/65 535 ≈ 0.18).
+    root_proportion
+        ``root_prop`` in [0, 1] (:func:`root_proportion`; the chain evaluates it *after* this
+        block's injection, i.e. on ``alpha_issuance + α_in + α_out``).
+    root_sell_flag
+        ``Σ p̄ > 1`` (:func:`root_sell_flag`); only consulted from v3.2.12.
+    owner_cut_enabled
+        Per-subnet owner-cut toggle (v3.4.0+; must stay True before).
+    subsidized
+        Subsidy era only: the subnet was subsidised this block, so its root alpha was not sold.
+    era
+        Protocol era (default HEAD).
+
+    Returns
+    -------
+    AlphaOutSplit
+        ``(owner, server, validator, root)`` plus ``.recycled`` and ``.dust``; all six sum to
+        ``alpha_out_rao`` exactly. Each piece is computed in U96F32 and truncated to a rao, as the
+        chain does when it adds it to the pending pool.
+
+    Examples
+    --------
+    >>> split_alpha_out(1_000_000_000, owner_cut=0.0, root_proportion=0.25)
+    AlphaOutSplit(owner=0, server=500000000, validator=375000000, root=125000000, recycled=0, dust=0)
+    >>> split_alpha_out(1_000_000_000, owner_cut=1.0, root_proportion=0.25).owner
+    1000000000
+    """
+    e = _era_dtao(era)
+    ao = check_int("alpha_out_rao", alpha_out_rao)
+    oc = check_fraction("owner_cut", owner_cut)
+    rp = check_fraction("root_proportion", root_proportion)
+    if not owner_cut_enabled and not e.owner_cut_toggle:
+        raise ValueError(f"owner_cut_enabled=False needs era v3.4.0 or later (the toggle), got {e.tag!r}")
+    parts = _split_bits(
+        e, _obj([ao]), _bits32_scalar(oc), np.array([bool(owner_cut_enabled)]),
+        _obj([_bits32_scalar(rp)]), bool(root_sell_flag), np.array([bool(subsidized)]),
+    )
+    return AlphaOutSplit(*(int(p[0]) for p in parts))
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Epoch: alpha vs root dividends
+# ---------------------------------------------------------------------------------------------
+def _as_mapping(name: str, values: Any) -> dict[Any, float]:
+    if isinstance(values, Mapping):
+        items = list(values.items())
+    elif isinstance(values, Sequence | np.ndarray) and not isinstance(values, str | bytes):
+        items = list(enumerate(np.asarray(values).tolist()))
+    else:
+        raise TypeError(f"{name} must be a mapping hotkey → amount or a sequence, got {type(values).__name__}")
+    out: dict[Any, float] = {}
+    for k, v in items:
+        out[k] = check_real(f"{name}[{k!r}]", v, lo=0.0)
+    return out
+
+
+def split_dividends(
+    dividends: Mapping[Any, float] | Sequence[float],
+    alpha_stake: Mapping[Any, float] | Sequence[float],
+    root_stake: Mapping[Any, float] | Sequence[float],
+    *,
+    tao_weight: float = TAO_WEIGHT,
+    pending_validator_alpha: int,
+    pending_root_alpha: int,
+    rao: bool = False,
+) -> tuple[dict[Any, float], dict[Any, float]]:
+    """Split validator dividends into alpha and root parts (spec §3.6 step 4; vector CB-07).
+
+    For each hotkey ``rp = γ·root / (alpha + γ·root)`` (0 if both are 0), ``root_div = div·rp``
+    and ``alpha_div = div − root_div``; then every ``alpha_div`` is rescaled so that they sum to
+    ``pending_validator_alpha`` and every ``root_div`` so that they sum to ``pending_root_alpha``
+    (``calculate_dividend_distribution``, U96F32).
+
+    Parameters
+    ----------
+    dividends
+        Epoch dividends per hotkey (after the parent/child split), ≥ 0.
+    alpha_stake, root_stake
+        Each hotkey's alpha stake on the subnet and TAO stake on root (rao). Mappings keyed like
+        ``dividends`` (a missing hotkey has stake 0) or sequences aligned with it.
+    tao_weight
+        γ in [0, 1] (mainnet 0.18).
+    pending_validator_alpha, pending_root_alpha
+        The pending pools drained at this epoch (rao).
+    rao
+        Truncate each amount to a rao, as the chain does when it credits the stake.
+
+    Returns
+    -------
+    (dict, dict)
+        ``alpha_dividends`` and ``root_dividends`` keyed by hotkey (indices for sequences). Each
+        dict sums to its pending amount (to within rounding) unless all its raw parts are 0.
+
+    Examples
+    --------
+    >>> a, r = split_dividends({"v": 100.0}, {"v": 1_000}, {"v": 0}, pending_validator_alpha=50,
+    ...                        pending_root_alpha=0)
+    >>> a, r
+    ({'v': 50.0}, {'v': 0.0})
+    """
+    div = _as_mapping("dividends", dividends)
+    a_st = _as_mapping("alpha_stake", alpha_stake)
+    r_st = _as_mapping("root_stake", root_stake)
+    if not isinstance(dividends, Mapping):
+        for name, m in (("alpha_stake", a_st), ("root_stake", r_st)):
+            if len(m) != len(div):
+                raise ValueError(f"{name} must have {len(div)} entries to match dividends, got {len(m)}")
+    tw32 = _bits32_scalar(check_fraction("tao_weight", tao_weight))
+    pv = check_int("pending_validator_alpha", pending_validator_alpha)
+    pr = check_int("pending_root_alpha", pending_root_alpha)
+    keys = list(div)
+    if not keys:
+        return {}, {}
+    d32 = _bits32(np.array([div[k] for k in keys]))
+    a32 = _bits32(np.array([a_st.get(k, 0.0) for k in keys]))
+    r32 = _bits32(np.array([r_st.get(k, 0.0) for k in keys]))
+    weighted_root = (r32 * tw32) >> 32
+    total = a32 + weighted_root
+    rp = _safe_div(weighted_root, total, 32)
+    root_div = (d32 * rp) >> 32
+    alpha_div = d32 - root_div
+    n = len(keys)
+    alpha_share = _safe_div(alpha_div, np.full(n, alpha_div.sum(), dtype=object), 32)
+    root_share = _safe_div(root_div, np.full(n, root_div.sum(), dtype=object), 32)
+    alpha_out = pv * alpha_share
+    root_out = pr * root_share
+    if rao:
+        conv = [int(v >> 32) for v in alpha_out], [int(v >> 32) for v in root_out]
+    else:
+        conv = [int(v) / _ONE32 for v in alpha_out], [int(v) / _ONE32 for v in root_out]
+    return dict(zip(keys, conv[0], strict=True)), dict(zip(keys, conv[1], strict=True))
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole block, vectorised over subnets
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BlockState:
+    """Chain state one coinbase step reads, one entry per emitting subnet (arrays of length n).
+
+    Attributes
+    ----------
+    ema_prices
+        ``SubnetMovingPrice`` p̄ (before this block's EMA update; spec §3.3).
+    spot_prices
+        Pool prices p (TAO per alpha).
+    alpha_issuance
+        ``SubnetAlphaIn + SubnetAlphaOut`` (+ the pool reservoir at HEAD), int rao.
+    root_tao
+        ``SubnetTAO[0]``, TAO staked on root (int rao).
+    block_emission
+        ``E`` (int rao); if None it is derived from ``total_issuance`` (spec §1).
+    total_issuance
+        ``TotalIssuance`` (int rao), used when ``block_emission`` is None.
+    miner_burned
+        ``MinerBurned`` fractions (eras C, D); default 0.
+    root_prop_weights
+        ``RootProp`` used by era C's shares (the value stored at the end of the previous block);
+        default: the root proportion of the current state.
+    flows, protocol_flows
+        Flow EMAs (eras B, B'; :mod:`dtao_lib.taoflow`).
+    emission_enabled
+        ``SubnetEmissionEnabled`` mask (default all True).
+    owner_cut_enabled
+        Per-subnet owner-cut toggle (v3.4.0+; default all True).
+    tao_weight, owner_cut
+        γ and the owner cut fraction (mainnet defaults).
+    flow_exponent, flow_cutoff
+        ``FlowNormExponent`` and ``TaoFlowCutoff``.
+    """
+
+    ema_prices: np.ndarray
+    spot_prices: np.ndarray
+    alpha_issuance: np.ndarray
+    root_tao: int
+    block_emission: int | None = None
+    total_issuance: int | None = None
+    miner_burned: np.ndarray | None = None
+    root_prop_weights: np.ndarray | None = None
+    flows: np.ndarray | None = None
+    protocol_flows: np.ndarray | None = None
+    emission_enabled: np.ndarray | None = None
+    owner_cut_enabled: np.ndarray | None = None
+    tao_weight: float = TAO_WEIGHT
+    owner_cut: float = MAINNET_OWNER_CUT
+    flow_exponent: float = 1.0
+    flow_cutoff: float = 0.0
+
+    def __post_init__(self) -> None:
+        ema = _check_price_array("ema_prices", self.ema_prices)
+        n = ema.size
+        conv: dict[str, Any] = {
+            "ema_prices": ema,
+            "spot_prices": _check_price_array("spot_prices", self.spot_prices, n),
+            "alpha_issuance": _check_rao_array("alpha_issuance", self.alpha_issuance, n),
+            "root_tao": check_int("root_tao", self.root_tao),
+            "miner_burned": check_array(
+                "miner_burned", np.zeros(n) if self.miner_burned is None else self.miner_burned,
+                lo=0.0, hi=1.0, shape=(n,)),
+            "emission_enabled": _check_mask("emission_enabled", self.emission_enabled, n),
+            "owner_cut_enabled": _check_mask("owner_cut_enabled", self.owner_cut_enabled, n),
+            "tao_weight": check_fraction("tao_weight", self.tao_weight),
+            "owner_cut": check_fraction("owner_cut", self.owner_cut),
+            "flow_exponent": check_real("flow_exponent", self.flow_exponent, lo=0.0),
+            "flow_cutoff": check_real("flow_cutoff", self.flow_cutoff),
+        }
+        if self.block_emission is None and self.total_issuance is None:
+            raise ValueError("BlockState needs block_emission or total_issuance")
+        if self.block_emission is not None:
+            conv["block_emission"] = check_int("block_emission", self.block_emission)
+        if self.total_issuance is not None:
+            conv["total_issuance"] = check_int("total_issuance", self.total_issuance)
+        if self.root_prop_weights is not None:
+            conv["root_prop_weights"] = check_array("root_prop_weights", self.root_prop_weights,
+                                                    lo=0.0, hi=1.0, shape=(n,))
+        for name in ("flows", "protocol_flows"):
+            if getattr(self, name) is not None:
+                conv[name] = check_array(name, getattr(self, name), shape=(n,))
+        for k, v in conv.items():
+            object.__setattr__(self, k, v)
+
+    @property
+    def n_subnets(self) -> int:
+        return int(self.ema_prices.size)
+
+    @property
+    def emission(self) -> int:
+        """``E`` for this block (given, or from ``total_issuance``)."""
+        if self.block_emission is not None:
+            return int(self.block_emission)
+        return _block_emission(int(self.total_issuance))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class BlockResult:
+    """Where one block's TAO and alpha went, per subnet (rao int64 arrays unless noted).
+
+    ``Σ tao_in + Σ excess_tao + recycled == block_emission`` and, per subnet,
+    ``owner + server + validator + root + root_recycled + alpha_dust == alpha_out``.
+    """
+
+    era: str
+    block_emission: int
+    share: np.ndarray = field(repr=False)
+    tao_emission: np.ndarray = field(repr=False)
+    tao_in: np.ndarray = field(repr=False)
+    alpha_in: np.ndarray = field(repr=False)
+    excess_tao: np.ndarray = field(repr=False)
+    alpha_out: np.ndarray = field(repr=False)
+    owner: np.ndarray = field(repr=False)
+    server: np.ndarray = field(repr=False)
+    validator: np.ndarray = field(repr=False)
+    root: np.ndarray = field(repr=False)
+    root_recycled: np.ndarray = field(repr=False)
+    alpha_dust: np.ndarray = field(repr=False)
+    recycled: int
+    root_proportion: np.ndarray = field(repr=False)
+    root_proportion_split: np.ndarray = field(repr=False)
+    root_sell_flag: bool
+    subsidized: np.ndarray = field(repr=False)
+    chain_bought_alpha: np.ndarray | None = field(default=None, repr=False)
+    chain_buy_destination: str = "none"
+
+    @property
+    def alpha_emission(self) -> np.ndarray:
+        """Alias of ``alpha_out`` (α_out = α_emission every block)."""
+        return self.alpha_out
+
+    def tao_conserved(self) -> bool:
+        """``Σ τ_in + Σ excess + recycled == E`` and ``recycled ≥ 0``."""
+        total = int(self.tao_in.sum()) + int(self.excess_tao.sum()) + self.recycled
+        return total == self.block_emission and self.recycled >= 0
+
+    def alpha_conserved(self) -> bool:
+        """Every subnet's α_out is fully assigned (owner … dust)."""
+        parts = self.owner + self.server + self.validator + self.root + self.root_recycled + self.alpha_dust
+        return bool(np.all(parts == self.alpha_out) and np.all(self.alpha_dust >= 0))
+
+    def totals(self) -> dict[str, int]:
+        """Network totals of every flow (rao) — the data of the "one block" figure."""
+        keys = ("tao_in", "excess_tao", "alpha_in", "alpha_out", "owner", "server", "validator", "root",
+                "root_recycled", "alpha_dust")
+        out = {k: int(getattr(self, k).sum()) for k in keys}
+        out["recycled"] = self.recycled
+        out["block_emission"] = self.block_emission
+        return out
+
+
+def block(
+    state: BlockState | Mapping[str, Any],
+    *,
+    era: str | Era = "head",
+    chain_buy: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> BlockResult:
+    """One coinbase step for every subnet at once (spec §3.1 steps 1–4, §3.2, §3.4, §3.5).
+
+    Vectorised over subnets (numpy; the fixed-point arithmetic runs on object arrays of Python
+    ints so that it is exact). What it does *not* do, and the chain does in the same block:
+
+    * the pool swaps — the chain injects ``τ_in``/``α_in`` into the pool (at HEAD through the
+      balancer's ``adjust_protocol_liquidity``, which may park part of it in a reservoir) and
+      spends ``excess_tao`` on a fee-free ``swap_tao_for_alpha`` (the chain buy). Pass
+      ``chain_buy(excess_tao) -> alpha_bought`` (int arrays) to run your own pool model
+      (e.g. :mod:`dtao_lib.amm`); its result is reported in ``chain_bought_alpha``, whose
+      destination per era is ``chain_buy_destination`` ("recycled" before v3.4.1, "protocol"
+      = ``SubnetProtocolAlpha`` after);
+    * the EMA-price update that follows (:mod:`dtao_lib.ema`), the flow EMAs
+      (:mod:`dtao_lib.taoflow`) and the epoch (:func:`split_dividends`, Yuma).
+
+    The root proportion used for the cap is the pre-injection one; the one used for the α_out
+    split is evaluated on ``alpha_issuance + α_in + α_out`` as in ``emit_to_subnets``.
+
+    Parameters
+    ----------
+    state
+        A :class:`BlockState`, or a mapping with its field names.
+    era
+        Protocol era (default HEAD).
+    chain_buy
+        Optional pool model for the chain buys (see above).
+
+    Returns
+    -------
+    BlockResult
+    """
+    st = state if isinstance(state, BlockState) else BlockState(**dict(state))
+    e = _era_dtao(era)
+    n = st.n_subnets
+    E = st.emission
+    issuance = st.alpha_issuance
+    tw32 = _bits32_scalar(st.tao_weight)
+    iss_obj = _obj(issuance) if n else np.zeros(0, dtype=object)
+    rp_cap32 = _root_prop_bits(tw32, st.root_tao, iss_obj) if n else iss_obj
+    flow_era = e.share_rule in ("taoflow", "net_taoflow")
+    rp_weights = st.root_prop_weights
+    if e.share_rule == "price_burn_root_prop" and rp_weights is None:
+        rp_weights = _to_float(rp_cap32, 32)
+    if n:
+        te32, share64 = _tao_emission_bits(
+            e, E, st.ema_prices, burn=st.miner_burned, root_props=rp_weights,
+            flows=st.flows if flow_era else None, protocol_flows=st.protocol_flows if flow_era else None,
+            flow_exponent=st.flow_exponent, flow_cutoff=st.flow_cutoff, net_flow=None,
+            enabled=st.emission_enabled, n=n,
+        )
+    else:
+        te32 = share64 = np.zeros(0, dtype=object)
+    ae = _alpha_emission_vec(issuance)
+    ae_obj = _obj(ae) if n else np.zeros(0, dtype=object)
+    p32 = _bits32(st.spot_prices) if n else np.zeros(0, dtype=object)
+    cap32 = _injection_cap_bits(e, ae_obj, E, rp_cap32)
+    ratio32 = share64 >> 32 if e.injection_rule == "subsidy" else None
+    tin, ain, exc, subsidized = _terms_bits(e, te32, p32, cap32, E, ratio32)
+    tao_in = _to_int64(tin, 32)
+    alpha_in = _to_int64(ain, 32)
+    excess = _to_int64(exc, 32)
+    sell = bool(_bits32(st.ema_prices).sum() > _ONE32) if n else False
+    post_issuance = _obj(issuance + alpha_in + ae) if n else iss_obj
+    rp_split32 = _root_prop_bits(tw32, st.root_tao, post_issuance) if n else iss_obj
+    owner, server, validator, root, root_recycled, dust = _split_bits(
+        e, ae_obj, _bits32_scalar(st.owner_cut), st.owner_cut_enabled if e.owner_cut_toggle else np.ones(n, bool),
+        rp_split32, sell, subsidized,
+    )
+    recycled = E - int(tao_in.sum()) - int(excess.sum())
+    bought = None
+    if chain_buy is not None and e.chain_buy_alpha != "none":
+        bought = np.asarray(chain_buy(excess.copy()))
+        if bought.shape != (n,):
+            raise ValueError(f"chain_buy must return an array of shape ({n},), got {bought.shape}")
+        bought = bought.astype(np.int64)
+    return BlockResult(
+        era=e.tag,
+        block_emission=E,
+        share=_to_float(share64, 64) if n else np.zeros(0),
+        tao_emission=_to_int64(te32, 32) if n else np.zeros(0, np.int64),
+        tao_in=tao_in,
+        alpha_in=alpha_in,
+        excess_tao=excess,
+        alpha_out=ae,
+        owner=owner,
+        server=server,
+        validator=validator,
+        root=root,
+        root_recycled=root_recycled,
+        alpha_dust=dust,
+        recycled=recycled,
+        root_proportion=_to_float(rp_cap32, 32) if n else np.zeros(0),
+        root_proportion_split=_to_float(rp_split32, 32) if n else np.zeros(0),
+        root_sell_flag=sell,
+        subsidized=subsidized,
+        chain_bought_alpha=bought,
+        chain_buy_destination=e.chain_buy_alpha,
+    )

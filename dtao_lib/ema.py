@@ -1,0 +1,318 @@
+"""The subnet EMA ("moving") price (spec §3.3).
+
+Every block, *after* the coinbase has used it, the chain moves each emitting subnet's EMA price
+``p̄`` towards its spot price ``p`` (``staking/stake_utils.rs::update_moving_price``, called from
+``block_step::update_moving_prices``)::
+
+    b      = current_block − (FirstEmissionBlockNumber − 1)     blocks since start_call
+    h      = EMAPriceHalvingBlocks                               201 600 on mainnet (4 weeks)
+    a_eff  = SubnetMovingAlpha · b / (b + h)                     base 0.000003
+    p̄_new  = (1 − a_eff) · p̄_old + a_eff · min(p, 1)
+
+so a young subnet's EMA moves slowly (``a_eff ≈ α·b/h``) and a mature one's with ``a_eff → α``:
+a half-life of ``ln 2 / α ≈ 231 000`` blocks (≈ 32 days). The spot price is **clamped at 1** before
+it enters the EMA, so ``p̄ ≤ max(p̄_0, 1)`` for ever.
+
+History (``era=``, see :func:`dtao_lib.params.era`; ``Era.ema_rule``):
+
+==================  ===========================================================
+``fixed_unclamped``  ``v2.0.0``: ``a = SubnetMovingAlpha``, spot not clamped
+``fixed_clamped``    ``v2.0.5``: ``a = SubnetMovingAlpha``, ``min(p, 1)``
+``age_scaled``       ``v2.0.8``+ (HEAD): the age factor ``b/(b + h)`` and the clamp
+==================  ===========================================================
+
+Fixed point
+-----------
+``SubnetMovingPrice`` is stored as I96F32 and ``SubnetMovingAlpha`` too (so the mainnet
+0.000003 is really ``12 885 / 2^32 ≈ 3.0000228e-6``). At HEAD the update is computed in U64F64
+(every product truncated to 64 fractional bits) and stored back truncated to 32 fractional bits;
+``v2.0.x`` computed in I96F32. The float64 functions here differ from that by at most a few
+units of ``2^-32 ≈ 2.3e-10`` per block, which is negligible against the tolerances of the EMA
+vectors (EMA-01: ±0.001); pass ``exact=True`` to :func:`update_moving_price` to reproduce the
+fixed-point arithmetic bit for bit.
+
+Functions
+---------
+effective_alpha
+    ``a_eff`` for an era, an age and a halving period.
+update_moving_price
+    One block for one subnet (float64, or exact fixed point).
+moving_price_path
+    Many blocks for many subnets, vectorised over subnets (closed form for a constant spot
+    price, a loop over blocks otherwise).
+half_life_blocks
+    ``ln ½ / ln(1 − a)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validate import check_array, check_int, check_real
+from .params import EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA, Era
+from .params import era as _era
+
+__all__ = [
+    "effective_alpha",
+    "half_life_blocks",
+    "moving_price_path",
+    "update_moving_price",
+]
+
+_ONE32 = 1 << 32
+_ONE64 = 1 << 64
+
+
+def _rule(era: str | Era) -> str:
+    e = _era(era)
+    if e.ema_rule == "none":
+        raise ValueError(
+            f"era {e.tag!r} is pre-dTAO: there is no subnet EMA price before v2.0.0 "
+            "(subnet emission came from the root network, see dtao_lib.root_era.root_epoch)"
+        )
+    return e.ema_rule
+
+
+def effective_alpha(
+    blocks_since_start=None,
+    *,
+    moving_alpha: float = MOVING_ALPHA,
+    halving_blocks=EMA_PRICE_HALVING_BLOCKS,
+    era: str | Era = "head",
+):
+    """Per-block EMA weight ``a_eff`` (spec §3.3).
+
+    ``a_eff = α·b/(b + h)`` in the ``age_scaled`` era (``b + h = 0`` gives 0, as the chain's
+    ``safe_div`` does); ``a_eff = α`` before ``v2.0.8``.
+
+    Parameters
+    ----------
+    blocks_since_start
+        ``b = current_block − (FirstEmissionBlockNumber − 1)`` (integer ≥ 0, or an integer array);
+        required in the ``age_scaled`` era, ignored before.
+    moving_alpha
+        ``SubnetMovingAlpha`` α in [0, 1] (mainnet 0.000003).
+    halving_blocks
+        ``EMAPriceHalvingBlocks`` h (integer ≥ 0, or an array; mainnet 201 600).
+
+    >>> effective_alpha(201_600, moving_alpha=0.1, halving_blocks=201_600)
+    0.05
+    """
+    rule = _rule(era)
+    a = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
+    if rule != "age_scaled":
+        return a
+    if blocks_since_start is None:
+        raise ValueError(f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)")
+    b = _int_array("blocks_since_start", blocks_since_start)
+    h = _int_array("halving_blocks", halving_blocks)
+    denom = b + h
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(denom > 0, a * b / np.where(denom > 0, denom, 1.0), 0.0)
+    return float(out) if out.ndim == 0 else out
+
+
+def _int_array(name: str, value) -> np.ndarray:
+    arr = np.asarray(value)
+    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or arr.dtype == object):
+        if arr.ndim == 0:
+            check_int(name, value)  # raises the uniform TypeError
+        raise TypeError(f"{name} must be an integer or an array of integers, got dtype {arr.dtype}")
+    arr = arr.astype(np.float64)
+    if arr.size and arr.min() < 0:
+        raise ValueError(f"{name} must contain integers >= 0, got min {int(arr.min())}")
+    return arr
+
+
+def update_moving_price(
+    ema: float,
+    spot: float,
+    *,
+    blocks_since_start: int | None = None,
+    moving_alpha: float = MOVING_ALPHA,
+    halving_blocks: int = EMA_PRICE_HALVING_BLOCKS,
+    era: str | Era = "head",
+    exact: bool = False,
+) -> float:
+    """One block of the EMA price for one subnet (spec §3.3; vector EMA-01).
+
+    .. math:: \\bar p \\leftarrow (1 - a)\\,\\bar p + a\\,\\min(p, 1),
+              \\qquad a = \\alpha\\,\\frac{b}{b + h}
+
+    Parameters
+    ----------
+    ema
+        Current EMA price ``p̄`` (TAO per alpha, ≥ 0).
+    spot
+        Current spot price ``p`` (≥ 0).
+    blocks_since_start
+        ``b``; required in the ``age_scaled`` era (v2.0.8+).
+    moving_alpha, halving_blocks
+        α and h (mainnet 0.000003 and 201 600).
+    era
+        Protocol era (default HEAD); selects the rule in :attr:`Era.ema_rule`.
+    exact
+        Reproduce the chain's fixed-point arithmetic (U64F64 at HEAD, I96F32 before v2.0.8,
+        result truncated to the I96F32 grid of ``SubnetMovingPrice``; inputs rounded to that grid
+        first). Default float64.
+
+    Returns
+    -------
+    float
+        The new EMA. It lies between ``ema`` and ``min(spot, 1)`` (``spot`` before v2.0.5).
+
+    Examples
+    --------
+    >>> e = 0.0
+    >>> for _ in range(14):
+    ...     e = update_moving_price(e, 1.0, blocks_since_start=201_600, moving_alpha=0.1,
+    ...                             halving_blocks=201_600)
+    >>> round(e, 6)
+    0.512325
+    """
+    rule = _rule(era)
+    p_old = check_real("ema", ema, lo=0.0)
+    p = check_real("spot", spot, lo=0.0)
+    alpha = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
+    b = h = 0
+    if rule == "age_scaled":
+        if blocks_since_start is None:
+            raise ValueError(
+                f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)"
+            )
+        b = check_int("blocks_since_start", blocks_since_start)
+        h = check_int("halving_blocks", halving_blocks)
+    target = p if rule == "fixed_unclamped" else min(p, 1.0)
+    if exact:
+        return _update_exact(p_old, p, alpha, b, h, rule)
+    a = alpha
+    if rule == "age_scaled":
+        a = alpha * b / (b + h) if b + h > 0 else 0.0
+    return (1.0 - a) * p_old + a * target
+
+
+def _to_bits(x: float, frac: int) -> int:
+    """Float → fixed-point bits, rounding to nearest with ties to even (``from_num`` for floats)."""
+    return round(math.ldexp(x, frac))
+
+
+def _update_exact(p_old: float, p: float, alpha: float, b: int, h: int, rule: str) -> float:
+    alpha32 = _to_bits(alpha, 32)  # SubnetMovingAlpha is I96F32
+    ema32 = _to_bits(p_old, 32)  # SubnetMovingPrice is I96F32
+    if rule == "age_scaled":
+        # U64F64 throughout: α·(b/(b+h)), 1 − a, a·min(p,1) + (1 − a)·p̄, stored as I96F32.
+        b64, h64 = b << 64, h << 64
+        ratio = (b64 << 64) // (b64 + h64) if b + h > 0 else 0
+        a64 = ((alpha32 << 32) * ratio) >> 64
+        spot64 = min(_to_bits(p, 64), _ONE64)
+        new64 = ((a64 * spot64) >> 64) + (((_ONE64 - a64) * (ema32 << 32)) >> 64)
+        return (new64 >> 32) / _ONE32
+    spot32 = _to_bits(p, 32)
+    if rule == "fixed_clamped":
+        spot32 = min(spot32, _ONE32)
+    new32 = ((alpha32 * spot32) >> 32) + (((_ONE32 - alpha32) * ema32) >> 32)
+    return new32 / _ONE32
+
+
+def moving_price_path(
+    ema,
+    spot,
+    *,
+    blocks_since_start=None,
+    n_blocks: int | None = None,
+    moving_alpha: float = MOVING_ALPHA,
+    halving_blocks=EMA_PRICE_HALVING_BLOCKS,
+    era: str | Era = "head",
+) -> np.ndarray:
+    """EMA prices of ``n`` subnets over ``T`` consecutive blocks (spec §3.3), vectorised.
+
+    Parameters
+    ----------
+    ema
+        EMA prices before the first block, shape ``(n,)`` (or a scalar).
+    spot
+        Spot prices: shape ``(n,)`` (or scalar), constant over ``n_blocks`` blocks, or shape
+        ``(T, n)`` (or ``(T,)``), one row per block.
+    blocks_since_start
+        ``b`` at the first block (integer or integer array of shape ``(n,)``); it grows by one per
+        block. Required in the ``age_scaled`` era.
+    n_blocks
+        ``T`` when ``spot`` is constant; must be omitted (or equal ``T``) for a per-block ``spot``.
+    moving_alpha, halving_blocks, era
+        As in :func:`update_moving_price` (``halving_blocks`` may be per subnet).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(T, n)`` (``(T,)`` for scalar inputs): row ``t`` is the EMA after block ``t``.
+        With a constant spot ``c`` the closed form ``p̄_t = c + (p̄_0 − c)·Π_{k≤t}(1 − a_k)`` is
+        used (one cumulative product over a ``(T, n)`` array); otherwise a loop over blocks, each
+        step vectorised over subnets.
+
+    Examples
+    --------
+    >>> path = moving_price_path([0.5, 2.0], [1.0, 0.1], blocks_since_start=[1, 500_000], n_blocks=3)
+    >>> path.shape
+    (3, 2)
+    """
+    rule = _rule(era)
+    alpha = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
+    e0 = check_array("ema", ema, ndim=None, lo=0.0)
+    sp = check_array("spot", spot, ndim=None, lo=0.0)
+    scalar = e0.ndim == 0
+    if e0.ndim > 1:
+        raise ValueError(f"ema must be a scalar or 1-D, got shape {e0.shape}")
+    e0 = np.atleast_1d(e0)
+    n = e0.size
+    constant = sp.ndim == 0 or (sp.ndim == 1 and not scalar)
+    if constant:
+        if n_blocks is None:
+            raise ValueError("n_blocks is required when spot is constant (a scalar, or shape (n,))")
+        T = check_int("n_blocks", n_blocks, lo=0)
+        if sp.size not in (1, n):
+            raise ValueError(f"spot must have shape ({n},) to match ema, got {sp.shape}")
+        sp_row = np.broadcast_to(np.atleast_1d(sp), (n,))
+    else:
+        sp2 = sp.reshape(sp.shape[0], 1) if scalar else sp
+        if sp2.ndim != 2 or sp2.shape[1] != n:
+            raise ValueError(f"spot must have shape (n,) or (T, n) with n = {n}, got {sp.shape}")
+        T = sp2.shape[0]
+        if n_blocks is not None and check_int("n_blocks", n_blocks, lo=0) != T:
+            raise ValueError(f"n_blocks ({n_blocks}) does not match the {T} rows of spot")
+    steps = np.arange(T, dtype=np.float64)[:, None]
+    if rule == "age_scaled":
+        if blocks_since_start is None:
+            raise ValueError(
+                f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)"
+            )
+        b0 = np.broadcast_to(_int_array("blocks_since_start", blocks_since_start), (n,))
+        h = np.broadcast_to(_int_array("halving_blocks", halving_blocks), (n,))
+        b = b0[None, :] + steps
+        denom = b + h[None, :]
+        a = np.where(denom > 0, alpha * b / np.where(denom > 0, denom, 1.0), 0.0)
+    else:
+        a = np.full((T, n), alpha)
+    if constant:
+        target = sp_row if rule == "fixed_unclamped" else np.minimum(sp_row, 1.0)
+        keep = np.cumprod(1.0 - a, axis=0)
+        out = target[None, :] + (e0 - target)[None, :] * keep
+    else:
+        target2 = sp2 if rule == "fixed_unclamped" else np.minimum(sp2, 1.0)
+        out = np.empty((T, n))
+        cur = e0.astype(np.float64)
+        for t in range(T):
+            cur = (1.0 - a[t]) * cur + a[t] * target2[t]
+            out[t] = cur
+    return out[:, 0] if scalar else out
+
+
+def half_life_blocks(moving_alpha: float = MOVING_ALPHA) -> float:
+    """Blocks for a mature subnet's EMA to close half the gap to a constant price: ``ln ½ / ln(1 − α)``.
+
+    >>> round(half_life_blocks())
+    231049
+    """
+    a = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    return math.log(0.5) / math.log1p(-a)
