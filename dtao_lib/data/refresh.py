@@ -189,15 +189,16 @@ def subnet_record(info: Any, *, burn_rao: int | None = None, immunity_period: in
 
     netuid = int(get("netuid"))
     tempo = int(get("tempo")) if get("tempo") else DEFAULT_TEMPO
-    tao_in = _amount(get("tao_in")) or 0.0
-    alpha_in = _amount(get("alpha_in")) or 0.0
-    alpha_out = _amount(get("alpha_out")) or 0.0
-    price = _amount(get("price")) or 0.0
-    volume = _amount(get("subnet_volume")) or 0.0
-    pending_alpha = _amount(get("pending_alpha_emission")) or 0.0
-    alpha_out_em = _amount(get("alpha_out_emission")) or 0.0
+    # `or 0` as in the scraper: a zero balance is written as "0", not "0.0" (netuid 96's alpha_out)
+    tao_in = _amount(get("tao_in")) or 0
+    alpha_in = _amount(get("alpha_in")) or 0
+    alpha_out = _amount(get("alpha_out")) or 0
+    price = _amount(get("price")) or 0
+    volume = _amount(get("subnet_volume")) or 0
+    pending_alpha = _amount(get("pending_alpha_emission")) or 0
+    alpha_out_em = _amount(get("alpha_out_emission")) or 0
     alpha_in_em = _amount(get("alpha_in_emission"))
-    tao_in_em = _amount(get("tao_in_emission")) or 0.0
+    tao_in_em = _amount(get("tao_in_emission")) or 0
     moving = _amount(get("moving_price"))
 
     # The scraper's emission heuristic, kept for comparability (NOT chain issuance; see module doc).
