@@ -150,11 +150,17 @@ def test_snapshot_derived_columns(snap: pd.DataFrame) -> None:
     assert d["price_spot_gap_rel"].abs().max() < 0.16
 
 
-def test_snapshot_helpers_nan_where_undefined() -> None:
-    assert np.isnan(snapshot_mod._adr(np.array([1.0]), np.array([0.0]))[0])
-    assert np.isnan(snapshot_mod._liquidation_price(np.array([1.0]), np.array([0.0]))[0])
-    assert np.isnan(snapshot_mod._haircut(np.array([0.0]))[0])
-    assert snapshot_mod._haircut(np.array([2.0]))[0] == 0.5
+def test_snapshot_derived_columns_use_dtao_lib_adr(snap: pd.DataFrame) -> None:
+    from dtao_lib import adr as adr_mod
+
+    d = snap[snap["is_dynamic"] & (snap["alpha_out_alpha"] > 0)]
+    a_out, a_in = d["alpha_out_alpha"].to_numpy(), d["alpha_in_alpha"].to_numpy()
+    np.testing.assert_array_equal(d["adr"], adr_mod.adr(a_out, a_in))
+    np.testing.assert_array_equal(
+        d["liquidation_price_tao_per_alpha"],
+        adr_mod.liquidation_price(d["tao_in_tao"].to_numpy(), d["alpha_out_alpha"].to_numpy()),
+    )
+    np.testing.assert_array_equal(d["haircut"], adr_mod.haircut(d["adr"].to_numpy()))
 
 
 def test_subnet_state(snap: pd.DataFrame) -> None:

@@ -24,9 +24,13 @@ column                                 meaning (unit)
 ``haircut``                            ``1 − 1/ADR`` (fraction; negative when ADR < 1)
 =====================================  ========================================================
 
-The derived columns are ``NaN`` for root (netuid 0, not an AMM pool; its price is 1 by definition)
-and, for ``liquidation_price`` and ``haircut``, wherever ``alpha_out`` is 0 (netuid 96 in the
-snapshot: a subnet that had just registered).
+ADR, liquidation price and haircut are computed with :mod:`dtao_lib.adr` (``adr``,
+``liquidation_price``, ``haircut``) on the rows where they are defined. The derived columns are
+``NaN`` for root (netuid 0, not an AMM pool; its price is 1 by definition) and, for
+``liquidation_price`` and ``haircut``, wherever ``alpha_out`` is 0 (netuid 96 in the snapshot: a
+subnet that had just registered). These use the classic denominator ``α_out``; the HEAD variant with
+protocol alpha (:func:`dtao_lib.adr.liquidation_price_head`) needs ``SubnetProtocolAlpha``, which the
+snapshot does not have.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import adr as _adr
 from .._validate import check_int
 from ._parse import bool_column, float_column, int_column, read_csv_text, text_column
 from ._paths import resolve_file
@@ -125,7 +131,7 @@ _TOTAL_ALPHA_ABS_TOL = 1e-3  # each value is rounded to 4 decimals upstream
 
 
 # ---------------------------------------------------------------------------------------------
-# Derived quantities (spec §7), vectorised; NaN where undefined
+# Derived quantities (spec §7): dtao_lib.adr on the rows where they are defined, NaN elsewhere
 # ---------------------------------------------------------------------------------------------
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """``num / den`` with ``NaN`` where ``den`` is 0."""
@@ -136,24 +142,12 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return out
 
 
-def _spot_price(tao_in: np.ndarray, alpha_in: np.ndarray) -> np.ndarray:
-    """Reserve-ratio price ``P = τ_in / α_in`` (TAO per alpha)."""
-    return _ratio(tao_in, alpha_in)
-
-
-def _adr(alpha_out: np.ndarray, alpha_in: np.ndarray) -> np.ndarray:
-    """ALPHA distribution ratio ``ADR = α_out / α_in`` (spec §7)."""
-    return _ratio(alpha_out, alpha_in)
-
-
-def _liquidation_price(tao_in: np.ndarray, alpha_out: np.ndarray) -> np.ndarray:
-    """Liquidation price ``P_L = τ_in / α_out`` = ``P / ADR`` (spec §7); ``NaN`` when ``α_out`` = 0."""
-    return _ratio(tao_in, alpha_out)
-
-
-def _haircut(adr: np.ndarray) -> np.ndarray:
-    """Haircut ``h = 1 − 1/ADR`` = ``1 − P_L / P`` (spec §7); ``NaN`` when ADR is 0 or undefined."""
-    return 1.0 - _ratio(np.ones_like(np.asarray(adr, dtype=np.float64)), adr)
+def _where(mask: np.ndarray, fn: Callable[..., Any], *args: np.ndarray) -> np.ndarray:
+    """``fn(*args)`` on the rows selected by ``mask`` (where it is defined), ``NaN`` on the others."""
+    out = np.full(mask.shape, np.nan)
+    if mask.any():
+        out[mask] = fn(*(np.asarray(a, dtype=np.float64)[mask] for a in args))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,19 +190,23 @@ def _typed(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 def _derive(df: pd.DataFrame) -> pd.DataFrame:
-    tao_in = df["tao_in_tao"].to_numpy()
-    a_in = df["alpha_in_alpha"].to_numpy()
-    a_out = df["alpha_out_alpha"].to_numpy()
-    pool = df["is_dynamic"].to_numpy()
-    nan = np.where(pool, 1.0, np.nan)  # root has no AMM pool: derived columns undefined
-    spot = _spot_price(tao_in, a_in) * nan
-    adr = _adr(a_out, a_in) * nan
+    """Add spot price, price gap, ADR, liquidation price and haircut (spec §7, :mod:`dtao_lib.adr`).
+
+    Root (``is_dynamic`` False) has no AMM pool, so every derived column is NaN there; liquidation
+    price and haircut are NaN where ``alpha_out`` is 0 (no outstanding alpha, ADR = 0).
+    """
+    tao_in = df["tao_in_tao"].to_numpy(dtype=np.float64)
+    a_in = df["alpha_in_alpha"].to_numpy(dtype=np.float64)
+    a_out = df["alpha_out_alpha"].to_numpy(dtype=np.float64)
+    pool = df["is_dynamic"].to_numpy(dtype=bool)
+    spot = np.where(pool, _ratio(tao_in, a_in), np.nan)
+    ratio = _where(pool & (a_in > 0), _adr.adr, a_out, a_in)
     return df.assign(
         spot_price_tao_per_alpha=spot,
         price_spot_gap_rel=_ratio(df["price_tao_per_alpha"].to_numpy(), spot) - 1.0,
-        adr=adr,
-        liquidation_price_tao_per_alpha=_liquidation_price(tao_in, a_out) * nan,
-        haircut=_haircut(adr),
+        adr=ratio,
+        liquidation_price_tao_per_alpha=_where(pool & (a_out > 0), _adr.liquidation_price, tao_in, a_out),
+        haircut=_where(np.nan_to_num(ratio) > 0, _adr.haircut, ratio),
     )
 
 
