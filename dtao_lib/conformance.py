@@ -28,7 +28,15 @@ import pandas as pd
 
 __all__ = ["CHECKERS", "Result", "Tolerance", "main", "parse_tolerance", "run", "table"]
 
-DEFAULT_FILE = Path(__file__).resolve().parents[1] / "data" / "vectors" / "public.json"
+DEFAULT_VECTORS = "vectors/public.json"
+"""The shipped public vectors, relative to the data folder (:func:`dtao_lib.data.data_dir`)."""
+
+
+def default_file() -> Path:
+    """Path of the shipped public vectors (repository ``data/`` or the copy inside the wheel)."""
+    from .data import data_dir
+
+    return data_dir() / DEFAULT_VECTORS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -493,7 +501,7 @@ def _median(v: dict):
 # ---------------------------------------------------------------------------------------------
 def load(path: str | Path | None = None) -> dict:
     """Read a vectors file (default: the shipped public vectors)."""
-    p = Path(path) if path is not None else DEFAULT_FILE
+    p = Path(path) if path is not None else default_file()
     if not p.exists():
         raise FileNotFoundError(f"vectors file not found: {p}")
     data = json.loads(p.read_text(encoding="utf-8"))

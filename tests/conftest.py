@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-VECTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "vectors" / "public.json"
+from dtao_lib.data import load_vectors as _load
 
 
 def load_vectors() -> dict[str, dict]:
-    """Every public vector, keyed by id (e.g. ``"SW-08"``)."""
-    data = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))
-    return {v["id"]: v for v in data["vectors"]}
+    """Every public vector, keyed by id (e.g. ``"SW-08"``), read by dtao_lib's validating loader."""
+    return {v["id"]: v for v in _load()["vectors"]}
 
 
 @pytest.fixture(scope="session")

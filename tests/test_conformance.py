@@ -42,7 +42,7 @@ def test_parse_tolerance(text, abs_, rel):
 
 def test_a_wrong_expectation_fails(tmp_path):
     """The harness is able to fail: corrupt one expected value and it reports FAIL and exit code 1."""
-    data = json.loads(conformance.DEFAULT_FILE.read_text())
+    data = json.loads(conformance.default_file().read_text())
     v = next(v for v in data["vectors"] if v["id"] == "BE-07")
     v["expected"]["block_emission_rao"] += 1
     data["vectors"] = [v]

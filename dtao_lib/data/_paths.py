@@ -4,7 +4,8 @@ The data directory is, in order of precedence:
 
 1. the ``path=`` argument of a loader (a file, or a folder holding the expected file);
 2. the environment variable ``DTAO_DATA_DIR`` (a folder laid out like the repository's ``data/``);
-3. the repository's own ``data/`` folder, ``Path(__file__).resolve().parents[2] / "data"``.
+3. the repository's own ``data/`` folder, ``Path(__file__).resolve().parents[2] / "data"``;
+4. the copy shipped inside an installed wheel, ``dtao_lib/_data`` (``pip install git+<repo>``, e.g. Colab).
 
 Every error names the file and the problem, e.g.
 ``FileNotFoundError: subnet snapshot: no such file /x/subnets_snapshot_2026-04-11.csv (...)``.
@@ -30,15 +31,20 @@ DATA_DIR_ENV = "DTAO_DATA_DIR"
 REPO_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 """The ``data/`` folder of the repository this package was imported from."""
 
+WHEEL_DATA_DIR = Path(__file__).resolve().parents[1] / "_data"
+"""The same folder as installed inside a wheel (pyproject maps ``data/`` to ``dtao_lib._data``)."""
+
 
 def data_dir() -> Path:
-    """The folder the loaders read by default: ``$DTAO_DATA_DIR`` if set, else the repository's ``data/``.
+    """The folder the loaders read by default.
+
+    ``$DTAO_DATA_DIR`` if set, else the repository's ``data/`` (a clone or an editable install), else the
+    copy inside an installed wheel.
 
     Raises
     ------
     FileNotFoundError
-        If ``DTAO_DATA_DIR`` is set but is not a folder, or (unset) the repository's ``data/`` folder is
-        missing, which happens when ``dtao_lib`` is installed from a wheel rather than from a clone.
+        If ``DTAO_DATA_DIR`` is set but is not a folder, or no data folder can be found.
     """
     env = os.environ.get(DATA_DIR_ENV, "").strip()
     if env:
@@ -46,12 +52,13 @@ def data_dir() -> Path:
         if not p.is_dir():
             raise FileNotFoundError(f"{DATA_DIR_ENV}={env!r} is not a folder")
         return p
-    if not REPO_DATA_DIR.is_dir():
-        raise FileNotFoundError(
-            f"data folder {REPO_DATA_DIR} not found: dtao_lib reads the data shipped in the repository's data/ "
-            f"folder; work from a clone, or set {DATA_DIR_ENV} to a copy of that folder"
-        )
-    return REPO_DATA_DIR
+    for candidate in (REPO_DATA_DIR, WHEEL_DATA_DIR):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(
+        f"data folder not found (looked in {REPO_DATA_DIR} and {WHEEL_DATA_DIR}): work from a clone, "
+        f"reinstall dtao_lib, or set {DATA_DIR_ENV} to a copy of the repository's data/ folder"
+    )
 
 
 def resolve_file(path: str | os.PathLike[str] | None, default: str, what: str, *, pattern: str | None = None) -> Path:
