@@ -141,7 +141,9 @@ def _fx_mul(a: Any, b: Any) -> np.ndarray:
     """``⌊a·b / 2^32⌋`` on I32F32 bit patterns (int64), exact for any signs."""
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
-    if a.size and b.size and (np.abs(a).max() >= 1 << 40 or np.abs(b).max() >= 1 << 38):
+    if a.size and b.size and (
+        max(a.max(), -a.min()) >= 1 << 40 or max(b.max(), -b.min()) >= 1 << 38
+    ):
         prod = (a.astype(object) * b.astype(object)) >> _FRAC_BITS
         return np.clip(prod, _I64_MIN, _I64_MAX).astype(np.int64)
     # split b = bh·2^16 + bl so that no intermediate product leaves int64; the nested floors are exact
@@ -729,10 +731,12 @@ def _alpha_sigmoid(
     diff_buy = np.clip(w - c, zero, ar.one)
     diff_sell = np.clip(b - w, zero, ar.one)
     diff = np.where(w >= b, diff_buy, diff_sell)
+    # the rate depends on the entry only through d, which takes few distinct values: evaluate once per d
+    d, where = np.unique(diff, return_inverse=True)
     slope = ar.div(steepness, ar.lift(-100.0)[()])
-    sig = ar.div(ar.one, ar.one + ar.exp(ar.mul(slope, diff - ar.half)))
-    alpha = low + ar.mul(sig, high - low)
-    return np.maximum(np.minimum(alpha, high), low)
+    sig = ar.div(ar.one, ar.one + ar.exp(ar.mul(slope, d - ar.half)))
+    alpha = np.maximum(np.minimum(low + ar.mul(sig, high - low), high), low)
+    return alpha[where].reshape(diff.shape)
 
 
 def _steepness(ar: _Arith, steepness: float) -> Any:
