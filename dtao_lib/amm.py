@@ -307,12 +307,13 @@ def _pow_decimal_floor(n: int, d: int, a: int, b: int, scale: int) -> int:
             val = ((Decimal(n) / Decimal(d)).ln() * a / b).exp() * scale
             fl = int(val)  # val > 0, so int() floors
             frac = val - fl
-        guard = Decimal(10) ** (digits - prec + 8)
-        if guard < frac < 1 - guard:
-            return fl
+            guard = Decimal(10) ** (digits - prec + 8)
+            if guard < frac < 1 - guard:
+                return fl
+            nearest = fl + 1 if frac > Decimal("0.5") else fl
         prec *= 2
-    # The value is an integer to ~prec digits: take the nearest one.
-    return fl + 1 if frac > Decimal("0.5") else fl
+    # The value is an integer to ~prec digits (an exact power such as 3^1): take the nearest one.
+    return nearest
 
 
 def pow_ratio_scaled(base_numerator: int, base_denominator: int, exp_numerator: int, exp_denominator: int,
