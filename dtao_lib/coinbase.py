@@ -157,6 +157,11 @@ def _to_float(bits: np.ndarray, frac: int) -> np.ndarray:
     return np.ldexp(np.asarray(bits, dtype=object).astype(np.float64), -frac)
 
 
+def _grid32(x: Any) -> np.ndarray:
+    """Round floats to the 2^-32 grid of the U96F32/I96F32 storage types (ties to even)."""
+    return np.ldexp(np.rint(np.ldexp(np.asarray(x, dtype=np.float64), 32)), -32)
+
+
 def _safe_div(num: np.ndarray, den: np.ndarray, frac: int, default: Any = 0) -> np.ndarray:
     """Fixed-point ``num / den`` truncated (``safe_div``/``checked_div``), ``default`` where den = 0."""
     den_ok = den > 0
@@ -1089,6 +1094,7 @@ def block(
     *,
     era: str | Era = "head",
     chain_buy: Callable[[np.ndarray], np.ndarray] | None = None,
+    exact: bool = True,
 ) -> BlockResult:
     """One coinbase step for every subnet at once (spec §3.1 steps 1–4, §3.2, §3.4, §3.5).
 
@@ -1116,6 +1122,11 @@ def block(
         Protocol era (default HEAD).
     chain_buy
         Optional pool model for the chain buys (see above).
+    exact
+        True (default): the chain's fixed-point arithmetic, exact to the rao (≈ 0.3 ms for 128
+        subnets). False: the same formulas in float64 (≈ 10× faster, for long simulations); each
+        amount may then differ from the chain by ±1 rao (``α_in`` by up to ``1/p`` rao), while the
+        conservation identities still hold exactly.
 
     Returns
     -------
@@ -1123,6 +1134,8 @@ def block(
     """
     st = state if isinstance(state, BlockState) else BlockState(**dict(state))
     e = _era_dtao(era)
+    if not exact:
+        return _finish(st, e, **_block_float(st, e), chain_buy=chain_buy)
     n = st.n_subnets
     E = st.emission
     issuance = st.alpha_issuance
@@ -1158,6 +1171,38 @@ def block(
         e, ae_obj, _bits32_scalar(st.owner_cut), st.owner_cut_enabled if e.owner_cut_toggle else np.ones(n, bool),
         rp_split32, sell, subsidized,
     )
+    return _finish(
+        st, e,
+        share=_to_float(share64, 64) if n else np.zeros(0),
+        tao_emission=_to_int64(te32, 32) if n else np.zeros(0, np.int64),
+        tao_in=tao_in, alpha_in=alpha_in, excess=excess, ae=ae,
+        parts=(owner, server, validator, root, root_recycled, dust),
+        rp_cap=_to_float(rp_cap32, 32) if n else np.zeros(0),
+        rp_split=_to_float(rp_split32, 32) if n else np.zeros(0),
+        sell=sell, subsidized=subsidized, chain_buy=chain_buy,
+    )
+
+
+def _finish(
+    st: BlockState,
+    e: Era,
+    *,
+    share: np.ndarray,
+    tao_emission: np.ndarray,
+    tao_in: np.ndarray,
+    alpha_in: np.ndarray,
+    excess: np.ndarray,
+    ae: np.ndarray,
+    parts: tuple[np.ndarray, ...],
+    rp_cap: np.ndarray,
+    rp_split: np.ndarray,
+    sell: bool,
+    subsidized: np.ndarray,
+    chain_buy: Callable[[np.ndarray], np.ndarray] | None,
+) -> BlockResult:
+    n = st.n_subnets
+    E = st.emission
+    owner, server, validator, root, root_recycled, dust = parts
     recycled = E - int(tao_in.sum()) - int(excess.sum())
     bought = None
     if chain_buy is not None and e.chain_buy_alpha != "none":
@@ -1168,8 +1213,8 @@ def block(
     return BlockResult(
         era=e.tag,
         block_emission=E,
-        share=_to_float(share64, 64) if n else np.zeros(0),
-        tao_emission=_to_int64(te32, 32) if n else np.zeros(0, np.int64),
+        share=share,
+        tao_emission=tao_emission,
         tao_in=tao_in,
         alpha_in=alpha_in,
         excess_tao=excess,
@@ -1181,10 +1226,113 @@ def block(
         root_recycled=root_recycled,
         alpha_dust=dust,
         recycled=recycled,
-        root_proportion=_to_float(rp_cap32, 32) if n else np.zeros(0),
-        root_proportion_split=_to_float(rp_split32, 32) if n else np.zeros(0),
+        root_proportion=rp_cap,
+        root_proportion_split=rp_split,
         root_sell_flag=sell,
         subsidized=subsidized,
         chain_bought_alpha=bought,
         chain_buy_destination=e.chain_buy_alpha,
     )
+
+
+def _block_float(st: BlockState, e: Era) -> dict[str, Any]:
+    """The float64 version of :func:`block`'s arithmetic (``exact=False``)."""
+    n = st.n_subnets
+    E = st.emission
+    enabled = st.emission_enabled
+    ema = _grid32(st.ema_prices)  # the chain's stored values (32 fractional bits)
+    burn = _grid32(st.miner_burned)
+    p = _grid32(st.spot_prices)
+    rule = e.share_rule
+    issuance = st.alpha_issuance
+    weighted_root = float(_grid32(st.tao_weight)) * st.root_tao
+    with np.errstate(invalid="ignore", divide="ignore"):
+        denom = weighted_root + issuance.astype(np.float64)
+        rp_cap = np.where(denom > 0, weighted_root / np.where(denom > 0, denom, 1.0), 0.0)
+        rp_cap = np.ldexp(np.floor(np.ldexp(rp_cap, 32)), -32)  # U96F32 division truncates
+
+        def normalise(w: np.ndarray) -> np.ndarray:
+            tot = w.sum()
+            return w / tot if tot > 0 else np.zeros(n)
+
+        if rule == "ema_price":
+            share = normalise(np.where(enabled, ema, 0.0))
+        elif rule in ("taoflow", "net_taoflow"):
+            if st.flows is None:
+                raise ValueError(f"era {e.tag!r} splits emission by TaoFlow (spec §3.2): BlockState needs flows")
+            if rule == "net_taoflow" and st.protocol_flows is None:
+                raise ValueError(f"era {e.tag!r} uses net TaoFlow: BlockState needs protocol_flows")
+            share = taoflow.flow_shares(st.flows, st.protocol_flows if rule == "net_taoflow" else None,
+                                        p=st.flow_exponent, cutoff=st.flow_cutoff, net=rule == "net_taoflow")
+        else:
+            price_share = normalise(ema)
+            weight = price_share * (1.0 - burn)
+            if rule == "price_burn_root_prop":
+                weight = weight * (rp_cap if st.root_prop_weights is None else _grid32(st.root_prop_weights))
+            share = normalise(weight)
+            if weight.sum() == 0 and rule == "price_burn":
+                share = price_share
+        if rule != "ema_price" and not enabled.all():
+            share = normalise(np.where(enabled, share, 0.0))
+        te = E * share
+        te_int = np.floor(te).astype(np.int64)
+        ae = _alpha_emission_vec(issuance)
+        aef = ae.astype(np.float64)
+        has_price = p > 0
+        raw_alpha = te / np.where(has_price, p, 1.0)
+        inj = e.injection_rule
+        subsidized = np.zeros(n, dtype=bool)
+        if inj == "tao_full_alpha_capped":
+            alpha_in = np.minimum(np.where(has_price, raw_alpha, aef), aef)
+            tao_in = te
+            excess = np.zeros(n)
+        elif inj == "subsidy":
+            subsidized = p < share
+            tao_in = np.where(subsidized, p * E, te)
+            alpha_in = np.where(subsidized, float(E), np.where(has_price, raw_alpha, aef))
+            excess = np.maximum(te - tao_in, 0.0)
+        else:
+            if inj == "cap_alpha_emission":
+                cap = aef
+            elif inj == "cap_min_alpha_emission_e":
+                cap = np.minimum(aef, float(E))
+            else:
+                cap = rp_cap * aef
+            alpha_raw = np.where(has_price, raw_alpha, 0.0)
+            capped = alpha_raw > cap
+            alpha_in = np.where(capped, cap, alpha_raw)
+            tao_in = np.where(capped, cap * p, te)
+            excess = np.maximum(te - tao_in, 0.0)
+        tao_in_i = np.minimum(np.floor(tao_in).astype(np.int64), te_int)
+        excess_i = np.minimum(np.floor(excess).astype(np.int64), te_int - tao_in_i)
+        alpha_in_i = np.floor(alpha_in).astype(np.int64)
+        post = issuance.astype(np.float64) + alpha_in_i + ae
+        denom2 = weighted_root + post
+        rp_split = np.where(denom2 > 0, weighted_root / np.where(denom2 > 0, denom2, 1.0), 0.0)
+        rp_split = np.ldexp(np.floor(np.ldexp(rp_split, 32)), -32)
+    oc_enabled = st.owner_cut_enabled if e.owner_cut_toggle else np.ones(n, bool)
+    cut = np.where(oc_enabled, aef * float(_grid32(st.owner_cut)), 0.0)
+    rest = aef - cut
+    root_alpha = rp_split * rest * 0.5
+    server = rest * 0.5
+    validator = rest - server - root_alpha
+    paid_root, unpaid_root = root_alpha, np.zeros(n)
+    sell = bool(ema.sum() > 1.0)
+    if e.root_sell_flag and not sell:
+        paid_root = np.zeros(n)
+        if e.root_alpha_without_sell_flag == "left_to_validators":
+            validator = rest - server
+        else:
+            unpaid_root = root_alpha
+    elif e.injection_rule == "subsidy":
+        paid_root = np.where(subsidized, 0.0, root_alpha)
+        unpaid_root = np.where(subsidized, root_alpha, 0.0)
+    ints = [np.floor(np.maximum(x, 0.0)).astype(np.int64) for x in (cut, server, validator, paid_root, unpaid_root)]
+    dust = ae - sum(ints)
+    ints[2] = ints[2] + np.minimum(dust, 0)  # float rounding can never assign more than α_out
+    dust = np.maximum(dust, 0)
+    return {
+        "share": share, "tao_emission": te_int, "tao_in": tao_in_i, "alpha_in": alpha_in_i, "excess": excess_i,
+        "ae": ae, "parts": (*ints, dust), "rp_cap": rp_cap, "rp_split": rp_split, "sell": sell,
+        "subsidized": np.asarray(subsidized, dtype=bool),
+    }

@@ -626,3 +626,21 @@ def test_input_validation_names_parameter():
 def test_tao_weight_default_is_mainnet():
     assert cb.BlockState(ema_prices=[0.1], spot_prices=[0.1], alpha_issuance=np.array([1]), root_tao=1,
                          block_emission=1).tao_weight == TAO_WEIGHT
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 40), era_name=st.sampled_from(ALL_ERAS))
+def test_float_block_conserves_and_tracks_exact(seed, n, era_name):
+    rng = np.random.default_rng(seed)
+    s = _state(rng, n, emission_enabled=rng.uniform(0, 1, n) < 0.9)
+    fast = cb.block(s, era=era_name, exact=False)
+    assert fast.tao_conserved()
+    assert fast.alpha_conserved()
+    exact = cb.block(s, era=era_name)
+    for name in ("tao_emission", "tao_in", "excess_tao", "owner", "server", "validator", "root", "root_recycled"):
+        assert np.all(np.abs(getattr(fast, name) - getattr(exact, name)) <= 1), name
+    # α_in = τ/p: a sub-rao difference in τ or p's 2^-32 grid is magnified by 1/p
+    tol = 2 + 2 / np.maximum(s.spot_prices, 1e-12)
+    assert np.all(np.abs(fast.alpha_in - exact.alpha_in) <= tol + 1e-6 * exact.alpha_in)
+    np.testing.assert_allclose(fast.share, exact.share, rtol=0, atol=2**-31)  # U96F32 ratios in v3.2.3–9
+    assert fast.root_sell_flag == exact.root_sell_flag or abs(s.ema_prices.sum() - 1) < 1e-9
