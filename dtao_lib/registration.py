@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
@@ -470,20 +470,31 @@ def _median_bits(prices: Iterable[Any]) -> int:
     return upper if n % 2 else (lower + upper) // 2
 
 
-def median_subnet_price(prices: Iterable[float] | np.ndarray) -> float:
+def _price_list(prices: Iterable[Any] | Mapping[Any, Any] | np.ndarray) -> list[Any]:
+    """Prices as a list: arrays are flattened, mappings ``{netuid: price}`` give their values."""
+    if isinstance(prices, np.ndarray):
+        return prices.ravel().tolist()
+    if isinstance(prices, Mapping):
+        return list(prices.values())
+    if isinstance(prices, (str, bytes)):
+        raise TypeError("prices must be a sequence of numbers, got a string")
+    return list(prices)
+
+
+def median_subnet_price(prices: Iterable[float] | Mapping[Any, float] | np.ndarray) -> float:
     """Median spot price of the existing subnets, as the chain computes it (spec §6.2, DS-08).
 
     Prices that are 0 are ignored (the chain skips subnets without a price), an even count gives the
     mean of the two middle prices (U64F64, truncated), and with no positive price the result is 1.0.
-    Negative prices are rejected. Pass the non-root subnets only.
+    Negative prices are rejected. Pass the non-root subnets only (a sequence, an array or a mapping
+    ``{netuid: price}``).
 
     Examples
     --------
     >>> median_subnet_price([7, 2, 5]), median_subnet_price([4, 1, 2, 8]), median_subnet_price([])
     (5.0, 3.0, 1.0)
     """
-    arr = prices.ravel().tolist() if isinstance(prices, np.ndarray) else prices
-    return _median_bits(arr) / _ONE64
+    return _median_bits(_price_list(prices)) / _ONE64
 
 
 @dataclass(frozen=True)
@@ -502,10 +513,14 @@ class NewSubnetPool:
         """Initial spot price ``τ / α`` (0 if there is no pool)."""
         return self.tao_reserve_rao / self.alpha_reserve_rao if self.alpha_reserve_rao else 0.0
 
+    def __iter__(self) -> Iterator[int]:
+        """``tao, alpha = new_subnet_pool(...)`` unpacks the two reserves."""
+        return iter((self.tao_reserve_rao, self.alpha_reserve_rao))
+
 
 def new_subnet_pool(
     lock_rao: int,
-    prices: Iterable[float] | np.ndarray = (),
+    prices: Iterable[float] | Mapping[Any, float] | np.ndarray = (),
     *,
     min_lock_rao: int = MIN_LOCK_RAO,
     era: str | Era = "head",
@@ -524,13 +539,13 @@ def new_subnet_pool(
     >>> p = new_subnet_pool(1000 * 10**9, [7, 2, 5])
     >>> p.tao_reserve_rao, p.alpha_reserve_rao
     (1000000000000, 200000000000)
+    >>> tao, alpha = p
     >>> new_subnet_pool(1000 * 10**9, era="v3.2.8").recycled_rao
     999000000000
     """
     lock = check_int("lock_rao", lock_rao, hi=U64_MAX)
     min_lock = check_int("min_lock_rao", min_lock_rao, hi=U64_MAX)
-    arr = prices.ravel().tolist() if isinstance(prices, np.ndarray) else list(prices)
-    median = _median_bits(arr)
+    median = _median_bits(_price_list(prices))
     rule = _resolve_era(era).lock_destination
     if rule == "pool_at_median_price":
         tao = max(lock, min_lock)

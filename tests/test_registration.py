@@ -332,6 +332,14 @@ def test_new_subnet_pool_head_uses_median():
     assert pool.price == pytest.approx(float(med), rel=1e-9)
 
 
+def test_price_containers():
+    assert reg.median_subnet_price({3: 0.2, 9: 0.4, 11: 0.1}) == 0.2
+    tao, alpha = reg.new_subnet_pool(10 * TAO, {1: 0.5})
+    assert (tao, alpha) == (10 * TAO, 20 * TAO)
+    with pytest.raises(TypeError, match="prices"):
+        reg.median_subnet_price("123")
+
+
 def test_new_subnet_pool_exact_floor_and_fallback():
     assert reg.new_subnet_pool(1000 * TAO + 1, [3]).alpha_reserve_rao == (1000 * TAO + 1) // 3
     assert reg.new_subnet_pool(7 * TAO, []).alpha_reserve_rao == 7 * TAO          # median 1.0
