@@ -1161,6 +1161,8 @@ class FullRangePool:
         pos_alpha = _fx_to_u64(_fx_mul(l_fx, _fx_sub(_fx_div(_FX_ONE, s), _fx_div(_FX_ONE, _V3_SQRT_MAX))))
         new_l = min(math.isqrt((pos_tao + dt + self.fees_tao) * (pos_alpha + da + self.fees_alpha)), _U64_MAX)
         liquidity = self.liquidity + max(new_l - self.liquidity, 0)
+        if self.tao_reserve + dt + self.fees_tao > _U64_MAX or self.alpha_reserve + da + self.fees_alpha > _U64_MAX:
+            return Injection(pool=self, tao_added=0, alpha_added=0, rejected="ReserveOverflow")
         pool = replace(self, tao_reserve=self.tao_reserve + dt + self.fees_tao,
                        alpha_reserve=self.alpha_reserve + da + self.fees_alpha,
                        liquidity=min(liquidity, _U64_MAX), fees_tao=0, fees_alpha=0)
