@@ -379,14 +379,16 @@ def subnet_to_prune(
     current_block: int | None = None,
     immunity_blocks: int = NETWORK_IMMUNITY_BLOCKS,
     era: str | Era = "head",
-) -> int | None:
+) -> int | str | None:
     """The netuid the chain would prune to make room for a new subnet, or ``None`` (spec §6.3, DS-05…07).
 
     Parameters
     ----------
     subnets
         One mapping per subnet with ``netuid``, ``registered_at`` and the ranking key: ``ema_price``
-        (dTAO eras) or ``emission`` (``EmissionValues``, pre-dTAO). Immunity is taken from an
+        (dTAO eras) or ``emission`` (``EmissionValues``, pre-dTAO). ``netuid`` is a u16 integer or a
+        string label (e.g. ``"n1"``, as in the test vectors); labels have no storage position, so a
+        full tie between labels goes to the one listed first. Immunity is taken from an
         ``immune`` key when present; otherwise it is computed from ``current_block`` as
         ``current_block < registered_at + immunity_blocks``. Netuid 0 (root) is never pruned.
     current_block, immunity_blocks
@@ -397,8 +399,9 @@ def subnet_to_prune(
 
     Returns
     -------
-    int or None
-        Lowest key among eligible subnets; ties → earliest ``registered_at``; then storage order
+    int, str or None
+        The netuid (or label) with the lowest key among eligible subnets; ties → earliest
+        ``registered_at``; then storage order
         (ascending netuid for netuids below 256). ``None`` if no subnet is eligible.
 
     Examples
@@ -414,10 +417,18 @@ def subnet_to_prune(
     immunity = check_int("immunity_blocks", immunity_blocks, hi=U64_MAX)
     block = None if current_block is None else check_int("current_block", current_block, hi=U64_MAX)
     best: tuple[Any, ...] | None = None
-    best_netuid: int | None = None
-    seen: set[int] = set()
+    best_netuid: int | str | None = None
+    seen: set[int | str] = set()
     for idx, s in enumerate(subnets):
-        netuid = check_int(f"subnets[{idx}]['netuid']", _get(s, "netuid", idx), hi=65_535)
+        raw = _get(s, "netuid", idx)
+        if isinstance(raw, str):
+            if not raw:
+                raise ValueError(f"subnets[{idx}]['netuid'] must be a u16 integer or a non-empty label")
+            netuid: int | str = raw
+            order: tuple[int, ...] = (1, idx)  # labels: no storage position, listed order
+        else:
+            netuid = check_int(f"subnets[{idx}]['netuid']", raw, hi=65_535)
+            order = (0, *_storage_order(netuid))
         if netuid in seen:
             raise ValueError(f"subnets contains netuid {netuid} twice")
         seen.add(netuid)
@@ -440,7 +451,7 @@ def subnet_to_prune(
             immune = block < _sat_u64(reg + immunity)
         if netuid == 0 or immune:
             continue
-        rank = (value, reg, _storage_order(netuid))
+        rank = (value, reg, order)
         if best is None or rank < best:
             best, best_netuid = rank, netuid
     return best_netuid

@@ -364,3 +364,16 @@ def test_new_subnet_pool_starts_at_median_price(lock, prices):
     assert pool.tao_reserve_rao + pool.recycled_rao == lock
     assert pool.alpha_reserve_rao == int(Fraction(lock) / med) or abs(pool.alpha_reserve_rao - lock / med) <= 1
     assert Fraction(pool.tao_reserve_rao, pool.alpha_reserve_rao) >= med
+
+
+def test_prune_accepts_vector_labels(vectors):
+    """The vectors name subnets "n1", "n2": labels are accepted and returned as given."""
+    v = vectors["DS-06"]
+    subnets = [{"netuid": k, "ema_price": p, "registered_at": v["inputs"]["registered_at"][k], "immune": False}
+               for k, p in v["inputs"]["ema_prices"].items()]
+    assert reg.subnet_to_prune(subnets) == v["expected"]["prune"]
+    # a full tie between labels goes to the one listed first
+    tie = [{"netuid": n, "ema_price": 1.0, "registered_at": 0, "immune": False} for n in ("b", "a")]
+    assert reg.subnet_to_prune(tie) == "b"
+    with pytest.raises(ValueError, match="label"):
+        reg.subnet_to_prune([{"netuid": "", "ema_price": 1.0, "registered_at": 0, "immune": False}])
