@@ -76,6 +76,7 @@ stay in ``SubnetAlphaOut`` without an owner; they are reported as ``dust``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -844,17 +845,25 @@ def split_alpha_out(
 # ---------------------------------------------------------------------------------------------
 # 4. Epoch: alpha vs root dividends
 # ---------------------------------------------------------------------------------------------
-def _as_mapping(name: str, values: Any) -> dict[Any, float]:
+def _as_mapping(name: str, values: Any) -> dict[Any, int | float]:
     if isinstance(values, Mapping):
         items = list(values.items())
     elif isinstance(values, Sequence | np.ndarray) and not isinstance(values, str | bytes):
         items = list(enumerate(np.asarray(values).tolist()))
     else:
         raise TypeError(f"{name} must be a mapping hotkey → amount or a sequence, got {type(values).__name__}")
-    out: dict[Any, float] = {}
+    out: dict[Any, int | float] = {}
     for k, v in items:
-        out[k] = check_real(f"{name}[{k!r}]", v, lo=0.0)
+        if isinstance(v, int | np.integer) and not isinstance(v, bool):
+            out[k] = check_int(f"{name}[{k!r}]", v)  # rao stay exact integers
+        else:
+            out[k] = check_real(f"{name}[{k!r}]", v, lo=0.0)
     return out
+
+
+def _bits32_exact(values: Sequence[int | float]) -> np.ndarray:
+    """U96F32 bits of amounts of any size: ints shifted exactly, floats rounded to nearest."""
+    return np.array([v << 32 if isinstance(v, int) else round(math.ldexp(v, 32)) for v in values], dtype=object)
 
 
 def split_dividends(
@@ -914,9 +923,9 @@ def split_dividends(
     keys = list(div)
     if not keys:
         return {}, {}
-    d32 = _bits32(np.array([div[k] for k in keys]))
-    a32 = _bits32(np.array([a_st.get(k, 0.0) for k in keys]))
-    r32 = _bits32(np.array([r_st.get(k, 0.0) for k in keys]))
+    d32 = _bits32_exact([div[k] for k in keys])
+    a32 = _bits32_exact([a_st.get(k, 0) for k in keys])
+    r32 = _bits32_exact([r_st.get(k, 0) for k in keys])
     weighted_root = (r32 * tw32) >> 32
     total = a32 + weighted_root
     rp = _safe_div(weighted_root, total, 32)

@@ -281,7 +281,8 @@ def moving_price_path(
         T = sp2.shape[0]
         if n_blocks is not None and check_int("n_blocks", n_blocks, lo=0) != T:
             raise ValueError(f"n_blocks ({n_blocks}) does not match the {T} rows of spot")
-    steps = np.arange(T, dtype=np.float64)[:, None]
+    # Work in (n, T) layout so that the cumulative product runs along contiguous memory.
+    steps = np.arange(T, dtype=np.float64)[None, :]
     if rule == "age_scaled":
         if blocks_since_start is None:
             raise ValueError(
@@ -289,21 +290,23 @@ def moving_price_path(
             )
         b0 = np.broadcast_to(_int_array("blocks_since_start", blocks_since_start), (n,))
         h = np.broadcast_to(_int_array("halving_blocks", halving_blocks), (n,))
-        b = b0[None, :] + steps
-        denom = b + h[None, :]
-        a = np.where(denom > 0, alpha * b / np.where(denom > 0, denom, 1.0), 0.0)
+        b = b0[:, None] + steps
+        denom = b + h[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            a = np.where(denom > 0, alpha * b / denom, 0.0)
     else:
-        a = np.full((T, n), alpha)
+        a = np.full((n, T), alpha)
     if constant:
         target = sp_row if rule == "fixed_unclamped" else np.minimum(sp_row, 1.0)
-        keep = np.cumprod(1.0 - a, axis=0)
-        out = target[None, :] + (e0 - target)[None, :] * keep
+        keep = np.cumprod(1.0 - a, axis=1)
+        out = (target[:, None] + (e0 - target)[:, None] * keep).T
     else:
         target2 = sp2 if rule == "fixed_unclamped" else np.minimum(sp2, 1.0)
         out = np.empty((T, n))
         cur = e0.astype(np.float64)
         for t in range(T):
-            cur = (1.0 - a[t]) * cur + a[t] * target2[t]
+            at = a[:, t]
+            cur = (1.0 - at) * cur + at * target2[t]
             out[t] = cur
     return out[:, 0] if scalar else out
 

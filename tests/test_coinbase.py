@@ -644,3 +644,17 @@ def test_float_block_conserves_and_tracks_exact(seed, n, era_name):
     assert np.all(np.abs(fast.alpha_in - exact.alpha_in) <= tol + 1e-6 * exact.alpha_in)
     np.testing.assert_allclose(fast.share, exact.share, rtol=0, atol=2**-31)  # U96F32 ratios in v3.2.3–9
     assert fast.root_sell_flag == exact.root_sell_flag or abs(s.ema_prices.sum() - 1) < 1e-9
+
+
+def test_dividends_with_large_stakes_are_exact(recwarn):
+    # u64 stakes far above 2^31 rao must not overflow an intermediate int64
+    big = {0: 10**18, 1: 3 * 10**17}
+    a, r = cb.split_dividends({0: 1e8, 1: 2e8}, big, {0: 5 * 10**18, 1: 17}, pending_validator_alpha=10**11,
+                              pending_root_alpha=10**10)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+    assert abs(sum(a.values()) - 10**11) <= 1_000
+    assert abs(sum(r.values()) - 10**10) <= 1_000
+    ra, rr = _reference_dividends({0: 1e8, 1: 2e8}, big, {0: 5 * 10**18, 1: 17}, 0.18, 10**11, 10**10)
+    for k in (0, 1):
+        assert a[k] == pytest.approx(float(ra[k]), rel=1e-8, abs=2)
+        assert r[k] == pytest.approx(float(rr[k]), rel=1e-8, abs=2)
