@@ -26,8 +26,11 @@ import yaml
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
-SHOTS = ROOT / "_build" / "screenshots"
+# DTAO_SITE_DIR points the test at another build (e.g. `jupyter-book build --path-output /tmp/x .`
+# puts the site in /tmp/x/_build/html); DTAO_TOC at another table of contents.
+HTML = Path(os.environ.get("DTAO_SITE_DIR", ROOT / "_build" / "html"))
+SHOTS = HTML.parent / "screenshots"
+TOC = Path(os.environ.get("DTAO_TOC", ROOT / "_toc.yml"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -37,7 +40,7 @@ CHROMIUM_ARGS = [
 
 def toc_pages() -> list[str]:
     """Every document in _toc.yml (root first), as paths without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load(TOC.read_text(encoding="utf-8"))
     pages = [toc["root"]]
 
     def walk(entries):
@@ -60,7 +63,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def base_url():
     if not (HTML / "index.html").exists():
-        pytest.fail("_build/html is missing: run `make book` before the browser test")
+        pytest.fail(f"{HTML} has no index.html: run `make book` before the browser test")
     handler = functools.partial(_Quiet, directory=str(HTML))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
