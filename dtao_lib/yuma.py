@@ -540,14 +540,22 @@ def inactive_mask(last_update: Any, current_block: int, activity_cutoff: int = A
     lu = _check_blocks("last_update", last_update)
     cb = check_int("current_block", current_block, lo=0)
     cutoff = check_int("activity_cutoff", activity_cutoff, lo=0)
-    return lu + cutoff < cb
+    return _inactive(lu, cb, cutoff)
+
+
+def _inactive(last_update: np.ndarray, current_block: int, cutoff: int) -> np.ndarray:
+    return last_update + cutoff < current_block
 
 
 def outdated_mask(last_update: Any, block_at_registration: Any) -> np.ndarray:
     """``outdated_ij``: validator i last set weights at or before UID j (re)registered (spec §5.1)."""
     lu = _check_blocks("last_update", last_update)
     reg = _check_blocks("block_at_registration", block_at_registration, n=lu.size)
-    return lu[:, None] <= reg[None, :]
+    return _outdated(lu, reg)
+
+
+def _outdated(last_update: np.ndarray, registered: np.ndarray) -> np.ndarray:
+    return last_update[:, None] <= registered[None, :]
 
 
 def recently_registered_mask(block_at_registration: Any, current_block: int, tempo: int = TEMPO) -> np.ndarray:
@@ -558,7 +566,11 @@ def recently_registered_mask(block_at_registration: Any, current_block: int, tem
     reg = _check_blocks("block_at_registration", block_at_registration)
     cb = check_int("current_block", current_block, lo=0)
     t = check_int("tempo", tempo, lo=0)
-    return max(cb - t, 0) <= reg
+    return _recently_registered(reg, cb, t)
+
+
+def _recently_registered(registered: np.ndarray, current_block: int, tempo: int) -> np.ndarray:
+    return max(current_block - tempo, 0) <= registered
 
 
 def mask_weights(
@@ -1124,18 +1136,21 @@ def _epoch(
     k = p.max_allowed_validators
     # --- stake and permits (§5.1)
     stake = _stake_vector(ar, raw_stake, threshold, owner, original_stake)
-    inactive = last_update + cutoff < current_block
+    inactive = _inactive(last_update, current_block, cutoff)
     permit_new = _topk_nonzero(stake, k)
     if owner is not None:
         permit_new[owner] = True
     if permit_prev is None:
         permit_prev = permit_new.copy()
+    elif owner is not None:
+        permit_prev = permit_prev.copy()
+        permit_prev[owner] = True
     active = np.where(inactive | ~permit_prev, ar.dtype(0), stake)
     active = _normalize(ar, active)
 
     # --- weights (§5.1)
     stored = _max_upscale(w_raw)
-    outdated = last_update[:, None] <= registered[None, :]
+    outdated = _outdated(last_update, registered)
     present = _weights_presence(submitted, permit_prev, outdated, owner, sparse)
     w = _row_normalize_u16(ar, np.where(present, stored, 0))
 
@@ -1162,7 +1177,7 @@ def _epoch(
         wb_present = wb > 0  # the sparse interpolation keeps positive entries only
     if not sparse:
         wb_present = np.ones_like(wb_present)
-    recent = max(current_block - tempo, 0) <= registered
+    recent = _recently_registered(registered, current_block, tempo)
     prev_masked = np.where(recent[None, :], 0, prev_bonds)
     alpha = None
     if p.yuma3:

@@ -323,6 +323,7 @@ def test_max_upscale_properties(row):
 
 def test_activity_and_registration_masks():
     assert yuma.inactive_mask([0, 10, 100], current_block=5010, activity_cutoff=5000).tolist() == [True, False, False]
+    assert yuma.inactive_mask([0], current_block=5000, activity_cutoff=5000).tolist() == [False]  # at the cutoff
     assert yuma.outdated_mask([5, 5], [5, 4]).tolist() == [[True, False], [True, False]]
     assert yuma.recently_registered_mask([0, 90, 100], current_block=190, tempo=100).tolist() == [False, True, True]
 
@@ -466,8 +467,12 @@ def test_owner_keeps_permit_and_self_weight():
     r = yuma.epoch(stakes, w, yuma.YumaParams(max_allowed_validators=2), owner_uid=0)
     assert r.validator_permit.tolist() == [True, True, True, False]
     assert r.weights[0, 0] == pytest.approx(0.5)
+    r = yuma.epoch(stakes, w, yuma.YumaParams(max_allowed_validators=2), owner_uid=0,
+                   validator_permit=[False, True, True, False])
+    assert r.validator_permit_prev.tolist() == [True, True, True, False]
     r = yuma.epoch(stakes, w, yuma.YumaParams(max_allowed_validators=2))
     assert r.validator_permit.tolist() == [False, True, True, False]
+    assert r.weights[0].sum() == 0  # no owner: UID 0 has no permit, its row is masked
 
 
 def test_permits_are_carried_between_epochs():
@@ -516,6 +521,28 @@ def test_emission_fallback_pays_validators_by_stake():
     assert validator.tolist() == [500000000, 500000000, 0, 0]
     _, validator = yuma.emission_split(zeros, zeros, 10**9, active_stake=[0.1, 0.2, 0.3, 0.4], fixed=False)
     assert validator.tolist() == [100000000, 200000000, 300000000, 400000000]
+
+
+def test_fallback_uses_active_stake_when_there_is_some():
+    zeros = np.zeros(3)
+    _, validator = yuma.emission_split(zeros, zeros, 10**9, active_stake=[0, 0.5, 0.5], stake=[0.5, 0.25, 0.25])
+    assert validator.tolist() == [0, 500000000, 500000000]
+    # in an epoch: UID 0 holds stake but no permit, so only UIDs 1 and 2 are paid
+    r = yuma.epoch([4, 3, 3], np.zeros((3, 3), dtype=np.int64), yuma.YumaParams(max_allowed_validators=2),
+                   validator_permit=[False, True, True])
+    assert r.validator_emission[0] == 0
+    assert r.validator_emission[1:].tolist() == [500000000, 500000000]  # two equal shares renormalise to ½
+
+
+def test_activity_cutoff_boundary_inside_an_epoch():
+    w = np.zeros((2, 2), dtype=np.int64)
+    w[0, 1] = U16
+    at = yuma.epoch([1, 0], w, last_update=[100, 0], current_block=5100, activity_cutoff=5000)
+    past = yuma.epoch([1, 0], w, last_update=[100, 0], current_block=5101, activity_cutoff=5000)
+    assert at.active[0]
+    assert at.incentive.tolist() == [0, 1]
+    assert not past.active[0]
+    assert past.incentive.tolist() == [0, 0]
 
 
 def test_zero_weights_epoch_pays_validators_by_stake():
