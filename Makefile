@@ -49,8 +49,7 @@ browser: $(STAMP)
 test: lint unit notebooks book browser
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/core.py
-	$(BIN)/python benchmarks/simulator.py
+	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
