@@ -41,8 +41,12 @@ and each chain operation is reproduced exactly, in the chain's order:
   as ``safe_exp`` does);
 * ``set_weights`` max-upscales each submitted row with the chain's rounding (§5.1).
 
-``fixed=False`` runs the same formulas in float64 (a readable reference; results agree to
-about 1e-9, and stored u16 bonds to ±1).
+``fixed=False`` runs the same formulas in float64, a readable reference. On ordinary inputs the two
+agree to about 1e-9 within an epoch; stored u16 bonds differ by ±1 and, over many epochs, the
+chain's truncation drifts them down by about one u16 per epoch (YC-02 / ``test_bonds``); very small
+weights or stakes (≈ 2^-32 relative) lose precision on chain, and the emulation reproduces that.
+Vectors: YC-01 (κ-quantile), YC-02 (YC2 bonds), YC-03…08 (Yuma-3 dividends), YC-09 (EMA clamp),
+YC-11 (stake fallback) — all reproduced exactly or within their tolerance by ``fixed=True``.
 
 Sparse vs dense (spec §5.4)
 ---------------------------
@@ -60,11 +64,13 @@ Not modelled: commit-reveal column masking, mechanisms (§5.6), pre-v3.1 liquid 
 
 Functions
 ---------
-weighted_median_col, consensus, clip, incentive, weights_for_bonds, bonds, dividends,
-liquid_alpha, mat_ema_alpha
-    The epoch's steps on float arrays (§5.2–§5.4); ``fixed=True`` emulates I32F32.
+weighted_median_col, consensus
+    κ-quantile per column (§5.2); compares in I32F32 by default and returns input entries.
+clip, incentive, weights_for_bonds, bonds, dividends, liquid_alpha, mat_ema_alpha
+    The epoch's steps on float arrays (§5.2–§5.4); float64 by default, ``fixed=True`` emulates
+    I32F32 exactly as :func:`epoch` does.
 emission_split
-    Rao per UID for servers and validators (§5.5).
+    Rao per UID for servers and validators (§5.5); I32F32 by default (rao are the point).
 stake_weights, normalize_stake, validator_permits, max_upscale_weights, inactive_mask,
 outdated_mask, recently_registered_mask, mask_weights
     Inputs and masks (§5.1).
@@ -1268,8 +1274,10 @@ def run_epochs(
     sparse, fixed, owner_uid, stake_threshold
         As in :func:`epoch`.
     tempo, activity_cutoff, current_block_by_epoch, last_update_by_epoch, block_at_registration
-        Masks (§5.1). Defaults: epoch ``e`` runs at block ``(e + 1)·tempo + 1``, every UID was
-        registered at block 0 and updated at the epoch's block, so nothing is masked.
+        Masks (§5.1). ``block_at_registration`` is one vector for all epochs or one row per epoch
+        (a UID re-registered between epochs). Defaults: epoch ``e`` runs at block
+        ``(e + 1)·tempo + 1``, every UID was registered at block 0 and updated at the epoch's block,
+        so nothing is masked.
 
     Returns
     -------
@@ -1302,6 +1310,9 @@ def run_epochs(
                                                                        weights_submitted_by_epoch)):
         if seq is not None and len(seq) != n_epochs:
             raise ValueError(f"{name} must have {n_epochs} entries, got {len(seq)}")
+    registered = None if block_at_registration is None else np.asarray(block_at_registration)
+    if registered is not None and registered.ndim == 2 and registered.shape[0] != n_epochs:
+        raise ValueError(f"block_at_registration must have shape (n,) or ({n_epochs}, n), got {registered.shape}")
     permits = None if initial_permits is None else _check_bool_vector("initial_permits", initial_permits, n)
     stored = np.zeros((n, n), dtype=np.int64) if initial_bonds is None else _check_u16_matrix("initial_bonds",
                                                                                                initial_bonds, n=n)
@@ -1321,7 +1332,9 @@ def run_epochs(
             stake_threshold=stake_threshold,
             current_block=blocks[e_idx],
             last_update=None if last_update_by_epoch is None else last_update_by_epoch[e_idx],
-            block_at_registration=block_at_registration,
+            block_at_registration=(
+                registered[e_idx] if registered is not None and registered.ndim == 2 else registered
+            ),
             tempo=t,
             activity_cutoff=activity_cutoff,
         )

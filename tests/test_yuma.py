@@ -232,6 +232,49 @@ def test_activity_masks_match_subtensor_test_active_stake(sparse):
     assert fresh.bonds[:2, 2:].tolist() == [[U16, U16], [54712, 54712]]
 
 
+@pytest.mark.parametrize("sparse", [True, False])
+def test_registration_masks_match_subtensor_test_outdated_weights(sparse):
+    """``test_outdated_weights`` (tests/epoch.rs): UID 3 is re-registered at block 1 between epochs."""
+    w = np.zeros((4, 4), dtype=np.int64)
+    w[:2, 2:] = [2 * (U16 // 3), U16 // 3]  # stored max-upscaled as [65535, 32768]
+    w[2, 2] = w[3, 3] = U16  # servers: self-weights only
+    first, second = yuma.run_epochs(
+        np.array([[1, 1, 1, 1], [1, 1, 1, 0]]),
+        [w, w],
+        yuma.YumaParams(yuma3=False, bonds_penalty=1.0, max_allowed_validators=4),
+        tempo=0,
+        current_block_by_epoch=[1, 2],
+        last_update_by_epoch=[[1, 1, 1, 1], [2, 1, 1, 1]],  # only UID 0 re-set its weights after block 1
+        block_at_registration=[[0, 0, 0, 0], [0, 0, 0, 1]],
+        sparse=sparse,
+    )
+    assert yuma.max_upscale_weights(w[0]).tolist() == [0, 0, U16, 32768]
+    assert first.combined_emission.tolist() == [250000000, 250000000, 333331637, 166668361]  # logged
+    assert second.weights[1].tolist() == [0, 0, 1, 0]  # UID 1's weight on the new UID 3 is outdated
+    assert second.dividends_u16[0] == 32767  # asserted
+    assert second.combined_emission[0] == 250000000  # asserted
+    assert second.bonds[0, 2] == second.bonds[0, 3] == U16  # asserted
+
+
+def test_fallback_matches_subtensor_test_zero_weights():
+    """``test_zero_weights`` (tests/epoch.rs): with no effective weights the validator gets everything."""
+    no_weights = np.zeros((2, 2), dtype=np.int64)
+    self_only = np.array([[0, 0], [0, U16]])
+    val_to_srv = np.array([[0, U16], [0, U16]])
+    results = yuma.run_epochs(
+        [1, 0],
+        [no_weights, self_only, val_to_srv, val_to_srv],
+        yuma.YumaParams(yuma3=False, max_allowed_validators=2),
+        tempo=U16 - 1,
+        current_block_by_epoch=[0, 1, 2, 3],
+        last_update_by_epoch=[[0, 0], [0, 1], [2, 1], [3, 1]],
+        block_at_registration=[[0, 0], [0, 0], [0, 2], [0, 2]],  # the server re-registers at block 2
+    )
+    for r in results[:3]:
+        assert r.combined_emission.tolist() == [10**9, 0]
+    assert results[3].incentive.tolist() == [0, 1]  # re-set weights count again
+
+
 S1, S2, H = [U16, 0], [0, U16], U16 // 2
 YUMA3_SCENARIOS = {
     # name: (stakes, servers, per-epoch validator rows, asserted dividends of validators 0..2)
