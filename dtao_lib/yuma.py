@@ -60,7 +60,10 @@ Explicitly submitted zero weights are kept. ``sparse=True`` (default) reproduces
 entry of a non-zero weight row counts as submitted (``set_weights`` over all UIDs); pass
 ``weights_submitted`` to say otherwise.
 
-Not modelled: commit-reveal column masking, mechanisms (§5.6), pre-v3.1 liquid alpha v1.
+Not modelled: commit-reveal column masking, mechanisms (§5.6), pre-v3.1 liquid alpha v1, the
+optional bonds reset of a UID's column, and registration side effects (a re-registered UID's
+stake, permit and bonds are whatever the caller passes; ``block_at_registration`` drives the
+outdated-weight and recently-registered masks).
 
 Functions
 ---------
@@ -356,7 +359,8 @@ class YumaParams:
     alpha_low, alpha_high
         Liquid-alpha bounds (defaults 45875/65535 ≈ 0.7 and 58982/65535 ≈ 0.9).
     alpha_sigmoid_steepness
-        Liquid-alpha steepness (chain i16; default 1000).
+        Liquid-alpha steepness (chain i16, so the fixed-point epoch rounds it to an integer;
+        default 1000).
     max_allowed_validators
         ``k`` of the top-k validator permits (u16; default 64).
     """
