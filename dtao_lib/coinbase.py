@@ -65,8 +65,8 @@ the rao for the operation order of the release the era names:
   v3.2.3 – v3.2.9 compute the ratio ``p̄_i / Σ p̄`` first (U96F32); later eras use U64F64 shares.
   These three variants differ by at most 1 rao; the release boundaries of the two refactors are
   our reading of the code history, not tags the spec names;
-* flow shares (eras B/B') come from :func:`dtao_lib.taoflow.flow_shares` in float64 (the chain
-  evaluates them with I32F32 ``exp``/``ln``), so they agree with the chain to ~1e-9 relative.
+* flow shares (eras B/B') come from the bit-exact emulation of ``inplace_pow_normalize`` in
+  :mod:`dtao_lib.taoflow` (I32F32 ``exp``/``ln``); the flow EMAs feeding it are float64.
 
 Dust: ``τ_in`` and the excess are each truncated, so up to 2 rao per subnet per block are never
 spent; the chain recycles that credit (HEAD) or simply never mints it (before v3.4.x). Both are
@@ -140,14 +140,6 @@ def _bits32_scalar(x: float) -> int:
     return round(float(np.ldexp(x, 32)))
 
 
-def _bits64_from_float(x: np.ndarray) -> np.ndarray:
-    """Float array in [0, 1] → U64F64 bits (64 fractional bits), exact for float64 inputs."""
-    scaled = np.ldexp(np.asarray(x, dtype=np.float64), 32)
-    hi = np.floor(scaled)
-    lo = np.rint(np.ldexp(scaled - hi, 32))
-    return (_obj(hi) << 32) + _obj(lo)
-
-
 def _to_int64(bits: np.ndarray, frac: int) -> np.ndarray:
     """Truncate fixed-point bits to integers (``saturating_to_num::<u64>``)."""
     return np.asarray(bits >> frac).astype(np.int64)
@@ -213,7 +205,11 @@ def _check_mask(name: str, values: Any, n: int) -> np.ndarray:
         return np.ones(n, dtype=bool)
     arr = np.asarray(values)
     if arr.dtype != bool:
-        raise TypeError(f"{name} must be an array of booleans, got dtype {arr.dtype}")
+        if not np.issubdtype(arr.dtype, np.integer):
+            raise TypeError(f"{name} must be an array of booleans, got dtype {arr.dtype}")
+        if arr.size and not np.all((arr == 0) | (arr == 1)):
+            raise ValueError(f"{name} must contain booleans (or 0/1), got values outside {{0, 1}}")
+        arr = arr.astype(bool)
     if arr.shape != (n,):
         raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
     return arr
@@ -328,10 +324,9 @@ def _tao_emission_bits(
                 f"era {e.tag!r} uses net TaoFlow: pass protocol_flows= (the protocol flow EMAs), "
                 "or net_flow=False"
             )
-        shares = taoflow.flow_shares(
+        share64 = taoflow._flow_share_bits(
             flows, protocol_flows if use_net else None, p=flow_exponent, cutoff=flow_cutoff, net=use_net
         )
-        share64 = _bits64_from_float(shares)
     else:
         ema64 = _bits32(ema) << 32  # I96F32 storage → U64F64
         total = ema64.sum()

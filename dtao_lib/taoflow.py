@@ -32,14 +32,14 @@ of by EMA price (``coinbase/subnet_emissions.rs::get_shares_flow``). Per subnet 
 Fixed point and tolerance
 -------------------------
 The chain keeps flow EMAs in I64F64 and shares in U64F64, but evaluates ``x^p`` as
-``exp(p·ln x)`` in **I32F32** after rescaling the flows so the largest is
-``√((2^31 − 1)/n)``. :func:`pow_normalize` reproduces that pipeline in float64, including the
-quantisation of the scaled flows and of ``p`` to 32 fractional bits, the zeroing of flows that
-underflow the I32F32 grid and the saturation of ``exp`` at ``i32::MAX`` (which matters for
-``p > 2``). ``substrate_fixed``'s ``ln``/``exp`` are series approximations that we replace by
-float64 ones, so agreement with the chain is to about 1e-9 relative, far inside the 1 % the
-chain's own tests (FN-01…03) allow. Everything else here is float64 (relative error ~1e-16 on
-EMAs that I64F64 holds to 2^-64).
+``exp(p·ln x)`` in **I32F32** with ``substrate_fixed``'s own ``ln`` (binary logarithm by
+repeated squaring over a 23-bit ``log2 e``) and ``exp`` (Taylor series to ``x^31/31!``), after
+rescaling the flows so the largest is ``√((2^31 − 1)/n)``. :func:`pow_normalize` reproduces that
+pipeline **bit for bit** on integers, so its shares are the chain's, quirks included: they differ
+from the exact ratios ``z^p/Σz^p`` by ~1e-7 relative at ``p = 1`` and by up to ~1 % at ``p = 2``
+(the chain's own tests, FN-01…03, allow 1 %), and ``exp`` overflows saturate at ``i32::MAX``.
+Flow EMAs, the net-flow rule and the clipping are computed in float64 (relative error ~1e-16 on
+values I64F64 holds to 2^-64); their results enter the exact stage as U64F64.
 
 Functions
 ---------
@@ -83,8 +83,6 @@ __all__ = [
 
 _I32_MAX = 2**31 - 1
 _U64_MAX = 2**64 - 1
-_F32 = 2.0**32  # I32F32 fractional scale
-_F64 = 2.0**64  # U64F64 fractional scale
 
 
 def flow_ema_alpha(raw: int = FLOW_EMA_SMOOTHING_RAW, *, normalizer: int = I64_MAX) -> float:
@@ -224,30 +222,187 @@ def offset_flows(net, *, cutoff: float = 0.0) -> np.ndarray:
     return np.where(n > lim, n - lim, 0.0)
 
 
+# ---------------------------------------------------------------------------------------------
+# Bit-exact emulation of inplace_pow_normalize (U64F64 / I32F32 integers in object arrays)
+# ---------------------------------------------------------------------------------------------
+_ONE32 = 1 << 32
+_ONE64 = 1 << 64
+_I64_MAX_BITS = 2**63 - 1
+_I32F32_MAX_BITS = _I32_MAX << 32  # I32F32::saturating_from_num(i32::MAX)
+_LOG2_E_BITS = 12_102_203 << 9  # substrate_fixed's LOG2_E is an I9F23 (log2 e truncated to 23 bits)
+_E_BITS = 22_802_600 << 9  # likewise e, returned by exp(1)
+
+
+def _u64f64_bits(values: np.ndarray) -> np.ndarray:
+    """Non-negative floats → U64F64 bits (object array), exact for values ≥ 2^-11."""
+    m, e = np.frexp(np.asarray(values, dtype=np.float64))
+    mant = np.ldexp(m, 53).astype(np.int64).astype(object)
+    shift = (e.astype(np.int64) + (64 - 53)).astype(object)
+    up = shift >= 0
+    return np.where(up, mant << np.where(up, shift, 0), mant >> np.where(up, 0, -shift))
+
+
+def _rs(x: np.ndarray) -> np.ndarray:
+    """substrate_fixed's right shift by one with rounding: ``(x >> 1) + (x & 1)``."""
+    return (x >> 1) + (x & 1)
+
+
+def _sq_shift32(x: np.ndarray) -> np.ndarray:
+    """``(x·x) >> 32`` exactly in int64 for ``0 ≤ x < 2^33`` (16-bit split avoids overflow)."""
+    hi = x >> 16
+    lo = x & 0xFFFF
+    return hi * hi + (((hi * lo) << 17) + lo * lo >> 32)
+
+
+def _log2_i32f32(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``transcendental::log2`` on positive I32F32 bits (object array) → (bits, ok).
+
+    Integer part by halving (``rs``), then 32 fractional bits by repeated squaring. For
+    ``x < 1`` it computes ``−log2(1/x)``; ``1/x`` overflows I32F32 for ``x < 2^-31`` — the chain
+    then panics on an ``unwrap`` — which is reported as ``ok = False``.
+    """
+    n = x.size
+    inv = np.asarray(x < _ONE32, dtype=bool)
+    xr_obj = np.where(inv, (_ONE32 << 32) // np.where(inv, x, 1), x)
+    ok = np.asarray(xr_obj <= _I64_MAX_BITS, dtype=bool)
+    xr = np.where(ok, xr_obj, _ONE32).astype(np.int64)  # from here on everything fits in int64
+    two = np.int64(2 * _ONE32)
+    count = np.zeros(n, dtype=np.int64)
+    m = xr >= two
+    while m.any():
+        count += m
+        xr = np.where(m, (xr >> 1) + (xr & 1), xr)
+        m = xr >= two
+    exact_one = xr == _ONE32
+    res = count.copy()
+    for _ in range(32):
+        xr = _sq_shift32(xr)
+        m = xr >= two
+        res = (res << 1) + m
+        xr = np.where(m, (xr >> 1) + (xr & 1), xr)
+    out = np.where(exact_one, count << 32, res)
+    return np.where(inv, -out, out).astype(object), ok
+
+
+def _exp_i32f32(op: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``transcendental::exp`` on I32F32 bits → (bits, ok).
+
+    ``1 + x + Σ_{i=2}^{31} x^i/i!`` built term by term with ``checked_mul``/``checked_div``/
+    ``checked_add`` on ``|x|`` (any overflow → ``Err``), then inverted for ``x < 0``.
+    """
+    n = op.size
+    a = np.abs(op)
+    result = a + _ONE32
+    term = a
+    ok = np.ones(n, dtype=bool)
+    for i in range(2, 32):
+        term = (term * a) >> 32
+        ok &= np.asarray(term <= _I64_MAX_BITS, dtype=bool)
+        term = np.where(ok, term, 0) // i
+        result = result + term
+        ok &= np.asarray(result <= _I64_MAX_BITS, dtype=bool)
+        result = np.where(ok, result, _ONE32)
+    neg = np.asarray(op < 0, dtype=bool)
+    result = np.where(neg, (_ONE32 << 32) // result, result)
+    is_zero = np.asarray(op == 0, dtype=bool)
+    is_one = np.asarray(op == _ONE32, dtype=bool)
+    result = np.where(is_zero, _ONE32, np.where(is_one, _E_BITS, result))
+    return result, ok | is_zero | is_one
+
+
+def _safe_pow_bits(val64: np.ndarray, p32: int) -> np.ndarray:
+    """``safe_pow``: U64F64 value → I32F32 → ``exp(p·ln x)`` → U64F64 bits (0 if ln fails,
+    ``i32::MAX`` if exp fails)."""
+    x = np.minimum(val64 >> 32, _I64_MAX_BITS)  # I32F32::saturating_from_num(U64F64), truncating
+    pos = np.asarray(x > 0, dtype=bool)
+    log2, ok_log = _log2_i32f32(np.where(pos, x, _ONE32))
+    q = np.abs(log2 << 32) // _LOG2_E_BITS  # I32F32 division truncates toward zero
+    ln = np.where(np.asarray(log2 < 0, dtype=bool), -q, q)
+    op = np.clip((p32 * ln) >> 32, -(2**63), _I64_MAX_BITS)  # saturating_mul
+    pw, ok_exp = _exp_i32f32(op)
+    pw = np.where(ok_exp, pw, _I32F32_MAX_BITS)
+    return np.where(pos & ok_log, pw, 0) << 32
+
+
+def _checked_sqrt_u64f64(value: int, epsilon: int) -> int:
+    """safe_math ``checked_sqrt``: bisection in U64F64 until ``|value/m − m| ≤ ε`` (≤ 129 steps)."""
+    high, low = value, 0
+    middle = (high + low) // 2
+    check = (value << 64) // middle if middle else 0
+    iteration = 0
+    while abs(check - middle) > epsilon:
+        if check < middle:
+            high = middle
+        else:
+            low = middle
+        middle = (high + low) // 2
+        check = (value << 64) // middle if middle else 0
+        iteration += 1
+        if iteration > 128:
+            break
+    return middle
+
+
+def _pow_normalize_bits(z64: np.ndarray, p64: int) -> np.ndarray:
+    """``inplace_pow_normalize`` on U64F64 bits, returning U64F64 bits (object array)."""
+    n = z64.size
+    zmax = z64.max() if n else 0
+    if zmax == 0:
+        return z64
+    factor = (_ONE64 << 64) // zmax  # inplace_scale: 1 / max
+    v = (factor * z64) >> 64
+    vmax = v.max()
+    max_times_count = n * ((vmax * vmax) >> 64)
+    i32max64 = _I32_MAX << 64
+    precision_min = (i32max64 << 64) // (_U64_MAX << 64)
+    if max_times_count < precision_min:  # the chain leaves the pre-scaled values
+        return v
+    epsilon = _ONE64 // 1000
+    flow_factor = _checked_sqrt_u64f64((i32max64 << 64) // max_times_count, epsilon)
+    scaled = (flow_factor * v) >> 64
+    pw = _safe_pow_bits(scaled, min(p64 >> 32, _I64_MAX_BITS))
+    total = pw.sum()
+    if total == 0:
+        return np.zeros(n, dtype=np.int64).astype(object)
+    return (pw << 64) // total
+
+
 def pow_normalize(values, p: float = 1.0, *, emulate_fixed: bool = True) -> np.ndarray:
-    """``z_i^p / Σ_j z_j^p`` the way ``inplace_pow_normalize`` computes it (spec §3.2; FN-01…03).
+    """``z_i^p / Σ_j z_j^p`` as ``inplace_pow_normalize`` computes it (spec §3.2; FN-01…03).
 
     The chain (1) rescales the values so the largest is 1 (U64F64), (2) multiplies them by
-    ``√((2^31 − 1)/n)`` so that ``n·max²`` fills the I32F32 range, (3) converts to I32F32
-    (truncating to 32 fractional bits), (4) takes ``exp(p·ln x)`` in I32F32, where a zero (or an
-    underflowed) value gives 0 and an overflowing ``exp`` saturates at ``i32::MAX``, and
-    (5) divides by the sum. Step (2)'s estimate assumes ``p ≤ 2``; for larger ``p`` the biggest
-    values saturate and end up with equal shares, which this function reproduces.
+    ``√((2^31 − 1)/n)`` (a U64F64 bisection square root, to within 0.001), (3) converts them to
+    I32F32 (truncating to 32 fractional bits) and (4) takes ``exp(p·ln x)`` with
+    ``substrate_fixed``'s I32F32 ``ln`` (binary logarithm by repeated squaring, divided by a
+    23-bit ``log2 e``) and ``exp`` (the Taylor series up to ``x^31/31!``), then (5) divides by the
+    sum. This function reproduces all of it **bit for bit** on integers, including the quirks:
+
+    * the truncated Taylor series makes ``exp`` undershoot for large arguments: with ``p = 2``
+      the largest flows' weights come out up to ~2 % low (shares within the chain's own 1 %
+      test tolerance), and ``ln`` carries a ~1e-7 relative error, so even ``p = 1`` shares
+      differ from exact ratios by ~1e-7 relative (≈ 100 rao of a 1 TAO block);
+    * when a term or the sum of that series overflows I32F32, ``exp`` fails and the chain uses
+      ``i32::MAX`` instead: for ``p > 2`` the largest flows saturate (equal shares), and for a
+      tiny positive flow with ``p·ln x`` below about −21 the weight jumps to ``i32::MAX`` (for
+      ``p = 1`` this only happens for flows ~1e-13 of the largest);
+    * a scaled flow below 2^-32 gets 0; one in [2^-32, 2^-31) makes the chain's ``ln`` panic
+      (``unwrap`` of an overflowing ``1/x``) — we return 0 for it.
 
     Parameters
     ----------
     values
-        Non-negative clipped flows ``z`` (any scale; 1-D).
+        Non-negative clipped flows ``z`` (rao, any scale; 1-D). Floats are converted to U64F64
+        exactly (values below 2^-11 are truncated rather than rounded at 2^-64).
     p
         Exponent ``FlowNormExponent`` ≥ 0 (default 1).
     emulate_fixed
-        If False, return the exact ``z^p / Σ z^p`` in float64 (no I32F32 effects).
+        False: return the exact real-number ``z^p / Σ z^p`` in float64 instead.
 
     Returns
     -------
     numpy.ndarray
-        Shares summing to 1 (to float rounding), or all zeros if every value is 0 (the chain
-        leaves an all-zero map unchanged, so no subnet gets TAO from the flow rule).
+        Shares (the U64F64 results as float64) summing to 1 within 1e-12, or all zeros if every
+        value is 0 (the chain leaves an all-zero map unchanged, so no subnet gets TAO).
 
     Examples
     --------
@@ -265,30 +420,8 @@ def pow_normalize(values, p: float = 1.0, *, emulate_fixed: bool = True) -> np.n
     if not emulate_fixed:
         w = (z > 0.0).astype(np.float64) if pp == 0.0 else (z / zmax) ** pp
         return w / w.sum()
-    x = z / zmax
-    x[x < 1.0 / _F64] = 0.0  # below the U64F64 grid
-    xmax = float(x.max())
-    max_times_count = n * xmax * xmax
-    precision_min = _I32_MAX / _U64_MAX
-    if max_times_count < precision_min:  # the chain skips normalisation here
-        return x
-    factor = math.sqrt(_I32_MAX / max_times_count)
-    scaled = np.minimum(np.floor(factor * x * _F32) / _F32, _I32_MAX + 1.0 - 1.0 / _F32)
-    p_q = math.floor(pp * _F32) / _F32
-    out = np.zeros(n)
-    pos = scaled > 0.0
-    if p_q == 0.0:
-        y = np.ones(int(pos.sum()))
-    else:
-        with np.errstate(over="ignore", under="ignore"):
-            expo = np.clip(p_q * np.log(scaled[pos]), -(2.0**31), 2.0**31 - 1.0 / _F32)
-            y = np.exp(expo)
-        y = np.where(y >= 2.0**31, float(_I32_MAX), np.floor(y * _F32) / _F32)
-    out[pos] = y
-    total = float(out.sum())
-    if total == 0.0:
-        return np.zeros(n)
-    return out / total
+    bits = _pow_normalize_bits(_u64f64_bits(z), round(math.ldexp(pp, 64)))
+    return np.ldexp(bits.astype(np.float64), -64)
 
 
 def flow_shares(
@@ -325,6 +458,11 @@ def flow_shares(
     >>> flow_shares([300.0, 100.0, -50.0]).round(6).tolist()
     [0.75, 0.25, 0.0]
     """
+    z = _offsets(user_ema, protocol_ema, cutoff=cutoff, net=net)
+    return pow_normalize(z, p, emulate_fixed=emulate_fixed)
+
+
+def _offsets(user_ema, protocol_ema, *, cutoff: float, net: bool | None) -> np.ndarray:
     s = check_array("user_ema", user_ema)
     use_net = protocol_ema is not None if net is None else bool(net)
     if use_net:
@@ -333,4 +471,13 @@ def flow_shares(
         flows = net_flows(s, protocol_ema).net
     else:
         flows = s
-    return pow_normalize(offset_flows(flows, cutoff=cutoff), p, emulate_fixed=emulate_fixed)
+    return offset_flows(flows, cutoff=cutoff)
+
+
+def _flow_share_bits(user_ema, protocol_ema, *, p: float, cutoff: float, net: bool | None) -> np.ndarray:
+    """:func:`flow_shares` as U64F64 bits (object array), for the coinbase's exact path."""
+    z = _offsets(user_ema, protocol_ema, cutoff=cutoff, net=net)
+    pp = check_real("p", p, lo=0.0)
+    if z.size == 0:
+        return np.zeros(0, dtype=object)
+    return _pow_normalize_bits(_u64f64_bits(z), round(math.ldexp(pp, 64)))

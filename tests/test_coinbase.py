@@ -205,7 +205,8 @@ def test_shares_at_most_one_and_emission_at_most_e(prices, e, era_name):
     assert all(t >= 0 for t in taus)
     assert sum(taus) <= e
     if sum(q32(p) for p in prices) > 0 and e > 0:
-        assert e - sum(taus) <= len(prices)  # at most one rao of truncation per subnet
+        # per subnet: the final truncation, plus E·2^-32 where the ratio itself is U96F32 (v3.2.3–9)
+        assert e - sum(taus) <= len(prices) * (1 + e / 2**32)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -584,7 +585,10 @@ def test_block_validation():
     with pytest.raises(ValueError, match="ema_prices"):
         cb.block({**good, "ema_prices": [float("nan")]})
     with pytest.raises(TypeError, match="emission_enabled"):
-        cb.block({**good, "emission_enabled": [1]})
+        cb.block({**good, "emission_enabled": [0.5]})
+    with pytest.raises(ValueError, match="emission_enabled"):
+        cb.block({**good, "emission_enabled": [2]})
+    assert cb.block({**good, "emission_enabled": [0]}).tao_emission.tolist() == [0]
     with pytest.raises(ValueError, match="block_emission or total_issuance"):
         cb.block({**good, "block_emission": None})
     with pytest.raises(ValueError, match="miner_burned"):
