@@ -60,7 +60,8 @@ Public API
 ----------
 Pools (immutable; every swap returns a :class:`SwapResult` holding the new pool):
 :class:`ConstantProductPool`, :class:`FullRangePool`, :class:`BalancerPool`, :func:`pool_for`.
-Analysis: :func:`effective_price`, :func:`price_impact`, :func:`slippage`, :func:`round_trip`.
+Analysis: :func:`effective_price`, :func:`price_impact`, :func:`slippage`, :func:`round_trip`,
+:func:`round_trip_after`, :func:`apply_trades`, :func:`stake_to_reach_price`, :func:`unstake_to_reach_price`.
 Raw formulas: :func:`v3_alpha_out_for_tao`, :func:`v3_tao_out_for_alpha`, :func:`swap_fee`,
 :func:`pow_ratio_scaled`, :func:`balancer_ratio_pow`, :func:`balancer_ratio_pow_scaled`,
 :func:`balancer_price`, :func:`balancer_alpha_out_for_tao`, :func:`balancer_tao_out_for_alpha`,
@@ -102,6 +103,7 @@ __all__ = [
     "Injection",
     "RoundTrip",
     "SwapResult",
+    "apply_trades",
     "balancer_alpha_needed_for_tao",
     "balancer_alpha_out_for_tao",
     "balancer_alpha_to_reach_price",
@@ -120,8 +122,11 @@ __all__ = [
     "pow_ratio_scaled",
     "price_impact",
     "round_trip",
+    "round_trip_after",
     "slippage",
+    "stake_to_reach_price",
     "swap_fee",
+    "unstake_to_reach_price",
     "v3_alpha_out_for_tao",
     "v3_tao_out_for_alpha",
 ]
@@ -1579,3 +1584,202 @@ def balancer_sell_array(tao_reserve: Any, alpha_reserve: Any, alpha_in: Any, quo
     out = np.where(ok, out, 0.0)
     fee = np.where(ok, fee, 0.0)
     return ArraySwap(out, fee, np.where(ok, t - out, t), np.where(ok, a + net, a), ok)
+
+
+# ---------------------------------------------------------------------------------------------
+# Trade analysis: sequences of trades and the input that moves the price (spec §4)
+# ---------------------------------------------------------------------------------------------
+_SIDES = {"buy": "buy", "stake": "buy", "sell": "sell", "unstake": "sell"}
+
+
+def _check_pool(pool: Any) -> Any:
+    if not isinstance(pool, ConstantProductPool | FullRangePool | BalancerPool):
+        raise TypeError(
+            f"pool must be a ConstantProductPool, FullRangePool or BalancerPool, got {type(pool).__name__}"
+        )
+    return pool
+
+
+def _target_price(name: str, value: Any) -> float:
+    if isinstance(value, Fraction | Decimal):
+        value = float(value)
+    return check_real(name, value, lo=0.0, lo_open=True)
+
+
+def _smallest_reaching(ok: Any, estimate: int, what: str) -> int:
+    """Smallest integer ``n ≥ 1`` with ``ok(n)`` True, for a monotone ``ok``; bisection from an estimate.
+
+    ``ok(n)`` returns True (reached), False (not yet) or a string (the swap was rejected at ``n``).
+    """
+    hi = max(int(estimate * 1.01) + 16, 1)
+    while True:
+        res = ok(hi)
+        if res is True:
+            break
+        if isinstance(res, str):
+            raise ValueError(f"{what} is out of reach of this pool: a trade of {hi} rao is rejected ({res})")
+        if hi > _U64_MAX:
+            raise ValueError(f"{what} is out of reach of this pool: more than u64::MAX rao would be needed")
+        hi *= 2
+    lo = 0  # ok(0) is False: the price has not moved
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid) is True:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def stake_to_reach_price(pool: Any, price: Any) -> int:
+    """Smallest stake (gross TAO in rao, fee included) after which the spot price is at least ``price``.
+
+    The answer is found on the pool's own swap arithmetic (so fees and rounding are those of the
+    chain), starting from the closed forms of spec §4: net TAO ``T·(√(p'/p) − 1)`` for the
+    constant-product and full-range pools, ``y·((p'/p)^w1 − 1)`` for the Balancer pool. Returns 0 if
+    the spot price is already at least ``price``.
+
+    Raises
+    ------
+    ValueError
+        If ``price`` is not a finite number > 0, or if the stake needed would be rejected by the pool.
+
+    Examples
+    --------
+    >>> pool = ConstantProductPool(10**12, 4 * 10**12)            # 1 000 TAO, 4 000 alpha: price 0.25
+    >>> stake_to_reach_price(pool, 0.25 * 1.21)   # about T·(1.1 − 1): +21 % needs +10 % TAO
+    100000025001
+    """
+    _check_pool(pool)
+    target = _target_price("price", price)
+    start = float(pool.price)
+    if start >= target:
+        return 0
+
+    def reached(n: int) -> bool | str:
+        r = pool.buy_alpha(n)
+        if not r.ok:
+            return r.rejected or "rejected"
+        return r.refund == 0 and float(r.pool.price) >= target
+
+    if isinstance(pool, BalancerPool):
+        net = pool.tao_reserve * ((target / start) ** float(pool.base_weight) - 1.0)
+        gross = net * U16_MAX / (U16_MAX - pool.fee_rate_u16)
+    elif isinstance(pool, FullRangePool):
+        gross = pool.tao_reserve * (math.sqrt(target / start) - 1.0) * U16_MAX / (U16_MAX - pool.fee_rate_u16)
+    else:
+        gross = pool.tao_reserve * (math.sqrt(target / start) - 1.0) + pool.staking_fee_rao
+    return _smallest_reaching(reached, int(gross), f"price {target!r}")
+
+
+def unstake_to_reach_price(pool: Any, price: Any) -> int:
+    """Smallest unstake (alpha in rao, fee included) after which the spot price is at most ``price``.
+
+    Closed-form starting points (spec §4): net alpha ``A·(√(p/p') − 1)`` for the constant-product
+    and full-range pools, ``x·((p/p')^w2 − 1)`` for the Balancer pool; the answer is then found on the
+    pool's own swap arithmetic. Returns 0 if the spot price is already at most ``price``.
+
+    Raises
+    ------
+    ValueError
+        If ``price`` is not a finite number > 0, or if the unstake needed would be rejected.
+
+    Examples
+    --------
+    >>> pool = BalancerPool(10**12, 4 * 10**12)                   # equal weights: price 0.25
+    >>> round(unstake_to_reach_price(pool, 0.25 / 1.21) / 4e12, 4)   # about 10 % of the alpha reserve
+    0.1001
+    """
+    _check_pool(pool)
+    target = _target_price("price", price)
+    start = float(pool.price)
+    if start <= target:
+        return 0
+
+    def reached(n: int) -> bool | str:
+        r = pool.sell_alpha(n)
+        if not r.ok:
+            return r.rejected or "rejected"
+        return r.refund == 0 and float(r.pool.price) <= target
+
+    if isinstance(pool, BalancerPool):
+        net = pool.alpha_reserve * ((start / target) ** float(pool.quote_weight) - 1.0)
+        gross = net * U16_MAX / (U16_MAX - pool.fee_rate_u16)
+    elif isinstance(pool, FullRangePool):
+        gross = pool.alpha_reserve * (math.sqrt(start / target) - 1.0) * U16_MAX / (U16_MAX - pool.fee_rate_u16)
+    else:
+        gross = pool.alpha_reserve * (math.sqrt(start / target) - 1.0)
+    return _smallest_reaching(reached, int(gross), f"price {target!r}")
+
+
+def apply_trades(pool: Any, trades: Any, **kwargs: Any) -> list[SwapResult]:
+    """Apply a sequence of trades, each on the pool the previous one left (spec §4).
+
+    Parameters
+    ----------
+    pool
+        A :class:`ConstantProductPool`, :class:`FullRangePool` or :class:`BalancerPool`.
+    trades
+        Iterable of ``(side, amount)`` pairs: ``side`` is ``"buy"``/``"stake"`` (``amount`` = TAO in,
+        rao) or ``"sell"``/``"unstake"`` (``amount`` = alpha in, rao).
+    **kwargs
+        Passed to every swap (e.g. ``author_fee_swap=True`` for v3/Balancer sells).
+
+    Returns
+    -------
+    list of SwapResult
+        One per trade; a rejected trade leaves the pool unchanged for the next one. The final pool is
+        ``results[-1].pool``.
+
+    Examples
+    --------
+    >>> pool = ConstantProductPool(10**12, 4 * 10**12)
+    >>> path = apply_trades(pool, [("stake", 10**11), ("unstake", 10**11)])
+    >>> [round(r.price_after, 6) for r in path]
+    [0.3025, 0.286524]
+    """
+    _check_pool(pool)
+    try:
+        items = list(trades)
+    except TypeError:
+        raise TypeError(f"trades must be an iterable of (side, amount) pairs, got {type(trades).__name__}") from None
+    results: list[SwapResult] = []
+    current = pool
+    for i, item in enumerate(items):
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise TypeError(f"trades[{i}] must be a (side, amount) pair, got {item!r}")
+        side, amount = item
+        if side not in _SIDES:
+            raise ValueError(f"trades[{i}] side must be one of {sorted(_SIDES)}, got {side!r}")
+        amount = _rao(f"trades[{i}] amount", amount)
+        res = current.buy_alpha(amount, **kwargs) if _SIDES[side] == "buy" else current.sell_alpha(amount, **kwargs)
+        results.append(res)
+        current = res.pool
+    return results
+
+
+def round_trip_after(pool: Any, tao_in: int, trades: Any = (), **kwargs: Any) -> RoundTrip:
+    """Stake ``tao_in``, let other traders make ``trades``, then unstake all the alpha (spec §4).
+
+    With no ``trades`` this is :func:`round_trip`. Otherwise the staker's TAO back depends on how
+    the others moved the price in between: a staker holds alpha, not TAO, and bears its price risk.
+    ``trades`` and ``**kwargs`` are as in :func:`apply_trades`. The returned :class:`RoundTrip`'s
+    ``sell`` is the staker's unstake (made on the pool the others left).
+
+    Examples
+    --------
+    >>> pool = ConstantProductPool(10**12, 4 * 10**12)
+    >>> rt = round_trip_after(pool, 10**10, [("unstake", 4 * 10**11)])   # others sell 10 % of the alpha reserve
+    >>> round(rt.loss_fraction, 3)
+    0.174
+    """
+    _check_pool(pool)
+    amount = _rao("tao_in", tao_in)
+    buy = pool.buy_alpha(amount, **kwargs)
+    if not buy.ok or buy.amount_out == 0:
+        sell = _rejected(buy.pool, "sell", 0, buy.rejected or "NothingToSell", buy.fee_token)
+        return RoundTrip(tao_in=amount, alpha=0, tao_out=0, buy=buy, sell=sell)
+    path = apply_trades(buy.pool, trades, **kwargs)
+    after = path[-1].pool if path else buy.pool
+    sell = after.sell_alpha(buy.amount_out, **kwargs)
+    return RoundTrip(tao_in=amount, alpha=buy.amount_out, tao_out=sell.amount_out, buy=buy, sell=sell)
