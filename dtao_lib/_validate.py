@@ -20,6 +20,7 @@ __all__ = [
     "check_fraction",
     "check_int",
     "check_real",
+    "check_u16_fraction",
 ]
 
 
@@ -79,6 +80,17 @@ def check_real(
 def check_fraction(name: str, value: Any) -> float:
     """A fraction in the closed interval [0, 1]."""
     return check_real(name, value, lo=0.0, hi=1.0)
+
+
+def check_u16_fraction(name: str, value: Any) -> float:
+    """A fraction the chain stores as a u16 (``value/65535``): a real number in [0, 1], or the raw u16.
+
+    Integers above 1 are read as the raw u16 the chain stores (e.g. ``kappa=32767`` or
+    ``owner_cut=11796``) and divided by 65535; anything else must be a fraction in [0, 1].
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) > 1:
+        return check_int(name, value, lo=0, hi=65_535) / 65_535
+    return check_fraction(name, value)
 
 
 def check_array(

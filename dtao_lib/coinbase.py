@@ -84,7 +84,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import taoflow
-from ._validate import check_array, check_fraction, check_int, check_real
+from ._validate import check_array, check_fraction, check_int, check_real, check_u16_fraction
 from .emission import block_emission as _block_emission
 from .params import (
     DEFAULT_BLOCK_EMISSION_RAO,
@@ -797,7 +797,8 @@ def split_alpha_out(
     alpha_out_rao
         ``α_out = α_emission`` of the subnet this block (rao).
     owner_cut
-        ``SubnetOwnerCut / 65535`` in [0, 1] (mainnet 11 796/65 535 ≈ 0.18).
+        ``SubnetOwnerCut / 65535`` in [0, 1] (mainnet 11 796/65 535 ≈ 0.18), or the raw u16
+        (an integer above 1, e.g. ``11796``).
     root_proportion
         ``root_prop`` in [0, 1] (:func:`root_proportion`; the chain evaluates it *after* this
         block's injection, i.e. on ``alpha_issuance + α_in + α_out``).
@@ -826,7 +827,7 @@ def split_alpha_out(
     """
     e = _era_dtao(era)
     ao = check_int("alpha_out_rao", alpha_out_rao)
-    oc = check_fraction("owner_cut", owner_cut)
+    oc = check_u16_fraction("owner_cut", owner_cut)  # a fraction, or the raw u16 (11796)
     rp = check_fraction("root_proportion", root_proportion)
     if not owner_cut_enabled and not e.owner_cut_toggle:
         raise ValueError(f"owner_cut_enabled=False needs era v3.4.0 or later (the toggle), got {e.tag!r}")

@@ -44,7 +44,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._validate import check_array, check_fraction, check_int, check_real
+from ._validate import check_array, check_fraction, check_int, check_real, check_u16_fraction
 from .params import (
     DEFAULT_BLOCK_EMISSION_RAO,
     KAPPA_U16,
@@ -161,7 +161,7 @@ def _check_weights_stakes(weights: Any, stakes: Any) -> tuple[np.ndarray, np.nda
 
 def _check_rho_kappa(rho: float, kappa: float) -> tuple[float, float]:
     r = check_real("rho", rho, lo=0.0)
-    k = check_fraction("kappa", kappa)
+    k = check_u16_fraction("kappa", kappa)  # a fraction, or the raw u16 (32767)
     return r, k
 
 
@@ -229,8 +229,8 @@ def run_root_epoch(
     rho
         Sigmoid steepness ρ (root ``Rho``, 10 on mainnet; 30 in the test mock).
     kappa
-        Sigmoid midpoint κ in [0, 1]; a u16 fraction such as 32 767/65 535 is converted as the chain
-        does (I32F32).
+        Sigmoid midpoint κ in [0, 1], or the raw u16 (an integer above 1, e.g. ``32767``); a u16
+        fraction such as 32 767/65 535 is converted as the chain does (I32F32).
     block_emission_rao
         TAO block emission ``E``.
 
@@ -532,7 +532,7 @@ def cartel_threshold(
     (0.5, 0.375)
     """
     t = check_array("others_support", others_support, ndim=None, lo=0.0, hi=1.0)
-    k = check_fraction("kappa", kappa)
+    k = check_u16_fraction("kappa", kappa)  # a fraction, or the raw u16 (32767)
     if direction == "over":
         with np.errstate(divide="ignore", invalid="ignore"):
             f = np.where(t < k, (k - t) / np.where(t < 1.0, 1.0 - t, 1.0), 0.0)
