@@ -34,5 +34,6 @@ def slider(name: str, *, lo: float, hi: float, step: float, value: float, label:
 
 
 def dropdown(name: str, options: list, value, label: str, labels: list[str] | None = None) -> alt.Parameter:
-    """A vega-lite parameter bound to a dropdown."""
-    return alt.param(name=name, value=value, bind=alt.binding_select(options=options, labels=labels, name=label))
+    """A vega-lite parameter bound to a dropdown (``labels``: optional display text for each option)."""
+    extra = {} if labels is None else {"labels": labels}
+    return alt.param(name=name, value=value, bind=alt.binding_select(options=options, name=label, **extra))
