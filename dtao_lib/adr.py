@@ -18,10 +18,12 @@ applies to it unchanged).
 **ADR over time.** The chain has no ADR variable; it is a derived quantity. When the injection cap
 binds (Σ prices ≤ 1, spec §3.4), each block a subnet mints ``α_out = a = 2^−n`` alpha to participants
 (``n`` = its own alpha halvings) and injects ``α_in`` into the pool: ``a`` until v3.3.0,
-``min(a, E)`` with ``E = 2^−k`` TAO (``k`` TAO halvings) from v3.3.1, ``root_prop · a`` from v3.4.6.
-Under the v3.3.1 cap the per-block ratio is ``2^(k−n)`` while the TAO side has halved more often
-(``k ≥ n``), which is the "ADR tracks 2^(k−n)" of the synchronized-halving research.
-:func:`adr_time_series` integrates those flows exactly (integer rao, piecewise-constant segments).
+``min(a, E)`` with ``E = 2^−k`` TAO (``k`` TAO halvings) from v3.3.1, ``root_prop · a`` from v3.4.6
+(HEAD, the default). Under the v3.3.1 cap the per-block ratio is ``2^(k−n)`` while the TAO side has
+halved more often (``k ≥ n``), which is the "ADR tracks 2^(k−n)" of the synchronized-halving
+research; at HEAD it is ``1/root_prop``, which grows with the subnet's own alpha issuance.
+:func:`adr_time_series` integrates those flows (integer rao, piecewise-constant segments), and
+:func:`subnet_life` follows a whole subnet (pool, price, chain buys, user flows) day by day.
 
 Every function here is vectorised: scalars in → a float out; arrays in → an array out.
 
@@ -35,6 +37,8 @@ halving_adr
     ``2^(k−n)``.
 adr_time_series
     Per-block α_in / α_out and ADR (flow and stock) under the injection cap, sampled every N blocks.
+subnet_life
+    A subnet's pool, price, ADR and liquidation price day by day, with chain buys and user flows.
 """
 
 from __future__ import annotations
@@ -44,12 +48,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validate import check_array, check_fraction, check_int
+from ._validate import check_array, check_fraction, check_int, check_real
 from .emission import block_emission, halving_threshold_rao, halvings_so_far
-from .params import BLOCKS_PER_DAY, TOTAL_SUPPLY_RAO, Era
+from .params import BLOCKS_PER_DAY, SWAP_FEE_U16, TAO_WEIGHT, TOTAL_SUPPLY_RAO, U16_MAX, Era
 from .params import era as _resolve_era
 
 __all__ = [
+    "DEFAULT_ROOT_TAO_RAO",
     "adr",
     "adr_time_series",
     "effective_adr",
@@ -57,6 +62,7 @@ __all__ = [
     "halving_adr",
     "liquidation_price",
     "liquidation_price_head",
+    "subnet_life",
 ]
 
 Number = float | int | np.ndarray
@@ -210,14 +216,31 @@ def halving_adr(tao_halvings: Number, alpha_halvings: Number) -> float | np.ndar
 # ---------------------------------------------------------------------------------------------
 # Time series
 # ---------------------------------------------------------------------------------------------
-def _injection(a: int, e: int, rule: str, root_prop: float | None) -> int:
-    """Alpha injected into the pool per block when the cap binds (spec §3.4)."""
+DEFAULT_ROOT_TAO_RAO: int = 5_025_713_524_000_000
+"""TAO staked on root (``SubnetTAO[0]``) on 2026-04-11: 5 025 713.524 TAO, the netuid-0 ``tau_in`` of
+the shipped snapshot (``data/subnets_2026-04-11``; ``tests/test_adr.py`` checks the two agree). It is
+the default ``T_root`` for the HEAD injection cap ``root_prop · α_emission`` with
+``root_prop = γ·T_root / (γ·T_root + alpha_issuance)`` (spec §3.4). Root stake moves every day; pass
+your own value for another date."""
+
+
+def _cap(a: int, e: int, rule: str, rp_bits: int | None) -> int:
+    """Alpha injected into the pool per block when the cap binds (spec §3.4), truncated to a rao."""
     if rule == "cap_min_alpha_emission_e":
         return min(a, e)
     if rule == "cap_root_prop":
-        assert root_prop is not None
-        return int(a * root_prop)
-    return a  # v2.0.0 – v3.3.0: α_in capped at the subnet's alpha emission
+        assert rp_bits is not None
+        return (a * rp_bits) >> 32  # U96F32 root_prop · α_emission, then to u64 rao
+    if rule == "subsidy":
+        return e  # v3.2.3–v3.2.11: a subsidised subnet receives α_in = E
+    return a  # v2.0.0–v3.3.0: α_in capped at the subnet's alpha emission
+
+
+def _root_prop_bits(tw_bits: int, root_tao: int, issuance: int) -> int:
+    """``γ·T / (γ·T + I)`` in U96F32 bits, as :func:`dtao_lib.coinbase.root_proportion` computes it."""
+    weighted = root_tao * tw_bits
+    den = weighted + (issuance << 32)
+    return (weighted << 32) // den if den else 0
 
 
 def adr_time_series(
@@ -229,8 +252,11 @@ def adr_time_series(
     alpha_in_rao: int = 0,
     alpha_out_rao: int = 0,
     recycle_rate: float = 0.0,
-    era: str | Era = "v3.3.1",
+    era: str | Era = "head",
     root_prop: float | None = None,
+    root_tao_rao: int = DEFAULT_ROOT_TAO_RAO,
+    tao_weight: float = TAO_WEIGHT,
+    root_prop_tolerance: float = 1e-3,
     total_supply_rao: int = TOTAL_SUPPLY_RAO,
 ) -> pd.DataFrame:
     """α_in, α_out and ADR of one subnet while the injection cap binds, sampled every ``step_blocks``.
@@ -238,20 +264,40 @@ def adr_time_series(
     Model (spec §1, §3.4, §7): each block the chain emits ``E = block_emission(I)`` TAO (``I`` = TAO
     issuance, of which ``recycle_rate`` is recycled) and the subnet mints ``a = block_emission(A)``
     alpha to participants (``A = α_in + α_out``, its alpha issuance). With Σ prices ≤ 1 the injection
-    hits its cap every block, so the pool receives ``α_in = a`` (up to v3.3.0), ``min(a, E)``
-    (v3.3.1–v3.4.5, the default era here) or ``floor(root_prop · a)`` (v3.4.6+, pass ``root_prop``).
+    hits its cap every block, so the pool receives
+
+    * ``α_in = a`` (v2.0.0 – v3.3.0; ``E`` in the v3.2.3 – v3.2.11 subsidy),
+    * ``α_in = min(a, E)`` (v3.3.1 – v3.4.5, December 2025 – June 2026),
+    * ``α_in = root_prop · a`` (v3.4.6 – HEAD, the default), with
+      ``root_prop = γ·T_root / (γ·T_root + A)`` in U96F32 (:func:`dtao_lib.coinbase.root_proportion`).
+
     Swaps, chain buys and registrations are not modelled: the stocks move by emission only.
+
+    At HEAD, pass ``root_prop`` to hold it fixed (then the series is exact to the rao), or leave it
+    ``None`` to let it fall as the subnet's alpha issuance grows, from ``root_tao_rao`` (default
+    :data:`DEFAULT_ROOT_TAO_RAO`, the root stake on 2026-04-11) and ``tao_weight`` (γ = 0.18). The
+    chain recomputes ``root_prop`` every block; here it is recomputed exactly whenever it could have
+    moved by more than ``root_prop_tolerance`` (1e-3 by default), so a whole life takes at most
+    about ``1/root_prop_tolerance`` steps and each block's ``α_in`` is within
+    ``root_prop_tolerance · a`` of the chain's.
 
     Columns: ``block``, ``tao_issuance_rao``, ``tao_halvings`` (k), ``tao_emission_rao`` (E),
     ``alpha_issuance_rao``, ``alpha_halvings`` (n), ``alpha_out_per_block_rao`` (a),
     ``alpha_in_per_block_rao``, ``flow_adr`` (a / α_in per block), ``alpha_in_rao`` and ``alpha_out_rao``
-    (stocks), ``stock_adr`` (α_out / α_in stocks; NaN while α_in = 0).
+    (stocks), ``stock_adr`` (α_out / α_in stocks; NaN while α_in = 0), ``root_prop`` (NaN before v3.4.6).
 
     Examples
     --------
-    >>> df = adr_time_series(3 * 7200, tao_issuance_rao=10_500_000 * 10**9)   # just after the 1st halving
+    Just after the first TAO halving, under the v3.3.1 cap ``min(a, E)``: ``k = 1``, ``n = 0``, ADR 2.
+
+    >>> df = adr_time_series(3 * 7200, tao_issuance_rao=10_500_000 * 10**9, era="v3.3.1")
     >>> df[["tao_halvings", "alpha_halvings", "flow_adr"]].iloc[-1].tolist()
     [1.0, 0.0, 2.0]
+
+    At HEAD with root_prop = 0.25 the pool gets a quarter of the alpha emission: ADR 4.
+
+    >>> float(adr_time_series(7200, root_prop=0.25)["flow_adr"].iloc[-1])
+    4.0
     """
     n = check_int("n_blocks", n_blocks, lo=0, hi=10**9)
     step = check_int("step_blocks", step_blocks, lo=1, hi=10**9)
@@ -263,29 +309,41 @@ def adr_time_series(
     a_out = check_int("alpha_out_rao", alpha_out_rao)
     supply = check_int("total_supply_rao", total_supply_rao, lo=1)
     rate = check_fraction("recycle_rate", recycle_rate)
+    root_tao = check_int("root_tao_rao", root_tao_rao)
+    gamma = check_fraction("tao_weight", tao_weight)
+    tol = check_real("root_prop_tolerance", root_prop_tolerance, lo=1e-9, hi=1.0)
     rule = _resolve_era(era).injection_rule
     if rule == "none":
         raise ValueError("era must be a dTAO release (v2.0.0 or later): pre-dTAO subnets have no alpha")
-    if rule == "cap_root_prop":
-        if root_prop is None:
-            raise ValueError("root_prop must be given (a fraction in [0, 1]) for eras v3.4.6 and later")
-        root_prop = check_fraction("root_prop", root_prop)
+    fixed_rp: int | None = None
+    tw_bits = round(gamma * (1 << 32))
+    if rule == "cap_root_prop" and root_prop is not None:
+        fixed_rp = round(check_fraction("root_prop", root_prop) * (1 << 32))
 
     def _k(x: int) -> int:
         h = halvings_so_far(x, total_supply_rao=supply)
         return -1 if h is None else h
+
+    def _rp(alpha_issuance: int) -> int | None:
+        if rule != "cap_root_prop":
+            return None
+        return fixed_rp if fixed_rp is not None else _root_prop_bits(tw_bits, root_tao, alpha_issuance)
 
     rows: list[tuple[Any, ...]] = []
 
     def _record() -> None:
         e = block_emission(issuance, total_supply_rao=supply)
         a = block_emission(a_in + a_out, total_supply_rao=supply)
-        inj = _injection(a, e, rule, root_prop)
+        rp = _rp(a_in + a_out)
+        inj = _cap(a, e, rule, rp)
         rows.append((
             block, issuance, _k(issuance), e, a_in + a_out, _k(a_in + a_out), a, inj,
             a / inj if inj else np.nan, a_in, a_out, a_out / a_in if a_in else np.nan,
+            np.nan if rp is None else rp / (1 << 32),
         ))
 
+    # ΔA that moves root_prop by tol: |d rp / dA| = c / (c + A)^2 with c = γ·T (both in rao)
+    c_rao = (root_tao * tw_bits) >> 32
     _record()
     done = 0
     while done < n:
@@ -293,7 +351,8 @@ def adr_time_series(
         while left > 0:
             e = block_emission(issuance, total_supply_rao=supply)
             a = block_emission(a_in + a_out, total_supply_rao=supply)
-            inj = _injection(a, e, rule, root_prop)
+            rp = _rp(a_in + a_out)
+            inj = _cap(a, e, rule, rp)
             g_tao = e - int(e * rate)
             g_alpha = a + inj
             todo = left
@@ -307,6 +366,9 @@ def adr_time_series(
                 if ka is not None:
                     target = halving_threshold_rao(ka + 1, total_supply_rao=supply)
                     todo = min(todo, -(-(target - a_in - a_out) // g_alpha))
+                if rule == "cap_root_prop" and fixed_rp is None and c_rao > 0:
+                    width = c_rao + a_in + a_out
+                    todo = min(todo, int(tol * width * width / c_rao) // g_alpha)
             todo = max(todo, 1)
             issuance += todo * g_tao
             a_in += todo * inj
@@ -318,10 +380,177 @@ def adr_time_series(
     cols = [
         "block", "tao_issuance_rao", "tao_halvings", "tao_emission_rao", "alpha_issuance_rao", "alpha_halvings",
         "alpha_out_per_block_rao", "alpha_in_per_block_rao", "flow_adr", "alpha_in_rao", "alpha_out_rao",
-        "stock_adr",
+        "stock_adr", "root_prop",
     ]
     df = pd.DataFrame.from_records(rows, columns=cols)
     for c in cols:
-        if c not in ("flow_adr", "stock_adr"):
+        if c not in ("flow_adr", "stock_adr", "root_prop"):
             df[c] = df[c].astype(object) if df[c].map(lambda x: x >= 2**63).any() else df[c].astype(np.int64)
     return df
+
+
+# ---------------------------------------------------------------------------------------------
+# A subnet's life, day by day
+# ---------------------------------------------------------------------------------------------
+def subnet_life(
+    days: int,
+    *,
+    tao_reserve_rao: int,
+    alpha_in_rao: int,
+    alpha_out_rao: int = 0,
+    protocol_alpha_rao: int = 0,
+    tao_share: float = 0.01,
+    net_flow_tao_per_day: float = 0.0,
+    tao_issuance_rao: int | None = None,
+    era: str | Era = "head",
+    root_tao_rao: int = DEFAULT_ROOT_TAO_RAO,
+    tao_weight: float = TAO_WEIGHT,
+    step_days: int = 1,
+) -> pd.DataFrame:
+    """Pool, price, ADR and liquidation price of one subnet over ``days`` days (spec §3.4, §4.3, §6.4, §7).
+
+    Every step of ``step_days`` days applies, ``step_days × 7 200`` times, the per-block coinbase
+    terms computed once at the start of the step by :func:`dtao_lib.coinbase.subnet_terms` (exact,
+    with the era's injection cap), then the step's chain buy and the users' net flow as one swap
+    each on an equal-weight pool (:func:`dtao_lib.amm.balancer_buy_array` /
+    :func:`~dtao_lib.amm.balancer_sell_array`; an equal-weight Balancer pool is a constant-product
+    pool, and injections at the pool price leave its weights at ½)::
+
+        E      = block_emission(TAO issuance)          τ = floor(E · tao_share)     (rao per block)
+        a      = block_emission(alpha issuance)        minted to participants: α_out += a
+        p      = τ_pool / α_in                          spot price
+        τ_in, α_in, excess = subnet_terms(τ, p, cap)    cap: a · root_prop (HEAD), min(a, E) (v3.3.1) ...
+        chain buy: excess TAO buys alpha from the pool, fee-free; the alpha is recycled (v3.2.3 –
+                   v3.4.0) or kept as protocol alpha (v3.4.1 – HEAD)
+        users:     +F TAO/day buy alpha into α_out; −F TAO/day sell alpha from α_out for F TAO
+
+    Parameters
+    ----------
+    days
+        Length of the run (1 … 36 500).
+    tao_reserve_rao, alpha_in_rao
+        The pool at the start (rao, > 0). A subnet registered at HEAD starts with its lock ``L`` and
+        ``L / median price`` alpha (:func:`dtao_lib.registration.new_subnet_pool`).
+    alpha_out_rao, protocol_alpha_rao
+        Alpha held by participants and chain-bought protocol alpha at the start (rao, ≥ 0).
+    tao_share
+        The subnet's share of the TAO block emission, in [0, 1] (0 for a subnet whose TAO emission is
+        disabled, as for new subnets since v3.4.8).
+    net_flow_tao_per_day
+        Users' net staking per day in TAO: positive buys alpha, negative sells alpha for that much
+        TAO (at most all of ``α_out``; a sale never takes more than 90 % of the pool's TAO in a step).
+    tao_issuance_rao
+        TAO issuance at the start (default: the first halving threshold, 10.5 M TAO, so E = 0.5 TAO).
+        Issuance grows by the block emission (nothing recycled), so later halvings happen on time.
+    era
+        Protocol release for the injection cap and the fate of chain-bought alpha (default HEAD).
+    root_tao_rao, tao_weight
+        ``T_root`` and γ for ``root_prop = γ·T_root / (γ·T_root + alpha issuance)`` (HEAD cap).
+    step_days
+        Days per step (1 … 365). Longer steps are faster and coarser.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per step (and the start): ``day``, ``tao_reserve_tao``, ``alpha_in``, ``alpha_out``,
+        ``protocol_alpha`` (alpha units), ``price`` (TAO per alpha), ``adr``, ``liquidation_price``
+        (``τ_pool / α_out``), ``haircut``, ``adr_head`` and ``liquidation_price_head`` (protocol alpha
+        in the denominator, :func:`effective_adr`), ``alpha_in_per_block``, ``alpha_out_per_block``,
+        ``chain_buy_tao_per_day``, ``root_prop`` (NaN before v3.4.6). Ratios are NaN where undefined
+        (``α_out = 0``).
+
+    Notes
+    -----
+    A model, not a replay: shares, flows and root stake are held constant, swaps within a step are
+    aggregated into one, and alpha issuance counts ``α_in + α_out + protocol alpha``.
+
+    Examples
+    --------
+    With no TAO emission and no trading the pool never grows, and participants receive one alpha per
+    block, so ADR climbs by 7 200 / α_in a day:
+
+    >>> df = subnet_life(10, tao_reserve_rao=1_000 * 10**9, alpha_in_rao=100_000 * 10**9, tao_share=0.0)
+    >>> round(float(df["adr"].iloc[-1]), 2)
+    0.72
+    """
+    from . import amm, coinbase  # local import: coinbase and amm are heavier modules
+
+    n_days = check_int("days", days, lo=1, hi=36_500)
+    step = check_int("step_days", step_days, lo=1, hi=365)
+    tao = float(check_int("tao_reserve_rao", tao_reserve_rao, lo=1))
+    a_in = float(check_int("alpha_in_rao", alpha_in_rao, lo=1))
+    a_out = float(check_int("alpha_out_rao", alpha_out_rao))
+    prot = float(check_int("protocol_alpha_rao", protocol_alpha_rao))
+    share = check_fraction("tao_share", tao_share)
+    flow = check_real("net_flow_tao_per_day", net_flow_tao_per_day, lo=-1e9, hi=1e9) * 1e9
+    issuance = check_int("tao_issuance_rao", halving_threshold_rao(1) if tao_issuance_rao is None else tao_issuance_rao)
+    root_tao = check_int("root_tao_rao", root_tao_rao)
+    gamma = check_fraction("tao_weight", tao_weight)
+    e = _resolve_era(era)
+    if not e.dtao:
+        raise ValueError("era must be a dTAO release (v2.0.0 or later): pre-dTAO subnets have no pool")
+    uses_rp = e.injection_rule == "cap_root_prop"
+
+    rows: list[tuple[float, ...]] = []
+
+    def _record(day: int, a_in_blk: float, a_blk: float, buy_per_day: float, rp: float) -> None:
+        price = tao / a_in
+        ratio = a_out / a_in
+        lp = tao / a_out if a_out > 0 else np.nan
+        lp_head = tao / (a_out + prot) if a_out + prot > 0 else np.nan
+        rows.append((
+            day, tao / 1e9, a_in / 1e9, a_out / 1e9, prot / 1e9, price, ratio, lp,
+            1.0 - 1.0 / ratio if ratio > 0 else np.nan, (a_out + prot) / a_in, lp_head,
+            a_in_blk / 1e9, a_blk / 1e9, buy_per_day / 1e9, rp,
+        ))
+
+    def _terms() -> tuple[int, int, int, int, float]:
+        big_e = block_emission(issuance)
+        a = block_emission(int(a_in + a_out + prot))
+        rp = coinbase.root_proportion(gamma, root_tao, int(a_in + a_out + prot)) if uses_rp else np.nan
+        t = coinbase.subnet_terms(
+            int(big_e * share), tao / a_in, era=e, block_emission_rao=big_e, alpha_emission_rao=a,
+            root_proportion=rp if uses_rp else None, share=share,
+        )
+        return t.tao_in, t.alpha_in, t.excess_tao, a, rp
+
+    _, ain0, _, a0, rp0 = _terms()
+    _record(0, ain0, a0, 0.0, rp0)
+    day = 0
+    while day < n_days:
+        d = min(step, n_days - day)
+        blocks = d * BLOCKS_PER_DAY
+        tin, ain, excess, a, rp = _terms()
+        tao += blocks * tin
+        a_in += blocks * ain
+        a_out += blocks * a
+        buy = float(blocks * excess)
+        if buy > 0:  # chain buy: fee-free swap of the excess TAO for pool alpha
+            r = amm.balancer_buy_array(tao, a_in, buy, 0.5, fee_rate_u16=0, min_reserve_rao=0)
+            if bool(r.ok):
+                bought = float(r.amount_out)
+                tao, a_in = float(r.tao_reserve), float(r.alpha_reserve)
+                if e.chain_buy_alpha == "protocol":
+                    prot += bought
+        if flow > 0:
+            r = amm.balancer_buy_array(tao, a_in, flow * d, 0.5, min_reserve_rao=0)
+            if bool(r.ok):
+                a_out += float(r.amount_out)
+                tao, a_in = float(r.tao_reserve), float(r.alpha_reserve)
+        elif flow < 0 and a_out > 0:
+            want = min(-flow * d, 0.9 * tao)
+            need = a_in * want / (tao - want) / (1.0 - SWAP_FEE_U16 / U16_MAX)
+            sell = min(need, a_out)
+            r = amm.balancer_sell_array(tao, a_in, sell, 0.5, min_reserve_rao=0)
+            if bool(r.ok):
+                a_out -= sell
+                tao, a_in = float(r.tao_reserve), float(r.alpha_reserve)
+        issuance += blocks * block_emission(issuance)  # no recycling; halvings at step resolution
+        day += d
+        _record(day, ain, a, buy / d, rp)
+    cols = [
+        "day", "tao_reserve_tao", "alpha_in", "alpha_out", "protocol_alpha", "price", "adr", "liquidation_price",
+        "haircut", "adr_head", "liquidation_price_head", "alpha_in_per_block", "alpha_out_per_block",
+        "chain_buy_tao_per_day", "root_prop",
+    ]
+    return pd.DataFrame.from_records(rows, columns=cols)

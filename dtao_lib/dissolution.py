@@ -29,6 +29,8 @@ settle
     Integer pro-rata split of the pot (largest remainder), exact to the rao.
 owner_refund, owner_emission_value
     The owner's lock refund by era, and the owner-emission value it is reduced by.
+exit_comparison
+    One staker's two exits: the dissolution payout against selling the same alpha in the pool.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ from .params import SUBNET_OWNER_CUT_U16, U16_MAX, U64_MAX, Era
 from .params import era as _resolve_era
 
 __all__ = [
+    "ExitComparison",
     "Settlement",
+    "exit_comparison",
     "owner_emission_value",
     "owner_refund",
     "settle",
@@ -256,3 +260,98 @@ def owner_refund(
     if rule == "legacy_only" and not legacy:
         return 0
     return max(lock - emitted, 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Two ways out: wait for dissolution, or sell in the pool (§6.4, §4)
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExitComparison:
+    """What one staker gets from a dissolution and from selling in the pool (see :func:`exit_comparison`).
+
+    All amounts in rao. ``spot_value_rao`` is the alpha valued at the pool's spot price.
+    """
+
+    staker_alpha_rao: int
+    spot_price: float
+    spot_value_rao: int
+    dissolution_rao: int
+    pool_sale_rao: int
+    settlement: Settlement
+    sale: Any
+
+    @property
+    def dissolution_haircut(self) -> float:
+        """``1 − dissolution / spot value``: the liquidation discount (``1 − 1/ADR`` without protocol alpha)."""
+        return 1.0 - self.dissolution_rao / self.spot_value_rao if self.spot_value_rao else float("nan")
+
+    @property
+    def sale_slippage(self) -> float:
+        """``1 − pool sale / spot value``: price impact plus the swap fee."""
+        return 1.0 - self.pool_sale_rao / self.spot_value_rao if self.spot_value_rao else float("nan")
+
+    @property
+    def better(self) -> str:
+        """``"dissolution"``, ``"pool sale"`` or ``"equal"``."""
+        if self.dissolution_rao == self.pool_sale_rao:
+            return "equal"
+        return "dissolution" if self.dissolution_rao > self.pool_sale_rao else "pool sale"
+
+
+def exit_comparison(
+    tao_reserve_rao: int,
+    alpha_in_rao: int,
+    staker_alpha_rao: int,
+    other_alpha_rao: int = 0,
+    *,
+    protocol_alpha_rao: int = 0,
+    include_alpha_in: bool = False,
+    era: str | Era = "head",
+    quote_weight: Any = None,
+) -> ExitComparison:
+    """A staker's alpha at dissolution versus sold in the pool now (spec §6.4, §4, §7).
+
+    * **Dissolution**: the pool's TAO is the pot and :func:`settle` shares it between this staker,
+      the other stakers (``other_alpha_rao`` in total) and the protocol claimant; this staker gets
+      ``floor(T·v / V)`` plus possibly one leftover rao.
+    * **Pool sale**: the same alpha sold in one swap on the pool of ``era``
+      (:func:`dtao_lib.amm.pool_for`: a Balancer pool at HEAD, equal weights unless ``quote_weight``
+      is given; Uniswap v3 from July 2025 to June 2026), fee included.
+
+    With ADR = (staker + others) / α_in > 1 the dissolution pays ``P/ADR`` per alpha, below spot; a
+    small sale loses only the fee and a little price impact, a large one more.
+
+    Examples
+    --------
+    Pool 1 000 TAO / 100 000 α (spot 0.01), stakers hold 200 000 α (ADR 2), this staker 10 000 α:
+
+    >>> c = exit_comparison(1_000 * 10**9, 100_000 * 10**9, 10_000 * 10**9, 190_000 * 10**9)
+    >>> c.dissolution_rao / 1e9, round(c.pool_sale_rao / 1e9, 3), c.better
+    (50.0, 90.867, 'pool sale')
+    """
+    from .amm import pool_for  # local import: amm is only needed here
+
+    tao = check_int("tao_reserve_rao", tao_reserve_rao, lo=1, hi=U64_MAX)
+    pool_alpha = check_int("alpha_in_rao", alpha_in_rao, lo=1, hi=U64_MAX)
+    mine = check_int("staker_alpha_rao", staker_alpha_rao, lo=1, hi=U64_MAX)
+    others = check_int("other_alpha_rao", other_alpha_rao, hi=U64_MAX)
+    prot = check_int("protocol_alpha_rao", protocol_alpha_rao, hi=U64_MAX)
+    if not isinstance(include_alpha_in, (bool, np.bool_)):
+        raise TypeError(f"include_alpha_in must be a bool, got {type(include_alpha_in).__name__}")
+    kwargs = {} if quote_weight is None else {"quote_weight": quote_weight}
+    if kwargs and _resolve_era(era).pool != "balancer":
+        raise ValueError(f"quote_weight applies only to Balancer pools (v3.3.10, v3.4.8 and later), not era {era!r}")
+    pool = pool_for(era, tao, pool_alpha, **kwargs)
+    price = float(pool.price)
+    settlement = settle(tao, [mine, others], alpha_in=pool_alpha, protocol_alpha=prot,
+                        include_alpha_in=bool(include_alpha_in))
+    sale = pool.sell_alpha(mine)
+    return ExitComparison(
+        staker_alpha_rao=mine,
+        spot_price=price,
+        spot_value_rao=math.floor(mine * price),
+        dissolution_rao=settlement.staker_tao[0],
+        pool_sale_rao=sale.amount_out,
+        settlement=settlement,
+        sale=sale,
+    )

@@ -41,6 +41,8 @@ can_register_network, is_immune
     The 28 800-block rate limit and the 864 000-block pruning immunity.
 lock_cost_timeline
     The lock price at every block of a window with registrations at given blocks (numpy).
+lock_growth_factor
+    How much the price changes from one registration to the next at a steady registration rate.
 subnet_to_prune
     Which netuid is pruned when the subnet limit is reached (era-aware).
 median_subnet_price, new_subnet_pool
@@ -80,6 +82,7 @@ __all__ = [
     "is_immune",
     "lock_cost",
     "lock_cost_timeline",
+    "lock_growth_factor",
     "lock_reduction_interval",
     "median_subnet_price",
     "new_subnet_pool",
@@ -354,6 +357,41 @@ def lock_cost_timeline(
         final_last_lock_rao=last,
         final_last_lock_block=last_block,
     )
+
+
+def lock_growth_factor(
+    every_blocks: int,
+    *,
+    reduction_interval_blocks: int = LOCK_REDUCTION_INTERVAL_BLOCKS,
+    block_emission_rao: int = DEFAULT_BLOCK_EMISSION_RAO,
+    era: str | Era = "head",
+) -> float:
+    """Ratio of successive lock prices when a subnet registers every ``every_blocks`` blocks (spec §6.1).
+
+    A registration that pays ``P`` sets the next quote to ``2P`` and the quote then falls by
+    ``P / I`` per block (``I`` = :func:`lock_reduction_interval`), so ``R`` blocks later the next
+    registrant pays about
+
+    .. math:: P' = 2P - \\frac{P}{I} R = P \\left(2 - \\frac{R}{I}\\right),
+
+    as long as that stays above the 1-TAO minimum. The factor is above 1 (the price climbs
+    geometrically) when registrations come more often than once per interval, 1 at exactly one per
+    interval, and below 1 otherwise (the price sinks to the minimum). Returned without the
+    chain's rounding (``floor(P/I)`` makes the real decay slightly smaller, see
+    :func:`lock_cost_timeline` for exact prices) and clipped at 0.
+
+    Examples
+    --------
+    Every 4 days (the rate limit) with the 8-day interval of 2025, then after the first halving:
+
+    >>> lock_growth_factor(28_800), lock_growth_factor(28_800, block_emission_rao=500_000_000)
+    (1.5, 1.0)
+    """
+    r = check_int("every_blocks", every_blocks, lo=1, hi=U64_MAX)
+    interval = lock_reduction_interval(reduction_interval_blocks, block_emission_rao=block_emission_rao, era=era)
+    if interval == 0:
+        return 2.0  # no decay at all
+    return max(2.0 - r / interval, 0.0)
 
 
 # ---------------------------------------------------------------------------------------------

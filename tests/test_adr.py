@@ -137,7 +137,8 @@ def test_time_series_matches_per_block_loop_across_halvings(era, rule, root_prop
 
 
 def test_flow_adr_tracks_2_pow_k_minus_n_under_the_v3_3_1_cap():
-    df = A.adr_time_series(7200 * 365 * 6, tao_issuance_rao=9_000_000 * TAO, alpha_out_rao=TAO, alpha_in_rao=TAO)
+    df = A.adr_time_series(7200 * 365 * 6, tao_issuance_rao=9_000_000 * TAO, alpha_out_rao=TAO, alpha_in_rao=TAO,
+                           era="v3.3.1")
     k, n = df["tao_halvings"].to_numpy(), df["alpha_halvings"].to_numpy()
     expected = np.where(k >= n, A.halving_adr(k, n), 1.0)   # α_in = min(2^-n, 2^-k)
     np.testing.assert_allclose(df["flow_adr"].to_numpy(), expected)
@@ -154,7 +155,13 @@ def test_flow_adr_other_eras():
 
 def test_time_series_bad_input():
     with pytest.raises(ValueError, match="root_prop"):
-        A.adr_time_series(100, era="head")
+        A.adr_time_series(100, era="head", root_prop=1.5)
+    with pytest.raises(ValueError, match="root_tao_rao"):
+        A.adr_time_series(100, root_tao_rao=-1)
+    with pytest.raises(ValueError, match="tao_weight"):
+        A.adr_time_series(100, tao_weight=2.0)
+    with pytest.raises(ValueError, match="root_prop_tolerance"):
+        A.adr_time_series(100, root_prop_tolerance=0.0)
     with pytest.raises(ValueError, match="era"):
         A.adr_time_series(100, era="pre-dtao")
     with pytest.raises(ValueError, match="recycle_rate"):
@@ -163,3 +170,113 @@ def test_time_series_bad_input():
         A.adr_time_series(-1)
     with pytest.raises(ValueError, match="step_blocks"):
         A.adr_time_series(10, step_blocks=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# HEAD default: root_prop from the root stake, recomputed as the subnet's issuance grows
+# ---------------------------------------------------------------------------------------------
+def test_default_root_tao_is_the_snapshot_root_stake():
+    from dtao_lib.data import load_subnet_snapshot
+
+    snap = load_subnet_snapshot()
+    root = snap.loc[snap["netuid"] == 0, "tao_in_tao"].iloc[0]
+    assert A.DEFAULT_ROOT_TAO_RAO == round(root * TAO)
+
+
+def test_default_era_is_head_and_uses_root_prop_from_root_stake():
+    from dtao_lib.coinbase import injection_cap, root_proportion
+    from dtao_lib.params import TAO_WEIGHT
+
+    a_in, a_out = 300_000 * TAO, 700_000 * TAO
+    df = A.adr_time_series(1, alpha_in_rao=a_in, alpha_out_rao=a_out)
+    rp = root_proportion(TAO_WEIGHT, A.DEFAULT_ROOT_TAO_RAO, a_in + a_out)
+    assert df["root_prop"].iloc[0] == rp
+    assert df["alpha_in_per_block_rao"].iloc[0] == injection_cap(TAO, root_proportion=rp, era="head")
+    # v3.3.1 stays reproducible: no root_prop column value, cap min(a, E)
+    old = A.adr_time_series(1, alpha_in_rao=a_in, alpha_out_rao=a_out, tao_issuance_rao=halving_threshold_rao(1),
+                            era="v3.3.1")
+    assert np.isnan(old["root_prop"].iloc[0])
+    assert old["alpha_in_per_block_rao"].iloc[0] == TAO // 2
+
+
+def test_dynamic_root_prop_tracks_a_per_block_loop_within_the_tolerance():
+    """Independent per-block loop with the chain's per-block root_prop (U96F32, coinbase.root_proportion)."""
+    from dtao_lib.coinbase import injection_cap, root_proportion
+    from dtao_lib.params import TAO_WEIGHT
+
+    root_tao = 50_000 * TAO  # small root stake so root_prop moves fast
+    a_in, a_out, n = 10_000 * TAO, 0, 20_000
+    ref_in, ref_out = a_in, a_out
+    for _ in range(n):
+        a = block_emission(ref_in + ref_out)
+        rp = root_proportion(TAO_WEIGHT, root_tao, ref_in + ref_out)
+        ref_in += injection_cap(a, root_proportion=rp, era="head")
+        ref_out += a
+    tol = 1e-3
+    df = A.adr_time_series(n, step_blocks=n, alpha_in_rao=a_in, alpha_out_rao=a_out, root_tao_rao=root_tao,
+                           root_prop_tolerance=tol)
+    got_in = int(df["alpha_in_rao"].iloc[-1])
+    assert int(df["alpha_out_rao"].iloc[-1]) == ref_out                # α_out is exact
+    assert abs(got_in - ref_in) <= tol * n * TAO                       # α_in within tol · a per block
+    assert got_in >= ref_in                                            # held root_prop is the older, larger one
+    # a tighter tolerance gets closer
+    tight = A.adr_time_series(n, step_blocks=n, alpha_in_rao=a_in, root_tao_rao=root_tao, root_prop_tolerance=1e-5)
+    assert abs(int(tight["alpha_in_rao"].iloc[-1]) - ref_in) < abs(got_in - ref_in)
+
+
+def test_head_flow_adr_is_one_over_root_prop():
+    df = A.adr_time_series(7200 * 365 * 3, step_blocks=7200 * 30, alpha_in_rao=TAO)
+    np.testing.assert_allclose(df["flow_adr"], 1 / df["root_prop"], rtol=1e-6)
+    assert df["root_prop"].is_monotonic_decreasing     # root_prop falls as alpha issuance grows
+
+
+# ---------------------------------------------------------------------------------------------
+# subnet_life
+# ---------------------------------------------------------------------------------------------
+def test_subnet_life_without_emission_or_trading():
+    # no TAO share: the pool never changes; participants get one alpha per block
+    df = A.subnet_life(30, tao_reserve_rao=1_000 * TAO, alpha_in_rao=100_000 * TAO, tao_share=0.0)
+    assert (df["tao_reserve_tao"] == 1_000).all()
+    np.testing.assert_allclose(df["alpha_out"], df["day"] * 7200)
+    np.testing.assert_allclose(df["adr"], df["day"] * 7200 / 100_000)
+    np.testing.assert_allclose(df["liquidation_price"].iloc[1:], 1_000 / (df["day"].iloc[1:] * 7200))
+
+
+def test_subnet_life_v3_3_1_cap_and_conservation():
+    # 1 % of E = 0.5 TAO at price 0.01: τ/p = 0.5 α > cap min(1, 0.5) = 0.5? equal → no excess.
+    # At price 0.004: τ/p = 1.25 α, capped to 0.5 α, τ_in = 0.002 TAO, excess 0.003 TAO buys alpha (recycled)
+    df = A.subnet_life(1, tao_reserve_rao=400 * TAO, alpha_in_rao=100_000 * TAO, tao_share=0.01, era="v3.3.1")
+    assert df["alpha_in_per_block"].iloc[1] == 0.5
+    assert df["chain_buy_tao_per_day"].iloc[1] == pytest.approx(0.003 * 7200, rel=1e-6)
+    # all the subnet's TAO emission ends in the pool (injection + chain buy)
+    assert df["tao_reserve_tao"].iloc[1] - 400 == pytest.approx(0.005 * 7200, rel=1e-6)
+    assert df["protocol_alpha"].iloc[1] == 0          # recycled before v3.4.1
+    head = A.subnet_life(1, tao_reserve_rao=400 * TAO, alpha_in_rao=100_000 * TAO, tao_share=0.01)
+    assert head["protocol_alpha"].iloc[1] > 0         # kept as protocol alpha at HEAD
+
+
+def test_subnet_life_flows_move_adr():
+    kw = dict(tao_reserve_rao=1_000 * TAO, alpha_in_rao=200_000 * TAO, alpha_out_rao=200_000 * TAO,
+              tao_share=0.0)
+    base = A.subnet_life(60, **kw)["adr"].iloc[-1]
+    buy = A.subnet_life(60, net_flow_tao_per_day=20.0, **kw)["adr"].iloc[-1]
+    sell = A.subnet_life(60, net_flow_tao_per_day=-20.0, **kw)
+    assert buy > base > sell["adr"].iloc[-1]
+    # a sale of F TAO a day takes F TAO (less the fee) out of the pool
+    assert sell["tao_reserve_tao"].iloc[1] == pytest.approx(1_000 - 20, rel=1e-3)
+
+
+def test_subnet_life_bad_input():
+    good = dict(tao_reserve_rao=TAO, alpha_in_rao=TAO)
+    with pytest.raises(ValueError, match="days"):
+        A.subnet_life(0, **good)
+    with pytest.raises(ValueError, match="tao_share"):
+        A.subnet_life(10, tao_share=1.5, **good)
+    with pytest.raises(ValueError, match="alpha_in_rao"):
+        A.subnet_life(10, tao_reserve_rao=TAO, alpha_in_rao=0)
+    with pytest.raises(ValueError, match="step_days"):
+        A.subnet_life(10, step_days=0, **good)
+    with pytest.raises(ValueError, match="era"):
+        A.subnet_life(10, era="pre-dtao", **good)
+    with pytest.raises(TypeError, match="tao_reserve_rao"):
+        A.subnet_life(10, tao_reserve_rao=1.5, alpha_in_rao=TAO)

@@ -204,3 +204,55 @@ def test_owner_emission_value_bad_input():
         ds.owner_emission_value(10, float("nan"))
     with pytest.raises(ValueError, match="owner_cut_u16"):
         ds.owner_emission_value(10, 1.0, owner_cut_u16=70_000)
+
+
+# ---------------------------------------------------------------------------------------------
+# exit_comparison: dissolution payout vs selling in the pool
+# ---------------------------------------------------------------------------------------------
+def test_exit_comparison_matches_constant_product_and_pro_rata():
+    tao, a_in, mine, others = 1_000 * TAO, 100_000 * TAO, 10_000 * TAO, 190_000 * TAO
+    c = ds.exit_comparison(tao, a_in, mine, others)
+    # dissolution: pot × mine / all user alpha  (ADR 2 ⇒ half of spot value)
+    assert c.dissolution_rao == tao * mine // (mine + others)
+    assert c.dissolution_haircut == pytest.approx(0.5)
+    # equal-weight Balancer = constant product, fee floor(x·33/65535) taken from the alpha first
+    net = mine - mine * 33 // 65_535
+    expected = tao * net // (a_in + net)
+    assert abs(c.pool_sale_rao - expected) <= 1
+    assert c.better == "pool sale"
+    assert c.spot_value_rao == 100 * TAO
+
+
+def test_exit_comparison_large_holder_prefers_dissolution():
+    # a holder of almost all alpha would crash the price by selling; the pro-rata pot pays more
+    c = ds.exit_comparison(1_000 * TAO, 100_000 * TAO, 190_000 * TAO, 10_000 * TAO)
+    assert c.better == "dissolution"
+    assert c.dissolution_rao == 950 * TAO
+
+
+def test_exit_comparison_protocol_alpha_and_alpha_in_deepen_the_haircut():
+    base = ds.exit_comparison(1_000 * TAO, 100_000 * TAO, 50_000 * TAO, 50_000 * TAO)
+    prot = ds.exit_comparison(1_000 * TAO, 100_000 * TAO, 50_000 * TAO, 50_000 * TAO, protocol_alpha_rao=100_000 * TAO)
+    post = ds.exit_comparison(1_000 * TAO, 100_000 * TAO, 50_000 * TAO, 50_000 * TAO, include_alpha_in=True)
+    assert base.dissolution_rao == 500 * TAO        # ADR 1: no haircut
+    assert prot.dissolution_rao == 250 * TAO        # protocol claimant takes half the pot
+    assert post.dissolution_rao == 250 * TAO        # α_in joins the denominator (June 2026 subnets)
+    assert prot.pool_sale_rao == base.pool_sale_rao  # the pool sale does not care
+
+
+def test_exit_comparison_uses_the_eras_pool():
+    v3 = ds.exit_comparison(1_000 * TAO, 100_000 * TAO, 10_000 * TAO, era="v3.3.11")
+    assert type(v3.sale.pool).__name__ == "FullRangePool"
+    weighted = ds.exit_comparison(1_000 * TAO, 100_000 * TAO, 10_000 * TAO, quote_weight=0.25)
+    assert weighted.spot_price == pytest.approx(0.03)  # (w1/w2)·(y/x) = 3 · 0.01
+
+
+def test_exit_comparison_bad_input():
+    with pytest.raises(ValueError, match="staker_alpha_rao"):
+        ds.exit_comparison(TAO, TAO, 0)
+    with pytest.raises(ValueError, match="tao_reserve_rao"):
+        ds.exit_comparison(0, TAO, TAO)
+    with pytest.raises(ValueError, match="quote_weight"):
+        ds.exit_comparison(TAO, TAO, TAO, era="v3.3.11", quote_weight=0.3)
+    with pytest.raises(TypeError, match="include_alpha_in"):
+        ds.exit_comparison(TAO, TAO, TAO, include_alpha_in=1)

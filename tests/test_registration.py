@@ -377,3 +377,25 @@ def test_prune_accepts_vector_labels(vectors):
     assert reg.subnet_to_prune(tie) == "b"
     with pytest.raises(ValueError, match="label"):
         reg.subnet_to_prune([{"netuid": "", "ema_price": 1.0, "registered_at": 0, "immune": False}])
+
+
+def test_lock_growth_factor_matches_exact_timeline():
+    every = NETWORK_RATE_LIMIT_BLOCKS
+    for emission, expected in ((1_000_000_000, 1.5), (500_000_000, 1.0)):
+        assert reg.lock_growth_factor(every, block_emission_rao=emission) == expected
+        regs = [100_000 + i * every for i in range(6)]
+        t = reg.lock_cost_timeline(start_block=100_000, end_block=regs[-1], registration_blocks=regs,
+                                   last_lock_rao=1_000 * 10**9, last_lock_block=50_000,
+                                   block_emission_rao=emission)
+        ratios = [b / a for a, b in zip(t.paid_rao[1:], t.paid_rao[2:], strict=False)]
+        # exact prices differ from the factor only by the floor in the per-block decay
+        assert all(abs(r - expected) < 1e-6 for r in ratios)
+    assert reg.lock_growth_factor(4 * 57_600) == 0.0
+    assert reg.lock_growth_factor(57_600) == 1.0
+
+
+def test_lock_growth_factor_bad_input():
+    with pytest.raises(ValueError, match="every_blocks"):
+        reg.lock_growth_factor(0)
+    with pytest.raises(TypeError, match="every_blocks"):
+        reg.lock_growth_factor(1.5)
