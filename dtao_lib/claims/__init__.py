@@ -13,6 +13,10 @@ an explanation, and an ``evidence`` function that computes the deciding numbers 
 For chapter authors: add claims to your chapter's module with :func:`register`; keep ``evidence``
 a pure function returning a DataFrame with columns ``quantity``, ``value``, ``computed by``, and
 ``check`` a function of that DataFrame returning True when the numbers support the verdict.
+
+Statements of the article that no chapter decides are in :mod:`dtao_lib.claims.seed_other`, which
+also lists every claim in the article's order (``ARTICLE``) so the appendix can show the claims whose
+chapter is not written yet.
 """
 
 from __future__ import annotations
@@ -28,8 +32,12 @@ import pandas as pd
 
 __all__ = ["CLAIMS", "Claim", "get", "register", "show", "table"]
 
-Verdict = Literal["true", "partly true", "false", "outdated"]
-VERDICT_COLORS = {"true": "#1e8449", "partly true": "#b9770e", "false": "#c0392b", "outdated": "#6c3483"}
+Verdict = Literal["true", "partly true", "false", "outdated", "out of scope"]
+VERDICT_COLORS = {"true": "#1e8449", "partly true": "#b9770e", "false": "#c0392b", "outdated": "#6c3483",
+                  "out of scope": "#5d6d7e"}
+"""Colour of each verdict. "out of scope" marks a statement of the article that no on-chain mechanism
+decides (a vision, an off-chain fact, advice); such claims are listed so the appendix covers the whole
+article, and their evidence says what the chain records about them (usually nothing)."""
 
 
 @dataclass(frozen=True)
