@@ -1,0 +1,686 @@
+"""Figures for the chapter "ADR, deregistration and what a subnet is worth when it dies" (spec §3.4, §6, §7).
+
+Every number comes from the mechanism modules: :mod:`dtao_lib.adr` (ADR, liquidation price,
+haircut, a subnet's life), :mod:`dtao_lib.coinbase` (the injection cap), :mod:`dtao_lib.registration`
+(lock cost, pruning, the new-subnet pool), :mod:`dtao_lib.dissolution` (settlement, refunds, the
+pool-sale comparison) and :mod:`dtao_lib.data` (the 2026-04-11 snapshot). This module only chooses
+scenarios, arranges the results and draws them.
+
+Figures: :func:`life_explorer` (ADR and liquidation price over a subnet's life),
+:func:`lock_explorer` (lock price for a sequence of registrations), :func:`exit_explorer` (the
+dissolution calculator), :func:`snapshot_distribution` (ADR, haircut and prices of every subnet on
+2026-04-11). Tables: :func:`injection_per_era`, :func:`lock_quotes`, :func:`lock_destination`,
+:func:`pruning_example`, :func:`pruning_candidates`, :func:`settlement_example`,
+:func:`owner_refunds`, :func:`snapshot_summary`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .. import adr, coinbase, data, dissolution, registration
+from .._validate import check_int, check_real
+from ..emission import block_emission, halving_threshold_rao
+from ..interactive import Figure, live_panel
+from ..params import (
+    BLOCKS_PER_DAY,
+    LOCK_REDUCTION_INTERVAL_BLOCKS,
+    NETWORK_RATE_LIMIT_BLOCKS,
+    RAO_PER_TAO,
+    SUBNET_LIMIT,
+    TAO_WEIGHT,
+)
+from ._style import HEIGHT, WIDTH, dropdown, slider
+
+__all__ = [
+    "DEMO_LOCK_TAO",
+    "LIFE_ERAS",
+    "adr_examples",
+    "exit_explorer",
+    "exit_grid",
+    "injection_per_era",
+    "life_explorer",
+    "life_grid",
+    "lock_destination",
+    "lock_explorer",
+    "lock_quotes",
+    "lock_timeline_frame",
+    "new_subnet_start",
+    "owner_refunds",
+    "parse_days",
+    "pruning_candidates",
+    "pruning_example",
+    "settlement_example",
+    "snapshot_distribution",
+    "snapshot_summary",
+]
+
+TAO = RAO_PER_TAO
+DEMO_LOCK_TAO = 1_000
+"""Lock of the example subnet in :func:`life_explorer` (a round number, not a mainnet quote)."""
+
+LIFE_ERAS = {
+    "head": "HEAD (June 2026 –): cap root_prop·α_emission, bought α kept",
+    "v3.3.1": "Dec 2025 – Jun 2026: cap min(α_emission, E), bought α recycled",
+}
+"""The two injection rules compared in :func:`life_explorer` (spec §3.4)."""
+
+_PRICE_COLORS = alt.Scale(domain=["spot price P", "liquidation price P_L"], range=["#2980b9", "#c0392b"])
+
+
+def _snapshot() -> pd.DataFrame:
+    return data.load_subnet_snapshot()
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Why emission pushes ADR up: α_in ≤ α_out in every era
+# ---------------------------------------------------------------------------------------------
+def injection_per_era(alpha_issuance_tao: float = 3_000_000) -> pd.DataFrame:
+    """Per-block α_out and the α_in cap in each dTAO era, when the cap binds (spec §3.4).
+
+    ``α_out = α_emission`` (1 α before the subnet's first alpha halving); the cap is computed by
+    :func:`dtao_lib.coinbase.injection_cap` for a subnet with ``alpha_issuance_tao`` alpha issued, before
+    and after the first TAO halving, with ``root_prop`` from the root stake on 2026-04-11
+    (:data:`dtao_lib.adr.DEFAULT_ROOT_TAO_RAO`, γ = 0.18).
+    """
+    issuance = round(check_real("alpha_issuance_tao", alpha_issuance_tao, lo=0, hi=20_999_999) * TAO)
+    a = coinbase.alpha_emission(issuance)
+    rp = coinbase.root_proportion(TAO_WEIGHT, adr.DEFAULT_ROOT_TAO_RAO, issuance)
+    rows = []
+    for era_name, when, e_rao in (
+        ("v3.2.12", "Nov 2025 (before the TAO halving)", block_emission(halving_threshold_rao(1) - 1)),
+        ("v3.3.1", "Dec 2025 – Jun 2026, after the TAO halving", block_emission(halving_threshold_rao(1))),
+        ("head", "HEAD (v3.4.6 –, June 2026)", block_emission(halving_threshold_rao(1))),
+    ):
+        cap = coinbase.injection_cap(a, block_emission_rao=e_rao, root_proportion=rp, era=era_name)
+        rows.append({
+            "era": era_name, "when": when,
+            "α_out per block": a / TAO, "α_in cap per block": cap / TAO,
+            "flow ADR α_out/α_in": a / cap,
+        })
+    df = pd.DataFrame(rows)
+    df.attrs["root_prop"] = rp
+    return df
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. A subnet's life: ADR and liquidation price
+# ---------------------------------------------------------------------------------------------
+def new_subnet_start(lock_tao: float = DEMO_LOCK_TAO, *, snapshot: pd.DataFrame | None = None) -> tuple[int, int]:
+    """TAO and alpha reserves of a subnet registered at HEAD with ``lock_tao``: the lock at the median
+    price of the 2026-04-11 snapshot (:func:`dtao_lib.registration.new_subnet_pool`, spec §6.2)."""
+    lock = round(check_real("lock_tao", lock_tao, lo=1, hi=1e7) * TAO)
+    df = snapshot if snapshot is not None else _snapshot()
+    prices = df.loc[df["is_dynamic"], "price_tao_per_alpha"].dropna().to_numpy()
+    pool = registration.new_subnet_pool(lock, prices)
+    return pool.tao_reserve_rao, pool.alpha_reserve_rao
+
+
+def _life(share_pct: float, flow: float, era_name: str, years: float, *, tao_rao: int, alpha_rao: int,
+          step_days: int) -> pd.DataFrame:
+    df = adr.subnet_life(round(years * 365), tao_reserve_rao=tao_rao, alpha_in_rao=alpha_rao,
+                         tao_share=share_pct / 100, net_flow_tao_per_day=flow, era=era_name, step_days=step_days)
+    df["year"] = df["day"] / 365
+    return df
+
+
+def life_grid(
+    shares_pct: Sequence[float] = (0.0, 0.5, 1.0, 1.5, 2.0),
+    flows: Sequence[int] = (-40, -20, 0, 20, 40),
+    eras: Sequence[str] = tuple(LIFE_ERAS),
+    *,
+    years: int = 4,
+    lock_tao: float = DEMO_LOCK_TAO,
+    step_days: int = 14,
+    every: int = 2,
+) -> pd.DataFrame:
+    """:func:`dtao_lib.adr.subnet_life` over a grid of emission shares, net flows and eras.
+
+    Each run starts from :func:`new_subnet_start` and steps ``step_days`` days; every ``every``-th
+    step is kept. Columns: ``share_pct``, ``flow``, ``era``, ``year``, ``adr``, ``price``,
+    ``liquidation_price_head`` (rounded to 4 significant digits).
+    """
+    tao_rao, alpha_rao = new_subnet_start(lock_tao)
+    frames = []
+    for era_name in eras:
+        for s in shares_pct:
+            for f in flows:
+                df = _life(s, f, era_name, years, tao_rao=tao_rao, alpha_rao=alpha_rao, step_days=step_days)
+                df = df.iloc[::every]
+                frames.append(df.assign(share_pct=float(s), flow=int(f), era=era_name)[
+                    ["share_pct", "flow", "era", "year", "adr", "price", "liquidation_price_head"]])
+    out = pd.concat(frames, ignore_index=True).replace([np.inf, -np.inf], np.nan)
+    for c in ("year", "adr", "price", "liquidation_price_head"):
+        out[c] = _sig(out[c].to_numpy())
+    return out
+
+
+def _sig(x: np.ndarray, digits: int = 4) -> np.ndarray:
+    """Round to ``digits`` significant digits (keeps the static charts' embedded data small)."""
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.where((x != 0) & np.isfinite(x), np.floor(np.log10(np.abs(x))), 0)
+    scale = 10.0 ** (digits - 1 - mag)
+    return np.round(x * scale) / scale
+
+
+def _life_chart(df: pd.DataFrame, filters: Sequence[Any] = ()) -> alt.VConcatChart:
+    base = alt.Chart(df)
+    for f in filters:
+        base = base.transform_filter(f)
+    x = alt.X("year:Q", title="years since registration")
+    adr_line = base.mark_line(color="#8e44ad", strokeWidth=2.5).encode(
+        x=x, y=alt.Y("adr:Q", title="ADR = α_out / α_in"),
+        tooltip=[alt.Tooltip("year:Q", format=".2f"), alt.Tooltip("adr:Q", format=".3f", title="ADR")],
+    )
+    one = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(strokeDash=[4, 4], color="#7f8c8d").encode(y="y:Q")
+    prices = base.transform_fold(
+        ["price", "liquidation_price_head"], as_=["which", "tao_per_alpha"]
+    ).transform_calculate(
+        label="datum.which == 'price' ? 'spot price P' : 'liquidation price P_L'"
+    ).transform_filter("isValid(datum.tao_per_alpha) && datum.tao_per_alpha > 0").mark_line(strokeWidth=2.5).encode(
+        x=x,
+        y=alt.Y("tao_per_alpha:Q", title="TAO per alpha", scale=alt.Scale(type="log")),
+        color=alt.Color("label:N", scale=_PRICE_COLORS, title=None, legend=alt.Legend(orient="top-left")),
+        tooltip=[alt.Tooltip("year:Q", format=".2f"), "label:N", alt.Tooltip("tao_per_alpha:Q", format=".5f")],
+    )
+    return alt.vconcat(
+        (adr_line + one).properties(width=WIDTH, height=HEIGHT * 0.6, title="ADR over the subnet's life"),
+        prices.properties(width=WIDTH, height=HEIGHT * 0.6,
+                          title="Spot price and liquidation price (protocol alpha included, spec §6.4)"),
+    )
+
+
+def life_explorer(*, years: int = 4, lock_tao: float = DEMO_LOCK_TAO) -> Figure:
+    """ADR, spot and liquidation price of a new subnet for a chosen emission share, net flow and era.
+
+    Static face: sliders over emission share (0–2 % of the block emission) and net user flow
+    (−40…+40 TAO a day) and a dropdown of the two injection rules, over :func:`life_grid`.
+    Live face: any share, flow, lock, era and horizon (:func:`dtao_lib.adr.subnet_life`).
+    """
+
+    def static() -> alt.VConcatChart:
+        share = slider("share", lo=0, hi=2, step=0.5, value=1, label="subnet's share of TAO emission (%) ")
+        flow = slider("flow", lo=-40, hi=40, step=20, value=0, label="users' net stake (TAO/day) ")
+        era_p = dropdown("lifeera", list(LIFE_ERAS), "head", "injection rule ", labels=list(LIFE_ERAS.values()))
+        grid = life_grid(years=years, lock_tao=lock_tao)
+        chart = _life_chart(grid, [f"abs(datum.share_pct - {share.name}) < 1e-9", alt.datum.flow == flow,
+                                   alt.datum.era == era_p])
+        return chart.add_params(share, flow, era_p).properties(
+            title=f"A subnet registered with a {lock_tao:,.0f}-TAO lock at the median price"
+        )
+
+    def render(share_pct: float, flow: float, lock: float, era_name: str, horizon: int):
+        tao_rao, alpha_rao = new_subnet_start(lock)
+        df = _life(share_pct, flow, era_name, horizon, tao_rao=tao_rao, alpha_rao=alpha_rao, step_days=7)
+        last = df.iloc[-1]
+        table = pd.DataFrame([{
+            "after (years)": horizon, "ADR": last["adr"], "ADR incl. protocol α": last["adr_head"],
+            "spot P": last["price"], "liquidation P_L": last["liquidation_price_head"],
+            "haircut": 1 - last["liquidation_price_head"] / last["price"],
+        }])
+        return _life_chart(df.replace([np.inf, -np.inf], np.nan)), table
+
+    def live():
+        import ipywidgets as w
+
+        style = {"description_width": "initial"}
+        controls = {
+            "share_pct": w.FloatSlider(value=1.0, min=0, max=10, step=0.1, description="TAO share %",
+                                       continuous_update=False, style=style),
+            "flow": w.FloatSlider(value=0, min=-200, max=200, step=5, description="net stake TAO/day",
+                                  continuous_update=False, style=style),
+            "lock": w.FloatText(value=lock_tao, description="lock (TAO)", style=style),
+            "era_name": w.Dropdown(options=[(v, k) for k, v in LIFE_ERAS.items()], value="head",
+                                   description="rule", style=style),
+            "horizon": w.IntSlider(value=years, min=1, max=20, description="years", continuous_update=False,
+                                   style=style),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="a subnet's life")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Registration: lock price, pruning, where the lock goes
+# ---------------------------------------------------------------------------------------------
+def lock_quotes() -> pd.DataFrame:
+    """The two 2025 lock-price migrations and what the lock costs at a steady registration rate (spec §6.1).
+
+    * Sept 2025 (deregistration re-enabled): ``last_lock = 1000 TAO`` with the last-lock block one
+      week in the future, so the chain quotes ``2 × 1000`` until registrations open.
+    * Oct 2025 (``migrate_network_lock_cost_2500``): ``last_lock = 1250 TAO`` at the current block: 2500.
+    * The growth factor between registrations every 4 days (the rate limit) before and after the
+      first TAO halving (:func:`dtao_lib.registration.lock_growth_factor`).
+    """
+    now = 6_500_000
+    sept = registration.lock_cost(last_lock_rao=1_000 * TAO, last_lock_block=now + 7 * BLOCKS_PER_DAY,
+                                  current_block=now)
+    octo = registration.lock_cost(last_lock_rao=1_250 * TAO, last_lock_block=now, current_block=now)
+    e0, e1 = block_emission(0), block_emission(halving_threshold_rao(1))
+    return pd.DataFrame([
+        {"situation": "Sept 2025 re-enable: last lock 1 000 TAO, one week ahead", "value": sept / TAO,
+         "unit": "TAO quoted", "computed by": "registration.lock_cost"},
+        {"situation": "Oct 2025 reset: last lock 1 250 TAO at the current block", "value": octo / TAO,
+         "unit": "TAO quoted", "computed by": "registration.lock_cost"},
+        {"situation": "decay interval before the first halving", "value":
+         registration.lock_reduction_interval(LOCK_REDUCTION_INTERVAL_BLOCKS, block_emission_rao=e0) / BLOCKS_PER_DAY,
+         "unit": "days", "computed by": "registration.lock_reduction_interval"},
+        {"situation": "decay interval after the first halving", "value":
+         registration.lock_reduction_interval(LOCK_REDUCTION_INTERVAL_BLOCKS, block_emission_rao=e1) / BLOCKS_PER_DAY,
+         "unit": "days", "computed by": "registration.lock_reduction_interval"},
+        {"situation": "price ratio, registrations every 4 days, before the halving",
+         "value": registration.lock_growth_factor(NETWORK_RATE_LIMIT_BLOCKS, block_emission_rao=e0),
+         "unit": "× per registration", "computed by": "registration.lock_growth_factor"},
+        {"situation": "price ratio, registrations every 4 days, after the halving",
+         "value": registration.lock_growth_factor(NETWORK_RATE_LIMIT_BLOCKS, block_emission_rao=e1),
+         "unit": "× per registration", "computed by": "registration.lock_growth_factor"},
+    ])
+
+
+_LOCK_EMISSIONS = {"before": 1_000_000_000, "after": 500_000_000}
+_LOCK_EMISSION_LABELS = ["before the first halving (E = 1 TAO)", "after the first halving (E = 0.5 TAO)"]
+
+
+def parse_days(text: str) -> list[float]:
+    """Registration days from text such as ``"4, 8, 13.5"`` (numbers ≥ 0 separated by commas or spaces)."""
+    if not isinstance(text, str):
+        raise TypeError(f"registration days must be text like '4, 8, 12', got {type(text).__name__}")
+    out = []
+    for tok in text.replace(",", " ").split():
+        try:
+            v = float(tok)
+        except ValueError:
+            raise ValueError(f"registration days must be numbers separated by commas, got {tok!r}") from None
+        out.append(check_real("registration day", v, lo=0, hi=3_650))
+    return out
+
+
+def lock_timeline_frame(
+    registration_days: Sequence[float],
+    *,
+    days: int = 48,
+    block_emission_rao: int = 500_000_000,
+    last_lock_tao: float = 1_250.0,
+    sample_blocks: int = 2_400,
+    on_rate_limit: str = "skip",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Lock price over ``days`` days from the Oct-2025 reset state, with registrations on the given days.
+
+    Day 0 is the block of the last registration (``last_lock_tao`` paid then, so the quote starts at
+    twice that). Prices come from :func:`dtao_lib.registration.lock_cost_timeline` (exact, every
+    block); the curve keeps every ``sample_blocks``-th block plus the blocks just before and at each
+    registration. Registrations closer than 28 800 blocks (4 days) to the previous one are skipped
+    (the rate limit) and listed. Returns (curve, registrations).
+    """
+    n_days = check_int("days", days, lo=1, hi=3_650)
+    start = 1_000_000
+    end = start + n_days * BLOCKS_PER_DAY
+    regs = sorted({start + round(d * BLOCKS_PER_DAY) for d in registration_days})
+    regs = [b for b in regs if start <= b <= end]
+    t = registration.lock_cost_timeline(
+        start_block=start, end_block=end, registration_blocks=regs,
+        last_lock_rao=round(check_real("last_lock_tao", last_lock_tao, lo=1, hi=1e7) * TAO), last_lock_block=start,
+        block_emission_rao=check_int("block_emission_rao", block_emission_rao, lo=1), on_rate_limit=on_rate_limit,
+    )
+    keep = set(range(0, len(t.blocks), check_int("sample_blocks", sample_blocks, lo=1)))
+    keep |= {len(t.blocks) - 1}
+    for b in t.registrations:
+        keep |= {b - start, max(b - start - 1, 0)}
+    idx = np.array(sorted(keep))
+    curve = pd.DataFrame({"day": np.round((t.blocks[idx] - start) / BLOCKS_PER_DAY, 4),
+                          "price_tao": np.round(t.price_tao[idx], 2)})
+    paid = pd.DataFrame({"day": [(b - start) / BLOCKS_PER_DAY for b in t.registrations],
+                         "paid_tao": [p / TAO for p in t.paid_rao], "status": "registered"})
+    skipped = pd.DataFrame({"day": [(b - start) / BLOCKS_PER_DAY for b in t.rate_limited], "paid_tao": np.nan,
+                            "status": "refused: within 4 days of the previous one"})
+    events = pd.concat([paid, skipped], ignore_index=True) if len(skipped) else paid
+    return curve, events
+
+
+def _lock_chart(curve: pd.DataFrame, events: pd.DataFrame, filters: Sequence[Any] = ()) -> alt.LayerChart:
+    c, ev = alt.Chart(curve), alt.Chart(events)
+    for f in filters:
+        c, ev = c.transform_filter(f), ev.transform_filter(f)
+    line = c.mark_line(color="#2980b9", strokeWidth=2).encode(
+        x=alt.X("day:Q", title="days since the last registration before the window"),
+        y=alt.Y("price_tao:Q", title="lock price quoted (TAO)"),
+        tooltip=[alt.Tooltip("day:Q", format=".2f"), alt.Tooltip("price_tao:Q", format=",.1f", title="TAO")],
+    )
+    pts = ev.transform_filter("isValid(datum.paid_tao)").mark_point(
+        filled=True, size=70, color="#c0392b").encode(
+        x="day:Q", y="paid_tao:Q",
+        tooltip=[alt.Tooltip("day:Q", format=".2f"), alt.Tooltip("paid_tao:Q", format=",.1f", title="paid (TAO)")],
+    )
+    return (line + pts).properties(width=WIDTH, height=HEIGHT)
+
+
+def lock_explorer(*, days: int = 48) -> Figure:
+    """Lock price for registrations every N days, before or after the first halving (spec §6.1).
+
+    Static face: a slider over N (4–16 days) and a dropdown of the block emission (the decay interval
+    is 8 days before the halving, 4 after). Live face: any list of registration days, starting lock
+    and emission; refused registrations (rate limit) are listed.
+    """
+
+    def static() -> alt.LayerChart:
+        every = slider("every", lo=4, hi=16, step=1, value=6, label="a registration every … days ")
+        em = dropdown("lockera", list(_LOCK_EMISSIONS), "after", "block emission ", labels=_LOCK_EMISSION_LABELS)
+        curves, events = [], []
+        for key, e in _LOCK_EMISSIONS.items():
+            for n in range(4, 17):
+                cv, evs = lock_timeline_frame(list(range(n, days + 1, n)), days=days, block_emission_rao=e)
+                curves.append(cv.assign(every=n, emission=key))
+                events.append(evs.assign(every=n, emission=key))
+        return _lock_chart(pd.concat(curves, ignore_index=True), pd.concat(events, ignore_index=True),
+                           [alt.datum.every == every, alt.datum.emission == em]).add_params(every, em).properties(
+            title="Each registration doubles the price, which then decays linearly (spec §6.1)")
+
+    def render(reg_days: str, last_lock: float, emission: str, horizon: int):
+        curve, events = lock_timeline_frame(parse_days(reg_days), days=horizon, last_lock_tao=last_lock,
+                                            block_emission_rao=_LOCK_EMISSIONS[emission])
+        return _lock_chart(curve, events), events
+
+    def live():
+        import ipywidgets as w
+
+        style = {"description_width": "initial"}
+        controls = {
+            "reg_days": w.Text(value="6, 12, 18, 24, 30", description="registration days", style=style,
+                               continuous_update=False),
+            "last_lock": w.FloatText(value=1_250.0, description="last lock paid (TAO)", style=style),
+            "emission": w.Dropdown(options=list(zip(_LOCK_EMISSION_LABELS, _LOCK_EMISSIONS, strict=True)),
+                                   value="after", description="emission", style=style),
+            "horizon": w.IntSlider(value=days, min=8, max=200, description="days", continuous_update=False),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="lock price timeline")
+
+
+def pruning_example() -> pd.DataFrame:
+    """Who is pruned: four subnets, two tied on the lowest EMA price, one immune (spec §6.3, DS-05…07).
+
+    The pick is :func:`dtao_lib.registration.subnet_to_prune` at block 2 000 000 (immunity 864 000 blocks).
+    """
+    block = 2_000_000
+    subnets = [
+        {"netuid": 11, "ema_price": 0.0040, "registered_at": 400_000},
+        {"netuid": 12, "ema_price": 0.0040, "registered_at": 900_000},
+        {"netuid": 13, "ema_price": 0.0100, "registered_at": 100_000},
+        {"netuid": 14, "ema_price": 0.0010, "registered_at": 1_500_000},
+    ]
+    pick = registration.subnet_to_prune(subnets, current_block=block)
+    return pd.DataFrame([{
+        **s, "immune": registration.is_immune(s["registered_at"], block),
+        "pruned": s["netuid"] == pick,
+    } for s in subnets])
+
+
+def pruning_candidates(n: int = 5, *, snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The ``n`` lowest EMA prices of the 2026-04-11 snapshot (spec §6.3).
+
+    The snapshot records no registration blocks, so immunity cannot be checked here: the pruned
+    subnet is the first of these that had been registered for more than 864 000 blocks (≈ 120 days).
+    """
+    df = snapshot if snapshot is not None else _snapshot()
+    dyn = df[df["is_dynamic"] & df["moving_price_tao_per_alpha"].notna()]
+    low = dyn.nsmallest(check_int("n", n, lo=1, hi=128), "moving_price_tao_per_alpha")
+    return low[["netuid", "name", "moving_price_tao_per_alpha", "price_tao_per_alpha", "adr"]].rename(
+        columns={"moving_price_tao_per_alpha": "EMA price", "price_tao_per_alpha": "price"}).reset_index(drop=True)
+
+
+def lock_destination(lock_tao: float = 1_000.0, *, snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Where a lock goes, by era (:func:`dtao_lib.registration.new_subnet_pool`, spec §6.2).
+
+    The median price is taken over the snapshot's reported prices (2026-04-11).
+    """
+    lock = round(check_real("lock_tao", lock_tao, lo=1, hi=1e7) * TAO)
+    df = snapshot if snapshot is not None else _snapshot()
+    prices = df.loc[df["is_dynamic"], "price_tao_per_alpha"].dropna().to_numpy()
+    rows = []
+    for era_name, when in (("v3.3.11", "before 23 Apr 2026 (v2.0.0 – v3.3.13)"),
+                           ("head", "from 23 Apr 2026 (v3.3.14)")):
+        p = registration.new_subnet_pool(lock, prices, era=era_name)
+        rows.append({"era": when, "pool TAO": p.tao_reserve_rao / TAO, "pool alpha": p.alpha_reserve_rao / TAO,
+                     "starting price": p.price, "recycled TAO": p.recycled_rao / TAO})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. Dissolution: settlement, refunds, the calculator
+# ---------------------------------------------------------------------------------------------
+def settlement_example() -> pd.DataFrame:
+    """A 1 000-rao pot shared among three stakers of 3 α and a protocol claimant of 2 α (spec §6.4, DS-01…04).
+
+    Shows each claimant's exact share ``T·v/V``, its floor, the leftover rao handed out by largest
+    remainder, and the protocol share that is recycled (:func:`dtao_lib.dissolution.settle`).
+    """
+    pot, stakers, prot = 1_000, [3, 3, 3], 2
+    s = dissolution.settle(pot, stakers, protocol_alpha=prot)
+    rows = [{"claimant": f"staker {i + 1}", "alpha": v, "exact share": pot * v / s.denominator,
+             "floor": s.staker_floor[i], "paid": s.staker_tao[i]} for i, v in enumerate(stakers)]
+    rows.append({"claimant": "protocol (recycled)", "alpha": prot, "exact share": pot * prot / s.denominator,
+                 "floor": s.protocol_pro_rata, "paid": s.protocol_share})
+    return pd.DataFrame(rows)
+
+
+def owner_refunds(lock_tao: float = 2_000.0, owner_emission_tao: float = 800.0) -> pd.DataFrame:
+    """The owner's lock refund at dissolution in each era (:func:`dtao_lib.dissolution.owner_refund`, §6.4)."""
+    lock = round(check_real("lock_tao", lock_tao, lo=0, hi=1e7) * TAO)
+    emitted = round(check_real("owner_emission_tao", owner_emission_tao, lo=0, hi=1e7) * TAO)
+    rows = []
+    for era_name, when in (("v1.2.5", "pre-dTAO (to Feb 2025)"), ("v2.0.0", "Feb – Sept 2025"),
+                           ("v3.2.8", "Sept – Dec 2025"), ("head", "Dec 2025 – HEAD")):
+        rows.append({
+            "era": when,
+            "legacy subnet": dissolution.owner_refund(lock, emitted, legacy=True, era=era_name) / TAO,
+            "subnet registered after Sept 2025": dissolution.owner_refund(lock, emitted, legacy=False,
+                                                                           era=era_name) / TAO,
+        })
+    return pd.DataFrame(rows)
+
+
+_EXIT_TAO = 10_000 * TAO
+_EXIT_ALPHA = 1_000_000 * TAO
+
+
+def _exit_row(adr_value: float, frac_pct: float, prot_pct: float, **kw: Any) -> dict[str, float]:
+    user = round(adr_value * _EXIT_ALPHA)
+    mine = max(round(user * frac_pct / 100), 1)
+    c = dissolution.exit_comparison(_EXIT_TAO, _EXIT_ALPHA, mine, user - mine,
+                                    protocol_alpha_rao=round(user * prot_pct / 100), **kw)
+    return {"adr": adr_value, "prot_pct": prot_pct, "frac_pct": frac_pct,
+            "dissolution": c.dissolution_rao / c.spot_value_rao, "pool sale": c.pool_sale_rao / c.spot_value_rao}
+
+
+def exit_grid(
+    adrs: Sequence[float] = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0),
+    prot_pcts: Sequence[int] = (0, 25, 50),
+    fracs_pct: Sequence[float] = (0.5, *range(5, 101, 5)),
+) -> pd.DataFrame:
+    """TAO received per TAO of spot value, at dissolution and from a pool sale, over a grid.
+
+    Pool: 10 000 TAO and 1 000 000 α (spot 0.01) at HEAD (equal-weight Balancer); the stakers hold
+    ``ADR × 1 000 000`` α, this staker ``frac_pct`` % of it; protocol alpha ``prot_pct`` % of the
+    stakers' alpha. Long format: ``exit`` ∈ {dissolution, pool sale}, ``received`` (fraction of spot value).
+    """
+    rows = [_exit_row(a, f, p) for a in adrs for p in prot_pcts for f in fracs_pct]
+    return pd.DataFrame(rows).melt(id_vars=["adr", "prot_pct", "frac_pct"], var_name="exit", value_name="received")
+
+
+def _exit_chart(df: pd.DataFrame, filters: Sequence[Any] = ()) -> alt.Chart:
+    base = alt.Chart(df)
+    for f in filters:
+        base = base.transform_filter(f)
+    return base.mark_line(strokeWidth=2.5, point=True).encode(
+        x=alt.X("frac_pct:Q", title="your alpha, % of all stakers' alpha"),
+        y=alt.Y("received:Q", title="TAO received / spot value of your alpha", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1.1])),
+        color=alt.Color("exit:N", title=None, legend=alt.Legend(orient="bottom-left"),
+                        scale=alt.Scale(domain=["pool sale", "dissolution"], range=["#2980b9", "#c0392b"])),
+        tooltip=[alt.Tooltip("frac_pct:Q", title="your share %"), "exit:N",
+                 alt.Tooltip("received:Q", format=".1%", title="received / spot value")],
+    ).properties(width=WIDTH, height=HEIGHT)
+
+
+def exit_explorer() -> Figure:
+    """The dissolution calculator: a staker's TAO at dissolution versus a pool sale (spec §6.4, §4.3).
+
+    Static face: sliders over ADR (0.5–4) and protocol alpha (0–50 % of the stakers' alpha) over
+    :func:`exit_grid`. Live face: any pool, holdings, protocol alpha, the June-2026 ``α_in`` rule and
+    the pool design of another era, with the exact amounts from :func:`dtao_lib.dissolution.exit_comparison`.
+    """
+
+    def static() -> alt.Chart:
+        a = slider("adr", lo=0.5, hi=4, step=0.5, value=2, label="ADR (stakers' alpha / pool alpha) ")
+        p = slider("prot", lo=0, hi=50, step=25, value=0, label="protocol alpha (% of stakers' alpha) ")
+        return _exit_chart(exit_grid(), [f"abs(datum.adr - {a.name}) < 1e-9", alt.datum.prot_pct == p]).add_params(
+            a, p).properties(title="Wait for dissolution, or sell in the pool?")
+
+    def render(pool_tao: float, pool_alpha: float, others_alpha: float, my_alpha: float, protocol_alpha: float,
+               include_alpha_in: bool, era_name: str):
+        kw = dict(protocol_alpha_rao=round(check_real("protocol alpha", protocol_alpha, lo=0) * TAO),
+                  include_alpha_in=include_alpha_in, era=era_name)
+        t = round(check_real("pool TAO", pool_tao, lo=0.001) * TAO)
+        x = round(check_real("pool alpha", pool_alpha, lo=0.001) * TAO)
+        others = round(check_real("other stakers' alpha", others_alpha, lo=0) * TAO)
+        mine = round(check_real("your alpha", my_alpha, lo=1e-9) * TAO)
+        c = dissolution.exit_comparison(t, x, mine, others, **kw)
+        table = pd.DataFrame([{
+            "ADR": (mine + others) / x, "spot value (TAO)": c.spot_value_rao / TAO,
+            "dissolution (TAO)": c.dissolution_rao / TAO, "pool sale (TAO)": c.pool_sale_rao / TAO,
+            "haircut": c.dissolution_haircut, "sale slippage": c.sale_slippage, "better": c.better,
+        }])
+        user = mine + others
+        rows = []
+        for f in (0.5, *range(5, 101, 5)):
+            m = max(round(user * f / 100), 1)
+            cc = dissolution.exit_comparison(t, x, m, user - m, **kw)
+            rows += [{"frac_pct": f, "exit": "dissolution", "received": cc.dissolution_rao / cc.spot_value_rao},
+                     {"frac_pct": f, "exit": "pool sale", "received": cc.pool_sale_rao / cc.spot_value_rao}]
+        return table, _exit_chart(pd.DataFrame(rows))
+
+    def live():
+        import ipywidgets as w
+
+        style = {"description_width": "initial"}
+        controls = {
+            "pool_tao": w.FloatText(value=10_000, description="pool TAO", style=style),
+            "pool_alpha": w.FloatText(value=1_000_000, description="pool alpha", style=style),
+            "others_alpha": w.FloatText(value=1_900_000, description="other stakers' alpha", style=style),
+            "my_alpha": w.FloatText(value=100_000, description="your alpha", style=style),
+            "protocol_alpha": w.FloatText(value=0, description="protocol alpha", style=style),
+            "include_alpha_in": w.Checkbox(value=False, description="registered after June 2026 (α_in counts)"),
+            "era_name": w.Dropdown(options=[("HEAD: Balancer pool", "head"), ("Apr 2026: Uniswap-v3 pool", "v3.3.11")],
+                                   value="head", description="pool", style=style),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="dissolution calculator")
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Real subnets on 2026-04-11
+# ---------------------------------------------------------------------------------------------
+def snapshot_summary(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
+    """ADR, haircut and prices across the dynamic subnets of the 2026-04-11 snapshot (spec §7).
+
+    The snapshot's ``adr``, ``liquidation_price_tao_per_alpha`` and ``haircut`` columns are computed
+    by :mod:`dtao_lib.adr` from the reserves; this table recomputes the headline numbers with it.
+    """
+    df = snapshot if snapshot is not None else _snapshot()
+    dyn = df[df["is_dynamic"]]
+    ratio = adr.adr(dyn["alpha_out_alpha"].to_numpy(), dyn["alpha_in_alpha"].to_numpy())
+    held = ratio[ratio > 0]
+    cut = adr.haircut(held)
+    return pd.DataFrame([
+        {"quantity": "dynamic subnets (netuid ≥ 1)", "value": len(dyn), "computed by": "data.load_subnet_snapshot"},
+        {"quantity": "subnet limit", "value": SUBNET_LIMIT, "computed by": "params.SUBNET_LIMIT"},
+        {"quantity": "subnets with ADR > 1", "value": int((ratio > 1).sum()), "computed by": "adr.adr(α_out, α_in)"},
+        {"quantity": "median ADR", "value": float(np.median(ratio)), "computed by": "adr.adr"},
+        {"quantity": "largest ADR", "value": float(ratio.max()), "computed by": "adr.adr"},
+        {"quantity": "median haircut 1 − 1/ADR", "value": float(np.median(cut)), "computed by": "adr.haircut"},
+        {"quantity": "subnets whose liquidation price is below half of spot", "value": int((cut > 0.5).sum()),
+         "computed by": "adr.haircut > 0.5"},
+        {"quantity": "median spot price (TAO per α)", "value": float(dyn["spot_price_tao_per_alpha"].median()),
+         "computed by": "τ_in / α_in"},
+        {"quantity": "median liquidation price (TAO per α)",
+         "value": float(np.nanmedian(dyn["liquidation_price_tao_per_alpha"])), "computed by": "adr.liquidation_price"},
+    ])
+
+
+_QUANTITIES = {
+    "adr": "ADR = α_out / α_in",
+    "haircut_pct": "haircut 1 − 1/ADR (%)",
+    "log_spot": "spot price, log₁₀(TAO per α)",
+    "log_liq": "liquidation price, log₁₀(TAO per α)",
+}
+
+
+def _snapshot_long(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
+    df = snapshot if snapshot is not None else _snapshot()
+    dyn = df[df["is_dynamic"]].copy()
+    dyn["haircut_pct"] = 100 * dyn["haircut"]
+    dyn["log_spot"] = np.log10(dyn["spot_price_tao_per_alpha"])
+    dyn["log_liq"] = np.log10(dyn["liquidation_price_tao_per_alpha"])
+    long = dyn.melt(id_vars=["netuid", "name", "adr", "haircut", "spot_price_tao_per_alpha",
+                             "liquidation_price_tao_per_alpha"],
+                    value_vars=list(_QUANTITIES), var_name="quantity", value_name="value")
+    return long.dropna(subset=["value"]).replace([np.inf, -np.inf], np.nan).dropna(subset=["value"])
+
+
+def snapshot_distribution(snapshot: pd.DataFrame | None = None) -> Figure:
+    """Histogram and strip of ADR, haircut, spot and liquidation price over the 128 subnets of 2026-04-11.
+
+    A dropdown picks the quantity; hover a dot for the subnet. Reference lines: ADR = 1, haircut = 0.
+    Works the same in Jupyter (client-side chart).
+    """
+
+    def static() -> alt.VConcatChart:
+        long = _snapshot_long(snapshot)
+        q = dropdown("quantity", list(_QUANTITIES), "adr", "show ", labels=list(_QUANTITIES.values()))
+        base = alt.Chart(long).transform_filter(alt.datum.quantity == q)
+        hist = base.mark_bar(color="#8e44ad", opacity=0.8).encode(
+            x=alt.X("value:Q", bin=alt.Bin(maxbins=40), title=None),
+            y=alt.Y("count():Q", title="subnets"),
+            tooltip=[alt.Tooltip("count():Q", title="subnets")],
+        ).properties(width=WIDTH, height=HEIGHT * 0.6)
+        ref = alt.Chart(pd.DataFrame({"quantity": ["adr", "haircut_pct"], "value": [1.0, 0.0]})).transform_filter(
+            alt.datum.quantity == q).mark_rule(color="#c0392b", strokeDash=[5, 3], strokeWidth=2).encode(x="value:Q")
+        strip = base.transform_calculate(jitter="random()").mark_circle(size=45, opacity=0.75).encode(
+            x=alt.X("value:Q", title="value (choose the quantity above)"),
+            y=alt.Y("jitter:Q", axis=None),
+            color=alt.condition("datum.adr > 1", alt.value("#c0392b"), alt.value("#27ae60")),
+            tooltip=["netuid:Q", "name:N", alt.Tooltip("adr:Q", format=".3f", title="ADR"),
+                     alt.Tooltip("haircut:Q", format=".1%"),
+                     alt.Tooltip("spot_price_tao_per_alpha:Q", format=".6f", title="spot"),
+                     alt.Tooltip("liquidation_price_tao_per_alpha:Q", format=".6f", title="liquidation")],
+        ).properties(width=WIDTH, height=HEIGHT * 0.35)
+        return alt.vconcat(hist + ref, strip + ref).add_params(q).properties(
+            title="Every subnet on 2026-04-11 (red: ADR > 1, liquidation below spot)")
+
+    return Figure(static=static, title="ADR across subnets, 2026-04-11")
+
+
+def adr_examples(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Three real subnets: lowest, median and highest ADR among those with alpha outstanding (2026-04-11)."""
+    df = snapshot if snapshot is not None else _snapshot()
+    dyn = df[df["is_dynamic"] & (df["alpha_out_alpha"] > 0)].sort_values("adr", ignore_index=True)
+    picks = dyn.iloc[[0, len(dyn) // 2, len(dyn) - 1]]
+    out = pd.DataFrame({
+        "netuid": picks["netuid"].to_numpy(), "name": picks["name"].to_numpy(),
+        "τ_pool (TAO)": picks["tao_in_tao"].to_numpy(), "α_in": picks["alpha_in_alpha"].to_numpy(),
+        "α_out": picks["alpha_out_alpha"].to_numpy(),
+    })
+    out["ADR"] = adr.adr(out["α_out"].to_numpy(), out["α_in"].to_numpy())
+    out["spot P"] = out["τ_pool (TAO)"] / out["α_in"]
+    out["P_L = P/ADR"] = adr.liquidation_price(out["τ_pool (TAO)"].to_numpy(), out["α_out"].to_numpy())
+    out["haircut"] = adr.haircut(out["ADR"].to_numpy())
+    return out
+
