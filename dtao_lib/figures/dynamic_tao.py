@@ -1,0 +1,657 @@
+"""Figures for the chapter "Dynamic TAO — every subnet a market" (spec §3.1, §3.4–§3.6, §9).
+
+Every number comes from :mod:`dtao_lib.coinbase` (shares, injection, the α_out split, dividends),
+:mod:`dtao_lib.amm` (the pool a chain buy trades with) and the 2026-04-11 snapshot
+(:mod:`dtao_lib.data`). This module arranges them per block and per era and draws them.
+
+Conventions
+-----------
+* A subnet's block is described by its share of the block emission ``share`` (a fraction), its spot
+  price ``p`` (TAO per alpha), its alpha issuance, the TAO staked on root and the root-sell flag.
+  The share is an *input* here; the next chapter (emission shares) explains how each era computes it.
+* "Value" means TAO, with alpha counted at the spot price ``p``: it puts TAO and alpha flows on one
+  axis. Raw amounts (rao, alpha) are in the tooltips and tables.
+* The injection eras of spec §3.4 are :data:`INJECTION_ERAS`, each with the block emission of its
+  time (1 TAO before the first halving in mid-December 2025, 0.5 TAO after).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .. import amm, coinbase, emission
+from .._validate import check_fraction, check_int, check_real
+from ..data import load_subnet_snapshot
+from ..interactive import Figure, live_panel
+from ..params import RAO_PER_TAO, TAO_WEIGHT, TEMPO
+from ..params import era as _era
+from ._style import HEIGHT, ROLE_COLORS, WIDTH, dropdown, slider
+
+__all__ = [
+    "INJECTION_ERAS",
+    "PARTS",
+    "SNAPSHOT_DATE",
+    "InjectionEra",
+    "SubnetExample",
+    "alpha_split_chart",
+    "alpha_split_explorer",
+    "alpha_split_grid",
+    "dividend_example",
+    "era_block_emission",
+    "injection_table",
+    "network_block",
+    "one_block",
+    "one_block_grid",
+    "root_proportions",
+    "snapshot_block_state",
+    "split_table",
+    "subnet_example",
+    "where_the_tao_goes",
+]
+
+SNAPSHOT_DATE = "2026-04-11"
+"""Date of the shipped subnet snapshot (:func:`dtao_lib.data.load_subnet_snapshot`)."""
+
+T1_RAO = emission.halving_threshold_rao(1)
+"""Issuance at the first halving (10.5 M TAO)."""
+
+
+@dataclass(frozen=True)
+class InjectionEra:
+    """One row of the injection table of spec §3.4, with the block emission of its time."""
+
+    tag: str
+    label: str
+    rule: str
+    halved: bool
+
+    @property
+    def block_emission_rao(self) -> int:
+        """``E``: 1 TAO before the first halving (mid-December 2025), 0.5 TAO after (spec §1)."""
+        return emission.block_emission(T1_RAO if self.halved else T1_RAO - 1)
+
+
+INJECTION_ERAS: tuple[InjectionEra, ...] = (
+    InjectionEra("v2.0.0", "Feb 2025 · launch", "τ_in = τ, α_in = min(τ/p, α_e)", False),
+    InjectionEra("v3.2.3", "Jul 2025 · subsidy", "if p < share: τ_in = p·E, α_in = α_e, rest buys alpha", False),
+    InjectionEra("v3.2.12", "Nov 2025 · cap α_e", "α_in ≤ α_e, τ_in = α_in·p, rest buys alpha (recycled)", False),
+    InjectionEra("v3.3.1", "Dec 2025 · cap min(α_e, E)", "α_in ≤ min(α_e, E), rest buys alpha", True),
+    InjectionEra("head", "Jun 2026 · cap root_prop·α_e", "α_in ≤ root_prop·α_e, rest buys protocol alpha", True),
+)
+"""The five injection rules of spec §3.4 (first release of each), in order. ``v3.3.1`` is shown
+after the halving (E = 0.5 TAO) because its cap only differs from ``v3.2.12``'s once E < α_e."""
+
+PARTS: tuple[tuple[str, str, str], ...] = (
+    ("tao_in", "τ_in → pool", ROLE_COLORS["pool (τ_in)"]),
+    ("excess_tao", "chain buy TAO → pool", ROLE_COLORS["chain buy"]),
+    ("recycled_tao", "unspent TAO (recycled)", ROLE_COLORS["recycled"]),
+    ("alpha_in", "α_in → pool", "#5d6d7e"),
+    ("bought_alpha", "alpha bought by the chain", "#e6b0aa"),
+    ("owner", "owner", ROLE_COLORS["owner"]),
+    ("server", "miners", ROLE_COLORS["miners"]),
+    ("validator", "validators (alpha stake)", ROLE_COLORS["validators"]),
+    ("root", "root stakers", ROLE_COLORS["root stakers"]),
+    ("root_recycled", "root alpha recycled", "#bdc3c7"),
+)
+"""Every flow of one block: (column, label, colour)."""
+
+_ROWS = {
+    "tao_in": "1 · TAO emitted to the subnet (τ)", "excess_tao": "1 · TAO emitted to the subnet (τ)",
+    "recycled_tao": "1 · TAO emitted to the subnet (τ)",
+    "alpha_in": "2 · alpha minted into the pool (α_in)",
+    "bought_alpha": "3 · alpha the chain buy takes out",
+    "owner": "4 · alpha emitted to participants (α_out)", "server": "4 · alpha emitted to participants (α_out)",
+    "validator": "4 · alpha emitted to participants (α_out)", "root": "4 · alpha emitted to participants (α_out)",
+    "root_recycled": "4 · alpha emitted to participants (α_out)",
+}
+_TOKEN = {"tao_in": "TAO", "excess_tao": "TAO", "recycled_tao": "TAO"}
+
+
+def era_block_emission(era: str) -> int:
+    """``E`` (rao) used for an injection era of :data:`INJECTION_ERAS`, or for any release: 1 TAO for
+    releases tagged before the first halving (mid-December 2025), 0.5 TAO after (spec §1, §9)."""
+    for ie in INJECTION_ERAS:
+        if ie.tag == era:
+            return ie.block_emission_rao
+    e = _era(era)
+    halving = pd.Timestamp("2025-12-15").date()
+    halved = e.date is None or e.date >= halving
+    return emission.block_emission(T1_RAO if halved else T1_RAO - 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# The 2026-04-11 network as coinbase input
+# ---------------------------------------------------------------------------------------------
+def _rao(x: float) -> int:
+    return round(float(x) * RAO_PER_TAO)
+
+
+def snapshot_block_state(block_emission_rao: int | None = None, *,
+                         snapshot: pd.DataFrame | None = None) -> tuple[coinbase.BlockState, np.ndarray]:
+    """The 2026-04-11 network as a :class:`dtao_lib.coinbase.BlockState`, and the netuids in its order.
+
+    Every non-root subnet, with its EMA price (``moving_price``; 0 where the snapshot has none,
+    netuid 96), its reported price as spot price, its alpha issuance ``alpha_in + alpha_out`` and root's
+    TAO (``tao_in`` of netuid 0) as ``T_root``. ``E`` defaults to 0.5 TAO (after the first halving).
+    What the snapshot lacks: flows (so no TaoFlow shares), ``MinerBurned`` (taken as 0) and the
+    balancer reservoir (so the alpha issuance is the classic ``alpha_in + alpha_out``).
+    """
+    df = load_subnet_snapshot() if snapshot is None else snapshot
+    sub = df[df["netuid"] != 0].sort_values("netuid")
+    root = df[df["netuid"] == 0]
+    if root.empty:
+        raise ValueError("the snapshot has no root row (netuid 0), so T_root is unknown")
+    E = era_block_emission("head") if block_emission_rao is None else check_int("block_emission_rao",
+                                                                                block_emission_rao)
+    state = coinbase.BlockState(
+        ema_prices=sub["moving_price_tao_per_alpha"].fillna(0.0).to_numpy(dtype=float),
+        spot_prices=sub["price_tao_per_alpha"].to_numpy(dtype=float),
+        alpha_issuance=np.round(sub["total_alpha_alpha"].to_numpy(dtype=float) * RAO_PER_TAO).astype(np.int64),
+        root_tao=_rao(root["tao_in_tao"].iloc[0]),
+        block_emission=E,
+    )
+    return state, sub["netuid"].to_numpy()
+
+
+@dataclass(frozen=True)
+class SubnetExample:
+    """One subnet of the snapshot, in the units the coinbase uses (rao, TAO per alpha)."""
+
+    netuid: int
+    name: str
+    spot_price: float
+    ema_price: float
+    alpha_issuance_rao: int
+    tao_reserve_rao: int
+    alpha_reserve_rao: int
+    root_tao_rao: int
+    sum_ema_prices: float
+    root_proportion: float
+    price_share: float
+
+
+def subnet_example(netuid: int = 64, *, snapshot: pd.DataFrame | None = None) -> SubnetExample:
+    """A subnet of the 2026-04-11 snapshot with the network quantities its block needs.
+
+    ``sum_ema_prices`` is ``Σ p̄`` over all subnets (the root-sell flag is ``Σ p̄ > 1``),
+    ``root_proportion`` is :func:`dtao_lib.coinbase.root_proportion` with γ = 0.18 and
+    ``price_share`` is the subnet's EMA-price share ``p̄_i / Σ p̄`` (the rule of era A).
+    """
+    n = check_int("netuid", netuid, lo=1, hi=65_535)
+    df = load_subnet_snapshot() if snapshot is None else snapshot
+    state, ids = snapshot_block_state(snapshot=df)
+    if n not in set(ids.tolist()):
+        raise ValueError(f"netuid must be a non-root subnet of the {SNAPSHOT_DATE} snapshot "
+                         f"({int(ids.min())}–{int(ids.max())}), got {n}")
+    i = int(np.flatnonzero(ids == n)[0])
+    row = df[df["netuid"] == n].iloc[0]
+    shares = coinbase.emission_shares(state.ema_prices, era="A")
+    iss = int(state.alpha_issuance[i])
+    return SubnetExample(
+        netuid=n, name=str(row["name"]), spot_price=float(state.spot_prices[i]), ema_price=float(state.ema_prices[i]),
+        alpha_issuance_rao=iss, tao_reserve_rao=_rao(row["tao_in_tao"]), alpha_reserve_rao=_rao(row["alpha_in_alpha"]),
+        root_tao_rao=int(state.root_tao), sum_ema_prices=float(state.ema_prices.sum()),
+        root_proportion=coinbase.root_proportion(TAO_WEIGHT, int(state.root_tao), iss),
+        price_share=float(shares[i]),
+    )
+
+
+def root_proportions(*, snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each subnet's root proportion on 2026-04-11 (spec §3.4) and what it means for the validators' 41 %.
+
+    Columns: netuid, name, alpha issuance (M α), root proportion, root stakers' and alpha stakers'
+    share of the validators' part of α_out (per 1 α: :func:`dtao_lib.coinbase.split_alpha_out`).
+    """
+    df = load_subnet_snapshot() if snapshot is None else snapshot
+    state, ids = snapshot_block_state(snapshot=df)
+    names = df.set_index("netuid")["name"]
+    rows = []
+    for n, iss in zip(ids.tolist(), state.alpha_issuance.tolist(), strict=True):
+        rp = coinbase.root_proportion(TAO_WEIGHT, int(state.root_tao), int(iss))
+        sp = coinbase.split_alpha_out(RAO_PER_TAO, root_proportion=rp)
+        vals = sp.validator + sp.root
+        rows.append({"netuid": n, "name": names[n], "alpha issuance (M α)": iss / 1e15, "root proportion": rp,
+                     "root stakers' part of validators' α": sp.root / vals,
+                     "alpha stakers' part of validators' α": sp.validator / vals})
+    return pd.DataFrame(rows)
+
+
+def network_block(era: str = "head", *, block_emission_rao: int | None = None,
+                  snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One block of the whole 2026-04-11 network under a price-share era (A, C, D and their releases).
+
+    Runs :func:`dtao_lib.coinbase.block` on :func:`snapshot_block_state` and returns the network
+    totals as a table (TAO and alpha per block, and the share of ``E``). This is a *counterfactual*
+    for April 2026, when the live rule was TaoFlow (era B), whose flows the snapshot does not hold.
+    """
+    e = _era(era)
+    if e.share_rule in ("taoflow", "net_taoflow"):
+        raise ValueError(f"era must use price shares (A, C, D): {e.tag!r} uses {e.share_rule}, and the "
+                         "snapshot has no flows")
+    E = era_block_emission(e.tag) if block_emission_rao is None else block_emission_rao
+    state, _ = snapshot_block_state(E, snapshot=snapshot)
+    r = coinbase.block(state, era=e)
+    t = r.totals()
+    rows = [
+        ("TAO into pools (Σ τ_in)", t["tao_in"], "TAO"),
+        ("TAO spent on chain buys (Σ excess)", t["excess_tao"], "TAO"),
+        ("TAO recycled (rounding)", t["recycled"], "TAO"),
+        ("alpha into pools (Σ α_in)", t["alpha_in"], "alpha"),
+        ("alpha emitted (Σ α_out)", t["alpha_out"], "alpha"),
+        ("… to owners", t["owner"], "alpha"),
+        ("… to miners", t["server"], "alpha"),
+        ("… to alpha validators", t["validator"], "alpha"),
+        ("… to root stakers", t["root"], "alpha"),
+        ("… root alpha recycled", t["root_recycled"], "alpha"),
+    ]
+    out = pd.DataFrame([{"flow": f, "per block": v / RAO_PER_TAO, "token": tok,
+                         "share of E": v / E if tok == "TAO" else np.nan} for f, v, tok in rows])
+    out.attrs.update(era=e.tag, block_emission_rao=E, root_sell_flag=r.root_sell_flag,
+                     subnets=state.n_subnets, chain_buy_subnets=int((r.excess_tao > 0).sum()),
+                     tao_conserved=r.tao_conserved(), alpha_conserved=r.alpha_conserved())
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# One block of one subnet
+# ---------------------------------------------------------------------------------------------
+def one_block(
+    share: float,
+    price: float,
+    era: str = "head",
+    *,
+    alpha_issuance_rao: int | None = None,
+    root_tao_rao: int | None = None,
+    root_sell_flag: bool = True,
+    owner_cut_enabled: bool = True,
+    tao_reserve_rao: int | None = None,
+    block_emission_rao: int | None = None,
+) -> dict[str, Any]:
+    """Where one block's emission for one subnet goes (spec §3.1 steps 2–4, §3.4, §3.5).
+
+    Parameters
+    ----------
+    share
+        The subnet's share of the block emission, in [0, 1] (how each era computes it: next chapter).
+    price
+        Spot price ``p`` (TAO per alpha, > 0).
+    era
+        Release or era name (default HEAD); pre-dTAO eras raise ``ValueError``.
+    alpha_issuance_rao, root_tao_rao
+        The subnet's alpha issuance and root's TAO (default: Chutes, netuid 64, on 2026-04-11). They
+        set ``α_e`` and the root proportion.
+    root_sell_flag
+        ``Σ p̄ > 1`` (true on 2026-04-11); from v3.2.12, when false, root alpha is not paid.
+    owner_cut_enabled
+        The per-subnet owner-cut toggle (v3.4.0+ only).
+    tao_reserve_rao
+        TAO in the pool that the chain buy trades with (default: Chutes' 2026-04-11 reserve); the
+        alpha reserve is set to ``tao_reserve / p`` so the pool's price is ``p``.
+    block_emission_rao
+        ``E``; default :func:`era_block_emission`.
+
+    Returns
+    -------
+    dict
+        Rao amounts for every key of :data:`PARTS` plus ``tao_emission`` (τ), ``alpha_out``, ``dust``,
+        ``root_proportion``, ``subsidized``, ``block_emission``, ``alpha_emission`` and the
+        destinations ``bought_alpha_to`` and ``root_paid_as``. The identities
+        ``tao_in + excess_tao + recycled_tao == τ`` and ``owner + server + validator + root +
+        root_recycled + dust == α_out`` hold exactly.
+    """
+    s = check_fraction("share", share)
+    p = check_real("price", price, lo=0.0, lo_open=True, hi=1e6)
+    e = _era(era)
+    if not e.dtao:
+        raise ValueError(f"era must be a dTAO release (v2.0.0 or later), got {e.tag!r}: before dTAO the root "
+                         "network set emission (see the chapter on the root network)")
+    if e.owner_cut_toggle is False and not owner_cut_enabled:
+        raise ValueError(f"owner_cut_enabled=False needs era v3.4.0 or later (the toggle), got {e.tag!r}")
+    ex = None
+    if alpha_issuance_rao is None or root_tao_rao is None or tao_reserve_rao is None:
+        ex = subnet_example(64)
+    iss = ex.alpha_issuance_rao if alpha_issuance_rao is None else check_int("alpha_issuance_rao", alpha_issuance_rao)
+    root_tao = ex.root_tao_rao if root_tao_rao is None else check_int("root_tao_rao", root_tao_rao)
+    reserve = ex.tao_reserve_rao if tao_reserve_rao is None else check_int("tao_reserve_rao", tao_reserve_rao, lo=1)
+    E = era_block_emission(e.tag) if block_emission_rao is None else check_int("block_emission_rao",
+                                                                                block_emission_rao)
+    tau = int(E * s)  # E·share truncated to a rao (the chain does it in U64F64, equal to ±1 rao)
+    ae = coinbase.alpha_emission(iss)
+    rp_cap = coinbase.root_proportion(TAO_WEIGHT, root_tao, iss)
+    terms = coinbase.subnet_terms(tau, p, era=e, block_emission_rao=E, alpha_emission_rao=ae,
+                                  root_proportion=rp_cap, share=s)
+    subsidized = e.injection_rule == "subsidy" and p < s
+    rp_split = coinbase.root_proportion(TAO_WEIGHT, root_tao, iss + terms.alpha_in + ae)
+    split = coinbase.split_alpha_out(ae, root_proportion=rp_split, root_sell_flag=root_sell_flag,
+                                     owner_cut_enabled=owner_cut_enabled, subsidized=subsidized, era=e)
+    bought = 0
+    if terms.excess_tao > 0 and e.chain_buy_alpha != "none":
+        alpha_reserve = max(1, round(reserve / p))
+        pool = amm.pool_for(e, reserve + terms.tao_in, alpha_reserve + terms.alpha_in, fee_rate_u16=0)
+        bought = pool.buy_alpha(terms.excess_tao).amount_out
+    return {
+        "block_emission": E, "tao_emission": tau, "tao_in": terms.tao_in, "excess_tao": terms.excess_tao,
+        "recycled_tao": tau - terms.tao_in - terms.excess_tao, "alpha_in": terms.alpha_in, "bought_alpha": bought,
+        "alpha_emission": ae, "alpha_out": ae, "owner": split.owner, "server": split.server,
+        "validator": split.validator, "root": split.root, "root_recycled": split.recycled, "dust": split.dust,
+        "root_proportion": rp_split, "subsidized": subsidized,
+        "bought_alpha_to": {"none": "—", "recycled": "recycled", "protocol": "protocol alpha"}[e.chain_buy_alpha],
+        "root_paid_as": "TAO (alpha sold each block)" if e.root_dividends == "sold_each_block" else "claimable alpha",
+    }
+
+
+def _long_rows(flows: dict[str, Any], price: float, **keys: Any) -> list[dict[str, Any]]:
+    rows = []
+    for col, label, _ in PARTS:
+        amount = flows[col] / RAO_PER_TAO
+        token = _TOKEN.get(col, "alpha")
+        rows.append({**keys, "row": _ROWS[col], "part": label, "amount": amount, "token": token,
+                     "value_tao": amount if token == "TAO" else amount * price})
+    return rows
+
+
+def split_table(share: float, price: float, era: str = "head", **kwargs: Any) -> pd.DataFrame:
+    """:func:`one_block` as a table: one row per flow with its amount, token and value in TAO."""
+    flows = one_block(share, price, era, **kwargs)
+    df = pd.DataFrame(_long_rows(flows, price))
+    return df[df["amount"] > 0].drop(columns="row").reset_index(drop=True)
+
+
+def injection_table(share: float = 0.05, price: float = 0.03, **kwargs: Any) -> pd.DataFrame:
+    """The injection table of spec §3.4 computed for one subnet in every era of :data:`INJECTION_ERAS`.
+
+    Columns: era, rule, E, τ = E·share, τ_in, α_in, chain-buy TAO, where the bought alpha goes,
+    owner/miners/validators/root alpha (per block, TAO and alpha).
+    """
+    rows = []
+    for ie in INJECTION_ERAS:
+        f = one_block(share, price, ie.tag, **kwargs)
+        rows.append({
+            "era": ie.label, "release": ie.tag, "E (TAO)": f["block_emission"] / RAO_PER_TAO,
+            "τ = E·share": f["tao_emission"] / RAO_PER_TAO, "τ_in": f["tao_in"] / RAO_PER_TAO,
+            "α_in": f["alpha_in"] / RAO_PER_TAO, "chain buy (TAO)": f["excess_tao"] / RAO_PER_TAO,
+            "bought alpha →": f["bought_alpha_to"] if f["excess_tao"] else "—",
+            "root alpha paid as": f["root_paid_as"],
+        })
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure: where one block's TAO goes
+# ---------------------------------------------------------------------------------------------
+_PRICES_CENTI = tuple(range(2, 31, 2))
+"""Static grid of spot prices, in hundredths of a TAO per alpha (0.02 … 0.30)."""
+_SHARES_PCT = tuple(range(1, 9))
+"""Static grid of shares, in percent of E (1 … 8 %)."""
+
+
+def one_block_grid(prices_centi: Sequence[int] = _PRICES_CENTI, shares_pct: Sequence[int] = _SHARES_PCT,
+                   eras: Sequence[InjectionEra] = INJECTION_ERAS) -> pd.DataFrame:
+    """:func:`one_block` over a grid of eras × prices × shares (wide: one column per flow, in TAO value).
+
+    Keys: ``era`` (tag), ``price_c`` (price in hundredths of TAO per alpha, integer), ``share_pct``
+    (integer percent). Flow columns hold the value in TAO (alpha at the spot price); ``*_amt``
+    columns the raw amounts (TAO or alpha).
+    """
+    ex = subnet_example(64)
+    rows = []
+    for ie in eras:
+        for c in prices_centi:
+            p = c / 100
+            for sp in shares_pct:
+                f = one_block(sp / 100, p, ie.tag, alpha_issuance_rao=ex.alpha_issuance_rao,
+                              root_tao_rao=ex.root_tao_rao, tao_reserve_rao=ex.tao_reserve_rao)
+                row: dict[str, Any] = {"era": ie.tag, "price_c": int(c), "share_pct": int(sp)}
+                for col, _, _ in PARTS:
+                    amt = f[col] / RAO_PER_TAO
+                    row[col] = round(amt if col in _TOKEN else amt * p, 9)
+                    row[col + "_amt"] = round(amt, 9)
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _one_block_chart(data: pd.DataFrame, filters: Sequence[Any] = (), params: Sequence[alt.Parameter] = (),
+                     title: str = "") -> alt.Chart:
+    cols = [c for c, _, _ in PARTS]
+    labels = {c: lab for c, lab, _ in PARTS}
+    base = alt.Chart(data)
+    for f in filters:
+        base = base.transform_filter(f)
+    base = base.transform_fold(cols, as_=["key", "value_tao"])
+    expr_label = " : ".join(f"datum.key == '{c}' ? '{labels[c]}'" for c in cols) + " : ''"
+    expr_row = " : ".join(f"datum.key == '{c}' ? '{_ROWS[c]}'" for c in cols) + " : ''"
+    expr_amt = " : ".join(f"datum.key == '{c}' ? datum['{c}_amt']" for c in cols) + " : 0"
+    expr_tok = " : ".join(f"datum.key == '{c}' ? 'TAO'" for c in _TOKEN) + " : 'alpha'"
+    order = {c: i for i, c in enumerate(cols)}
+    expr_ord = " : ".join(f"datum.key == '{c}' ? {order[c]}" for c in cols) + " : 99"
+    base = base.transform_calculate(part=expr_label, row=expr_row, amount=expr_amt, token=expr_tok,
+                                    ord=expr_ord).transform_filter(alt.datum.value_tao > 0)
+    color = alt.Color("part:N", title=None, scale=alt.Scale(domain=[lab for _, lab, _ in PARTS],
+                                                            range=[c for _, _, c in PARTS]),
+                      legend=alt.Legend(orient="bottom", columns=4))
+    chart = base.mark_bar(height=26).encode(
+        y=alt.Y("row:N", title=None, sort=sorted(set(_ROWS.values())), axis=alt.Axis(labelLimit=280)),
+        x=alt.X("sum(value_tao):Q", title="value per block (TAO; alpha at the spot price)", stack="zero"),
+        color=color,
+        order=alt.Order("ord:Q"),
+        tooltip=[alt.Tooltip("part:N"), alt.Tooltip("amount:Q", format=",.6f", title="amount per block"),
+                 alt.Tooltip("token:N"), alt.Tooltip("value_tao:Q", format=",.6f", title="value (TAO)")],
+    ).properties(width=WIDTH - 140, height=HEIGHT - 120, title=title)
+    return chart.add_params(*params) if params else chart
+
+
+def where_the_tao_goes() -> Figure:
+    """One block of one subnet: τ, τ_in, chain buy, α_in and the α_out split, per era (spec §3.4, §3.5).
+
+    The subnet is Chutes (netuid 64) on 2026-04-11 for its alpha issuance, root's TAO and pool depth;
+    the root-sell flag is on (Σ p̄ = 1.31 that day). Static face: a dropdown for the era and sliders
+    for the subnet's share of E (1–8 %) and the spot price (0.02–0.30 TAO per alpha). Live face: any
+    share, price, era, sell flag and owner-cut toggle, with the flows as a table.
+    """
+
+    def static() -> alt.Chart:
+        era_p = dropdown("era", [ie.tag for ie in INJECTION_ERAS], "head", "era ",
+                         labels=[ie.label for ie in INJECTION_ERAS])
+        share_p = slider("share", lo=1, hi=8, step=1, value=5, label="subnet's share of E (%) ")
+        price_p = slider("price", lo=2, hi=30, step=2, value=8, label="spot price p (TAO per α, × 100) ")
+        data = one_block_grid()
+        return _one_block_chart(
+            data, (alt.datum.era == era_p, alt.datum.share_pct == share_p, alt.datum.price_c == price_p),
+            (era_p, share_p, price_p), title="Where one block's emission for one subnet goes",
+        )
+
+    def render(era: str, share_pct: float, price: float, sell_flag: bool, owner_cut: bool):
+        f = one_block(share_pct / 100, price, era, root_sell_flag=sell_flag, owner_cut_enabled=owner_cut)
+        row: dict[str, Any] = {"era": era, "price_c": 0, "share_pct": 0}
+        for col, _, _ in PARTS:
+            amt = f[col] / RAO_PER_TAO
+            row[col] = amt if col in _TOKEN else amt * price
+            row[col + "_amt"] = amt
+        table = split_table(share_pct / 100, price, era, root_sell_flag=sell_flag, owner_cut_enabled=owner_cut)
+        return _one_block_chart(pd.DataFrame([row]), title=f"{era}: E = {f['block_emission'] / RAO_PER_TAO:g} TAO, "
+                                f"root proportion {f['root_proportion']:.3f}"), table
+
+    def live():
+        import ipywidgets as w
+
+        style = {"description_width": "110px"}
+        controls = {
+            "era": w.Dropdown(options=[(ie.label, ie.tag) for ie in INJECTION_ERAS] + [("v3.4.6 (C)", "v3.4.6")],
+                              value="head", description="era", style=style),
+            "share_pct": w.FloatSlider(value=5, min=0, max=30, step=0.1, description="share of E (%)",
+                                       style=style, continuous_update=False),
+            "price": w.FloatLogSlider(value=0.08, base=10, min=-3, max=0, step=0.01, description="spot price p",
+                                      style=style, continuous_update=False),
+            "sell_flag": w.Checkbox(value=True, description="Σ EMA prices > 1 (root-sell flag)"),
+            "owner_cut": w.Checkbox(value=True, description="owner cut on (toggle from v3.4.0)"),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="where one block's TAO goes")
+
+
+# ---------------------------------------------------------------------------------------------
+# Figure: the α_out split as the root proportion changes
+# ---------------------------------------------------------------------------------------------
+_SPLIT_PARTS = (("owner", "owner"), ("server", "miners"), ("validator", "validators (alpha stake)"),
+                ("root", "root stakers"), ("root_recycled", "root alpha recycled"))
+
+
+def alpha_split_grid(root_tao_m: Sequence[float] = tuple(np.round(np.arange(0, 10.01, 0.5), 1)),
+                     issuance_m: Sequence[float] | None = None, *, era: str = "head") -> pd.DataFrame:
+    """The split of 1 α of α_out against the subnet's alpha issuance, for several root TAO levels.
+
+    Columns: ``root_tao_x10`` (root TAO in units of 100 000 TAO, an integer key), ``flag`` (1 if
+    Σ p̄ > 1), ``issuance_m`` (million α), ``root_proportion`` and one column per part of
+    :func:`dtao_lib.coinbase.split_alpha_out` (fraction of α_out).
+    """
+    if issuance_m is None:
+        issuance_m = tuple(np.round(np.geomspace(0.1, 21, 48), 4))
+    rows = []
+    for t in root_tao_m:
+        t_rao = _rao(check_real("root_tao_m", t, lo=0.0) * 1e6)
+        for flag in (1, 0):
+            for m in issuance_m:
+                iss = _rao(check_real("issuance_m", m, lo=0.0, hi=21.0) * 1e6)
+                rp = coinbase.root_proportion(TAO_WEIGHT, t_rao, iss)
+                sp = coinbase.split_alpha_out(RAO_PER_TAO, root_proportion=rp, root_sell_flag=bool(flag), era=era)
+                row = {"root_tao_x10": round(t * 10), "flag": flag, "issuance_m": float(m), "root_proportion": rp}
+                for col, _ in _SPLIT_PARTS:
+                    row[col] = getattr(sp, col if col != "root_recycled" else "recycled") / RAO_PER_TAO
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def alpha_split_chart(data: pd.DataFrame, filters: Sequence[Any] = (), params: Sequence[alt.Parameter] = (),
+                      marks: pd.DataFrame | None = None) -> alt.LayerChart:
+    """Stacked areas of the α_out split against alpha issuance (log axis), with real subnets as ticks.
+
+    Subnets with less than 0.1 M α of issuance (just registered) are outside the axis and not marked.
+    """
+    cols = [c for c, _ in _SPLIT_PARTS]
+    labels = dict(_SPLIT_PARTS)
+    base = alt.Chart(data)
+    for f in filters:
+        base = base.transform_filter(f)
+    expr = " : ".join(f"datum.key == '{c}' ? '{labels[c]}'" for c in cols) + " : ''"
+    order = " : ".join(f"datum.key == '{c}' ? {i}" for i, c in enumerate(cols)) + " : 9"
+    x = alt.X("issuance_m:Q", title="subnet's alpha issuance (million α, log scale)",
+              scale=alt.Scale(type="log", domain=[0.1, 21]))
+    color = alt.Color("part:N", title=None, legend=alt.Legend(orient="bottom", columns=5),
+                      scale=alt.Scale(domain=[labels[c] for c in cols],
+                                      range=[ROLE_COLORS["owner"], ROLE_COLORS["miners"], ROLE_COLORS["validators"],
+                                             ROLE_COLORS["root stakers"], "#bdc3c7"]))
+    folded = base.transform_fold(cols, as_=["key", "fraction"]).transform_calculate(part=expr, ord=order)
+    area = folded.mark_area().encode(
+        x=x, y=alt.Y("fraction:Q", stack="zero", title="share of α_out", axis=alt.Axis(format="%")),
+        color=color, order=alt.Order("ord:Q"),
+        tooltip=[alt.Tooltip("part:N"), alt.Tooltip("issuance_m:Q", format=",.2f", title="issuance (M α)"),
+                 alt.Tooltip("root_proportion:Q", format=".4f"), alt.Tooltip("fraction:Q", format=".2%")],
+    )
+    layers: list[Any] = [area]
+    if marks is not None:
+        shown = marks[(marks["issuance_m"] >= 0.1) & (marks["issuance_m"] <= 21)]
+        ticks = alt.Chart(shown).mark_tick(color="#111", thickness=1, size=12, clip=True).encode(
+            x=alt.X("issuance_m:Q", scale=alt.Scale(type="log", domain=[0.1, 21])), y=alt.value(6),
+            tooltip=["netuid:Q", "name:N", alt.Tooltip("issuance_m:Q", format=",.3f", title="issuance (M α)")],
+        )
+        layers.append(ticks)
+    chart = alt.layer(*layers).properties(width=WIDTH, height=HEIGHT - 40,
+                                          title="How one block's α_out is split (ticks: real subnets on 2026-04-11)")
+    return chart.add_params(*params) if params else chart
+
+
+def _subnet_ticks() -> pd.DataFrame:
+    state, ids = snapshot_block_state()
+    names = load_subnet_snapshot().set_index("netuid")["name"]
+    return pd.DataFrame({"netuid": ids, "name": [names[i] for i in ids],
+                         "issuance_m": state.alpha_issuance / 1e15})
+
+
+def alpha_split_explorer() -> Figure:
+    """The α_out split (18/41/41 and root's part of the validators' 41 %) against alpha issuance.
+
+    Static face: a slider for root's TAO (0–10 M TAO; 5.03 M on 2026-04-11) and a dropdown for the
+    root-sell flag; ticks mark the real subnets' alpha issuance on 2026-04-11. Live face: any root
+    TAO, TAO weight γ, era and issuance, with the split at that issuance as a table.
+    """
+
+    def static() -> alt.LayerChart:
+        t_p = slider("root_tao", lo=0, hi=100, step=5, value=50, label="TAO staked on root (× 100 000) ")
+        f_p = dropdown("flag", [1, 0], 1, "Σ EMA prices > 1 ", labels=["yes: root is paid", "no: root alpha recycled"])
+        data = alpha_split_grid()
+        return alpha_split_chart(data, (alt.datum.root_tao_x10 == t_p, alt.datum.flag == f_p), (t_p, f_p),
+                                 marks=_subnet_ticks())
+
+    def render(root_tao_m: float, gamma: float, flag: bool, era: str, issuance_m: float):
+        rows = []
+        t_rao = _rao(root_tao_m * 1e6)
+        for m in np.geomspace(0.1, 21, 60):
+            rp = coinbase.root_proportion(gamma, t_rao, _rao(m * 1e6))
+            sp = coinbase.split_alpha_out(RAO_PER_TAO, root_proportion=rp, root_sell_flag=flag, era=era)
+            rows.append({"root_tao_x10": 0, "flag": int(flag), "issuance_m": float(m), "root_proportion": rp,
+                         "owner": sp.owner / 1e9, "server": sp.server / 1e9, "validator": sp.validator / 1e9,
+                         "root": sp.root / 1e9, "root_recycled": sp.recycled / 1e9})
+        rp = coinbase.root_proportion(gamma, t_rao, _rao(issuance_m * 1e6))
+        sp = coinbase.split_alpha_out(RAO_PER_TAO, root_proportion=rp, root_sell_flag=flag, era=era)
+        table = pd.DataFrame({"part": ["owner", "miners", "validators (alpha stake)", "root stakers",
+                                       "root alpha recycled", "dust (rao)"],
+                              "share of α_out": [sp.owner / 1e9, sp.server / 1e9, sp.validator / 1e9, sp.root / 1e9,
+                                                 sp.recycled / 1e9, sp.dust]})
+        return alpha_split_chart(pd.DataFrame(rows), marks=_subnet_ticks()), table
+
+    def live():
+        import ipywidgets as w
+
+        style = {"description_width": "130px"}
+        controls = {
+            "root_tao_m": w.FloatSlider(value=5.03, min=0, max=20, step=0.01, description="root TAO (M)",
+                                        style=style, continuous_update=False),
+            "gamma": w.FloatSlider(value=round(TAO_WEIGHT, 4), min=0, max=1, step=0.01, description="TAO weight γ",
+                                   style=style, continuous_update=False),
+            "flag": w.Checkbox(value=True, description="Σ EMA prices > 1"),
+            "era": w.Dropdown(options=["v2.0.0", "v3.2.12", "v3.2.13", "head"], value="head", description="era",
+                              style=style),
+            "issuance_m": w.FloatSlider(value=5.0, min=0.1, max=21, step=0.1, description="issuance (M α)",
+                                        style=style, continuous_update=False),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="α_out split")
+
+
+# ---------------------------------------------------------------------------------------------
+# The epoch: pending emission and the dividend split
+# ---------------------------------------------------------------------------------------------
+def dividend_example(*, tempo: int = TEMPO, netuid: int = 64) -> pd.DataFrame:
+    """Pending emission over one tempo and its split between two validators' alpha and root stakers.
+
+    Two validators on subnet ``netuid`` (2026-04-11 state): V1 holds only alpha stake, V2 alpha and
+    root stake; Yuma gives them equal dividends. The pending validator and root alpha of ``tempo + 1``
+    blocks (the epoch ran every 361 blocks until v3.4.8) are split by
+    :func:`dtao_lib.coinbase.split_dividends` (spec §3.6 step 4). Returns alpha per hotkey and side.
+    """
+    blocks = check_int("tempo", tempo, lo=1) + 1
+    ex = subnet_example(netuid)
+    per_block = coinbase.split_alpha_out(coinbase.alpha_emission(ex.alpha_issuance_rao),
+                                         root_proportion=ex.root_proportion,
+                                         root_sell_flag=ex.sum_ema_prices > 1)
+    pending_v, pending_r = per_block.validator * blocks, per_block.root * blocks
+    alpha_stake = {"V1": 400_000 * RAO_PER_TAO, "V2": 400_000 * RAO_PER_TAO}
+    root_stake = {"V1": 0, "V2": 2_000_000 * RAO_PER_TAO}
+    a, r = coinbase.split_dividends({"V1": 1.0, "V2": 1.0}, alpha_stake, root_stake,
+                                    pending_validator_alpha=pending_v, pending_root_alpha=pending_r, rao=True)
+    rows = []
+    for hk in ("V1", "V2"):
+        rows.append({"validator": hk, "alpha stake (α)": alpha_stake[hk] / RAO_PER_TAO,
+                     "root stake (TAO)": root_stake[hk] / RAO_PER_TAO,
+                     "to its alpha stakers (α)": a[hk] / RAO_PER_TAO, "to its root stakers (α)": r[hk] / RAO_PER_TAO})
+    df = pd.DataFrame(rows)
+    df.attrs.update(blocks=blocks, pending_validator=pending_v / RAO_PER_TAO, pending_root=pending_r / RAO_PER_TAO)
+    return df
