@@ -284,7 +284,7 @@ def test_default_picker_netuids_from_the_raw_csv():
 
 
 def test_snapshot_pool_table_ten_percent_moves():
-    df = fig.snapshot_pool_table()
+    df = fig.snapshot_pool_table(rounded=False)
     for _, r in df.iterrows():
         y, w1 = r["TAO reserve"], 1 - r["implied w₂"]
         assert r["stake for +10 % (TAO)"] == pytest.approx(y * (1.1**w1 - 1) / (1 - R), rel=1e-6)
@@ -292,6 +292,9 @@ def test_snapshot_pool_table_ten_percent_moves():
         alpha = x * (1.1**w2 - 1) / (1 - R)
         assert r["unstake for −10 % (TAO worth)"] == pytest.approx(alpha * r["reported price"], rel=1e-6)
     assert df.loc[df["netuid"] == 103, "implied w₂"].iloc[0] > 0.53  # reported price 14 % below y/x
+    shown = fig.snapshot_pool_table()
+    assert list(shown.index) == list(df["netuid"])
+    assert shown.loc[64, "stake for +10 % (TAO)"] == round(df.iloc[0]["stake for +10 % (TAO)"], 1)
 
 
 # -- the figures -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ _T, _A = 10_000 * _TAO, 400_000 * _TAO  # the chapter's example pool: price 0.02
 def _ratio_evidence() -> pd.DataFrame:
     cp = amm.ConstantProductPool(_T, _A)
     bal = amm.BalancerPool(_T, _A)
-    inj = bal.inject(_T // 10, 0)  # 10 % more TAO, no alpha: what an alpha-capped injection looks like
+    inj = bal.inject(_T // 10, 0)  # 10 % more TAO and no alpha: an unbalanced injection
     snap = data.load_subnet_snapshot()
     dyn = snap[snap["is_dynamic"]]
     gaps = dyn["price_spot_gap_rel"].abs()

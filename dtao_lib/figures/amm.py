@@ -678,10 +678,15 @@ def pool_from_snapshot(netuid: int, *, era_name: Any = "head", weights: str = "f
     return amm.pool_for(e, t, a)
 
 
-def snapshot_pool_table(netuids: Sequence[int] | None = None, *, snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
+def snapshot_pool_table(netuids: Sequence[int] | None = None, *, snapshot: pd.DataFrame | None = None,
+                        rounded: bool = True) -> pd.DataFrame:
     """Pools of the 2026-04-11 snapshot in the HEAD (Balancer) design: reserves, reported price, reserve
     ratio, the TAO weight implied by the reported price, and the stake (TAO) and unstake (alpha, in TAO
-    at spot) that move the price by ±10 % (:func:`dtao_lib.amm.stake_to_reach_price`)."""
+    at spot) that move the price by ±10 % (:func:`dtao_lib.amm.stake_to_reach_price`).
+
+    ``rounded=True`` (for display) rounds each column to a sensible number of digits and indexes the
+    rows by netuid; ``rounded=False`` keeps full precision and a ``netuid`` column.
+    """
     df = snapshot if snapshot is not None else data.load_subnet_snapshot()
     ids = default_picker_netuids(df) if netuids is None else list(netuids)
     rows = []
@@ -697,7 +702,12 @@ def snapshot_pool_table(netuids: Sequence[int] | None = None, *, snapshot: pd.Da
             "stake for +10 % (TAO)": amm.stake_to_reach_price(pool, 1.1 * p) / RAO_PER_TAO,
             "unstake for −10 % (TAO worth)": amm.unstake_to_reach_price(pool, p / 1.1) * p / RAO_PER_TAO,
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if not rounded:
+        return out
+    digits = {"TAO reserve": 1, "alpha reserve": 1, "reported price": 6, "reserve ratio": 6, "implied w₂": 4,
+              "stake for +10 % (TAO)": 1, "unstake for −10 % (TAO worth)": 1}
+    return out.round(digits).set_index("netuid")
 
 
 def default_picker_netuids(snapshot: pd.DataFrame | None = None) -> list[int]:
@@ -802,7 +812,7 @@ def subnet_picker(netuids: Sequence[int] | None = None) -> Figure:
 
     def render(netuid: int, design: str):
         curves, info = frames([netuid], design)
-        return _picker_chart(curves, info, None), snapshot_pool_table([netuid], snapshot=snap).set_index("netuid")
+        return _picker_chart(curves, info, None), snapshot_pool_table([netuid], snapshot=snap)
 
     def live():
         import ipywidgets as w
