@@ -61,7 +61,8 @@ class Claim:
         color = VERDICT_COLORS[self.verdict]
         rows = "".join(
             f"<tr><td>{html.escape(str(r['quantity']))}</td><td>{html.escape(_fmt(r['value']))}</td>"
-            f"<td><code>{html.escape(str(r['computed by']))}</code></td></tr>"
+            f'<td><code style="white-space:normal;word-break:break-word">{html.escape(str(r["computed by"]))}'
+            "</code></td></tr>"
             for _, r in ev.iterrows()
         )
         paras = "".join(f"<p>{html.escape(p)}</p>" for p in self.explanation.strip().split("\n\n"))
@@ -74,7 +75,9 @@ class Claim:
             f'<p lang="ja">{html.escape(self.japanese)}</p></details>'
             f'<p><strong class="dtao-verdict" style="color:{color}">Verdict: {self.verdict}.</strong>{spec}</p>'
             f"{paras}"
-            '<table class="dtao-evidence table"><thead><tr><th>quantity</th><th>value</th>'
+            '<table class="dtao-evidence table" style="table-layout:fixed;width:100%;overflow-wrap:anywhere">'
+            '<colgroup><col style="width:42%"><col style="width:22%"><col style="width:36%"></colgroup>'
+            "<thead><tr><th>quantity</th><th>value</th>"
             f"<th>computed by</th></tr></thead><tbody>{rows}</tbody></table>"
             "</div>"
         )

@@ -1,0 +1,444 @@
+"""The appendices' tables (dtao_lib.figures.appendices) and the seed article's claim list
+(dtao_lib.claims.seed_other), checked against independent derivations and the article itself."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dtao_lib import claims, params
+from dtao_lib.claims import seed_other
+from dtao_lib.data import data_dir, load_emission_shares
+from dtao_lib.figures import appendices as ap
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_DIR = Path("/work/shared/seed")
+VECTORS = data_dir() / "vectors" / "public.json"
+
+
+def _article() -> str | None:
+    files = sorted(SEED_DIR.glob("*.txt")) if SEED_DIR.is_dir() else []
+    return files[0].read_text(encoding="utf-8") if files else None
+
+
+needs_seed = pytest.mark.skipif(_article() is None, reason="the seed article is not available here")
+
+
+# ---------------------------------------------------------------------------------------------
+# Conformance
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def conf() -> pd.DataFrame:
+    return ap.conformance_table()
+
+
+def test_conformance_table_lists_every_vector_with_its_file_status(conf):
+    raw = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
+    assert conf["vector"].tolist() == [v["id"] for v in raw]
+    assert conf["status"].tolist() == [v["status"] for v in raw]
+    assert conf["recomputed"].tolist() == [bool(v["independently_recomputed"]) for v in raw]
+    assert not conf["group"].str.startswith("Other").any(), "a vector prefix has no mechanism group"
+
+
+def test_conformance_summary_counts(conf):
+    s = ap.conformance_summary(conf).set_index("group")
+    raw = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
+    total = s.loc["all vectors"]
+    assert total["vectors"] == len(raw)
+    assert total["asserted"] == sum(v["status"] == "asserted" for v in raw)
+    assert total["derived"] == sum(v["status"] == "derived" for v in raw)
+    assert total["recomputed"] == sum(bool(v["independently_recomputed"]) for v in raw)
+    assert total["pass"] + total["FAIL"] + total["n/a"] == len(raw)
+    assert s.loc["Block emission and halvings (§1)", "vectors"] == sum(v["id"].startswith("BE") for v in raw)
+
+
+def test_conformance_html_shows_every_vector(conf):
+    h = ap.conformance_html(conf)
+    for vid in conf["vector"]:
+        assert f"<strong>{vid}</strong>" in h.text
+    assert h.text.count('data-pass="pass"') == int((conf["pass"] == "pass").sum())
+
+
+def test_a_wrong_vector_shows_as_fail(tmp_path):
+    data = json.loads(VECTORS.read_text(encoding="utf-8"))
+    be = next(v for v in data["vectors"] if v["id"] == "BE-01")
+    be["expected"]["block_emission_rao"] += 1
+    data["vectors"] = [be]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    df = ap.conformance_table(path)
+    assert df["pass"].tolist() == ["FAIL"]
+    assert ap.conformance_summary(df).iloc[-1]["FAIL"] == 1
+    assert 'data-pass="FAIL"' in ap.conformance_html(df).text
+
+
+def test_conformance_bad_input(conf):
+    with pytest.raises(ValueError, match="width must be an integer >= 8"):
+        ap.conformance_html(conf, width=3)
+    with pytest.raises(ValueError, match="conformance_table"):
+        ap.conformance_summary(pd.DataFrame({"x": [1]}))
+    with pytest.raises(ValueError, match="conformance_table"):
+        ap.conformance_html(pd.DataFrame({"vector": ["a"]}))
+    with pytest.raises(FileNotFoundError):
+        ap.conformance_table("/no/such/vectors.json")
+
+
+def test_conformance_chart_counts(conf):
+    spec = ap.conformance_chart(conf).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert sum(r["vectors"] for r in values) == len(conf)
+
+
+# ---------------------------------------------------------------------------------------------
+# The seed article and the claims
+# ---------------------------------------------------------------------------------------------
+def _sentences(text: str) -> list[str]:
+    return [s for line in text.splitlines() for s in re.findall(r"[^。？！?]*[。？！?]", line) if s.strip()]
+
+
+@needs_seed
+def test_article_entries_quote_the_article_exactly():
+    article = "".join(_article().splitlines())
+    for e in seed_other.ARTICLE:
+        assert e.japanese in article, f"not in the article: {e.japanese[:40]}…"
+
+
+@needs_seed
+def test_article_entries_cover_every_sentence():
+    raw = _article()
+    headings = {ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.strip().endswith("。")}
+    quoted = "".join(e.japanese for e in seed_other.ARTICLE)
+    missing = [s for s in _sentences(raw) if s.strip() not in headings and s not in quoted]
+    assert not missing, f"sentences of the article no entry quotes: {missing}"
+
+
+@needs_seed
+def test_entries_follow_the_article_order():
+    article = "".join(_article().splitlines())
+    positions = [article.index(e.japanese) for e in seed_other.ARTICLE]
+    assert positions == sorted(positions)
+
+
+@needs_seed
+def test_every_registered_claim_quotes_the_article():
+    article = "".join(_article().splitlines())
+    claims._load_all()
+    wrong = [c.id for c in claims.CLAIMS.values() if c.japanese not in article]
+    assert not wrong, f"claims whose Japanese is not copied exactly from the article: {wrong}"
+
+
+def test_seed_deciders_are_registered_here():
+    claims._load_all()
+    for e in seed_other.ARTICLE:
+        for d in e.deciders:
+            if d.claim_id.startswith("seed-"):
+                assert d.claim_id in claims.CLAIMS
+                assert d.page == "chapters/appendix_claims"
+
+
+def test_chapter_deciders_name_a_planned_page():
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    for e in seed_other.ARTICLE:
+        for d in e.deciders:
+            assert re.search(rf"file:\s*{re.escape(d.page)}\s*$", toc, re.M), f"{d.page} is not in _toc.yml"
+
+
+@pytest.fixture(scope="module")
+def overview() -> pd.DataFrame:
+    return ap.claims_overview()
+
+
+def test_overview_covers_the_article_and_the_registry(overview):
+    claims._load_all()
+    assert overview["entry"].nunique() >= len(seed_other.ARTICLE)
+    assert set(claims.CLAIMS) <= set(overview["claim_id"])
+    for i, e in enumerate(seed_other.ARTICLE, start=1):
+        rows = overview[overview["entry"] == i]
+        assert len(rows) >= len(e.deciders)
+        for d in e.deciders:
+            registered = any(x in claims.CLAIMS for x in d.ids)
+            hit = rows[rows["claim_id"].isin(d.ids)]
+            assert len(hit) == 1
+            assert (hit["verdict"].iloc[0] == "pending") is not registered
+
+
+def test_overview_links_point_at_boxes(overview):
+    for _, r in overview[overview["link"] != ""].iterrows():
+        if r["link"].startswith("#"):
+            assert r["claim_id"].startswith("seed-")
+            continue
+        page, anchor = r["link"].split("#")
+        nb = ROOT / "chapters" / page.replace(".html", ".ipynb")
+        assert nb.is_file(), r["link"]
+        assert anchor == f"claim-{r['claim_id']}"
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        assert f'claims.show("{r["claim_id"]}")' in code
+
+
+def test_claims_summary_counts_each_claim_once(overview):
+    s = ap.claims_summary(overview)
+    assert s["claims"].sum() == overview["claim_id"].nunique()
+    with pytest.raises(ValueError, match="claims_overview"):
+        ap.claims_summary(pd.DataFrame({"x": [1]}))
+
+
+def test_claims_html_has_every_entry(overview):
+    h = ap.claims_html(overview).text
+    assert h.count('<tr id="article-') == overview["entry"].nunique()
+    for cid in overview["claim_id"]:
+        assert cid in h
+    with pytest.raises(ValueError, match="claims_overview"):
+        ap.claims_html(pd.DataFrame({"entry": [1]}))
+
+
+def test_claim_pages_reads_show_calls(tmp_path):
+    nb = {"cells": [{"cell_type": "code", "source": ["x = 1\n", 'claims.show("abc-1")\n']},
+                    {"cell_type": "markdown", "source": ['claims.show("not-code")']}]}
+    (tmp_path / "ch.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    assert ap.claim_pages(tmp_path) == {"abc-1": "chapters/ch"}
+    assert ap.claim_pages(tmp_path / "missing") == {}
+
+
+def test_boxes_and_out_of_scope_tables():
+    box = ap.claim_boxes(["seed-subnet-limit"]).text
+    assert 'id="claim-seed-subnet-limit"' in box
+    table = ap.out_of_scope_html(["seed-tam", "seed-advice"]).text
+    assert 'id="claim-seed-tam"' in table
+    assert 'id="claim-seed-advice"' in table
+    with pytest.raises(ValueError, match="out of scope"):
+        ap.out_of_scope_html(["seed-subnet-limit"])
+    with pytest.raises(ValueError, match="at least one"):
+        ap.claim_boxes([])
+    with pytest.raises(KeyError, match="unknown claim"):
+        ap.claim_boxes(["no-such-claim"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The claims decided in the appendix: their numbers, derived independently
+# ---------------------------------------------------------------------------------------------
+def test_chutes_had_the_most_emission_every_day():
+    df = load_emission_shares()
+    leaders = df.loc[df.groupby("date")["tao_per_block"].idxmax(), "netuid"]
+    assert set(leaders) == {64}
+    ranks = seed_other.emission_ranks()
+    assert (ranks.loc[ranks["netuid"] == 64, "rank"] == 1).all()
+    # Ridges and Gradients in the top ten every day, from the raw CSV
+    rows = list(csv.DictReader((data_dir() / "emission_shares_2025" / "emission_shares_2025.csv").open()))
+    by_day: dict[str, list[tuple[float, int]]] = {}
+    for r in rows:
+        by_day.setdefault(r["date"], []).append((float(r["tao_per_block"]), int(r["netuid"])))
+    for day, vals in by_day.items():
+        top10 = [n for _, n in sorted(vals, reverse=True)[:10]]
+        assert 62 in top10, day
+        assert 56 in top10, day
+
+
+def test_subnet_limit_and_snapshot_count():
+    snap = data_dir() / "subnets_2026-04-11" / "subnets_snapshot_2026-04-11.csv"
+    netuids = [int(r["netuid"]) for r in csv.DictReader(snap.open(encoding="utf-8", newline=""))]
+    assert sum(n != 0 for n in netuids) == params.SUBNET_LIMIT == 128
+    ev = claims.get("seed-subnet-limit").evidence()
+    assert ev["value"].iloc[1] == 128
+
+
+def test_registration_reopened_at_2000_tao():
+    ev = claims.get("seed-registration-resumed").evidence()
+    assert ev["value"].iloc[2] == 2_000  # spec §6.1, vector LC-12: twice the last lock of 1000 TAO
+    assert params.era("v3.2.7").pruning == "disabled"
+    assert params.era("v3.2.8").pruning == "lowest_ema_price"
+
+
+def test_mining_evidence_matches_constant_product():
+    ev = claims.get("seed-mining-raises-price").evidence().set_index("quantity")["value"]
+    s = pd.read_csv(data_dir() / "subnets_2026-04-11" / "subnets_snapshot_2026-04-11.csv")
+    chutes = s[s["netuid"] == 64].iloc[0]
+    alpha_day = ev.iloc[1]
+    # miners: (1 − 11796/65535)/2 of one alpha per block, 7200 blocks (alpha issuance < 10.5 M)
+    assert alpha_day == pytest.approx(7200 * (1 - 11796 / 65535) / 2, rel=1e-6)
+    # full-range pool: selling a (after the 33/65535 fee) moves the price to p·(α/(α+a))²
+    a = alpha_day * (1 - 33 / 65535)
+    expected = (chutes["alpha_in"] / (chutes["alpha_in"] + a)) ** 2 - 1
+    assert ev.iloc[2] == pytest.approx(expected, rel=1e-3)
+    assert ev.iloc[6] > params.MAX_ALLOWED_UIDS
+
+
+def test_protocol_buys_match_the_injection_rule():
+    b = seed_other.protocol_buys_at_head()
+    s = pd.read_csv(data_dir() / "subnets_2026-04-11" / "subnets_snapshot_2026-04-11.csv")
+    s = s[(s["netuid"] != 0) & s["moving_price"].notna()].set_index("netuid")
+    assert len(b) == len(s)
+    E = 500_000_000  # 0.5 TAO per block after the first halving
+    assert b["tao_rao"].sum() <= E
+    shares = s["moving_price"] / s["moving_price"].sum()
+    got = (b.set_index("netuid")["tao_rao"] / E).sort_index()
+    assert np.allclose(got.to_numpy(), shares.sort_index().to_numpy(), atol=1e-8)
+    root_tao = float(pd.read_csv(data_dir() / "subnets_2026-04-11" / "subnets_snapshot_2026-04-11.csv")
+                     .query("netuid == 0")["tau_in"].iloc[0])
+    for _, r in b.iterrows():
+        row = s.loc[r["netuid"]]
+        spot = row["tau_in"] / row["alpha_in"]
+        issuance = row["alpha_in"] + row["alpha_out"]
+        cap = 0.18 * root_tao / (0.18 * root_tao + issuance)  # root_prop × 1 alpha per block
+        wanted = r["tao_rao"] / 1e9 / spot
+        if r["excess_rao"] > 0:
+            assert wanted > cap * (1 - 1e-6)
+            # a fee-free buy of d TAO in a 50/50 pool multiplies the price by ((τ+d)/τ)²
+            d = r["buy_tao_per_day"]
+            assert r["price_rise_per_day"] == pytest.approx((1 + d / row["tau_in"]) ** 2 - 1, rel=1e-3)
+        else:
+            assert wanted <= cap * (1 + 1e-6)
+    assert math.isclose(0.18, params.TAO_WEIGHT, rel_tol=1e-12)
+
+
+def test_out_of_scope_claims_say_so():
+    claims._load_all()
+    oos = [c for c in claims.CLAIMS.values() if c.verdict == "out of scope"]
+    assert oos
+    for c in oos:
+        assert c.id.startswith("seed-")
+        assert c.evidence()["value"].iloc[0] == "none"
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters, timeline, eras
+# ---------------------------------------------------------------------------------------------
+def test_parameters_table_in_plain_units():
+    df = ap.parameters_table().set_index("parameter")
+    assert list(df.index) == [p.name for p in params.MAINNET]
+    assert df.loc["SUBNET_OWNER_CUT_U16", "in plain units"] == "17.9995%"  # spec §0.1
+    assert df.loc["TOTAL_SUPPLY_RAO", "in plain units"] == "21,000,000 TAO"
+    assert df.loc["NETWORK_IMMUNITY_BLOCKS", "in plain units"] == "120 days"  # spec: ≈120 days
+    assert df.loc["LOCK_REDUCTION_INTERVAL_BLOCKS", "in plain units"] == "8 days"
+    assert df.loc["TEMPO", "in plain units"] == "1.2 hours"  # 360 × 12 s
+    assert "parameter" in ap.parameters_html().text
+
+
+def test_timeline_table_and_chart():
+    df = ap.timeline_table()
+    assert len(df) == len(params.TIMELINE)
+    era_after = dict(zip(df["release"], df["era after"], strict=False))
+    assert era_after["v3.2.10"] == "B"
+    assert era_after["v2.0.0"] == "A"
+    assert df["date"].str.endswith("≈").sum() == sum(c.approximate for c in params.TIMELINE)
+    spec = ap.timeline_chart().to_dict()
+    bound = [p for p in spec.get("params", []) if p.get("bind", {}).get("input") == "select"]
+    assert [p["name"] for p in bound] == ["mechanism"]
+    assert ap.timeline_html().text.count("<tr>") == len(params.TIMELINE) + 1
+
+
+def test_era_rules_and_highlights():
+    df = ap.era_rules()
+    assert df["release"].tolist() == [tag for tag, _ in params.RELEASES]
+    assert df.loc[df["release"] == "v2.0.0", "pool"].iloc[0] == "constant_product"
+    assert df.loc[df["release"] == "v1.2.5", "swap_fee_u16"].iloc[0] is None
+    grouped = {c for cols in ap.ERA_GROUPS.values() for c in cols}
+    assert grouped == set(df.columns) - {"release", "date", "era"}
+    html = ap.era_html("market").text
+    # v3.2.2 lowered the fee from 196 to 33: that cell is highlighted
+    assert '<td style="background:#fdebd0;font-weight:600">33</td>' in html
+    with pytest.raises(ValueError, match="group must be one of"):
+        ap.era_html("nope")
+
+
+def test_emission_leaders_chart():
+    spec = ap.emission_leaders_chart(top=3).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert {r["subnet"] for r in values} == {"SN64 Chutes", "SN120 Affine", "SN62 Ridges"}
+    for bad in (0, 21, True, 2.5):
+        with pytest.raises(ValueError, match="top must be an integer"):
+            ap.emission_leaders_chart(top=bad)
+
+
+# ---------------------------------------------------------------------------------------------
+# Status: benchmarks
+# ---------------------------------------------------------------------------------------------
+def test_benchmark_figures(tmp_path):
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps({"speedup_vs_scalar_reference": 40.5, "year_128_subnets_seconds": 12,
+                             "scaling_exponent": 1.02, "machine": "test box"}), encoding="utf-8")
+    df = ap.benchmark_figures(p).set_index("figure")
+    assert df.loc["speedup_vs_scalar_reference", "value"] == 40.5
+    assert df.loc["year_128_subnets_seconds", "unit"] == "s"
+    assert ap.benchmark_figures(p).attrs["meta"] == {"machine": "test box"}
+
+
+def test_benchmark_figures_bad_input(tmp_path):
+    with pytest.raises(FileNotFoundError, match="benchmark file not found"):
+        ap.benchmark_figures(tmp_path / "missing.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        ap.benchmark_figures(bad)
+    bad.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(ValueError, match="expected a JSON object"):
+        ap.benchmark_figures(bad)
+    bad.write_text('{"scaling_exponent": NaN}', encoding="utf-8")
+    with pytest.raises(ValueError, match="scaling_exponent must be a finite number"):
+        ap.benchmark_figures(bad)
+
+
+def test_benchmark_report_is_robust(tmp_path):
+    assert "No benchmark figures yet" in ap.benchmark_report(tmp_path).text
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "reference.json").write_text('{"scaling_exponent": 1.1}', encoding="utf-8")
+    text = ap.benchmark_report(tmp_path).text
+    assert "Reference figures" in text
+    assert "Missing from the file: speedup_vs_scalar_reference, year_128_subnets_seconds" in text
+    (tmp_path / "benchmarks" / "results").mkdir()
+    (tmp_path / "benchmarks" / "results" / "latest.json").write_text("oops", encoding="utf-8")
+    assert "could not be read" in ap.benchmark_report(tmp_path).text
+
+
+# ---------------------------------------------------------------------------------------------
+# Workshop
+# ---------------------------------------------------------------------------------------------
+_NB_WITH_EXERCISE = {"cells": [{"cell_type": "markdown", "source": [
+    "## Exercises\n\n```{exercise} A title\n:label: demo-ex1\n\nCompute $x$.\n```\n\n"
+    "````{solution} demo-ex1\n:class: dropdown\n\nThe secret answer.\n````\n"]}]}
+
+
+def test_exercise_sheet_copies_the_exercise_not_the_solution(tmp_path):
+    (tmp_path / "demo.ipynb").write_text(json.dumps(_NB_WITH_EXERCISE), encoding="utf-8")
+    found = ap.find_exercises(tmp_path)
+    assert found["demo-ex1"] == ap.Exercise("demo-ex1", "A title", "Compute $x$.", "chapters/demo")
+    sheet = ap.exercise_sheet(["demo-ex1"], chapters_dir=tmp_path).text
+    assert "Exercise 1. A title" in sheet
+    assert "Compute $x$." in sheet
+    assert "secret" not in sheet
+    assert "dtao-answer" not in ap.exercise_sheet(["demo-ex1"], chapters_dir=tmp_path, answer_lines=0).text
+
+
+def test_exercise_sheet_bad_input(tmp_path):
+    (tmp_path / "demo.ipynb").write_text(json.dumps(_NB_WITH_EXERCISE), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"not found in the chapters; known: \['demo-ex1'\]"):
+        ap.exercise_sheet(["nope-ex9"], chapters_dir=tmp_path)
+    with pytest.raises(ValueError, match="non-empty sequence"):
+        ap.exercise_sheet([], chapters_dir=tmp_path)
+    with pytest.raises(ValueError, match="non-empty sequence"):
+        ap.exercise_sheet("demo-ex1", chapters_dir=tmp_path)
+    with pytest.raises(ValueError, match=r"answer_lines must be an integer in \[0, 40\]"):
+        ap.exercise_sheet(["demo-ex1"], chapters_dir=tmp_path, answer_lines=-1)
+
+
+def _sheet_labels() -> list[str]:
+    nb = json.loads((ROOT / "chapters" / "workshop_exercises.ipynb").read_text(encoding="utf-8"))
+    src = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    return re.findall(r'"([a-z0-9_-]+-ex\d+)"', src)
+
+
+def test_workshop_exercises_exist_and_agree_with_the_plan():
+    found = ap.find_exercises()
+    plan = re.findall(r"\{ref\}`([a-z0-9_-]+-ex\d+)`", (ROOT / "chapters" / "workshop.md").read_text(encoding="utf-8"))
+    sheet = _sheet_labels()
+    assert plan
+    assert sheet
+    assert set(plan) <= set(found), f"workshop.md names unknown exercises: {set(plan) - set(found)}"
+    assert set(sheet) == set(plan), "the exercise sheet and the plan in workshop.md name different exercises"
