@@ -105,6 +105,7 @@ __all__ = [
     "block",
     "emission_shares",
     "injection_cap",
+    "price_for_share",
     "root_proportion",
     "root_sell_flag",
     "split_alpha_out",
@@ -493,6 +494,37 @@ def emission_shares(
         flow_cutoff=check_real("flow_cutoff", flow_cutoff), net_flow=net_flow, enabled=enabled, n=n,
     )
     return _to_float(share64, 64)
+
+
+def price_for_share(share: float, others_weight: float, *, miner_burned: float = 0.0) -> float:
+    """EMA price a subnet needs to hold ``share`` of the emission under a price rule (spec §3.2).
+
+    In era A ``share_i = p̄_i / Σ_j p̄_j`` and at HEAD (era D) ``share_i ∝ p̄_i·(1 − burn_i)``. With the
+    other subnets' total weight ``W = Σ_{j≠i} p̄_j (1 − burn_j)`` held fixed,
+    ``share = w/(w + W)`` with ``w = p̄_i (1 − burn_i)``, so
+
+    .. math:: \\bar p_i = \\frac{\\text{share} \\cdot W}{(1 - \\text{share})(1 - \\text{burn}_i)} .
+
+    Parameters
+    ----------
+    share
+        Target share in [0, 1).
+    others_weight
+        ``W`` ≥ 0 (in era A the sum of the other subnets' EMA prices).
+    miner_burned
+        The subnet's own ``MinerBurned`` in [0, 1) (0 in era A).
+
+    Examples
+    --------
+    >>> price_for_share(0.25, 3.0)
+    1.0
+    >>> round(price_for_share(0.25, 3.0, miner_burned=0.5), 12)
+    2.0
+    """
+    s = check_real("share", share, lo=0.0, hi=1.0, hi_open=True)
+    w = check_real("others_weight", others_weight, lo=0.0)
+    b = check_real("miner_burned", miner_burned, lo=0.0, hi=1.0, hi_open=True)
+    return s * w / ((1.0 - s) * (1.0 - b))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,6 +42,10 @@ moving_price_path
     price, a loop over blocks otherwise).
 half_life_blocks
     ``ln ½ / ln(1 − a)``.
+keep_factor, spot_to_reach, blocks_to_reach
+    The closed form for a constant spot price, ``p̄_T = c + (p̄_0 − c)·K_T`` with
+    ``K_T = Π (1 − a_k)``, solved for the spot price or the number of blocks (how long and how high
+    a price must be held to move the EMA; the chapter on emission shares).
 """
 
 from __future__ import annotations
@@ -55,9 +59,12 @@ from .params import EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA, Era
 from .params import era as _era
 
 __all__ = [
+    "blocks_to_reach",
     "effective_alpha",
     "half_life_blocks",
+    "keep_factor",
     "moving_price_path",
+    "spot_to_reach",
     "update_moving_price",
 ]
 
@@ -319,3 +326,173 @@ def half_life_blocks(moving_alpha: float = MOVING_ALPHA) -> float:
     """
     a = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     return math.log(0.5) / math.log1p(-a)
+
+
+def _log_keep_cumsum(n_blocks: int, b0: int, alpha: float, h: int, rule: str) -> np.ndarray:
+    """``Σ_{k<t} ln(1 − a_k)`` for t = 1 … n_blocks (float64), a_k the era's per-block weight."""
+    if rule != "age_scaled":
+        return np.arange(1, n_blocks + 1, dtype=np.float64) * math.log1p(-alpha) if alpha < 1 else \
+            np.full(n_blocks, -np.inf)
+    b = b0 + np.arange(n_blocks, dtype=np.float64)
+    denom = b + h
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a = np.where(denom > 0, alpha * b / np.where(denom > 0, denom, 1.0), 0.0)
+    return np.cumsum(np.log1p(-a))
+
+
+def keep_factor(
+    n_blocks,
+    *,
+    blocks_since_start: int | None = None,
+    moving_alpha: float = MOVING_ALPHA,
+    halving_blocks: int = EMA_PRICE_HALVING_BLOCKS,
+    era: str | Era = "head",
+):
+    """``K_T = Π_{k<T} (1 − a_k)``: the fraction of the gap to a constant spot price that remains after
+    ``T`` blocks (spec §3.3).
+
+    With a constant target ``c = min(p, 1)`` the EMA after ``T`` blocks is
+    ``p̄_T = c + (p̄_0 − c)·K_T`` (the closed form :func:`moving_price_path` uses). ``a_k`` is
+    :func:`effective_alpha` at age ``b + k`` in the age-scaled era and ``α`` before.
+
+    Parameters
+    ----------
+    n_blocks
+        ``T`` (integer ≥ 0), or an array of them: one cumulative product serves all.
+    blocks_since_start, moving_alpha, halving_blocks, era
+        As in :func:`update_moving_price` (``b`` at the first of the ``T`` blocks).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``K_T`` in (0, 1], same shape as ``n_blocks``.
+
+    >>> round(keep_factor(231_049, blocks_since_start=10**12), 4)  # a mature subnet, one half-life
+    0.5
+    >>> keep_factor([0, 7_200], blocks_since_start=0).round(6).tolist()  # a brand-new subnet barely moves
+    [1.0, 0.999623]
+    """
+    rule = _rule(era)
+    scalar = np.ndim(n_blocks) == 0
+    if scalar:
+        T = np.array([check_int("n_blocks", n_blocks, lo=0)])
+    else:
+        T = _int_array("n_blocks", n_blocks).astype(np.int64)
+    alpha = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
+    b0 = h = 0
+    if rule == "age_scaled":
+        if blocks_since_start is None:
+            raise ValueError(f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)")
+        b0 = check_int("blocks_since_start", blocks_since_start)
+        h = check_int("halving_blocks", halving_blocks)
+    top = int(T.max()) if T.size else 0
+    logs = np.concatenate([[0.0], _log_keep_cumsum(top, b0, alpha, h, rule)]) if top else np.zeros(1)
+    out = np.exp(logs[T])
+    return float(out[0]) if scalar else out
+
+
+def spot_to_reach(
+    ema: float,
+    target: float,
+    n_blocks: int,
+    *,
+    blocks_since_start: int | None = None,
+    moving_alpha: float = MOVING_ALPHA,
+    halving_blocks: int = EMA_PRICE_HALVING_BLOCKS,
+    era: str | Era = "head",
+) -> float:
+    """The constant spot price that moves the EMA from ``ema`` to ``target`` in ``n_blocks`` (spec §3.3).
+
+    Solves ``target = c + (ema − c)·K_T`` for ``c`` (:func:`keep_factor`):
+    ``c = (target − ema·K_T) / (1 − K_T)``.
+
+    Returns
+    -------
+    float
+        The spot price to hold, or ``math.inf`` if no spot price can do it: the chain clamps the spot
+        at 1 before it enters the EMA (from v2.0.5), so a required ``c > 1`` is out of reach, and a
+        required ``c < 0`` (a fall faster than the EMA allows) too. ``ema`` itself if
+        ``target == ema``.
+
+    Examples
+    --------
+    >>> c = spot_to_reach(0.02, 0.03, 216_000, blocks_since_start=10**7)
+    >>> round(c, 4)
+    0.0413
+    >>> spot_to_reach(0.5, 0.99, 7_200, blocks_since_start=10**7)  # would need a spot far above 1
+    inf
+    """
+    p0 = check_real("ema", ema, lo=0.0)
+    tgt = check_real("target", target, lo=0.0)
+    K = keep_factor(n_blocks, blocks_since_start=blocks_since_start, moving_alpha=moving_alpha,
+                    halving_blocks=halving_blocks, era=era)
+    if tgt == p0:
+        return p0
+    if K >= 1.0:
+        return math.inf
+    c = (tgt - p0 * K) / (1.0 - K)
+    clamped = _rule(era) != "fixed_unclamped"
+    if c < 0 or (clamped and c > 1.0):
+        return math.inf
+    return c
+
+
+def blocks_to_reach(
+    ema: float,
+    spot: float,
+    target: float,
+    *,
+    blocks_since_start: int | None = None,
+    moving_alpha: float = MOVING_ALPHA,
+    halving_blocks: int = EMA_PRICE_HALVING_BLOCKS,
+    era: str | Era = "head",
+    max_blocks: int = 20_000_000,
+) -> int | None:
+    """Blocks a constant ``spot`` price needs to move the EMA from ``ema`` to ``target`` (spec §3.3).
+
+    The EMA approaches ``c = min(spot, 1)`` (``spot`` before v2.0.5) monotonically; the answer is the
+    smallest ``T`` with ``K_T ≤ (target − c)/(ema − c)``, found on cumulative sums in chunks of
+    one million blocks.
+
+    Returns
+    -------
+    int or None
+        ``T`` (0 if ``target == ema``), or ``None`` if the target is not between ``ema`` and ``c``
+        (never reached) or not reached within ``max_blocks`` (default 20 million ≈ 7.6 years).
+
+    Examples
+    --------
+    >>> blocks_to_reach(0.02, 0.04, 0.03, blocks_since_start=10**12)  # half the gap: one half-life
+    231049
+    >>> blocks_to_reach(0.02, 1.5, 1.2, blocks_since_start=10**7) is None  # the clamp: p̄ never exceeds 1
+    True
+    """
+    rule = _rule(era)
+    p0 = check_real("ema", ema, lo=0.0)
+    c = check_real("spot", spot, lo=0.0)
+    tgt = check_real("target", target, lo=0.0)
+    alpha = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
+    limit = check_int("max_blocks", max_blocks, lo=1)
+    if rule != "fixed_unclamped":
+        c = min(c, 1.0)
+    if tgt == p0:
+        return 0
+    if not (min(p0, c) <= tgt <= max(p0, c)) or c == p0 or tgt == c:
+        return None
+    b0 = h = 0
+    if rule == "age_scaled":
+        if blocks_since_start is None:
+            raise ValueError(f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)")
+        b0 = check_int("blocks_since_start", blocks_since_start)
+        h = check_int("halving_blocks", halving_blocks)
+    need = math.log((tgt - c) / (p0 - c))  # log K_T must fall to this (≤ 0)
+    done, acc, chunk = 0, 0.0, 1_000_000
+    while done < limit:
+        n = min(chunk, limit - done)
+        logs = acc + _log_keep_cumsum(n, b0 + done, alpha, h, rule)
+        hit = np.flatnonzero(logs <= need + 1e-12)
+        if hit.size:
+            return done + int(hit[0]) + 1
+        acc = float(logs[-1])
+        done += n
+    return None

@@ -30,7 +30,7 @@ def _allocation_evidence() -> pd.DataFrame:
     from ..figures.dynamic_tao import snapshot_block_state
 
     rows = [{"quantity": f"share rule on {d if d != 'head' else '2026-06-30'} ({what})",
-             "value": era(d).share_rule, "computed by": f"params.era('{d}').share_rule"} for d, what in _RULE_DATES]
+             "value": era(d).share_rule, "computed by": f"params.era('{d}')"} for d, what in _RULE_DATES]
     state, ids = snapshot_block_state()
     has_ema = state.ema_prices > 0  # netuid 96 had just registered and has no moving price
     ids = ids[has_ema]
@@ -39,14 +39,14 @@ def _allocation_evidence() -> pd.DataFrame:
     i = int(np.argmax(np.abs(np.log(by_spot / by_ema))))
     rows += [
         {"quantity": f"netuid {int(ids[i])} on 2026-04-11: share by EMA price (the rule's price)",
-         "value": f"{by_ema[i]:.2%}", "computed by": "coinbase.emission_shares(EMA prices, era='A')"},
+         "value": f"{by_ema[i]:.2%}", "computed by": "coinbase.emission_shares"},
         {"quantity": f"netuid {int(ids[i])}: share if the spot (market) price were used",
-         "value": f"{by_spot[i]:.2%}", "computed by": "coinbase.emission_shares(spot prices, era='A')"},
+         "value": f"{by_spot[i]:.2%}", "computed by": "coinbase.emission_shares"},
     ]
     flow = coinbase.emission_shares([0.10, 0.01], flows=[-1_000.0 * RAO_PER_TAO, 1_000.0 * RAO_PER_TAO], era="B")
     rows.append({"quantity": "TaoFlow (era B): share of a subnet priced 10× higher but with net outflow",
                  "value": float(flow[0]),
-                 "computed by": "coinbase.emission_shares([0.1, 0.01], flows=[−, +], era='B')"})
+                 "computed by": "coinbase.emission_shares"})
     return pd.DataFrame(rows)
 
 
@@ -100,20 +100,20 @@ def _split_evidence() -> pd.DataFrame:
     off = coinbase.split_alpha_out(a, root_proportion=0.0, owner_cut_enabled=False, era="head")
     return pd.DataFrame([
         {"quantity": "owner's share of α_out (SubnetOwnerCut = 11 796/65 535)", "value": bare.owner / a,
-         "computed by": "coinbase.split_alpha_out(10⁹, root_proportion=0).owner / 10⁹"},
-        {"quantity": "miners' share of α_out", "value": bare.server / a, "computed by": "… .server / 10⁹"},
+         "computed by": "coinbase.split_alpha_out"},
+        {"quantity": "miners' share of α_out", "value": bare.server / a, "computed by": "coinbase.split_alpha_out"},
         {"quantity": "validators' share of α_out (alpha and root stakers together)",
-         "value": (bare.validator + bare.root) / a, "computed by": "(… .validator + .root) / 10⁹"},
+         "value": (bare.validator + bare.root) / a, "computed by": "coinbase.split_alpha_out"},
         {"quantity": "Chutes (netuid 64) on 2026-04-11: root proportion", "value": ex.root_proportion,
-         "computed by": "coinbase.root_proportion(0.18, T_root, alpha issuance)"},
+         "computed by": "coinbase.root_proportion"},
         {"quantity": "… of α_out to root stakers (TAO staked on root)", "value": chutes.root / a,
-         "computed by": "coinbase.split_alpha_out(10⁹, root_proportion=…).root / 10⁹"},
+         "computed by": "coinbase.split_alpha_out"},
         {"quantity": "… of α_out to the subnet's alpha stakers", "value": chutes.validator / a,
-         "computed by": "… .validator / 10⁹"},
+         "computed by": "coinbase.split_alpha_out"},
         {"quantity": "median root proportion over the 128 subnets on 2026-04-11",
-         "value": float(rp["root proportion"].median()), "computed by": "figures.dynamic_tao.root_proportions()"},
+         "value": float(rp["root proportion"].median()), "computed by": "fig.root_proportions"},
         {"quantity": "owner cut switched off (toggle since v3.4.0): miners' share", "value": off.server / a,
-         "computed by": "coinbase.split_alpha_out(…, owner_cut_enabled=False).server / 10⁹"},
+         "computed by": "coinbase.split_alpha_out"},
     ])
 
 

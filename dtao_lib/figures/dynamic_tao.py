@@ -227,7 +227,8 @@ def network_block(era: str = "head", *, block_emission_rao: int | None = None,
     """One block of the whole 2026-04-11 network under a price-share era (A, C, D and their releases).
 
     Runs :func:`dtao_lib.coinbase.block` on :func:`snapshot_block_state` and returns the network
-    totals as a table (TAO and alpha per block, and the share of ``E``). This is a *counterfactual*
+    totals as a table indexed by flow: ``rao per block`` (TAO or alpha rao), ``token`` and the
+    ``share of E`` of the TAO flows. This is a *counterfactual*
     for April 2026, when the live rule was TaoFlow (era B), whose flows the snapshot does not hold.
     """
     e = _era(era)
@@ -250,8 +251,9 @@ def network_block(era: str = "head", *, block_emission_rao: int | None = None,
         ("… to root stakers", t["root"], "alpha"),
         ("… root alpha recycled", t["root_recycled"], "alpha"),
     ]
-    out = pd.DataFrame([{"flow": f, "per block": v / RAO_PER_TAO, "token": tok,
-                         "share of E": v / E if tok == "TAO" else np.nan} for f, v, tok in rows])
+    out = pd.DataFrame([{"flow": f, "rao per block": int(v), "token": tok,
+                         "share of E": round(v / E, 6) if tok == "TAO" else np.nan} for f, v, tok in rows])
+    out = out.set_index("flow")
     out.attrs.update(era=e.tag, block_emission_rao=E, root_sell_flag=r.root_sell_flag,
                      subnets=state.n_subnets, chain_buy_subnets=int((r.excess_tao > 0).sum()),
                      tao_conserved=r.tao_conserved(), alpha_conserved=r.alpha_conserved())
@@ -366,20 +368,20 @@ def split_table(share: float, price: float, era: str = "head", **kwargs: Any) ->
 def injection_table(share: float = 0.05, price: float = 0.03, **kwargs: Any) -> pd.DataFrame:
     """The injection table of spec §3.4 computed for one subnet in every era of :data:`INJECTION_ERAS`.
 
-    Columns: era, rule, E, τ = E·share, τ_in, α_in, chain-buy TAO, where the bought alpha goes,
-    owner/miners/validators/root alpha (per block, TAO and alpha).
+    One row per era: E, τ = E·share, τ_in, α_in, the chain-buy TAO, where the bought alpha goes
+    and how root's alpha is paid (TAO and alpha per block; ``**kwargs`` go to :func:`one_block`).
     """
     rows = []
     for ie in INJECTION_ERAS:
         f = one_block(share, price, ie.tag, **kwargs)
         rows.append({
-            "era": ie.label, "release": ie.tag, "E (TAO)": f["block_emission"] / RAO_PER_TAO,
-            "τ = E·share": f["tao_emission"] / RAO_PER_TAO, "τ_in": f["tao_in"] / RAO_PER_TAO,
-            "α_in": f["alpha_in"] / RAO_PER_TAO, "chain buy (TAO)": f["excess_tao"] / RAO_PER_TAO,
-            "bought alpha →": f["bought_alpha_to"] if f["excess_tao"] else "—",
-            "root alpha paid as": f["root_paid_as"],
+            "era": ie.label, "E": f["block_emission"] / RAO_PER_TAO,
+            "τ": f["tao_emission"] / RAO_PER_TAO, "τ_in": f["tao_in"] / RAO_PER_TAO,
+            "α_in": f["alpha_in"] / RAO_PER_TAO, "chain buy": f["excess_tao"] / RAO_PER_TAO,
+            "bought α →": f["bought_alpha_to"] if f["excess_tao"] else "—",
+            "root paid in": "TAO" if f["root_paid_as"].startswith("TAO") else "alpha",
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("era").round(6)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -434,7 +436,7 @@ def _one_block_chart(data: pd.DataFrame, filters: Sequence[Any] = (), params: Se
                                     ord=expr_ord).transform_filter(alt.datum.value_tao > 0)
     color = alt.Color("part:N", title=None, scale=alt.Scale(domain=[lab for _, lab, _ in PARTS],
                                                             range=[c for _, _, c in PARTS]),
-                      legend=alt.Legend(orient="bottom", columns=4))
+                      legend=alt.Legend(orient="bottom", columns=3))
     chart = base.mark_bar(height=26).encode(
         y=alt.Y("row:N", title=None, sort=sorted(set(_ROWS.values())), axis=alt.Axis(labelLimit=280)),
         x=alt.X("sum(value_tao):Q", title="value per block (TAO; alpha at the spot price)", stack="zero"),

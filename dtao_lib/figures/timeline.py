@@ -227,7 +227,7 @@ def timeline_chart(highlight: str | Iterable[str] | None = None, *, title: str |
         what = sorted(eras) + sorted(mechs)
         title = "Protocol changes, February 2025 – June 2026" + (f" (highlight: {', '.join(what)})" if what else "")
     chart = (band + rule + labels + points + tags).resolve_scale(color="independent")
-    return chart.properties(width=WIDTH + 60, height=270, title=alt.TitleParams(title, offset=18))
+    return chart.properties(width=WIDTH - 40, height=270, title=alt.TitleParams(title, offset=18))
 
 
 def timeline_table(highlight: str | Iterable[str] | None = None) -> pd.DataFrame:
