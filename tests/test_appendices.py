@@ -134,6 +134,15 @@ def test_every_registered_claim_quotes_the_article():
     assert not wrong, f"claims whose Japanese is not copied exactly from the article: {wrong}"
 
 
+@needs_seed
+def test_glossary_japanese_terms_are_the_articles():
+    article = "".join(_article().splitlines())
+    glossary = (ROOT / "chapters" / "glossary.md").read_text(encoding="utf-8")
+    terms = re.findall(r"[\u3040-\u30ff\u4e00-\u9fff][\u3040-\u30ff\u4e00-\u9fff0-9・ー]*", glossary)
+    assert terms
+    assert not [t for t in terms if t not in article], "Japanese terms in the glossary that the article does not use"
+
+
 def test_seed_deciders_are_registered_here():
     claims._load_all()
     for e in seed_other.ARTICLE:
@@ -436,7 +445,8 @@ def _sheet_labels() -> list[str]:
 
 def test_workshop_exercises_exist_and_agree_with_the_plan():
     found = ap.find_exercises()
-    plan = re.findall(r"\{ref\}`([a-z0-9_-]+-ex\d+)`", (ROOT / "chapters" / "workshop.md").read_text(encoding="utf-8"))
+    text = (ROOT / "chapters" / "workshop.md").read_text(encoding="utf-8")
+    plan = re.findall(r"\{ref\}`(?:[^`<]*<)?([a-z0-9_-]+-ex\d+)>?`", text)
     sheet = _sheet_labels()
     assert plan
     assert sheet
