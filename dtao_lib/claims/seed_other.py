@@ -787,7 +787,8 @@ ARTICLE: tuple[ArticleEntry, ...] = (
         "このスコアに基づいて、マイナーはサブネットから発行を受け取ります。",
         "Validators make sure miners keep up quality: they verify the miners' work and assign scores, and miners "
         "receive the subnet's emission according to those scores.",
-        (_d("yuma-score-pays-miners", "yuma", "yuma-scores-pay-miners", "yuma-validators-score-miners"),),
+        (_d("yuma-score-pays-miners", "yuma", "validators-score-miners", "yuma-scores-pay-miners",
+            "yuma-validators-score-miners"),),
     ),
     ArticleEntry(
         "1日あたり約7,200のTAOが発行されており、この数は今後2ヶ月で半減し、12月には最初のBittensor半減期イベントが開催されます。",
