@@ -289,3 +289,28 @@ def test_replay_explorer_static_and_live():
     controls["liquid α"].value = True
     assert panel.children[1].value == ""
     assert isinstance(fig.replay("YC-07", 6), pd.DataFrame)
+
+
+def test_live_chart_template_equals_a_fresh_chart():
+    """The live panels' template swaps data into a spec built once; it must equal a fresh build."""
+    import altair as alt
+
+    from dtao_lib.figures._live import LiveChart
+
+    res = fig.subnet_epoch(fig.EXAMPLE_WEIGHTS, fig.EXAMPLE_STAKES)
+    first, second = fig.epoch_frame(res), fig.epoch_frame(fig.subnet_epoch([[0, 0, 0, 100]] * 3, [1, 1, 1]))
+    template = LiveChart(lambda epoch: fig._editor_chart(epoch))
+    template.spec(epoch=first)
+    spec = template.spec(epoch=second)
+    back = pd.DataFrame(spec["datasets"]["epoch"])[list(second.columns)]
+    pd.testing.assert_frame_equal(back, second, check_dtype=False, rtol=1e-14)
+    fresh = fig._editor_chart(alt.NamedData(name="epoch")).to_dict(validate=False)
+    assert {k: v for k, v in spec.items() if k != "datasets"} == {k: v for k, v in fresh.items() if k != "datasets"}
+    # parameter values are substituted by name
+    now = alt.param(name="scenario_now", value="YC-04")
+    t2 = LiveChart(lambda div, choices: fig._replay_chart(div, choices, now, (now,)))
+    d = fig.replay("YC-07", 6)
+    s2 = t2.spec({"scenario_now": "YC-07"}, div=d, choices=fig._choices("YC-07", fig.scenario("YC-07", 6)[1]))
+    assert next(p for p in s2["params"] if p["name"] == "scenario_now")["value"] == "YC-07"
+    assert len(s2["datasets"]["div"]) == len(d)
+    assert "dtao-chart" in t2({"scenario_now": "YC-07"}, div=d, choices=d.head(0))._repr_html_()

@@ -19,6 +19,7 @@ from .. import root_era
 from .._validate import check_array, check_fraction, check_int, check_real
 from ..interactive import Figure, live_panel
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO, ROOT_MAX_UIDS, ROOT_RHO
+from ._live import LiveChart
 from ._style import HEIGHT, ROLE_COLORS, WIDTH, slider
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "cartel_explorer",
     "cartel_grid",
     "cartel_network",
+    "cartel_thresholds",
     "concentration_chart",
     "concentration_curves",
     "concentration_table",
@@ -150,7 +152,7 @@ def editor_grid(
     return pd.DataFrame(rows)
 
 
-def _editor_chart(df: pd.DataFrame, params: Sequence[alt.Parameter] = (), filters: Sequence[Any] = (),
+def _editor_chart(df: Any, params: Sequence[alt.Parameter] = (), filters: Sequence[Any] = (),
                   kappa: float = root_era.KAPPA) -> alt.HConcatChart:
     panels = []
     color = alt.Color("subnet:N", scale=alt.Scale(domain=list(SUBNETS), range=_SUBNET_COLORS), legend=None)
@@ -202,12 +204,14 @@ def weight_editor(weights: Any = None, stakes: Any = None) -> Figure:
             title="One root epoch: trust → consensus → emission share"
         )
 
+    template = LiveChart(lambda epoch: _editor_chart(epoch))
+
     def render(rho: float, **values: float):
         w = np.array([[values[f"w_{v}_{sn}"] for sn in SUBNETS] for v in VALIDATORS], dtype=np.float64)
         s = np.array([values[f"stake_{v}"] for v in VALIDATORS], dtype=np.float64)
         res = root_era.run_root_epoch(w, s, rho=rho)
         table = epoch_table(pd.DataFrame(w, columns=list(SUBNETS)), s, rho=rho)
-        return _editor_chart(pd.DataFrame(_long(res))), table.round(4)
+        return template(epoch=pd.DataFrame(_long(res))), table.round(4)
 
     def live():
         import ipywidgets as widgets
@@ -330,28 +334,38 @@ def cartel_grid(
     (:func:`root_era.cartel_threshold`).
     """
     f = np.round(np.linspace(0, 1, 51), 2) if fractions is None else check_array("fractions", fractions, lo=0, hi=1)
-    curves, thresholds = [], []
+    curves = []
     for t in support_pcts:
         w, s = cartel_network(t / 100, n_subnets)
         for mode, label in (("support", "push up"), ("oppose", "push down")):
             df = root_era.cartel_curve(w, s, 0, f, mode=mode, rho=rho, kappa=kappa)
             curves.append(pd.DataFrame({"t_pct": int(t), "mode": label, "fraction": df["fraction"],
                                         "share": df["share"], "trust": df["trust"]}))
-        thresholds.append({"t_pct": int(t), "push up": root_era.cartel_threshold(t / 100, kappa=kappa),
-                           "push down": root_era.cartel_threshold(t / 100, kappa=kappa, direction="under")})
-    th = pd.DataFrame(thresholds).melt(id_vars="t_pct", var_name="mode", value_name="threshold")
-    return pd.concat(curves, ignore_index=True), th
+    return pd.concat(curves, ignore_index=True), cartel_thresholds(support_pcts, kappa=kappa)
+
+
+def cartel_thresholds(support_pcts: Sequence[int] = tuple(range(0, 101, 5)), *,
+                      kappa: float = root_era.KAPPA) -> pd.DataFrame:
+    """Smallest coalition that moves trust across κ, for every support level ``t_pct`` (percent).
+
+    Long format ``t_pct``, ``mode`` ("push up" / "push down"), ``threshold``
+    (:func:`root_era.cartel_threshold`, vectorised).
+    """
+    t = check_array("support_pcts", support_pcts, lo=0.0, hi=100.0, min_size=1)
+    up = root_era.cartel_threshold(t / 100, kappa=kappa)
+    down = root_era.cartel_threshold(t / 100, kappa=kappa, direction="under")
+    pcts = np.asarray(support_pcts).astype(int)
+    return pd.concat([pd.DataFrame({"t_pct": pcts, "mode": "push up", "threshold": up}),
+                      pd.DataFrame({"t_pct": pcts, "mode": "push down", "threshold": down})], ignore_index=True)
 
 
 _MODE_COLORS = alt.Scale(domain=["push up", "push down"], range=["#27ae60", "#c0392b"])
 
 
-def _cartel_chart(curves: pd.DataFrame, th: pd.DataFrame, t_param: Any = None, t_value: float | None = None,
+def _cartel_chart(curves: Any, th: Any, t_param: alt.Parameter,
                   params: Sequence[alt.Parameter] = ()) -> alt.HConcatChart:
     def current(ch: alt.Chart) -> alt.Chart:
-        if t_param is not None:
-            return ch.transform_filter(alt.datum.t_pct == t_param)
-        return ch.transform_filter(alt.datum.t_pct == t_value)
+        return ch.transform_filter(alt.datum.t_pct == t_param)
 
     color = alt.Color("mode:N", scale=_MODE_COLORS, title="coalition", legend=alt.Legend(orient="top"))
     lines = current(alt.Chart(curves)).mark_line(strokeWidth=2.5).encode(
@@ -396,12 +410,18 @@ def cartel_explorer(*, n_subnets: int = 4) -> Figure:
         curves, th = cartel_grid(n_subnets=n_subnets)
         return _cartel_chart(curves, th, t_param=tp, params=(tp,))
 
+    def build(curves: Any, th: Any) -> alt.HConcatChart:
+        t_now = alt.param(name="t_now", value=0)
+        return _cartel_chart(curves, th, t_param=t_now, params=(t_now,))
+
+    template = LiveChart(build)
+
     def render(t_pct: int, rho: float, kappa: float, subnets: int):
-        support = sorted({int(t_pct), *range(0, 101, 5)})
-        curves, th = cartel_grid(support, np.round(np.linspace(0, 1, 101), 2), n_subnets=subnets, rho=rho,
-                                 kappa=kappa)
+        curves, _ = cartel_grid([int(t_pct)], np.round(np.linspace(0, 1, 101), 2), n_subnets=subnets, rho=rho,
+                                kappa=kappa)
+        th = cartel_thresholds(range(101), kappa=kappa)
         now = th[th["t_pct"] == int(t_pct)].set_index("mode")["threshold"].rename("smallest coalition f")
-        return _cartel_chart(curves, th, t_value=int(t_pct)), now.to_frame()
+        return template({"t_now": int(t_pct)}, curves=curves, th=th), now.to_frame()
 
     def live():
         import ipywidgets as widgets

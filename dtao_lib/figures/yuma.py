@@ -12,6 +12,7 @@ UIDs 3–6; miners hold no stake, so they get no validator permit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import altair as alt
@@ -23,6 +24,7 @@ from .._validate import check_array, check_fraction, check_int, check_real
 from ..data import load_vectors
 from ..interactive import Figure, live_panel
 from ..params import RAO_PER_TAO, U16_MAX
+from ._live import LiveChart
 from ._style import HEIGHT, ROLE_COLORS, WIDTH, dropdown, slider
 
 __all__ = [
@@ -183,7 +185,7 @@ def editor_grid(
     return pd.concat(frames, ignore_index=True)
 
 
-def _editor_chart(df: pd.DataFrame, filters: Sequence[Any] = (), params: Sequence[alt.Parameter] = ()
+def _editor_chart(df: Any, filters: Sequence[Any] = (), params: Sequence[alt.Parameter] = ()
                   ) -> alt.HConcatChart:
     def base() -> alt.Chart:
         ch = alt.Chart(df)
@@ -214,8 +216,7 @@ def _editor_chart(df: pd.DataFrame, filters: Sequence[Any] = (), params: Sequenc
     validators = base().transform_filter(alt.datum.kind == "validator").mark_bar().encode(
         x=alt.X("validator:N", title=None, sort=list(VALIDATORS)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(domain=[0, 0.5])),
-        color=alt.Color("validator:N", scale=alt.Scale(domain=list(VALIDATORS), range=_VALIDATOR_COLORS),
-                        legend=None),
+        color=vcolor,
         tooltip=["validator:N", alt.Tooltip("stake:Q", format=".3f", title="stake S"),
                  alt.Tooltip("vtrust:Q", format=".4f", title="validator trust"),
                  alt.Tooltip("dividends:Q", format=".4f", title="dividends D"),
@@ -243,12 +244,14 @@ def weights_editor(params: yuma.YumaParams | None = None) -> Figure:
             title="One Yuma epoch: weights → consensus → incentive and dividends"
         )
 
+    template = LiveChart(lambda epoch: _editor_chart(epoch))
+
     def render(mechanism: str, bonds_penalty: float, **values: float):
         w = np.array([[values[f"w_{v}_{m}"] for m in MINERS] for v in VALIDATORS], dtype=np.float64)
         s = np.array([values[f"stake_{v}"] for v in VALIDATORS], dtype=np.float64)
         p = yuma.YumaParams(yuma3=(mechanism == "Yuma 3"), bonds_penalty=bonds_penalty)
         res = subnet_epoch(w, s, p)
-        return _editor_chart(epoch_frame(res)), payout_table(res)
+        return template(epoch=epoch_frame(res)), payout_table(res)
 
     def live():
         import ipywidgets as widgets
@@ -345,10 +348,16 @@ def lone_validator_chart(params: yuma.YumaParams | None = None) -> alt.HConcatCh
 # ---------------------------------------------------------------------------------------------
 # Replays of the public Yuma-3 scenarios (YC-03, YC-04, YC-07)
 # ---------------------------------------------------------------------------------------------
+@cache
+def _vectors() -> dict[str, dict]:
+    return {v["id"]: v for v in load_vectors()["vectors"] if v["id"] in REPLAY_SCENARIOS}
+
+
 def _vector(vector_id: str) -> dict:
+    """The public vector (read-only: shared by every call)."""
     if vector_id not in REPLAY_SCENARIOS:
         raise ValueError(f"vector_id must be one of {sorted(REPLAY_SCENARIOS)}, got {vector_id!r}")
-    return next(v for v in load_vectors()["vectors"] if v["id"] == vector_id)
+    return _vectors()[vector_id]
 
 
 def scenario(vector_id: str, epochs: int | None = None) -> tuple[list[int], list[np.ndarray], yuma.YumaParams]:
@@ -401,12 +410,15 @@ def replay(
     bonds_moving_average: int | None = None,
     liquid_alpha: bool | None = None,
     bonds_penalty: float | None = None,
+    fixed: bool = True,
 ) -> pd.DataFrame:
     """Dividends per validator and epoch of a public scenario under classic Yuma (YC2) and Yuma 3.
 
     Both mechanisms see the same stakes, weights and parameters (the scenario's, optionally
     overridden); only ``yuma3`` differs (liquid alpha acts only in Yuma 3, spec §5.3). Long format:
     ``scenario``, ``mechanism``, ``epoch``, ``validator``, ``stake`` (share), ``dividends``.
+    ``fixed=False`` runs the float64 epoch (about three times faster, used by the live face; agrees
+    to about 1e-9 with the chain's I32F32 arithmetic, stored bonds to ±1 u16).
     """
     stakes, mats, p = scenario(vector_id, epochs)
     over: dict[str, Any] = {}
@@ -422,7 +434,7 @@ def replay(
     rows = []
     for name, y3 in (("classic Yuma (YC2)", False), ("Yuma 3", True)):
         params = yuma.YumaParams(**{**{f: getattr(p, f) for f in p.__dataclass_fields__}, **over, "yuma3": y3})
-        for e, r in enumerate(yuma.run_epochs(stakes, mats, params)):
+        for e, r in enumerate(yuma.run_epochs(stakes, mats, params, fixed=fixed)):
             for v in range(nv):
                 rows.append({"scenario": vector_id, "mechanism": name, "epoch": e, "validator": f"V{v}",
                              "stake": float(share[v]), "dividends": float(r.dividends[v])})
@@ -460,7 +472,7 @@ def early_mover_table(vector_id: str = "YC-04", epochs: int = 12) -> pd.DataFram
     return out[order].round(3)
 
 
-def _replay_chart(div: pd.DataFrame, choices: pd.DataFrame, scen: Any, params: Sequence[alt.Parameter] = ()
+def _replay_chart(div: Any, choices: Any, scen: Any, params: Sequence[alt.Parameter] = ()
                   ) -> alt.VConcatChart:
     def current(ch: alt.Chart) -> alt.Chart:
         return ch.transform_filter(alt.datum.scenario == scen)
@@ -479,7 +491,7 @@ def _replay_chart(div: pd.DataFrame, choices: pd.DataFrame, scen: Any, params: S
         base = current(alt.Chart(div)).transform_filter(alt.datum.mechanism == mech)
         lines = base.mark_line(point=True, strokeWidth=2).encode(
             x=alt.X("epoch:O", title="epoch"),
-            y=alt.Y("dividends:Q", title="dividends D", scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("dividends:Q", title="dividends D"),
             color=vcolor,
             tooltip=["validator:N", "epoch:O", alt.Tooltip("dividends:Q", format=".4f"),
                      alt.Tooltip("stake:Q", format=".2f")],
@@ -506,12 +518,18 @@ def replay_explorer(epochs: int = 12) -> Figure:
         choices = pd.concat([_choices(k, scenario(k, epochs)[1]) for k in ids], ignore_index=True)
         return _replay_chart(div, choices, sc, (sc,))
 
+    def build(div: Any, choices: Any) -> alt.VConcatChart:
+        now = alt.param(name="scenario_now", value="YC-04")
+        return _replay_chart(div, choices, now, (now,))
+
+    template = LiveChart(build)
+
     def render(vector_id: str, n_epochs: int, bma: float, liquid: bool | None, beta: float):
         div = replay(vector_id, n_epochs, bonds_moving_average=round(bma * 1_000_000), liquid_alpha=liquid,
-                     bonds_penalty=beta)
+                     bonds_penalty=beta, fixed=False)
         choices = _choices(vector_id, scenario(vector_id, n_epochs)[1])
         table = div.pivot_table(index="epoch", columns=["mechanism", "validator"], values="dividends").round(4)
-        return _replay_chart(div, choices, vector_id), table
+        return template({"scenario_now": vector_id}, div=div, choices=choices), table
 
     def live():
         import ipywidgets as widgets
