@@ -41,6 +41,7 @@ __all__ = [
     "DEMO_LOCK_TAO",
     "LIFE_ERAS",
     "adr_examples",
+    "adr_growth",
     "exit_explorer",
     "exit_grid",
     "injection_per_era",
@@ -77,6 +78,36 @@ def _snapshot() -> pd.DataFrame:
     return data.load_subnet_snapshot()
 
 
+def _num(x: Any) -> str:
+    """Readable number: thousands separators, about four significant digits, integers as integers."""
+    if isinstance(x, (bool, np.bool_)):
+        return "yes" if x else "no"
+    if isinstance(x, (int, np.integer)):
+        return f"{int(x):,}"
+    if isinstance(x, (float, np.floating)):
+        v = float(x)
+        if not np.isfinite(v):
+            return "–"
+        if v == int(v) and abs(v) < 1e15:
+            return f"{int(v):,}"
+        if abs(v) >= 1_000:
+            return f"{v:,.0f}"
+        if abs(v) >= 1e-3:
+            return f"{v:.4g}"
+        return f"{v:.3g}"
+    return str(x)
+
+
+def styled(df: pd.DataFrame, formats: dict[str, str] | None = None) -> Any:
+    """A display table: ``df`` with readable numbers (or the given per-column formats) and no index.
+
+    Returns a pandas ``Styler``; the numbers themselves are in its ``.data`` (what the tests check).
+    """
+    fmt: dict[str, Any] = {c: _num for c in df.columns}
+    fmt.update(formats or {})
+    return df.style.format(fmt).hide(axis="index").set_table_attributes('class="dataframe"')
+
+
 # ---------------------------------------------------------------------------------------------
 # 1. Why emission pushes ADR up: α_in ≤ α_out in every era
 # ---------------------------------------------------------------------------------------------
@@ -105,7 +136,36 @@ def injection_per_era(alpha_issuance_tao: float = 3_000_000) -> pd.DataFrame:
         })
     df = pd.DataFrame(rows)
     df.attrs["root_prop"] = rp
-    return df
+    return styled(df)
+
+
+def adr_growth(years: int = 6, start_alpha: float = 2_000_000) -> alt.LayerChart:
+    """Stock ADR of a subnet with ``α_in = α_out = start_alpha`` at the first TAO halving, cap binding.
+
+    Two rules (:func:`dtao_lib.adr.adr_time_series`): the v3.3.1 cap ``min(α_emission, E)`` and HEAD's
+    ``root_prop · α_emission``. Dashed lines are the per-block ratios α_out / α_in the stocks move towards.
+    """
+    a0 = round(check_real("start_alpha", start_alpha, lo=1, hi=1e7) * TAO)
+    n_years = check_int("years", years, lo=1, hi=60)
+    frames = []
+    for era_name, label in (("v3.3.1", "v3.3.1 cap min(α_emission, E)"), ("head", "HEAD cap root_prop·α_emission")):
+        df = adr.adr_time_series(n_years * 365 * BLOCKS_PER_DAY, step_blocks=15 * BLOCKS_PER_DAY,
+                                 tao_issuance_rao=halving_threshold_rao(1), alpha_in_rao=a0, alpha_out_rao=a0,
+                                 era=era_name)
+        frames.append(pd.DataFrame({"year": df["block"] / BLOCKS_PER_DAY / 365, "stock": df["stock_adr"],
+                                    "per block": df["flow_adr"], "rule": label}))
+    long = pd.concat(frames, ignore_index=True).melt(id_vars=["year", "rule"], var_name="ratio", value_name="adr")
+    long["adr"] = long["adr"].round(4)
+    return alt.Chart(long).mark_line(strokeWidth=2.5).encode(
+        x=alt.X("year:Q", title="years after the first TAO halving"),
+        y=alt.Y("adr:Q", title="ADR"),
+        color=alt.Color("rule:N", title=None, legend=alt.Legend(orient="bottom", direction="vertical")),
+        strokeDash=alt.StrokeDash("ratio:N", title=None, scale=alt.Scale(domain=["stock", "per block"],
+                                                                        range=[[1, 0], [5, 3]]),
+                                  legend=alt.Legend(orient="bottom", direction="vertical")),
+        tooltip=["rule:N", "ratio:N", alt.Tooltip("year:Q", format=".2f"), alt.Tooltip("adr:Q", format=".3f")],
+    ).properties(width=WIDTH, height=HEIGHT,
+                 title="ADR climbs towards the per-block ratio while the cap binds (no trading)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,7 +246,7 @@ def _life_chart(df: pd.DataFrame, filters: Sequence[Any] = ()) -> alt.VConcatCha
     ).transform_filter("isValid(datum.tao_per_alpha) && datum.tao_per_alpha > 0").mark_line(strokeWidth=2.5).encode(
         x=x,
         y=alt.Y("tao_per_alpha:Q", title="TAO per alpha", scale=alt.Scale(type="log")),
-        color=alt.Color("label:N", scale=_PRICE_COLORS, title=None, legend=alt.Legend(orient="top-left")),
+        color=alt.Color("label:N", scale=_PRICE_COLORS, title=None, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("year:Q", format=".2f"), "label:N", alt.Tooltip("tao_per_alpha:Q", format=".5f")],
     )
     return alt.vconcat(
@@ -263,7 +323,7 @@ def lock_quotes() -> pd.DataFrame:
                                   current_block=now)
     octo = registration.lock_cost(last_lock_rao=1_250 * TAO, last_lock_block=now, current_block=now)
     e0, e1 = block_emission(0), block_emission(halving_threshold_rao(1))
-    return pd.DataFrame([
+    return styled(pd.DataFrame([
         {"situation": "Sept 2025 re-enable: last lock 1 000 TAO, one week ahead", "value": sept / TAO,
          "unit": "TAO quoted", "computed by": "registration.lock_cost"},
         {"situation": "Oct 2025 reset: last lock 1 250 TAO at the current block", "value": octo / TAO,
@@ -280,7 +340,7 @@ def lock_quotes() -> pd.DataFrame:
         {"situation": "price ratio, registrations every 4 days, after the halving",
          "value": registration.lock_growth_factor(NETWORK_RATE_LIMIT_BLOCKS, block_emission_rao=e1),
          "unit": "× per registration", "computed by": "registration.lock_growth_factor"},
-    ])
+    ]))
 
 
 _LOCK_EMISSIONS = {"before": 1_000_000_000, "after": 500_000_000}
@@ -331,7 +391,7 @@ def lock_timeline_frame(
     keep = set(range(0, len(t.blocks), check_int("sample_blocks", sample_blocks, lo=1)))
     keep |= {len(t.blocks) - 1}
     for b in t.registrations:
-        keep |= {b - start, max(b - start - 1, 0)}
+        keep |= {max(b - start - 1, 0), b - start, min(b - start + 1, len(t.blocks) - 1)}
     idx = np.array(sorted(keep))
     curve = pd.DataFrame({"day": np.round((t.blocks[idx] - start) / BLOCKS_PER_DAY, 4),
                           "price_tao": np.round(t.price_tao[idx], 2)})
@@ -369,7 +429,7 @@ def lock_explorer(*, days: int = 48) -> Figure:
     """
 
     def static() -> alt.LayerChart:
-        every = slider("every", lo=4, hi=16, step=1, value=6, label="a registration every … days ")
+        every = slider("every", lo=4, hi=16, step=1, value=4, label="a registration every … days ")
         em = dropdown("lockera", list(_LOCK_EMISSIONS), "after", "block emission ", labels=_LOCK_EMISSION_LABELS)
         curves, events = [], []
         for key, e in _LOCK_EMISSIONS.items():
@@ -416,10 +476,10 @@ def pruning_example() -> pd.DataFrame:
         {"netuid": 14, "ema_price": 0.0010, "registered_at": 1_500_000},
     ]
     pick = registration.subnet_to_prune(subnets, current_block=block)
-    return pd.DataFrame([{
-        **s, "immune": registration.is_immune(s["registered_at"], block),
-        "pruned": s["netuid"] == pick,
-    } for s in subnets])
+    return styled(pd.DataFrame([{
+        "netuid": s["netuid"], "EMA price": s["ema_price"], "registered at block": s["registered_at"],
+        "immune": registration.is_immune(s["registered_at"], block), "pruned": s["netuid"] == pick,
+    } for s in subnets]))
 
 
 def pruning_candidates(n: int = 5, *, snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -431,8 +491,9 @@ def pruning_candidates(n: int = 5, *, snapshot: pd.DataFrame | None = None) -> p
     df = snapshot if snapshot is not None else _snapshot()
     dyn = df[df["is_dynamic"] & df["moving_price_tao_per_alpha"].notna()]
     low = dyn.nsmallest(check_int("n", n, lo=1, hi=128), "moving_price_tao_per_alpha")
-    return low[["netuid", "name", "moving_price_tao_per_alpha", "price_tao_per_alpha", "adr"]].rename(
-        columns={"moving_price_tao_per_alpha": "EMA price", "price_tao_per_alpha": "price"}).reset_index(drop=True)
+    table = low[["netuid", "name", "moving_price_tao_per_alpha", "price_tao_per_alpha", "adr"]].rename(
+        columns={"moving_price_tao_per_alpha": "EMA price", "price_tao_per_alpha": "price", "adr": "ADR"})
+    return styled(table.reset_index(drop=True))
 
 
 def lock_destination(lock_tao: float = 1_000.0, *, snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -449,7 +510,7 @@ def lock_destination(lock_tao: float = 1_000.0, *, snapshot: pd.DataFrame | None
         p = registration.new_subnet_pool(lock, prices, era=era_name)
         rows.append({"era": when, "pool TAO": p.tao_reserve_rao / TAO, "pool alpha": p.alpha_reserve_rao / TAO,
                      "starting price": p.price, "recycled TAO": p.recycled_rao / TAO})
-    return pd.DataFrame(rows)
+    return styled(pd.DataFrame(rows))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -467,7 +528,7 @@ def settlement_example() -> pd.DataFrame:
              "floor": s.staker_floor[i], "paid": s.staker_tao[i]} for i, v in enumerate(stakers)]
     rows.append({"claimant": "protocol (recycled)", "alpha": prot, "exact share": pot * prot / s.denominator,
                  "floor": s.protocol_pro_rata, "paid": s.protocol_share})
-    return pd.DataFrame(rows)
+    return styled(pd.DataFrame(rows))
 
 
 def owner_refunds(lock_tao: float = 2_000.0, owner_emission_tao: float = 800.0) -> pd.DataFrame:
@@ -483,7 +544,7 @@ def owner_refunds(lock_tao: float = 2_000.0, owner_emission_tao: float = 800.0) 
             "subnet registered after Sept 2025": dissolution.owner_refund(lock, emitted, legacy=False,
                                                                            era=era_name) / TAO,
         })
-    return pd.DataFrame(rows)
+    return styled(pd.DataFrame(rows))
 
 
 _EXIT_TAO = 10_000 * TAO
@@ -520,9 +581,8 @@ def _exit_chart(df: pd.DataFrame, filters: Sequence[Any] = ()) -> alt.Chart:
         base = base.transform_filter(f)
     return base.mark_line(strokeWidth=2.5, point=True).encode(
         x=alt.X("frac_pct:Q", title="your alpha, % of all stakers' alpha"),
-        y=alt.Y("received:Q", title="TAO received / spot value of your alpha", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1.1])),
-        color=alt.Color("exit:N", title=None, legend=alt.Legend(orient="bottom-left"),
+        y=alt.Y("received:Q", title="TAO received / spot value of your alpha", axis=alt.Axis(format="%")),
+        color=alt.Color("exit:N", title=None, legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=["pool sale", "dissolution"], range=["#2980b9", "#c0392b"])),
         tooltip=[alt.Tooltip("frac_pct:Q", title="your share %"), "exit:N",
                  alt.Tooltip("received:Q", format=".1%", title="received / spot value")],
@@ -599,7 +659,7 @@ def snapshot_summary(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
     ratio = adr.adr(dyn["alpha_out_alpha"].to_numpy(), dyn["alpha_in_alpha"].to_numpy())
     held = ratio[ratio > 0]
     cut = adr.haircut(held)
-    return pd.DataFrame([
+    return styled(pd.DataFrame([
         {"quantity": "dynamic subnets (netuid ≥ 1)", "value": len(dyn), "computed by": "data.load_subnet_snapshot"},
         {"quantity": "subnet limit", "value": SUBNET_LIMIT, "computed by": "params.SUBNET_LIMIT"},
         {"quantity": "subnets with ADR > 1", "value": int((ratio > 1).sum()), "computed by": "adr.adr(α_out, α_in)"},
@@ -612,7 +672,7 @@ def snapshot_summary(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
          "computed by": "τ_in / α_in"},
         {"quantity": "median liquidation price (TAO per α)",
          "value": float(np.nanmedian(dyn["liquidation_price_tao_per_alpha"])), "computed by": "adr.liquidation_price"},
-    ])
+    ]))
 
 
 _QUANTITIES = {
@@ -625,14 +685,29 @@ _QUANTITIES = {
 
 def _snapshot_long(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
     df = snapshot if snapshot is not None else _snapshot()
-    dyn = df[df["is_dynamic"]].copy()
-    dyn["haircut_pct"] = 100 * dyn["haircut"]
-    dyn["log_spot"] = np.log10(dyn["spot_price_tao_per_alpha"])
-    dyn["log_liq"] = np.log10(dyn["liquidation_price_tao_per_alpha"])
-    long = dyn.melt(id_vars=["netuid", "name", "adr", "haircut", "spot_price_tao_per_alpha",
-                             "liquidation_price_tao_per_alpha"],
-                    value_vars=list(_QUANTITIES), var_name="quantity", value_name="value")
-    return long.dropna(subset=["value"]).replace([np.inf, -np.inf], np.nan).dropna(subset=["value"])
+    dyn = df[df["is_dynamic"]]
+    wide = pd.DataFrame({
+        "netuid": dyn["netuid"], "name": dyn["name"], "adr": dyn["adr"], "haircut": dyn["haircut"],
+        "spot_price_tao_per_alpha": dyn["spot_price_tao_per_alpha"],
+        "liquidation_price_tao_per_alpha": dyn["liquidation_price_tao_per_alpha"],
+        "q:adr": dyn["adr"], "q:haircut_pct": 100 * dyn["haircut"],
+        "q:log_spot": np.log10(dyn["spot_price_tao_per_alpha"]),
+        "q:log_liq": np.log10(dyn["liquidation_price_tao_per_alpha"]),
+    })
+    long = wide.melt(id_vars=list(wide.columns[:6]), value_vars=[f"q:{k}" for k in _QUANTITIES],
+                     var_name="quantity", value_name="value")
+    long["quantity"] = long["quantity"].str.slice(2)
+    return long.replace([np.inf, -np.inf], np.nan).dropna(subset=["value"]).reset_index(drop=True)
+
+
+def _histograms(long: pd.DataFrame, bins: int = 30) -> pd.DataFrame:
+    """Counts per bin for each quantity (binned here, so each quantity gets its own bin edges)."""
+    rows = []
+    for q, grp in long.groupby("quantity"):
+        counts, edges = np.histogram(grp["value"].to_numpy(), bins=bins)
+        rows += [{"quantity": q, "lo": float(a), "hi": float(b), "subnets": int(c)}
+                 for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)]
+    return pd.DataFrame(rows)
 
 
 def snapshot_distribution(snapshot: pd.DataFrame | None = None) -> Figure:
@@ -646,15 +721,17 @@ def snapshot_distribution(snapshot: pd.DataFrame | None = None) -> Figure:
         long = _snapshot_long(snapshot)
         q = dropdown("quantity", list(_QUANTITIES), "adr", "show ", labels=list(_QUANTITIES.values()))
         base = alt.Chart(long).transform_filter(alt.datum.quantity == q)
-        hist = base.mark_bar(color="#8e44ad", opacity=0.8).encode(
-            x=alt.X("value:Q", bin=alt.Bin(maxbins=40), title=None),
-            y=alt.Y("count():Q", title="subnets"),
-            tooltip=[alt.Tooltip("count():Q", title="subnets")],
+        hist = alt.Chart(_histograms(long)).transform_filter(alt.datum.quantity == q).mark_rect(
+            color="#8e44ad", opacity=0.8, stroke="white", strokeWidth=0.5).encode(
+            x=alt.X("lo:Q", title=None, scale=alt.Scale(zero=False)), x2="hi:Q",
+            y=alt.Y("subnets:Q", title="subnets"), y2=alt.datum(0),
+            tooltip=[alt.Tooltip("lo:Q", format=".3f", title="from"), alt.Tooltip("hi:Q", format=".3f", title="to"),
+                     "subnets:Q"],
         ).properties(width=WIDTH, height=HEIGHT * 0.6)
         ref = alt.Chart(pd.DataFrame({"quantity": ["adr", "haircut_pct"], "value": [1.0, 0.0]})).transform_filter(
             alt.datum.quantity == q).mark_rule(color="#c0392b", strokeDash=[5, 3], strokeWidth=2).encode(x="value:Q")
         strip = base.transform_calculate(jitter="random()").mark_circle(size=45, opacity=0.75).encode(
-            x=alt.X("value:Q", title="value (choose the quantity above)"),
+            x=alt.X("value:Q", title="the chosen quantity (one dot per subnet)", scale=alt.Scale(zero=False)),
             y=alt.Y("jitter:Q", axis=None),
             color=alt.condition("datum.adr > 1", alt.value("#c0392b"), alt.value("#27ae60")),
             tooltip=["netuid:Q", "name:N", alt.Tooltip("adr:Q", format=".3f", title="ADR"),
@@ -662,7 +739,7 @@ def snapshot_distribution(snapshot: pd.DataFrame | None = None) -> Figure:
                      alt.Tooltip("spot_price_tao_per_alpha:Q", format=".6f", title="spot"),
                      alt.Tooltip("liquidation_price_tao_per_alpha:Q", format=".6f", title="liquidation")],
         ).properties(width=WIDTH, height=HEIGHT * 0.35)
-        return alt.vconcat(hist + ref, strip + ref).add_params(q).properties(
+        return alt.vconcat(hist + ref, strip + ref).resolve_scale(x="shared").add_params(q).properties(
             title="Every subnet on 2026-04-11 (red: ADR > 1, liquidation below spot)")
 
     return Figure(static=static, title="ADR across subnets, 2026-04-11")
@@ -682,5 +759,5 @@ def adr_examples(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
     out["spot P"] = out["τ_pool (TAO)"] / out["α_in"]
     out["P_L = P/ADR"] = adr.liquidation_price(out["τ_pool (TAO)"].to_numpy(), out["α_out"].to_numpy())
     out["haircut"] = adr.haircut(out["ADR"].to_numpy())
-    return out
+    return styled(out, {"haircut": "{:.1%}"})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -11,10 +12,41 @@ import pandas as pd
 from .. import emission
 from ..interactive import Figure, live_panel
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO, TOTAL_SUPPLY_RAO
-from ._style import HEIGHT, WIDTH, slider
+from ._style import HEIGHT, WIDTH, dropdown, slider
 
 FIRST_HALVING_DATE = dt.date(2025, 12, 15)
 """Mid-December 2025: public reports give Dec 14–16; the exact block is not public (spec §1, §9)."""
+
+
+def _num(x: Any) -> str:
+    """Readable number: thousands separators, about four significant digits, integers as integers."""
+    if isinstance(x, (bool, np.bool_)):
+        return "yes" if x else "no"
+    if isinstance(x, (int, np.integer)):
+        return f"{int(x):,}"
+    if isinstance(x, (float, np.floating)):
+        v = float(x)
+        if not np.isfinite(v):
+            return "–"
+        if v == int(v) and abs(v) < 1e15:
+            return f"{int(v):,}"
+        if abs(v) >= 1_000:
+            return f"{v:,.0f}"
+        if abs(v) >= 1e-3:
+            return f"{v:.4g}"
+        return f"{v:.3g}"
+    return str(x)
+
+
+def _styled(df: pd.DataFrame, formats: dict[str, str] | None = None) -> Any:
+    """A display table: ``df`` with readable numbers (or the given per-column formats) and no index.
+
+    Returns a pandas ``Styler``; the numbers are in its ``.data``.
+    """
+    fmt: dict[str, Any] = {c: _num for c in df.columns}
+    fmt.update(formats or {})
+    return df.style.format(fmt).hide(axis="index").set_table_attributes('class="dataframe"')
+
 
 
 def issuance_grid(
@@ -179,3 +211,311 @@ def days_per_halving(recycle_pcts: tuple[float, ...] = (0, 10, 20, 30)) -> pd.Da
         rows.append({"recycling %": pct, **{f"halving {h.k}": f"{b / BLOCKS_PER_DAY:,.0f} days"
                                              for h, b in zip(hs, blocks, strict=True)}})
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# What moved the first halving
+# ---------------------------------------------------------------------------------------------
+NO_RECYCLING_ESTIMATE = dt.date(2025, 12, 4)
+"""Taostats' January-2025 estimate of the first halving with no recycling {cite:p}`taostats` (spec §1)."""
+
+REPORTED_HALVING_DAYS = (dt.date(2025, 12, 14), dt.date(2025, 12, 16))
+"""Public reports put the first halving on 14–16 December 2025 (spec §1, §9); the block is not public."""
+
+
+def first_halving_shift() -> pd.DataFrame:
+    """How much TAO recycling the first halving's delay implies (spec §1).
+
+    Before the halving every block minted ``E = 1`` TAO, so each recycled TAO had to be minted again
+    and pushed the threshold one block later: a delay of ``d`` days means ``d × 7 200 × E`` TAO
+    recycled, *if* the no-recycling estimate was right (it was made eleven months before).
+    """
+    e = emission.block_emission(emission.halving_threshold_rao(1) - 1)
+    rows = []
+    for when in REPORTED_HALVING_DAYS:
+        days = (when - NO_RECYCLING_ESTIMATE).days
+        rows.append({
+            "halving reported on": when, "no-recycling estimate": NO_RECYCLING_ESTIMATE, "delay (days)": days,
+            "implied TAO recycled": days * BLOCKS_PER_DAY * e / RAO_PER_TAO,
+        })
+    return _styled(pd.DataFrame(rows))
+
+
+# ---------------------------------------------------------------------------------------------
+# The injection cap around the halving (spec §3.4)
+# ---------------------------------------------------------------------------------------------
+def injection_cap_table(alpha_issuance_tao: tuple[float, ...] = (500_000, 2_000_000, 5_000_000)) -> pd.DataFrame:
+    """α_in cap per block, before and after the first TAO halving, in the three capped eras (spec §3.4).
+
+    A subnet before its own first alpha halving mints ``a = 1`` α per block. The cap is
+    :func:`dtao_lib.coinbase.injection_cap`; at HEAD it depends on the subnet's alpha issuance through
+    ``root_prop`` (root stake on 2026-04-11, :data:`dtao_lib.adr.DEFAULT_ROOT_TAO_RAO`).
+    """
+    from .. import adr, coinbase
+    from ..params import TAO_WEIGHT
+
+    before = emission.block_emission(emission.halving_threshold_rao(1) - 1)
+    after = emission.block_emission(emission.halving_threshold_rao(1))
+    rows = []
+    for issued in alpha_issuance_tao:
+        a_issuance = round(issued * RAO_PER_TAO)
+        a = coinbase.alpha_emission(a_issuance)
+        rp = coinbase.root_proportion(TAO_WEIGHT, adr.DEFAULT_ROOT_TAO_RAO, a_issuance)
+        row = {"alpha issued (M α)": issued / 1e6, "α_emission": a / RAO_PER_TAO}
+        for label, era_name, e in (("v3.2.12, any E", "v3.2.12", before),
+                                   ("v3.3.1, E = 1 TAO", "v3.3.1", before),
+                                   ("v3.3.1, E = 0.5 TAO", "v3.3.1", after),
+                                   ("HEAD (root_prop·α_emission)", "head", after)):
+            row[label] = coinbase.injection_cap(a, block_emission_rao=e, root_proportion=rp, era=era_name) / RAO_PER_TAO
+        row["root_prop"] = rp
+        rows.append(row)
+    return _styled(pd.DataFrame(rows))
+
+
+# ---------------------------------------------------------------------------------------------
+# Alpha halvings of real subnets (spec §3.4)
+# ---------------------------------------------------------------------------------------------
+def _first_alpha_halving_days(a_in: int, a_out: int, era_name: str, horizon_days: int = 365 * 4) -> float:
+    from .. import adr
+
+    df = adr.adr_time_series(horizon_days * BLOCKS_PER_DAY, step_blocks=BLOCKS_PER_DAY, alpha_in_rao=a_in,
+                             alpha_out_rao=a_out, tao_issuance_rao=emission.halving_threshold_rao(1), era=era_name)
+    hit = df.index[df["alpha_halvings"] >= 1]
+    return float(df.loc[hit[0], "block"] / BLOCKS_PER_DAY) if len(hit) else float("nan")
+
+
+def alpha_halving_outlook(n: int = 5) -> pd.DataFrame:
+    """The ``n`` subnets with the most alpha issued on 2026-04-11 and how many days after that date their
+    first alpha halving comes.
+
+    Alpha issuance is ``α_in + α_out`` (spec §3.4); the first alpha halving is at 10.5 M α. The day
+    count assumes the injection cap binds every block and nothing else moves the reserves
+    (:func:`dtao_lib.adr.adr_time_series`), under the v3.3.1 cap and under HEAD's.
+    """
+    from .. import data
+
+    snap = data.load_subnet_snapshot()
+    top = snap[snap["is_dynamic"]].nlargest(n, "total_alpha_alpha")
+    rows = []
+    for _, r in top.iterrows():
+        a_in, a_out = round(r["alpha_in_alpha"] * RAO_PER_TAO), round(r["alpha_out_alpha"] * RAO_PER_TAO)
+        rows.append({
+            "netuid": int(r["netuid"]), "name": r["name"], "alpha issued (M α)": (a_in + a_out) / 1e15,
+            "of the 10.5 M threshold": (a_in + a_out) / emission.halving_threshold_rao(1),
+            "days to its first alpha halving, v3.3.1 cap": _first_alpha_halving_days(a_in, a_out, "v3.3.1"),
+            "days, HEAD cap": _first_alpha_halving_days(a_in, a_out, "head"),
+        })
+    return _styled(pd.DataFrame(rows), {"of the 10.5 M threshold": "{:.1%}"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Early and late subnets: ADR tracks 2^(k − n) under the v3.3.1 cap (spec §7)
+# ---------------------------------------------------------------------------------------------
+DTAO_LAUNCH = dt.date(2025, 2, 13)
+"""dTAO launch (v2.0.0, spec §9)."""
+
+COHORT_ERAS = {"v3.3.1": "cap min(α_emission, E) (Dec 2025 – Jun 2026)",
+               "head": "cap root_prop·α_emission (HEAD)"}
+
+
+def launch_issuance_rao() -> int:
+    """TAO issuance at dTAO launch in the cohort model: the first threshold minus one TAO per block back
+    to 13 Feb 2025, so that the model's first halving falls on 15 Dec 2025 (recycling ignored)."""
+    days = (FIRST_HALVING_DATE - DTAO_LAUNCH).days
+    return emission.halving_threshold_rao(1) - days * BLOCKS_PER_DAY * emission.block_emission(0)
+
+
+def cohort_frame(start_years: float, era_name: str, *, horizon_years: int = 30,
+                 sample_days: int = 120) -> pd.DataFrame:
+    """One subnet registered ``start_years`` after dTAO launch, followed to ``horizon_years`` (spec §3.4, §7).
+
+    It starts like a dTAO-launch pool (1 TAO and 1 α, nothing outstanding) with the TAO issuance of
+    its registration day, and the injection cap binds every block (:func:`dtao_lib.adr.adr_time_series`).
+    Columns: ``year`` (since launch), ``k``, ``n``, ``alpha_out`` and ``alpha_in`` (α per block),
+    ``flow_adr``, ``stock_adr``.
+    """
+    from .. import adr
+
+    start = round(start_years * 365)
+    issuance = launch_issuance_rao()
+    if start:
+        issuance = int(emission.project_issuance(issuance, days=start)["issuance_rao"].iloc[-1])
+    n_days = horizon_years * 365 - start
+    df = adr.adr_time_series(n_days * BLOCKS_PER_DAY, step_blocks=sample_days * BLOCKS_PER_DAY,
+                             tao_issuance_rao=issuance, alpha_in_rao=RAO_PER_TAO, era=era_name)
+    return pd.DataFrame({
+        "year": np.round(start_years + df["block"] / BLOCKS_PER_DAY / 365, 3),
+        "k": df["tao_halvings"], "n": df["alpha_halvings"],
+        "alpha_out": df["alpha_out_per_block_rao"] / RAO_PER_TAO,
+        "alpha_in": df["alpha_in_per_block_rao"] / RAO_PER_TAO,
+        "flow_adr": np.round(df["flow_adr"], 4), "stock_adr": np.round(df["stock_adr"], 4),
+    })
+
+
+def cohort_grid(late_years: tuple[int, ...] = tuple(range(1, 13)), eras: tuple[str, ...] = tuple(COHORT_ERAS),
+                *, horizon_years: int = 30) -> pd.DataFrame:
+    """The early subnet (registered at launch, ``late_year = 0``) and one late subnet per ``late_years``."""
+    frames = []
+    for era_name in eras:
+        for y in (0, *late_years):
+            df = cohort_frame(y, era_name, horizon_years=horizon_years)
+            frames.append(df.assign(era=era_name, late_year=y, cohort="early (Feb 2025)" if y == 0 else "late"))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _tao_halving_years(horizon_years: int = 30) -> pd.DataFrame:
+    start = dt.datetime.combine(DTAO_LAUNCH, dt.time())
+    hs = emission.halving_schedule(launch_issuance_rao(), start_date=start, max_halvings=8)
+    return pd.DataFrame([{"year": (h.date - start).days / 365, "label": f"TAO halving {h.k}"}
+                         for h in hs if (h.date - start).days <= horizon_years * 365])
+
+
+def _cohort_chart(df: pd.DataFrame, filters=(), horizon_years: int = 30) -> alt.VConcatChart:
+    base = alt.Chart(df)
+    for f in filters:
+        base = base.transform_filter(f)
+    color = alt.Color("cohort:N", scale=alt.Scale(domain=["early (Feb 2025)", "late"], range=["#2980b9", "#d35400"]),
+                      title="subnet", legend=alt.Legend(orient="bottom"))
+    x = alt.X("year:Q", title="years since dTAO launch (Feb 2025)", scale=alt.Scale(domain=[0, horizon_years]))
+    flows = base.transform_fold(["alpha_out", "alpha_in"], as_=["flow", "alpha_per_block"]).mark_line(
+        interpolate="step-after", strokeWidth=2).encode(
+        x=x, y=alt.Y("alpha_per_block:Q", title="α per block", scale=alt.Scale(type="log", base=2),
+                     axis=alt.Axis(labelExpr="datum.value >= 1 ? '1' : '1/' + format(1 / datum.value, '.0f')")),
+        color=color, strokeDash=alt.StrokeDash("flow:N", title="per block", scale=alt.Scale(
+            domain=["alpha_out", "alpha_in"], range=[[1, 0], [5, 3]]), legend=alt.Legend(orient="bottom")),
+        tooltip=["cohort:N", "flow:N", alt.Tooltip("year:Q", format=".1f"),
+                 alt.Tooltip("alpha_per_block:Q", format=".4f"), "k:Q", "n:Q"],
+    )
+    stock = base.mark_line(strokeWidth=2.5).encode(
+        x=x, y=alt.Y("stock_adr:Q", title="ADR (stocks α_out / α_in)"), color=color,
+        tooltip=["cohort:N", alt.Tooltip("year:Q", format=".1f"), alt.Tooltip("stock_adr:Q", format=".3f"),
+                 alt.Tooltip("flow_adr:Q", format=".3f", title="per-block ratio"), "k:Q", "n:Q"],
+    )
+    rules = alt.Chart(_tao_halving_years(horizon_years)).mark_rule(color="#8e44ad", strokeDash=[2, 2]).encode(
+        x="year:Q", tooltip=["label:N"])
+    return alt.vconcat(
+        (flows + rules).properties(width=WIDTH, height=HEIGHT * 0.6, title="Alpha minted per block: to participants "
+                                   "(α_out, solid) and into the pool (α_in, dashed)"),
+        (stock + rules).properties(width=WIDTH, height=HEIGHT * 0.6, title="ADR of each subnet"),
+    )
+
+
+def cohort_explorer(*, horizon_years: int = 30) -> Figure:
+    """α_out and α_in per block and ADR of an early and a late subnet, under the v3.3.1 cap or HEAD's.
+
+    Static face: a slider for the late subnet's registration year (1–12 after dTAO launch) and a
+    dropdown of the cap rule. Live face: any registration year, rule and horizon.
+    """
+
+    def static() -> alt.VConcatChart:
+        late = slider("late", lo=1, hi=12, step=1, value=2, label="late subnet registers … years after launch ")
+        era_p = dropdown("cohortera", list(COHORT_ERAS), "v3.3.1", "injection cap ", labels=list(COHORT_ERAS.values()))
+        grid = cohort_grid(horizon_years=horizon_years)
+        return _cohort_chart(grid, [alt.datum.era == era_p,
+                                    (alt.datum.late_year == 0) | (alt.datum.late_year == late)],
+                             horizon_years).add_params(late, era_p)
+
+    def render(late_year: float, era_name: str, horizon: int):
+        frames = [cohort_frame(0, era_name, horizon_years=horizon).assign(cohort="early (Feb 2025)"),
+                  cohort_frame(late_year, era_name, horizon_years=horizon).assign(cohort="late")]
+        return _cohort_chart(pd.concat(frames, ignore_index=True), horizon_years=horizon)
+
+    def live():
+        import ipywidgets as w
+
+        controls = {
+            "late_year": w.FloatSlider(value=2, min=0, max=25, step=0.25, description="late start (yr)",
+                                       continuous_update=False),
+            "era_name": w.Dropdown(options=[(v, k) for k, v in COHORT_ERAS.items()], value="v3.3.1",
+                                   description="cap"),
+            "horizon": w.IntSlider(value=horizon_years, min=5, max=60, description="years", continuous_update=False),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="early vs late subnet")
+
+
+# ---------------------------------------------------------------------------------------------
+# Haircut as a function of k − n
+# ---------------------------------------------------------------------------------------------
+def haircut_gap_frame(max_halvings: int = 6) -> pd.DataFrame:
+    """Per-block ADR and haircut for ``k`` TAO halvings and ``n`` alpha halvings, 0 ≤ k, n ≤ ``max_halvings``.
+
+    ``α_out = a = block_emission(T_n)`` and ``α_in = injection_cap(a, E = block_emission(T_k))`` under
+    the v3.3.1 cap ``min(a, E)`` (spec §3.4), so ``ADR = 2^max(k − n, 0)``; ``formula`` is
+    :func:`dtao_lib.adr.halving_adr` (``2^(k − n)``) and ``haircut`` is :func:`dtao_lib.adr.haircut`
+    of the per-block ADR: the haircut a subnet's stocks approach when these flows last.
+    """
+    from .. import adr, coinbase
+
+    rows = []
+    for k in range(max_halvings + 1):
+        e = emission.block_emission(emission.halving_threshold_rao(k))
+        for n in range(max_halvings + 1):
+            a = emission.block_emission(emission.halving_threshold_rao(n))
+            inj = coinbase.injection_cap(a, block_emission_rao=e, era="v3.3.1")
+            flow = a / inj
+            rows.append({"k": k, "n": n, "gap": k - n, "flow_adr": flow, "formula": adr.halving_adr(k, n),
+                         "haircut": adr.haircut(flow)})
+    return pd.DataFrame(rows)
+
+
+def _gap_chart(df: pd.DataFrame, k_p: Any = None, n_p: Any = None) -> alt.HConcatChart:
+    sel = (alt.datum.k == k_p) & (alt.datum.n == n_p) if k_p is not None else None
+    gap_sel = alt.datum.gap == (k_p - n_p) if k_p is not None else None
+    by_gap = df.groupby("gap", as_index=False).agg(haircut=("haircut", "first"), flow_adr=("flow_adr", "first"))
+    bars = alt.Chart(by_gap).mark_bar().encode(
+        x=alt.X("gap:O", title="k − n (TAO halvings − alpha halvings)"),
+        y=alt.Y("haircut:Q", title="haircut 1 − 1/ADR", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.condition(gap_sel, alt.value("#c0392b"), alt.value("#95a5a6")) if gap_sel is not None
+        else alt.value("#c0392b"),
+        tooltip=["gap:O", alt.Tooltip("flow_adr:Q", title="ADR"), alt.Tooltip("haircut:Q", format=".1%")],
+    ).properties(width=WIDTH * 0.45, height=HEIGHT)
+    heat = alt.Chart(df).mark_rect(stroke="white").encode(
+        x=alt.X("k:O", title="TAO halvings k"), y=alt.Y("n:O", title="alpha halvings n", sort="descending"),
+        color=alt.Color("haircut:Q", scale=alt.Scale(scheme="oranges", domain=[0, 1]), legend=None),
+        tooltip=["k:O", "n:O", alt.Tooltip("flow_adr:Q", title="ADR"), alt.Tooltip("haircut:Q", format=".1%")],
+    )
+    text = alt.Chart(df).mark_text(fontSize=10).encode(
+        x="k:O", y=alt.Y("n:O", sort="descending"), text=alt.Text("haircut:Q", format=".0%"),
+        color=alt.condition("datum.haircut > 0.6", alt.value("white"), alt.value("black")),
+    )
+    box = alt.Chart(df).mark_rect(fill=None, stroke="#c0392b", strokeWidth=3)
+    layers = heat + text
+    if sel is not None:
+        layers = layers + box.transform_filter(sel).encode(x="k:O", y=alt.Y("n:O", sort="descending"))
+    return alt.hconcat(bars, layers.properties(width=WIDTH * 0.45, height=HEIGHT))
+
+
+def haircut_by_gap(max_halvings: int = 6) -> Figure:
+    """Haircut ``1 − 2^−(k−n)`` of a subnet whose per-block flows have run long enough (v3.3.1 cap).
+
+    Static face: sliders for ``k`` and ``n`` highlight the bar of ``k − n`` and the cell ``(k, n)``.
+    Live face: the same with a table of the exact per-block amounts.
+    """
+    df = haircut_gap_frame(max_halvings)
+
+    def static() -> alt.HConcatChart:
+        k_p = slider("k", lo=0, hi=max_halvings, step=1, value=2, label="TAO halvings k ")
+        n_p = slider("n", lo=0, hi=max_halvings, step=1, value=0, label="alpha halvings n ")
+        return _gap_chart(df, k_p, n_p).add_params(k_p, n_p).properties(
+            title="The haircut depends only on k − n (v3.3.1 cap, flows that last)")
+
+    def render(k: int, n: int):
+        row = df[(df["k"] == k) & (df["n"] == n)]
+        table = pd.DataFrame([{
+            "α_out per block": emission.block_emission(emission.halving_threshold_rao(n)) / RAO_PER_TAO,
+            "E (TAO per block)": emission.block_emission(emission.halving_threshold_rao(k)) / RAO_PER_TAO,
+            "ADR": float(row["flow_adr"].iloc[0]), "2^(k−n)": float(row["formula"].iloc[0]),
+            "haircut": float(row["haircut"].iloc[0]),
+        }])
+        return table, _gap_chart(df, k, n)
+
+    def live():
+        import ipywidgets as w
+
+        controls = {"k": w.IntSlider(value=2, min=0, max=max_halvings, description="k"),
+                    "n": w.IntSlider(value=0, min=0, max=max_halvings, description="n")}
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="haircut vs k − n")
