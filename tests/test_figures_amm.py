@@ -294,7 +294,7 @@ def test_snapshot_pool_table_ten_percent_moves():
     assert df.loc[df["netuid"] == 103, "implied w₂"].iloc[0] > 0.53  # reported price 14 % below y/x
     shown = fig.snapshot_pool_table()
     assert list(shown.index) == list(df["netuid"])
-    assert shown.loc[64, "stake for +10 % (TAO)"] == round(df.iloc[0]["stake for +10 % (TAO)"], 1)
+    assert shown.loc[64, "+10 %: stake"] == round(df.iloc[0]["stake for +10 % (TAO)"], 1)
 
 
 # -- the figures -------------------------------------------------------------------------------

@@ -684,8 +684,9 @@ def snapshot_pool_table(netuids: Sequence[int] | None = None, *, snapshot: pd.Da
     ratio, the TAO weight implied by the reported price, and the stake (TAO) and unstake (alpha, in TAO
     at spot) that move the price by ±10 % (:func:`dtao_lib.amm.stake_to_reach_price`).
 
-    ``rounded=True`` (for display) rounds each column to a sensible number of digits and indexes the
-    rows by netuid; ``rounded=False`` keeps full precision and a ``netuid`` column.
+    ``rounded=True`` (for display) rounds each column to a sensible number of digits, shortens the
+    column names and indexes the rows by netuid; ``rounded=False`` keeps full precision, the long
+    names and a ``netuid`` column.
     """
     df = snapshot if snapshot is not None else data.load_subnet_snapshot()
     ids = default_picker_netuids(df) if netuids is None else list(netuids)
@@ -707,7 +708,10 @@ def snapshot_pool_table(netuids: Sequence[int] | None = None, *, snapshot: pd.Da
         return out
     digits = {"TAO reserve": 1, "alpha reserve": 1, "reported price": 6, "reserve ratio": 6, "implied w₂": 4,
               "stake for +10 % (TAO)": 1, "unstake for −10 % (TAO worth)": 1}
-    return out.round(digits).set_index("netuid")
+    short = {"TAO reserve": "TAO in pool", "alpha reserve": "α in pool", "reported price": "price",
+             "reserve ratio": "TAO/α ratio", "stake for +10 % (TAO)": "+10 %: stake",
+             "unstake for −10 % (TAO worth)": "−10 %: unstake"}
+    return out.round(digits).set_index("netuid").rename(columns=short)
 
 
 def default_picker_netuids(snapshot: pd.DataFrame | None = None) -> list[int]:
