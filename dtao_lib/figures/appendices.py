@@ -186,7 +186,7 @@ def conformance_summary(df: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
 
 
-def conformance_html(df: pd.DataFrame, *, width: int = 28) -> HtmlBlock:
+def conformance_html(df: pd.DataFrame, *, width: int = 40) -> HtmlBlock:
     """The conformance table as HTML: one block per mechanism group, pass/FAIL coloured.
 
     Long values are cut to ``width`` characters (hover a cell for the full text; hover a vector id for
@@ -211,7 +211,8 @@ def conformance_html(df: pd.DataFrame, *, width: int = 28) -> HtmlBlock:
             status = _esc(r["status"]) + ('<br><small>recomputed</small>' if r.get("recomputed") else "")
             tip = f'{r["mechanism"]} · {r["source"]}'
             body.append(
-                f'<tr data-pass="{_esc(r["pass"])}"><td title="{_esc(tip)}"><strong>{_esc(r["vector"])}</strong>'
+                f'<tr data-pass="{_esc(r["pass"])}"><td title="{_esc(tip)}" style="white-space:nowrap">'
+                f'<strong>{_esc(r["vector"])}</strong>'
                 f'</td><td>{_cell(r["expected"], width)}</td><td>{computed}</td><td>{_esc(r["tolerance"])}</td>'
                 f'<td>{status}</td><td>{_badge(r["pass"], PASS_COLORS.get(r["pass"], "#7f8c8d"))}</td></tr>'
             )
