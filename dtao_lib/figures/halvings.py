@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import emission
+from .._validate import check_int, check_real
 from ..interactive import Figure, live_panel
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO, TOTAL_SUPPLY_RAO
 from ._style import HEIGHT, WIDTH, dropdown, slider
@@ -258,7 +259,7 @@ def injection_cap_table(alpha_issuance_tao: tuple[float, ...] = (500_000, 2_000_
     after = emission.block_emission(emission.halving_threshold_rao(1))
     rows = []
     for issued in alpha_issuance_tao:
-        a_issuance = round(issued * RAO_PER_TAO)
+        a_issuance = round(check_real("alpha_issuance_tao[]", issued, lo=0, hi=20_999_999) * RAO_PER_TAO)
         a = coinbase.alpha_emission(a_issuance)
         rp = coinbase.root_proportion(TAO_WEIGHT, adr.DEFAULT_ROOT_TAO_RAO, a_issuance)
         row = {"alpha issued (M α)": issued / 1e6, "α_emission": a / RAO_PER_TAO}
@@ -295,7 +296,7 @@ def alpha_halving_outlook(n: int = 5) -> pd.DataFrame:
     from .. import data
 
     snap = data.load_subnet_snapshot()
-    top = snap[snap["is_dynamic"]].nlargest(n, "total_alpha_alpha")
+    top = snap[snap["is_dynamic"]].nlargest(check_int("n", n, lo=1, hi=128), "total_alpha_alpha")
     rows = []
     for _, r in top.iterrows():
         a_in, a_out = round(r["alpha_in_alpha"] * RAO_PER_TAO), round(r["alpha_out_alpha"] * RAO_PER_TAO)
@@ -336,12 +337,16 @@ def cohort_frame(start_years: float, era_name: str, *, horizon_years: int = 30,
     """
     from .. import adr
 
-    start = round(start_years * 365)
+    horizon = check_int("horizon_years", horizon_years, lo=1, hi=200)
+    start = round(check_real("start_years", start_years, lo=0, hi=horizon, hi_open=True) * 365)
+    step = check_int("sample_days", sample_days, lo=1, hi=3_650)
+    if era_name not in COHORT_ERAS:
+        raise ValueError(f"era_name must be one of {sorted(COHORT_ERAS)}, got {era_name!r}")
     issuance = launch_issuance_rao()
     if start:
         issuance = int(emission.project_issuance(issuance, days=start)["issuance_rao"].iloc[-1])
-    n_days = horizon_years * 365 - start
-    df = adr.adr_time_series(n_days * BLOCKS_PER_DAY, step_blocks=sample_days * BLOCKS_PER_DAY,
+    n_days = horizon * 365 - start
+    df = adr.adr_time_series(n_days * BLOCKS_PER_DAY, step_blocks=step * BLOCKS_PER_DAY,
                              tao_issuance_rao=issuance, alpha_in_rao=RAO_PER_TAO, era=era_name)
     return pd.DataFrame({
         "year": np.round(start_years + df["block"] / BLOCKS_PER_DAY / 365, 3),
@@ -448,10 +453,11 @@ def haircut_gap_frame(max_halvings: int = 6) -> pd.DataFrame:
     """
     from .. import adr, coinbase
 
+    top = check_int("max_halvings", max_halvings, lo=0, hi=29)
     rows = []
-    for k in range(max_halvings + 1):
+    for k in range(top + 1):
         e = emission.block_emission(emission.halving_threshold_rao(k))
-        for n in range(max_halvings + 1):
+        for n in range(top + 1):
             a = emission.block_emission(emission.halving_threshold_rao(n))
             inj = coinbase.injection_cap(a, block_emission_rao=e, era="v3.3.1")
             flow = a / inj
