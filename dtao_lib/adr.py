@@ -392,6 +392,19 @@ def adr_time_series(
 # ---------------------------------------------------------------------------------------------
 # A subnet's life, day by day
 # ---------------------------------------------------------------------------------------------
+def _net(amount: float, fee_u16: int) -> float:
+    """Input left after the swap fee ``floor(amount · fee/65535)`` (spec §4.2–§4.3), in float rao."""
+    return amount - np.floor(amount * fee_u16 / U16_MAX)
+
+
+def _cp_alpha_out(reserve_in: float, reserve_out: float, amount: float, fee_u16: int) -> float:
+    """Output of an equal-weight Balancer (constant-product) swap: ``out = R_out · Δ / (R_in + Δ)``, with
+    ``Δ`` the input net of the fee, floored to a rao: :func:`dtao_lib.amm.balancer_buy_array` with
+    ``quote_weight = ½`` (spec §4.3), inlined for speed (``tests/test_adr.py`` checks they agree)."""
+    dx = _net(amount, fee_u16)
+    return float(np.floor(reserve_out * dx / (reserve_in + dx)))
+
+
 def subnet_life(
     days: int,
     *,
@@ -412,9 +425,9 @@ def subnet_life(
     Every step of ``step_days`` days applies, ``step_days × 7 200`` times, the per-block coinbase
     terms computed once at the start of the step by :func:`dtao_lib.coinbase.subnet_terms` (exact,
     with the era's injection cap), then the step's chain buy and the users' net flow as one swap
-    each on an equal-weight pool (:func:`dtao_lib.amm.balancer_buy_array` /
-    :func:`~dtao_lib.amm.balancer_sell_array`; an equal-weight Balancer pool is a constant-product
-    pool, and injections at the pool price leave its weights at ½)::
+    each on an equal-weight pool (the formulas of :func:`dtao_lib.amm.balancer_buy_array` and
+    :func:`~dtao_lib.amm.balancer_sell_array` with ``w = ½``; an equal-weight Balancer pool is a
+    constant-product pool, and injections at the pool price leave its weights at ½)::
 
         E      = block_emission(TAO issuance)          τ = floor(E · tao_share)     (rao per block)
         a      = block_emission(alpha issuance)        minted to participants: α_out += a
@@ -473,7 +486,7 @@ def subnet_life(
     >>> round(float(df["adr"].iloc[-1]), 2)
     0.72
     """
-    from . import amm, coinbase  # local import: coinbase and amm are heavier modules
+    from . import coinbase  # local import: coinbase is a heavier module
 
     n_days = check_int("days", days, lo=1, hi=36_500)
     step = check_int("step_days", step_days, lo=1, hi=365)
@@ -490,6 +503,7 @@ def subnet_life(
     if not e.dtao:
         raise ValueError("era must be a dTAO release (v2.0.0 or later): pre-dTAO subnets have no pool")
     uses_rp = e.injection_rule == "cap_root_prop"
+    tw_bits = round(gamma * (1 << 32))  # γ on the U96F32 grid, as coinbase.root_proportion rounds it
 
     rows: list[tuple[float, ...]] = []
 
@@ -507,7 +521,7 @@ def subnet_life(
     def _terms() -> tuple[int, int, int, int, float]:
         big_e = block_emission(issuance)
         a = block_emission(int(a_in + a_out + prot))
-        rp = coinbase.root_proportion(gamma, root_tao, int(a_in + a_out + prot)) if uses_rp else np.nan
+        rp = _root_prop_bits(tw_bits, root_tao, int(a_in + a_out + prot)) / (1 << 32) if uses_rp else np.nan
         t = coinbase.subnet_terms(
             int(big_e * share), tao / a_in, era=e, block_emission_rao=big_e, alpha_emission_rao=a,
             root_proportion=rp if uses_rp else None, share=share,
@@ -526,25 +540,19 @@ def subnet_life(
         a_out += blocks * a
         buy = float(blocks * excess)
         if buy > 0:  # chain buy: fee-free swap of the excess TAO for pool alpha
-            r = amm.balancer_buy_array(tao, a_in, buy, 0.5, fee_rate_u16=0, min_reserve_rao=0)
-            if bool(r.ok):
-                bought = float(r.amount_out)
-                tao, a_in = float(r.tao_reserve), float(r.alpha_reserve)
-                if e.chain_buy_alpha == "protocol":
-                    prot += bought
+            bought = _cp_alpha_out(tao, a_in, buy, 0)
+            tao, a_in = tao + buy, a_in - bought
+            if e.chain_buy_alpha == "protocol":
+                prot += bought
         if flow > 0:
-            r = amm.balancer_buy_array(tao, a_in, flow * d, 0.5, min_reserve_rao=0)
-            if bool(r.ok):
-                a_out += float(r.amount_out)
-                tao, a_in = float(r.tao_reserve), float(r.alpha_reserve)
+            got = _cp_alpha_out(tao, a_in, flow * d, SWAP_FEE_U16)
+            tao, a_in, a_out = tao + _net(flow * d, SWAP_FEE_U16), a_in - got, a_out + got
         elif flow < 0 and a_out > 0:
             want = min(-flow * d, 0.9 * tao)
             need = a_in * want / (tao - want) / (1.0 - SWAP_FEE_U16 / U16_MAX)
             sell = min(need, a_out)
-            r = amm.balancer_sell_array(tao, a_in, sell, 0.5, min_reserve_rao=0)
-            if bool(r.ok):
-                a_out -= sell
-                tao, a_in = float(r.tao_reserve), float(r.alpha_reserve)
+            paid = _cp_alpha_out(a_in, tao, sell, SWAP_FEE_U16)  # same formula with the roles swapped
+            tao, a_in, a_out = tao - paid, a_in + _net(sell, SWAP_FEE_U16), a_out - sell
         issuance += blocks * block_emission(issuance)  # no recycling; halvings at step resolution
         day += d
         _record(day, ain, a, buy / d, rp)

@@ -280,3 +280,24 @@ def test_subnet_life_bad_input():
         A.subnet_life(10, era="pre-dtao", **good)
     with pytest.raises(TypeError, match="tao_reserve_rao"):
         A.subnet_life(10, tao_reserve_rao=1.5, alpha_in_rao=TAO)
+
+
+def test_subnet_life_swaps_are_the_amm_equal_weight_formulas():
+    from dtao_lib import amm
+
+    for t, x, d, fee in ((1e12, 2e14, 5e10, 33), (3e11, 1e13, 7e12, 0), (1e9, 1e9, 1e6, 33)):
+        buy = amm.balancer_buy_array(t, x, d, 0.5, fee_rate_u16=fee, min_reserve_rao=0)
+        assert A._cp_alpha_out(t, x, d, fee) == pytest.approx(float(buy.amount_out), abs=1.0)
+        sell = amm.balancer_sell_array(t, x, d, 0.5, fee_rate_u16=fee, min_reserve_rao=0)
+        assert A._cp_alpha_out(x, t, d, fee) == pytest.approx(float(sell.amount_out), abs=1.0)
+
+
+def test_subnet_life_root_prop_is_the_chains():
+    from dtao_lib.coinbase import root_proportion
+    from dtao_lib.params import TAO_WEIGHT
+
+    df = A.subnet_life(30, tao_reserve_rao=1_000 * TAO, alpha_in_rao=200_000 * TAO, tao_share=0.0, step_days=10)
+    issued = ((df["alpha_in"] + df["alpha_out"] + df["protocol_alpha"]) * TAO).round().astype(int)
+    # the value recorded with each step is the one computed at that step's start
+    for rp, a in zip(df["root_prop"].iloc[1:], issued.iloc[:-1], strict=True):
+        assert rp == root_proportion(TAO_WEIGHT, A.DEFAULT_ROOT_TAO_RAO, int(a))
