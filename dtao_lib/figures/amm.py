@@ -81,6 +81,8 @@ v3.2.2 (2025-07-23); Balancer ran 2026-02-20 → 03-11 and again from 2026-06-25
 
 _BALANCER = "Balancer (now)"
 _COLORS = alt.Scale(domain=list(DESIGNS), range=[c for _, c in DESIGNS.values()])
+_SHORT = dict(zip(DESIGNS, ("constant product", "v3, 0.3 % fee", "v3, 0.05 % fee", "Balancer"), strict=True))
+_SHORT_LABELS = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in _SHORT.items()) + " : datum.label"
 _LEGEND = alt.Legend(orient="top", columns=2, title=None, labelLimit=320)
 
 
@@ -215,7 +217,7 @@ def _design_chart(df: pd.DataFrame, size: Any, weight: Any, side: Any) -> alt.VC
         base = base.transform_filter(keep)
     lines = base.mark_line(strokeWidth=2.2).encode(
         x=alt.X("size_pct:Q", title="trade size (% of the pool's TAO reserve, log scale)",
-                scale=alt.Scale(type="log", domain=[0.01, 50])),
+                scale=alt.Scale(type="log", domain=[0.01, 50], nice=False)),
         y=alt.Y("slippage_pct:Q", title="slippage (%, fees included, log scale)", scale=alt.Scale(type="log")),
         color=alt.Color("design:N", scale=_COLORS, legend=_LEGEND),
         strokeDash=alt.condition(alt.datum.design == _BALANCER, alt.value([6, 3]), alt.value([1, 0])),
@@ -224,7 +226,7 @@ def _design_chart(df: pd.DataFrame, size: Any, weight: Any, side: Any) -> alt.VC
     )
     at = base.transform_filter(alt.datum.size_pct == size) if size is not None else base
     rule = at.mark_rule(color="#555", strokeDash=[2, 2]).encode(x="size_pct:Q")
-    top = (lines + rule).properties(width=WIDTH, height=HEIGHT - 40)
+    top = (lines + rule).properties(width=WIDTH - 40, height=HEIGHT - 40)
     titles = {"you receive": "format(datum.receive, ',.2f') + (datum.side == 'stake' ? ' α' : ' TAO')",
               "effective price": "format(datum.effective, '.5f') + ' TAO/α'",
               "slippage": "format(datum.slippage_pct, '.2f') + ' %'",
@@ -234,7 +236,7 @@ def _design_chart(df: pd.DataFrame, size: Any, weight: Any, side: Any) -> alt.VC
         cols, as_=["what_title", "value"]
     ).mark_text(align="center", fontSize=12).encode(
         x=alt.X("what_title:N", sort=cols, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("design:N", sort=list(DESIGNS), title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("design:N", sort=list(DESIGNS), title=None, axis=alt.Axis(labelExpr=_SHORT_LABELS)),
         text="value:N",
         color=alt.Color("design:N", scale=_COLORS, legend=None),
     ).properties(width=WIDTH - 230, height=110)
