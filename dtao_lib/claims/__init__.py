@@ -75,10 +75,11 @@ class Claim:
             f'<p lang="ja">{html.escape(self.japanese)}</p></details>'
             f'<p><strong class="dtao-verdict" style="color:{color}">Verdict: {self.verdict}.</strong>{spec}</p>'
             f"{paras}"
+            '<div class="dtao-evidence-wrap" style="overflow-x:auto">'
             '<table class="dtao-evidence table" style="table-layout:fixed;width:100%;overflow-wrap:anywhere">'
             '<colgroup><col style="width:42%"><col style="width:22%"><col style="width:36%"></colgroup>'
             "<thead><tr><th>quantity</th><th>value</th>"
-            f"<th>computed by</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<th>computed by</th></tr></thead><tbody>{rows}</tbody></table></div>"
             "</div>"
         )
 

@@ -336,7 +336,7 @@ def _demand_evidence() -> pd.DataFrame:
          "computed by": "params.era('head').chain_buy_alpha"},
         {"quantity": f"subnets the protocol buys on every block (HEAD rules, {SNAPSHOT_DATE} state)",
          "value": f"{len(buying)} of {len(b)}", "computed by": "seed_other.protocol_buys_at_head()"},
-        {"quantity": "protocol buying per day, all subnets (TAO)", "value": float(b["buy_tao_per_day"].sum()),
+        {"quantity": "protocol buying per day, all subnets (TAO)", "value": round(float(b["buy_tao_per_day"].sum()), 1),
          "computed by": "Σ coinbase.subnet_terms(…).excess_tao × 7 200"},
         {"quantity": "… as a share of the day's TAO emission", "value": f"{b['buy_tao_per_day'].sum() / day_tao:.1%}",
          "computed by": "÷ (emission.block_emission(T₁) × 7 200)"},
