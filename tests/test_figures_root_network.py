@@ -270,12 +270,12 @@ def test_concentration_curves_and_table():
     assert prof[10] == pytest.approx(0.85)
     t = fig.concentration_table()
     p = root_era.stake_profile_2024()
-    for k in (1, 4, 10):
+    for k in (1, 4, 10):  # the table is rounded to 4 decimals
         f = p[:k].sum()
         a, b = _sigmoid(f) * f, _sigmoid(1 - f) * (1 - f)
-        assert t.loc[k, "emission won (everyone else votes against)"] == pytest.approx(a / (a + b), rel=1e-12)
+        assert t.loc[k, "emission won (everyone else votes against)"] == pytest.approx(a / (a + b), abs=5e-5)
         # with identical votes the top k decide exactly their stake share
-        assert t.loc[k, "emission decided (all vote alike)"] == pytest.approx(f)
+        assert t.loc[k, "emission decided (all vote alike)"] == pytest.approx(f, abs=5e-5)
     assert root_era.nakamoto_coefficient(p, threshold=root_era.KAPPA) == 4  # 25 + 13.5 + 11 + 9 > 50
     assert isinstance(fig.concentration_chart().to_dict(), dict)
     assert isinstance(t, pd.DataFrame)

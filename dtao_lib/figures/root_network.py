@@ -493,5 +493,5 @@ def concentration_table(ks: Sequence[int] = (1, 3, 4, 5, 10), *, rho: float = RO
         "stake of the top k": (np.concatenate([[0.0], np.cumsum(np.sort(st)[::-1])]))[k],
         "emission decided (all vote alike)": root_era.top_k_emission_share(uniform, st, k, rho=rho, kappa=kappa),
         "emission won (everyone else votes against)": root_era.contested_vote_share(st, k, rho=rho, kappa=kappa),
-    }).set_index("k")
+    }).set_index("k").round(4)
 
