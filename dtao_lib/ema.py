@@ -385,10 +385,24 @@ def keep_factor(
             raise ValueError(f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)")
         b0 = check_int("blocks_since_start", blocks_since_start)
         h = check_int("halving_blocks", halving_blocks)
-    top = int(T.max()) if T.size else 0
-    logs = np.concatenate([[0.0], _log_keep_cumsum(top, b0, alpha, h, rule)]) if top else np.zeros(1)
-    out = np.exp(logs[T])
+    out = np.exp(_log_keep_at(T, b0, alpha, h, rule))
     return float(out[0]) if scalar else out
+
+
+def _log_keep_at(T: np.ndarray, b0: int, alpha: float, h: int, rule: str, chunk: int = 1_000_000) -> np.ndarray:
+    """``ln K_T`` for every ``T`` in ``T`` (any shape), walking the blocks in chunks (bounded memory)."""
+    flat = T.reshape(-1)
+    out = np.zeros(flat.shape, dtype=np.float64)
+    top = int(flat.max()) if flat.size else 0
+    done, acc = 0, 0.0
+    while done < top:
+        n = min(chunk, top - done)
+        logs = acc + _log_keep_cumsum(n, b0 + done, alpha, h, rule)
+        sel = (flat > done) & (flat <= done + n)
+        out[sel] = logs[flat[sel] - done - 1]
+        acc = float(logs[-1])
+        done += n
+    return out.reshape(T.shape)
 
 
 def spot_to_reach(

@@ -27,14 +27,14 @@ def _value_evidence() -> pd.DataFrame:
     seven = 1 - ema.keep_factor(7 * BLOCKS_PER_DAY, blocks_since_start=365 * BLOCKS_PER_DAY)
     return pd.DataFrame([
         {"quantity": "era A on 2026-04-11: rank correlation of EMA price and share", "value": rank_corr,
-         "computed by": "coinbase.emission_shares(era='A')"},
+         "computed by": "coinbase.emission_shares"},
         {"quantity": f"era D: share of the highest-priced subnet (netuid {top_price})",
          "value": f"{rules.loc[top_price, 'D']:.2%}",
-         "computed by": "coinbase.emission_shares(era='head')"},
+         "computed by": "coinbase.emission_shares"},
         {"quantity": "… if it burns all its miners' emission, same price", "value": f"{burned.loc[top_price, 'D']:.2%}",
-         "computed by": "emission_shares(miner_burned=…)"},
+         "computed by": "coinbase.emission_shares"},
         {"quantity": f"era C: largest share goes to netuid {c_top}, price rank",
-         "value": int(prices.rank(ascending=False)[c_top]), "computed by": "emission_shares(era='v3.4.6')"},
+         "value": int(prices.rank(ascending=False)[c_top]), "computed by": "coinbase.emission_shares"},
         {"quantity": "era B example: share of SN3 with net outflow",
          "value": float(flow.loc[2, "B: TaoFlow"]), "computed by": "taoflow.flow_shares"},
         {"quantity": "EMA never passes 1 however high the spot price (blocks to reach 1.0001)",

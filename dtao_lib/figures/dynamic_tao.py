@@ -398,8 +398,8 @@ def one_block_grid(prices_centi: Sequence[int] = _PRICES_CENTI, shares_pct: Sequ
     """:func:`one_block` over a grid of eras × prices × shares (wide: one column per flow, in TAO value).
 
     Keys: ``era`` (tag), ``price_c`` (price in hundredths of TAO per alpha, integer), ``share_pct``
-    (integer percent). Flow columns hold the value in TAO (alpha at the spot price); ``*_amt``
-    columns the raw amounts (TAO or alpha).
+    (integer percent), ``price`` (TAO per alpha). Flow columns hold the value in TAO (alpha at the
+    spot price), to 6 significant digits: the figure's tooltips divide alpha values by ``price``.
     """
     ex = subnet_example(64)
     rows = []
@@ -409,11 +409,10 @@ def one_block_grid(prices_centi: Sequence[int] = _PRICES_CENTI, shares_pct: Sequ
             for sp in shares_pct:
                 f = one_block(sp / 100, p, ie.tag, alpha_issuance_rao=ex.alpha_issuance_rao,
                               root_tao_rao=ex.root_tao_rao, tao_reserve_rao=ex.tao_reserve_rao)
-                row: dict[str, Any] = {"era": ie.tag, "price_c": int(c), "share_pct": int(sp)}
+                row: dict[str, Any] = {"era": ie.tag, "price_c": int(c), "share_pct": int(sp), "price": p}
                 for col, _, _ in PARTS:
                     amt = f[col] / RAO_PER_TAO
-                    row[col] = round(amt if col in _TOKEN else amt * p, 9)
-                    row[col + "_amt"] = round(amt, 9)
+                    row[col] = float(f"{(amt if col in _TOKEN else amt * p):.6g}")
                 rows.append(row)
     return pd.DataFrame(rows)
 
@@ -428,12 +427,12 @@ def _one_block_chart(data: pd.DataFrame, filters: Sequence[Any] = (), params: Se
     base = base.transform_fold(cols, as_=["key", "value_tao"])
     expr_label = " : ".join(f"datum.key == '{c}' ? '{labels[c]}'" for c in cols) + " : ''"
     expr_row = " : ".join(f"datum.key == '{c}' ? '{_ROWS[c]}'" for c in cols) + " : ''"
-    expr_amt = " : ".join(f"datum.key == '{c}' ? datum['{c}_amt']" for c in cols) + " : 0"
     expr_tok = " : ".join(f"datum.key == '{c}' ? 'TAO'" for c in _TOKEN) + " : 'alpha'"
     order = {c: i for i, c in enumerate(cols)}
     expr_ord = " : ".join(f"datum.key == '{c}' ? {order[c]}" for c in cols) + " : 99"
-    base = base.transform_calculate(part=expr_label, row=expr_row, amount=expr_amt, token=expr_tok,
-                                    ord=expr_ord).transform_filter(alt.datum.value_tao > 0)
+    base = base.transform_calculate(part=expr_label, row=expr_row, token=expr_tok, ord=expr_ord)
+    base = base.transform_calculate(amount="datum.token == 'TAO' ? datum.value_tao : datum.value_tao / datum.price")
+    base = base.transform_filter(alt.datum.value_tao > 0)
     color = alt.Color("part:N", title=None, scale=alt.Scale(domain=[lab for _, lab, _ in PARTS],
                                                             range=[c for _, _, c in PARTS]),
                       legend=alt.Legend(orient="bottom", columns=3))
@@ -470,11 +469,10 @@ def where_the_tao_goes() -> Figure:
 
     def render(era: str, share_pct: float, price: float, sell_flag: bool, owner_cut: bool):
         f = one_block(share_pct / 100, price, era, root_sell_flag=sell_flag, owner_cut_enabled=owner_cut)
-        row: dict[str, Any] = {"era": era, "price_c": 0, "share_pct": 0}
+        row: dict[str, Any] = {"era": era, "price_c": 0, "share_pct": 0, "price": price}
         for col, _, _ in PARTS:
             amt = f[col] / RAO_PER_TAO
             row[col] = amt if col in _TOKEN else amt * price
-            row[col + "_amt"] = amt
         table = split_table(share_pct / 100, price, era, root_sell_flag=sell_flag, owner_cut_enabled=owner_cut)
         return _one_block_chart(pd.DataFrame([row]), title=f"{era}: E = {f['block_emission'] / RAO_PER_TAO:g} TAO, "
                                 f"root proportion {f['root_proportion']:.3f}"), table
@@ -505,7 +503,7 @@ _SPLIT_PARTS = (("owner", "owner"), ("server", "miners"), ("validator", "validat
                 ("root", "root stakers"), ("root_recycled", "root alpha recycled"))
 
 
-def alpha_split_grid(root_tao_m: Sequence[float] = tuple(np.round(np.arange(0, 10.01, 0.5), 1)),
+def alpha_split_grid(root_tao_m: Sequence[float] = tuple(range(0, 11)),
                      issuance_m: Sequence[float] | None = None, *, era: str = "head") -> pd.DataFrame:
     """The split of 1 α of α_out against the subnet's alpha issuance, for several root TAO levels.
 
@@ -514,7 +512,7 @@ def alpha_split_grid(root_tao_m: Sequence[float] = tuple(np.round(np.arange(0, 1
     :func:`dtao_lib.coinbase.split_alpha_out` (fraction of α_out).
     """
     if issuance_m is None:
-        issuance_m = tuple(np.round(np.geomspace(0.1, 21, 48), 4))
+        issuance_m = tuple(np.round(np.geomspace(0.1, 21, 32), 4))
     rows = []
     for t in root_tao_m:
         t_rao = _rao(check_real("root_tao_m", t, lo=0.0) * 1e6)
@@ -523,9 +521,10 @@ def alpha_split_grid(root_tao_m: Sequence[float] = tuple(np.round(np.arange(0, 1
                 iss = _rao(check_real("issuance_m", m, lo=0.0, hi=21.0) * 1e6)
                 rp = coinbase.root_proportion(TAO_WEIGHT, t_rao, iss)
                 sp = coinbase.split_alpha_out(RAO_PER_TAO, root_proportion=rp, root_sell_flag=bool(flag), era=era)
-                row = {"root_tao_x10": round(t * 10), "flag": flag, "issuance_m": float(m), "root_proportion": rp}
+                row = {"root_tao_x10": round(t * 10), "flag": flag, "issuance_m": float(m),
+                       "root_proportion": round(rp, 6)}
                 for col, _ in _SPLIT_PARTS:
-                    row[col] = getattr(sp, col if col != "root_recycled" else "recycled") / RAO_PER_TAO
+                    row[col] = round(getattr(sp, col if col != "root_recycled" else "recycled") / RAO_PER_TAO, 6)
                 rows.append(row)
     return pd.DataFrame(rows)
 
@@ -585,7 +584,7 @@ def alpha_split_explorer() -> Figure:
     """
 
     def static() -> alt.LayerChart:
-        t_p = slider("root_tao", lo=0, hi=100, step=5, value=50, label="TAO staked on root (× 100 000) ")
+        t_p = slider("root_tao", lo=0, hi=100, step=10, value=50, label="TAO staked on root (× 100 000) ")
         f_p = dropdown("flag", [1, 0], 1, "Σ EMA prices > 1 ", labels=["yes: root is paid", "no: root alpha recycled"])
         data = alpha_split_grid()
         return alpha_split_chart(data, (alt.datum.root_tao_x10 == t_p, alt.datum.flag == f_p), (t_p, f_p),

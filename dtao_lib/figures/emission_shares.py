@@ -20,6 +20,7 @@ The real data, and what it can and cannot say
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -28,7 +29,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import coinbase, ema, taoflow
+from .. import amm, coinbase, ema, taoflow
 from .._validate import check_int, check_real
 from ..data import load_emission_days, load_emission_shares, load_subnet_snapshot
 from ..interactive import Figure, live_panel
@@ -47,12 +48,17 @@ from .dynamic_tao import era_block_emission, snapshot_block_state, subnet_exampl
 
 __all__ = [
     "PUMP_ERAS",
+    "TAOFLOW_PROTOCOL",
+    "TAOFLOW_SUBNETS",
+    "TAOFLOW_USER",
     "autumn_days",
     "autumn_shares_chart",
     "ema_response",
     "ema_response_grid",
+    "ema_vs_spot",
     "era_rules",
     "pump_explorer",
+    "pump_for_share_gain",
     "pump_grid",
     "pump_path",
     "pump_summary",
@@ -82,13 +88,14 @@ _RULE_TEXT = {
 
 
 def era_rules() -> pd.DataFrame:
-    """The emission-share eras of spec §3.2: first release, its tag date, the rule and E at the time."""
+    """The emission-share eras of spec §3.2: first release, its tag date, the rule and E when it began
+    (1 TAO per block before the mid-December 2025 halving, 0.5 after)."""
     rows = []
     for letter, tag in ERA_LETTERS.items():
         e = _era(tag)
-        rows.append({"era": letter, "from": tag, "tag date": e.date.isoformat() if e.date else "",
+        rows.append({"era": letter, "from": tag, "date": e.date.isoformat() if e.date else "",
                      "share_i": _RULE_TEXT[e.share_rule],
-                     "E (TAO/block)": era_block_emission(tag) / RAO_PER_TAO if e.dtao else 1.0})
+                     "E at the start (TAO)": era_block_emission(tag) / RAO_PER_TAO if e.dtao else 1.0})
     return pd.DataFrame(rows).set_index("era")
 
 
@@ -522,6 +529,52 @@ def _bar_values(summary: pd.DataFrame) -> list[float]:
             -(paid - float(v["TAO back if others sold the price back first"]))]
 
 
+def pump_for_share_gain(
+    gain_points: float = 1.0,
+    hold_days: Sequence[int] = (7, 14, 30, 60, 90, 180),
+    *,
+    era: str = "head",
+    netuid: int = _DEFAULT_PUMP_NETUID,
+    blocks_since_start: int = ONE_YEAR_BLOCKS,
+    after_days: int = 120,
+) -> pd.DataFrame:
+    """How much and how long: the pump that lifts a price-rule share by ``gain_points`` points.
+
+    For each holding time ``N``: the EMA price the subnet needs (:func:`dtao_lib.coinbase.price_for_share`,
+    other subnets fixed at 2026-04-11), the constant spot price that brings the EMA there in ``N`` days
+    (:func:`dtao_lib.ema.spot_to_reach`), the TAO that buys the pool up to it
+    (:func:`dtao_lib.amm.stake_to_reach_price`), and the outcome of :func:`pump_path` with that purchase
+    held ``N`` days and watched for ``after_days`` more. Rows where no spot price can do it (it would
+    have to exceed 1 TAO per alpha, the clamp) have ``NaN`` amounts.
+    """
+    gain = check_real("gain_points", gain_points, lo=0.0, lo_open=True, hi=99.0)
+    e = _era(era)
+    if e.share_rule not in ("ema_price", "price_burn", "price_burn_root_prop"):
+        raise ValueError(f"era must use a price rule (A, C, D), got {e.tag!r} ({e.share_rule})")
+    ex, pool, _ = _pump_context(check_int("netuid", netuid, lo=1, hi=65_535), e.tag)
+    target = coinbase.price_for_share(ex.price_share + gain / 100, ex.sum_ema_prices - ex.ema_price)
+    rows = []
+    for n in hold_days:
+        n = check_int("hold_days", n, lo=1, hi=3_650)
+        c = ema.spot_to_reach(ex.ema_price, target, n * BLOCKS_PER_DAY, blocks_since_start=blocks_since_start, era=e)
+        row: dict[str, Any] = {"days held": n, "EMA target": target, "spot to hold": c,
+                               "spot / today": c / pool.price if math.isfinite(c) else math.nan}
+        if math.isfinite(c) and c > pool.price:
+            tao = amm.stake_to_reach_price(pool, c) / RAO_PER_TAO
+            p = pump_path(tao, n, e.tag, netuid=netuid, horizon_days=n + after_days,
+                          blocks_since_start=blocks_since_start)
+            v = pump_summary(p)["value"]
+            row.update({"TAO to buy": tao, "share gain (points)": float(v["largest share gain (percentage points)"]),
+                        "extra TAO to the subnet": float(v["extra TAO emitted to the subnet (horizon)"]),
+                        "pumper's part (≤)": float(v["pumper's pro-rata part of it (upper bound)"]),
+                        "fees": float(v["fees paid (buy + sale)"]),
+                        "loss if others sell first": tao - float(v["TAO back if others sold the price back first"])})
+        rows.append(row)
+    df = pd.DataFrame(rows).set_index("days held")
+    df.attrs.update(netuid=netuid, name=ex.name, era=e.tag, base_share=ex.price_share, gain_points=gain)
+    return df
+
+
 _PUMP_AMOUNTS_K = tuple(range(2, 21, 2))
 _PUMP_HOLDS = (15, 30, 60, 90)
 
@@ -541,20 +594,30 @@ def pump_grid(amounts_k: Sequence[int] = _PUMP_AMOUNTS_K, holds: Sequence[int] =
             for hold in holds:
                 p = pump_path(k * 1_000, hold, tag, netuid=netuid, horizon_days=horizon_days, step_days=step_days)
                 keys = {"era": tag, "k": int(k), "hold": int(hold)}
-                paths.append(pd.DataFrame({**keys, "day": p["day"], "spot": p["spot"].round(7),
-                                           "ema": p["ema"].round(7), "share_pct": (100 * p["share"]).round(5),
-                                           "base_pct": round(100 * float(p["base_share"].iloc[0]), 5)}))
+                paths.append(pd.DataFrame({**keys, "day": p["day"], "spot": p["spot"].round(6),
+                                           "ema": p["ema"].round(6), "share_pct": (100 * p["share"]).round(4),
+                                           "base_pct": round(100 * float(p["base_share"].iloc[0]), 4)}))
                 for what, v in zip(_BAR_ITEMS, _bar_values(pump_summary(p)), strict=True):
                     bars.append({**keys, "item": what, "tao": round(v, 4)})
     return pd.concat(paths, ignore_index=True), pd.DataFrame(bars)
 
 
+_PATH_SERIES = ["day", "spot", "ema", "share_pct"]
+
+
+def _nest(paths: pd.DataFrame) -> pd.DataFrame:
+    """One row per (era, k, hold) with the day series as lists (flattened again in the browser):
+    the same data in a third of the bytes, since the keys are not repeated on every day."""
+    keys = ["era", "k", "hold", "base_pct"]
+    return paths.groupby(keys, sort=False)[_PATH_SERIES].agg(list).reset_index()
+
+
 def _pump_chart(paths: pd.DataFrame, bars: pd.DataFrame, filters: Sequence[Any] = (),
-                params: Sequence[alt.Parameter] = (), hold: Any = None) -> alt.VConcatChart:
-    def filt(ch: alt.Chart) -> alt.Chart:
+                params: Sequence[alt.Parameter] = (), nested: bool = False) -> alt.VConcatChart:
+    def filt(ch: alt.Chart, flatten: bool = True) -> alt.Chart:
         for f in filters:
             ch = ch.transform_filter(f)
-        return ch
+        return ch.transform_flatten(_PATH_SERIES) if nested and flatten else ch
 
     x = alt.X("day:Q", title="days since the buy")
     price_colors = alt.Scale(domain=["spot", "EMA"], range=["#7f8c8d", ERA_COLORS["A"]])
@@ -576,7 +639,7 @@ def _pump_chart(paths: pd.DataFrame, bars: pd.DataFrame, filters: Sequence[Any] 
     shares = (base + share).properties(width=WIDTH // 2 - 20, height=HEIGHT - 90,
                                        title="the subnet's share of E (dashed: without the pump)")
     colors = alt.Scale(domain=_BAR_ITEMS, range=["#27ae60", "#f39c12", "#e67e22", "#c0392b"])
-    cost = filt(alt.Chart(bars)).mark_bar().encode(
+    cost = filt(alt.Chart(bars), flatten=False).mark_bar().encode(
         y=alt.Y("item:N", sort=_BAR_ITEMS, title=None, axis=alt.Axis(labelLimit=260)),
         x=alt.X("tao:Q", title="TAO (gain > 0, cost < 0)"),
         color=alt.Color("item:N", scale=colors, legend=None),
@@ -600,7 +663,7 @@ def pump_explorer(netuid: int = _DEFAULT_PUMP_NETUID) -> Figure:
         hp = dropdown("hold", list(_PUMP_HOLDS), 30, "days held ")
         paths, bars = pump_grid(netuid=netuid)
         filters = (alt.datum.era == ep, alt.datum.k == kp, alt.datum.hold == hp)
-        return _pump_chart(paths, bars, filters, (ep, kp, hp)).properties(
+        return _pump_chart(_nest(paths), bars, filters, (ep, kp, hp), nested=True).properties(
             title=f"A pump on netuid {netuid} ({subnet_example(netuid).name}), 2026-04-11 pool")
 
     def render(netuid: int, era: str, tao_k: float, hold_days: int, age_days: int, inflow: float):
@@ -641,9 +704,10 @@ def autumn_days() -> pd.DataFrame:
 
     In v3.2.3 – v3.2.9 every subnet's ``τ_in`` is ``E·share_i`` unless its spot price is below its
     share (then ``p_i·E``, the rest buying alpha), so ``E − Σ τ_in`` is the TAO spent on chain buys
-    plus truncation dust (under 1.25 rao per subnet: ``E·share`` is truncated twice). Columns:
-    date, subnets, Σ τ_in (TAO per block), shortfall in rao per block, the dust bound, whether any
-    subnet must have been subsidised at the capture, and the implied chain buys in TAO per day.
+    plus truncation dust (under 1.25 rao per subnet: ``E·share`` is truncated twice). Indexed by
+    date; columns: subnets, Σ τ_in (TAO per block), shortfall in rao per block, the dust bound,
+    whether any subnet must have been subsidised at the capture, and the implied chain buys in TAO
+    per day (the capture's rate × 7 200 blocks).
     """
     d = load_emission_days()
     total_rao = np.round(d["total_tao_per_block"].to_numpy(dtype=float) * RAO_PER_TAO).astype(np.int64)
@@ -658,7 +722,7 @@ def autumn_days() -> pd.DataFrame:
         "dust bound (rao)": dust_bound,
         "subsidy at capture": short > dust_bound,
         "chain buys (TAO/day)": np.where(short > dust_bound, short, 0) * BLOCKS_PER_DAY / RAO_PER_TAO,
-    })
+    }).set_index("date")
 
 
 def autumn_shares_chart(top: int = 8) -> alt.Chart:
@@ -717,3 +781,24 @@ def snapshot_vs_autumn_chart(day: str = "2025-10-27") -> alt.LayerChart:
         x=alt.X("x:Q", scale=scale), y=alt.Y("x:Q", scale=scale))
     return (diag + pts).properties(width=WIDTH - 180, height=WIDTH - 180,
                                    title="Same subnets, six months apart (dashed: equal shares)")
+
+
+def ema_vs_spot(top: int = 8, *, snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Subnets whose spot price was furthest from their EMA price on 2026-04-11 (spec §3.3).
+
+    Columns: name, spot (the reported price), EMA (``moving_price``), ``spot / EMA − 1`` and the
+    shares the price rule (era A) gives with the EMA prices and with the spot prices. Subnets without a
+    moving price (netuid 96, just registered) are left out.
+    """
+    df = load_subnet_snapshot() if snapshot is None else snapshot
+    d = df[(df["netuid"] != 0) & df["moving_price_tao_per_alpha"].notna()].copy()
+    d["gap"] = d["price_tao_per_alpha"] / d["moving_price_tao_per_alpha"] - 1.0
+    d["by EMA"] = coinbase.emission_shares(d["moving_price_tao_per_alpha"].to_numpy(dtype=float), era="A")
+    d["by spot"] = coinbase.emission_shares(d["price_tao_per_alpha"].to_numpy(dtype=float), era="A")
+    d = d.reindex(d["gap"].abs().sort_values(ascending=False).index).head(check_int("top", top, lo=1, hi=200))
+    return pd.DataFrame({"netuid": d["netuid"].to_numpy(), "name": d["name"].to_numpy(),
+                         "spot": d["price_tao_per_alpha"].to_numpy(),
+                         "EMA": d["moving_price_tao_per_alpha"].to_numpy(),
+                         "spot / EMA − 1": d["gap"].round(4).to_numpy(),
+                         "share by EMA": d["by EMA"].round(5).to_numpy(),
+                         "share by spot": d["by spot"].round(5).to_numpy()}).set_index("netuid")
