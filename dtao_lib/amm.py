@@ -1607,22 +1607,32 @@ def _target_price(name: str, value: Any) -> float:
 
 
 def _smallest_reaching(ok: Any, estimate: int, what: str) -> int:
-    """Smallest integer ``n ≥ 1`` with ``ok(n)`` True, for a monotone ``ok``; bisection from an estimate.
+    """Smallest integer ``n ≥ 1`` with ``ok(n)`` True, for a monotone ``ok``, searched near ``estimate``.
 
     ``ok(n)`` returns True (reached), False (not yet) or a string (the swap was rejected at ``n``).
+    A bracket of relative width ~1e-6 around the estimate is widened 16-fold until it holds, then
+    bisected (about 25 swaps when the closed-form estimate is good).
     """
-    hi = max(int(estimate * 1.01) + 16, 1)
+    est = max(int(estimate), 1)
+    step = max(est >> 20, 16)
+    hi = est + step
     while True:
+        if hi > _U64_MAX:
+            raise ValueError(f"{what} is out of reach of this pool: more than u64::MAX rao would be needed")
         res = ok(hi)
         if res is True:
             break
-        if isinstance(res, str):
+        if isinstance(res, str) and res != "ReservesTooLow":  # too small a trade is also "ReservesTooLow"
             raise ValueError(f"{what} is out of reach of this pool: a trade of {hi} rao is rejected ({res})")
-        if hi > _U64_MAX:
-            raise ValueError(f"{what} is out of reach of this pool: more than u64::MAX rao would be needed")
-        hi *= 2
-    lo = 0  # ok(0) is False: the price has not moved
-    while hi - lo > 1:
+        step *= 16
+        hi = est + step
+    step = max(est >> 20, 16)
+    lo = max(est - step, 0)
+    while lo > 0 and ok(lo) is True:
+        hi = lo
+        step *= 16
+        lo = max(est - step, 0)
+    while hi - lo > 1:  # ok(lo) is not True (ok(0) is False: nothing traded, the price has not moved)
         mid = (lo + hi) // 2
         if ok(mid) is True:
             hi = mid
