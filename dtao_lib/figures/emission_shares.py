@@ -517,7 +517,7 @@ def pump_summary(path: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["quantity", "value"]).set_index("quantity")
 
 
-_BAR_ITEMS = ["pumper's part of the extra emission", "fees", "loss, nobody else trades", "loss, others sold first"]
+_BAR_ITEMS = ["your part of the extra TAO", "fees", "loss if no one trades", "loss if others sell"]
 
 
 def _bar_values(summary: pd.DataFrame) -> list[float]:
@@ -629,22 +629,22 @@ def _pump_chart(paths: pd.DataFrame, bars: pd.DataFrame, filters: Sequence[Any] 
     spot = prices.transform_filter(alt.datum.series == "spot").mark_line(strokeWidth=2, interpolate="step-after")
     ema_line = prices.transform_filter(alt.datum.series == "EMA").mark_line(strokeWidth=2.5)
     spot, ema_line = spot.encode(**enc), ema_line.encode(**enc)
-    price = (spot + ema_line).properties(width=WIDTH // 2 - 20, height=HEIGHT - 90, title="spot and EMA price")
+    price = (spot + ema_line).properties(width=WIDTH // 2 - 65, height=HEIGHT - 90, title="spot and EMA price")
     share = filt(alt.Chart(paths)).mark_line(strokeWidth=2.5, color=ERA_COLORS["D"]).encode(
         x=x, y=alt.Y("share_pct:Q", title="share of E (%)", scale=alt.Scale(zero=False)),
         tooltip=["day:Q", alt.Tooltip("share_pct:Q", format=".3f", title="share %"),
                  alt.Tooltip("base_pct:Q", format=".3f", title="without the pump %")],
     )
     base = filt(alt.Chart(paths)).mark_line(strokeDash=[5, 4], color="#7f8c8d").encode(x=x, y="base_pct:Q")
-    shares = (base + share).properties(width=WIDTH // 2 - 20, height=HEIGHT - 90,
-                                       title="the subnet's share of E (dashed: without the pump)")
+    shares = (base + share).properties(width=WIDTH // 2 - 65, height=HEIGHT - 90,
+                                       title="share of E (dashed: no pump)")
     colors = alt.Scale(domain=_BAR_ITEMS, range=["#27ae60", "#f39c12", "#e67e22", "#c0392b"])
     cost = filt(alt.Chart(bars), flatten=False).mark_bar().encode(
-        y=alt.Y("item:N", sort=_BAR_ITEMS, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("item:N", sort=_BAR_ITEMS, title=None, axis=alt.Axis(labelLimit=160)),
         x=alt.X("tao:Q", title="TAO (gain > 0, cost < 0)"),
         color=alt.Color("item:N", scale=colors, legend=None),
         tooltip=["item:N", alt.Tooltip("tao:Q", format=",.2f")],
-    ).properties(width=WIDTH - 200, height=110, title="what the pump earns and costs the pumper (TAO)")
+    ).properties(width=WIDTH - 280, height=110, title="what the pump earns and costs the pumper (TAO)")
     chart = alt.vconcat(alt.hconcat(price, shares, spacing=20), cost, spacing=18).resolve_scale(color="independent")
     return chart.add_params(*params) if params else chart
 
