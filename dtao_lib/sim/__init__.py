@@ -1,0 +1,70 @@
+"""A block-resolution simulator of the whole network: N subnets over T blocks, era by era.
+
+Every rule comes from the mechanism modules of :mod:`dtao_lib`, selected by the protocol era
+(:func:`dtao_lib.params.era`): TAO block emission and the halvings with recycling (spec §1), emission
+shares (§3.2), injection with the era's cap and chain buys (§3.4), the α_out split (§3.5), pending
+emission drained at each epoch (§3.6), EMA prices (§3.3), the era's pool (constant product,
+full-range Uniswap v3 or Balancer, §4), the root proportion, ADR (§7), and optionally subnet
+registration, pruning and dissolution (§6). Staker behaviour is pluggable
+(:mod:`dtao_lib.sim.policies`).
+
+Quick start::
+
+    from dtao_lib import sim
+
+    scn = sim.Scenario(era="head", n_subnets=32, days=30, policy=sim.NoiseTraders(), seed=1)
+    res = sim.run(scn)            # numba kernel if installed, else numpy
+    res.totals                    # network totals per day
+    res.frame                     # tidy table: block × subnet × metric
+    sim.sweep([scn, scn.replace(era="A")])   # in parallel (process pool by default)
+
+State is numpy arrays over subnet slots (:mod:`dtao_lib.sim.state`); one block is vectorised over
+subnets (numpy engine) or a compiled loop (numba engine, which also loops over blocks). Amounts are
+exact int64 rao; prices, shares and weights are float64 (see :mod:`dtao_lib.sim.state` for the
+tolerance against the exact single-block functions). ``run(..., debug=True)`` checks conservation
+after every block: TAO minted = Σ injected + Σ chain buys + recycled, and for every subnet
+α_in + α_out + protocol α = start + Σ injected + Σ emitted − Σ recycled.
+
+What is not modelled: Yuma consensus inside a subnet (an epoch only drains the pending pools), the
+balancer's reservoir, owner lock refunds, neuron registration burns, root stake changes, the
+``MaxEpochsPerBlock`` deferral, and the random timing of root claims (they are sold when drained).
+"""
+
+from __future__ import annotations
+
+from .kernel_numba import AVAILABLE as NUMBA_AVAILABLE
+from .policies import CustomPolicy, EmissionChasers, NoiseTraders, NoTrading, Policy, Pump, StateView
+from .run import ConservationError, SimResult, run
+from .scenario import (
+    DEFAULT_ISSUANCE_TAO,
+    DEFAULT_START_BLOCK,
+    SNAPSHOT_DATE,
+    InitialState,
+    Registration,
+    Scenario,
+    days,
+)
+from .sweep import grid, sweep
+
+__all__ = [
+    "DEFAULT_ISSUANCE_TAO",
+    "DEFAULT_START_BLOCK",
+    "NUMBA_AVAILABLE",
+    "SNAPSHOT_DATE",
+    "ConservationError",
+    "CustomPolicy",
+    "EmissionChasers",
+    "InitialState",
+    "NoTrading",
+    "NoiseTraders",
+    "Policy",
+    "Pump",
+    "Registration",
+    "Scenario",
+    "SimResult",
+    "StateView",
+    "days",
+    "grid",
+    "run",
+    "sweep",
+]

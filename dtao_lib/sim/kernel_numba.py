@@ -1,0 +1,634 @@
+"""The compiled engine: a numba kernel that loops over blocks and, inside each block, over subnets.
+
+:func:`run_blocks` advances a :class:`~dtao_lib.sim.state.SimState` block by block from
+``G[G_BLOCK]`` to ``t_end`` (exclusive), in place, recording every ``record_every``-th block into the
+preallocated buffers. Per block, in the chain's order (spec §3.1):
+
+1. ``E`` from issuance (spec §1); TaoFlow EMAs fold in the previous block's flows (§3.2);
+2. emission shares for the era (§3.2); per subnet ``τ``, then ``τ_in, α_in`` and the excess with the
+   era's cap (§3.4); injection into the pool (Balancer: weight update, §4.3); the chain buy with the
+   excess (fee-free swap; bought alpha recycled or kept as protocol alpha);
+3. ``α_out`` minted and split owner / miners / validators / root (§3.5); root alpha sold at once
+   before v3.2.10, pending otherwise; epochs drain the pending pools (§3.6);
+4. EMA price update (§3.3), then the users' trades: root claims and emission sales of the drained
+   epochs, noise traders, emission chasers (:mod:`dtao_lib.sim.policies`);
+5. issuance grows by ``E`` minus what was recycled; records; conservation checks in debug mode.
+
+The arithmetic is that of :func:`dtao_lib.coinbase.block` with ``exact=False`` and of the float
+swap helpers of :mod:`dtao_lib.amm` (see :mod:`dtao_lib.sim.state` for exactness and tolerances).
+The same code runs uncompiled (``run_blocks_py``), which is how the tests check that compilation
+changes nothing; :mod:`dtao_lib.sim.kernel_numpy` is the vectorised fallback.
+
+``numba`` is optional: :data:`AVAILABLE` is False without it and ``engine="auto"`` then uses numpy.
+The first call compiles the kernel (about half a minute) and caches it on disk (``cache=True``);
+later processes load it in well under a second.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from . import _layout as L
+from ._scalar import block_emission, buy, floor32, grid32, inject_weight, sell, spot_price
+
+try:
+    import numba
+
+    AVAILABLE = True
+except ImportError:  # pragma: no cover - exercised only without numba
+    numba = None
+    AVAILABLE = False
+
+from ._scalar import _jitable
+
+__all__ = ["AVAILABLE", "compile_seconds", "ensure_compiled", "run_blocks", "run_blocks_py"]
+
+
+@_jitable
+def _liquid(I, i):  # noqa: E741
+    """Alpha users can sell: outside the pool and not pending."""
+    return I[L.AOUT, i] - I[L.P_OWNER, i] - I[L.P_SERVER, i] - I[L.P_VAL, i] - I[L.P_ROOT, i]
+
+
+@_jitable
+def apply_buy(I, F, IP, i, d, fee_u16, flat_fee, fee_in_pool, protocol):  # noqa: E741
+    """Stake ``d`` rao of TAO into slot ``i`` (in place). Returns the alpha bought (0 if rejected)."""
+    ok, out, into, fee = buy(IP[L.IP_POOL], float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], d,
+                             fee_u16, flat_fee, fee_in_pool)
+    if not ok:
+        return 0.0
+    into_i = int(into)
+    out_i = int(out)
+    I[L.TAO, i] += into_i
+    I[L.AIN, i] -= out_i
+    I[L.AOUT, i] += out_i
+    I[L.CUM_TRADE_TAO, i] += into_i
+    I[L.CUM_AUTHOR_TAO, i] += int(fee)
+    I[L.CUM_STAKED, i] += int(d)
+    if protocol:
+        F[L.PFLOW_ACC, i] += into
+    else:
+        F[L.FLOW_ACC, i] += into
+    return out
+
+
+@_jitable
+def apply_sell(I, F, IP, i, alpha, fee_u16, flat_fee, fee_in_pool, protocol):  # noqa: E741
+    """Unstake ``alpha`` rao from slot ``i`` (in place). Returns the TAO paid to the seller (−1 if rejected)."""
+    ok, out, author, burned = sell(IP[L.IP_POOL], float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], alpha,
+                                   fee_u16, flat_fee, fee_in_pool)
+    if not ok:
+        return -1.0
+    a_i = int(alpha)
+    burned_i = int(burned)
+    paid = int(out) + int(author)
+    I[L.AOUT, i] -= a_i
+    I[L.AIN, i] += a_i - burned_i
+    I[L.TAO, i] -= paid
+    I[L.CUM_TRADE_TAO, i] -= paid
+    I[L.CUM_AUTHOR_TAO, i] += int(author)
+    I[L.CUM_ALPHA_RECYC, i] += burned_i
+    I[L.CUM_UNSTAKED, i] += int(out)
+    if protocol:
+        F[L.PFLOW_ACC, i] -= paid
+    else:
+        F[L.FLOW_ACC, i] -= paid
+    return out
+
+
+def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):  # noqa: E741
+    """Advance the state to ``t_end`` (exclusive). Returns 0, or an error code of :mod:`._layout` in debug mode.
+
+    ``noise`` holds the standard-normal draws of the noise events in this range, one row per event.
+    """
+    n = I.shape[1]
+    start = IP[L.IP_START]
+    share_rule = IP[L.IP_SHARE]
+    inj = IP[L.IP_INJ]
+    chain = IP[L.IP_CHAIN]
+    kind = IP[L.IP_POOL]
+    fee_u16 = IP[L.IP_FEE_U16]
+    flat_fee = float(IP[L.IP_FLAT_FEE])
+    fee_in_pool = IP[L.IP_FEE_IN_POOL]
+    ema_rule = IP[L.IP_EMA]
+    root_divs = IP[L.IP_ROOT_DIVS]
+    sell_rule = IP[L.IP_SELL_RULE]
+    no_flag = IP[L.IP_NO_FLAG]
+    epoch_rule = IP[L.IP_EPOCH]
+    tempo = IP[L.IP_TEMPO]
+    noise_every = IP[L.IP_NOISE_EVERY]
+    chase_every = IP[L.IP_CHASE_EVERY]
+    rec_every = IP[L.IP_REC_EVERY]
+    debug = IP[L.IP_DEBUG]
+    tw_root = FP[L.FP_TW_ROOT]
+    oc = FP[L.FP_OWNER_CUT]
+    m_alpha = FP[L.FP_MOVING_ALPHA]
+    h_ema = FP[L.FP_EMA_HALVING]
+    fa = FP[L.FP_FLOW_ALPHA]
+    flow_p = FP[L.FP_FLOW_P]
+    cutoff = FP[L.FP_FLOW_CUTOFF]
+    recycle_rate = FP[L.FP_RECYCLE]
+    root_swap = FP[L.FP_ROOT_SWAP]
+    emit_sell = FP[L.FP_EMIT_SELL]
+    sigma = FP[L.FP_NOISE_SIGMA]
+    budget = FP[L.FP_CHASE_BUDGET]
+    flow_era = share_rule == L.SHARE_FLOW or share_rule == L.SHARE_NET_FLOW
+
+    ema_g = np.zeros(n)
+    rp_cap = np.zeros(n)
+    w = np.zeros(n)
+    iss = np.zeros(n, dtype=np.int64)
+    ae = np.zeros(n, dtype=np.int64)
+    sell_user = np.zeros(n, dtype=np.int64)
+    sell_root = np.zeros(n, dtype=np.int64)
+    kn = 0
+
+    for b in range(G[L.G_BLOCK], t_end):
+        E = block_emission(G[L.G_ISS])
+        Ef = float(E)
+        # 1. flow EMAs fold in the previous block's accumulators (spec §3.2)
+        for i in range(n):
+            if I[L.ACTIVE, i] == 1 and flow_era:
+                F[L.FLOW, i] = (1.0 - fa) * F[L.FLOW, i] + fa * F[L.FLOW_ACC, i]
+                F[L.PFLOW, i] = (1.0 - fa) * F[L.PFLOW, i] + fa * F[L.PFLOW_ACC, i]
+            F[L.FLOW_ACC, i] = 0.0
+            F[L.PFLOW_ACC, i] = 0.0
+        # 2a. per-subnet inputs of the shares
+        sum_ema = 0.0
+        sum_ema_en = 0.0
+        all_enabled = True
+        for i in range(n):
+            if I[L.ACTIVE, i] == 0:
+                continue
+            iss_i = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i]
+            iss[i] = iss_i
+            ae[i] = block_emission(iss_i)
+            eg = grid32(F[L.EMA, i])
+            ema_g[i] = eg
+            sum_ema += eg
+            if I[L.ENABLED, i] == 1:
+                sum_ema_en += eg
+            else:
+                all_enabled = False
+            den = tw_root + float(iss_i)
+            rp_cap[i] = floor32(tw_root / den) if den > 0.0 else 0.0
+            F[L.RP, i] = rp_cap[i]
+        sell_flag = sum_ema > 1.0
+        # 2b. shares (spec §3.2)
+        if share_rule == L.SHARE_EMA:
+            for i in range(n):
+                if I[L.ACTIVE, i] == 1 and I[L.ENABLED, i] == 1 and sum_ema_en > 0.0:
+                    F[L.SHARE, i] = ema_g[i] / sum_ema_en
+                else:
+                    F[L.SHARE, i] = 0.0
+        else:
+            if flow_era:
+                c = 0.0
+                if share_rule == L.SHARE_NET_FLOW:
+                    pos_user = 0.0
+                    pos_proto = 0.0
+                    for i in range(n):
+                        if I[L.ACTIVE, i] == 1:
+                            pos_user += max(F[L.FLOW, i], 0.0)
+                            pos_proto += max(F[L.PFLOW, i], 0.0)
+                    c = min(1.0, pos_user / pos_proto) if pos_proto > 0.0 else 0.0
+                low = 0.0
+                for i in range(n):
+                    if I[L.ACTIVE, i] == 1:
+                        s = F[L.FLOW, i]
+                        if share_rule == L.SHARE_NET_FLOW:
+                            pf = F[L.PFLOW, i]
+                            s = s - c * pf if pf > 0.0 else s - pf
+                        w[i] = s
+                        low = min(low, min(s, 0.0))
+                low = max(cutoff, low)
+                zmax = 0.0
+                for i in range(n):
+                    if I[L.ACTIVE, i] == 1:
+                        w[i] = w[i] - low if w[i] > low else 0.0
+                        zmax = max(zmax, w[i])
+                wsum = 0.0
+                for i in range(n):
+                    if I[L.ACTIVE, i] == 1:
+                        if flow_p != 1.0 and zmax > 0.0:
+                            if flow_p == 0.0:
+                                w[i] = 1.0 if w[i] > 0.0 else 0.0
+                            else:
+                                w[i] = (w[i] / zmax) ** flow_p
+                        wsum += w[i]
+                for i in range(n):
+                    if I[L.ACTIVE, i] == 1:
+                        F[L.SHARE, i] = w[i] / wsum if wsum > 0.0 else 0.0
+            else:
+                wsum = 0.0
+                for i in range(n):
+                    if I[L.ACTIVE, i] == 1:
+                        ps = ema_g[i] / sum_ema if sum_ema > 0.0 else 0.0
+                        F[L.SHARE, i] = ps
+                        wi = ps * (1.0 - grid32(F[L.BURN, i]))
+                        if share_rule == L.SHARE_PRICE_BURN_RP:
+                            wi = wi * rp_cap[i]
+                        w[i] = wi
+                        wsum += wi
+                for i in range(n):
+                    if I[L.ACTIVE, i] == 1:
+                        if wsum > 0.0:
+                            F[L.SHARE, i] = w[i] / wsum
+                        elif share_rule != L.SHARE_PRICE_BURN:
+                            F[L.SHARE, i] = 0.0
+            if not all_enabled:
+                en_sum = 0.0
+                for i in range(n):
+                    if I[L.ACTIVE, i] == 1 and I[L.ENABLED, i] == 1:
+                        en_sum += F[L.SHARE, i]
+                for i in range(n):
+                    if I[L.ACTIVE, i] == 1:
+                        if I[L.ENABLED, i] == 1 and en_sum > 0.0:
+                            F[L.SHARE, i] = F[L.SHARE, i] / en_sum
+                        else:
+                            F[L.SHARE, i] = 0.0
+        # 2c–4. injection, chain buy, α_out split, epochs, EMA price — subnet by subnet
+        tao_in_total = 0
+        spent_total = 0
+        for i in range(n):
+            sell_user[i] = 0
+            sell_root[i] = 0
+            if I[L.ACTIVE, i] == 0:
+                continue
+            share = F[L.SHARE, i]
+            te = Ef * share
+            te_int = math.floor(te)
+            aei = ae[i]
+            aef = float(aei)
+            tao_f = float(I[L.TAO, i])
+            a_f = float(I[L.AIN, i])
+            w2 = F[L.W2, i]
+            p = grid32(spot_price(kind, tao_f, a_f, w2))
+            has_price = p > 0.0
+            raw = te / (p if has_price else 1.0)
+            subsidized = False
+            if inj == L.INJ_FULL:
+                alpha_in = min(raw if has_price else aef, aef)
+                tao_in = te
+                excess = 0.0
+            elif inj == L.INJ_SUBSIDY:
+                subsidized = p < share
+                tao_in = p * Ef if subsidized else te
+                alpha_in = Ef if subsidized else (raw if has_price else aef)
+                excess = max(te - tao_in, 0.0)
+            else:
+                if inj == L.INJ_CAP_AE:
+                    cap = aef
+                elif inj == L.INJ_CAP_MIN_E:
+                    cap = min(aef, Ef)
+                else:
+                    cap = rp_cap[i] * aef
+                alpha_raw = raw if has_price else 0.0
+                if alpha_raw > cap:
+                    alpha_in = cap
+                    tao_in = cap * p
+                else:
+                    alpha_in = alpha_raw
+                    tao_in = te
+                excess = max(te - tao_in, 0.0)
+            tin = min(math.floor(tao_in), te_int)
+            exc = min(math.floor(excess), te_int - tin)
+            ain = math.floor(alpha_in)
+            # injection (Balancer: the weights move, the price does not; rejected outside [0.01, 0.99])
+            if kind == L.POOL_BAL and (tin > 0 or ain > 0):
+                nw = inject_weight(w2, tao_f, a_f, float(tin), float(ain))
+                if nw < 0.0:
+                    tin = 0
+                    ain = 0
+                else:
+                    F[L.W2, i] = nw
+            I[L.TAO, i] += tin
+            I[L.AIN, i] += ain
+            I[L.CUM_TAO_IN, i] += tin
+            I[L.CUM_ALPHA_INJ, i] += ain
+            F[L.PFLOW_ACC, i] += tin
+            tao_in_total += tin
+            # chain buy with the excess (fee-free swap)
+            spent = 0
+            bought = 0
+            if exc > 0 and chain != L.CHAIN_NONE:
+                ok, out, _into, _fee = buy(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], float(exc),
+                                         0, 0.0, 1)
+                if ok:
+                    spent = exc
+                    bought = int(out)
+                    I[L.TAO, i] += spent
+                    I[L.AIN, i] -= bought
+                    I[L.CUM_CHAIN_TAO, i] += spent
+                    I[L.CUM_CHAIN_ALPHA, i] += bought
+                    F[L.PFLOW_ACC, i] += spent
+                    if chain == L.CHAIN_PROTOCOL:
+                        I[L.PROT, i] += bought
+                    else:
+                        I[L.CUM_ALPHA_RECYC, i] += bought
+            spent_total += spent
+            # α_out split (spec §3.5), root proportion on the post-injection issuance
+            post = float(iss[i]) + float(ain) + aef
+            den2 = tw_root + post
+            rp_split = floor32(tw_root / den2) if den2 > 0.0 else 0.0
+            cut = aef * oc
+            rest = aef - cut
+            root_alpha = rp_split * rest * 0.5
+            server = rest * 0.5
+            validator = rest - server - root_alpha
+            paid = root_alpha
+            unpaid = 0.0
+            if sell_rule == 1 and not sell_flag:
+                paid = 0.0
+                if no_flag == L.NOFLAG_VALIDATORS:
+                    validator = rest - server
+                else:
+                    unpaid = root_alpha
+            elif inj == L.INJ_SUBSIDY and subsidized:
+                paid = 0.0
+                unpaid = root_alpha
+            o_i = math.floor(max(cut, 0.0))
+            s_i = math.floor(max(server, 0.0))
+            v_i = math.floor(max(validator, 0.0))
+            r_i = math.floor(max(paid, 0.0))
+            u_i = math.floor(max(unpaid, 0.0))
+            dust = aei - o_i - s_i - v_i - r_i - u_i
+            if dust < 0:
+                v_i += dust
+                dust = 0
+            I[L.AOUT, i] += aei
+            I[L.CUM_ALPHA_EMIT, i] += aei
+            I[L.P_OWNER, i] += o_i
+            I[L.P_SERVER, i] += s_i
+            I[L.P_VAL, i] += v_i
+            if u_i > 0:
+                I[L.AOUT, i] -= u_i
+                I[L.CUM_ALPHA_RECYC, i] += u_i
+            if r_i > 0:
+                if root_divs == L.ROOT_SOLD_EACH_BLOCK:
+                    got = apply_sell(I, F, IP, i, float(r_i), 0, 0.0, 1, True)
+                    if got >= 0.0:
+                        I[L.CUM_ROOT_TAO, i] += int(got)
+                else:
+                    I[L.P_ROOT, i] += r_i
+            I[L.LAST_TE, i] = te_int
+            I[L.LAST_TAO_IN, i] = tin
+            I[L.LAST_ALPHA_IN, i] = ain
+            I[L.LAST_EXCESS, i] = spent
+            I[L.LAST_AE, i] = aei
+            I[L.LAST_CHAIN_ALPHA, i] = bought
+            if debug == 1 and (o_i < 0 or s_i < 0 or v_i < 0 or r_i < 0 or u_i < 0
+                               or o_i + s_i + v_i + r_i + u_i + dust != aei or tin + spent > te_int):
+                G[L.G_ERR] = L.ERR_SPLIT
+                G[L.G_ERR_BLOCK] = b
+                G[L.G_ERR_SLOT] = i
+                return L.ERR_SPLIT
+            # epoch: drain the pending pools (spec §3.6)
+            if epoch_rule == L.EPOCH_TEMPO_PLUS_ONE:
+                due = (b + I[L.NETUID, i] + 1) % (tempo + 1) == 0
+            else:
+                due = b - I[L.LAST_EPOCH, i] >= tempo
+            if due:
+                I[L.LAST_EPOCH, i] = b
+                po = I[L.P_OWNER, i]
+                psv = I[L.P_SERVER, i]
+                pr = I[L.P_ROOT, i]
+                I[L.P_OWNER, i] = 0
+                I[L.P_SERVER, i] = 0
+                I[L.P_VAL, i] = 0
+                I[L.P_ROOT, i] = 0
+                sell_user[i] = math.floor(emit_sell * float(po + psv))
+                sell_root[i] = math.floor(root_swap * float(pr))
+            # EMA price (spec §3.3), after the coinbase
+            p_now = spot_price(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i])
+            if ema_rule == L.EMA_AGE:
+                age = b - (I[L.FIRST_EM, i] - 1)
+                a = m_alpha * age / (age + h_ema) if age + h_ema > 0 else 0.0
+            else:
+                a = m_alpha
+            target = p_now if ema_rule == L.EMA_UNCLAMPED else min(p_now, 1.0)
+            F[L.EMA, i] = (1.0 - a) * F[L.EMA, i] + a * target
+        # 4b. users: root claims and emission sales of the drained epochs
+        for i in range(n):
+            if sell_root[i] > 0:
+                got = apply_sell(I, F, IP, i, float(sell_root[i]), fee_u16, flat_fee, fee_in_pool, True)
+                if got >= 0.0:
+                    I[L.CUM_ROOT_TAO, i] += int(got)
+            if sell_user[i] > 0:
+                apply_sell(I, F, IP, i, float(min(sell_user[i], _liquid(I, i))), fee_u16, flat_fee, fee_in_pool,
+                           False)
+        rel = b - start + 1
+        # 4c. noise traders
+        if noise_every > 0 and rel % noise_every == 0:
+            for i in range(n):
+                if I[L.ACTIVE, i] == 0:
+                    continue
+                x = noise[kn, i] * sigma * float(I[L.TAO, i])
+                if x >= 1.0:
+                    apply_buy(I, F, IP, i, float(math.floor(x)), fee_u16, flat_fee, fee_in_pool, False)
+                elif x <= -1.0:
+                    pr_i = spot_price(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i])
+                    amt = min(float(math.floor(-x / pr_i)), float(_liquid(I, i)))
+                    if amt >= 1.0:
+                        apply_sell(I, F, IP, i, amt, fee_u16, flat_fee, fee_in_pool, False)
+            kn += 1
+        # 4d. emission chasers
+        if chase_every > 0 and rel % chase_every == 0 and budget > 0.0:
+            s_share = 0.0
+            s_mcap = 0.0
+            for i in range(n):
+                w[i] = 0.0
+                if I[L.ACTIVE, i] == 1:
+                    pr_i = spot_price(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i])
+                    mc = pr_i * float(I[L.AOUT, i])
+                    w[i] = mc
+                    if mc > 0.0:
+                        s_share += F[L.SHARE, i]
+                        s_mcap += mc
+            if s_share > 0.0 and s_mcap > 0.0:
+                ybar = s_share / s_mcap
+                su = 0.0
+                sv = 0.0
+                for i in range(n):
+                    if w[i] > 0.0:
+                        ratio = (F[L.SHARE, i] / w[i]) / ybar
+                        su += w[i] * max(1.0 - ratio, 0.0)
+                        sv += w[i] * max(ratio - 1.0, 0.0)
+                if su > 0.0 and sv > 0.0:
+                    proceeds = 0.0
+                    for i in range(n):
+                        if w[i] > 0.0:
+                            ratio = (F[L.SHARE, i] / w[i]) / ybar
+                            u = w[i] * max(1.0 - ratio, 0.0)
+                            if u > 0.0:
+                                pr_i = spot_price(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i])
+                                amt = min(float(math.floor(budget * u / su / pr_i)), float(_liquid(I, i)))
+                                if amt >= 1.0:
+                                    got = apply_sell(I, F, IP, i, amt, fee_u16, flat_fee, fee_in_pool, False)
+                                    if got > 0.0:
+                                        proceeds += got
+                    for i in range(n):
+                        if w[i] > 0.0:
+                            ratio = (F[L.SHARE, i] / w[i]) / ybar
+                            v = w[i] * max(ratio - 1.0, 0.0)
+                            if v > 0.0:
+                                d = float(math.floor(proceeds * v / sv))
+                                if d >= 1.0:
+                                    apply_buy(I, F, IP, i, d, fee_u16, flat_fee, fee_in_pool, False)
+        # 5. issuance
+        recycled = E - tao_in_total - spent_total
+        exo = math.floor(Ef * recycle_rate)
+        G[L.G_MINTED] += E
+        G[L.G_RECYC_CB] += recycled
+        G[L.G_RECYC_OTHER] += exo
+        G[L.G_ISS] += E - recycled - exo
+        G[L.G_E] = E
+        G[L.G_SELL] = 1 if sell_flag else 0
+        G[L.G_BLOCK] = b + 1
+        # records
+        if rel % rec_every == 0 or b == last_block:
+            r = (rel + rec_every - 1) // rec_every
+            record(I, F, G, IP, rec_sub, rec_glob, r)
+        # conservation checks
+        if debug == 1:
+            code, slot = check_conservation(I, G, recycled)
+            if code != 0:
+                G[L.G_ERR] = code
+                G[L.G_ERR_BLOCK] = b
+                G[L.G_ERR_SLOT] = slot
+                return code
+    G[L.G_NOISE_I] += kn
+    return 0
+
+
+@_jitable
+def record(I, F, G, IP, rec_sub, rec_glob, r):  # noqa: E741
+    """Write row ``r`` of the records (amounts in TAO / alpha)."""
+    n = I.shape[1]
+    kind = IP[L.IP_POOL]
+    n_act = 0
+    sum_ema = 0.0
+    chain_tao = 0
+    author = 0
+    root_tao = 0
+    staked = 0
+    unstaked = 0
+    for i in range(n):
+        act = I[L.ACTIVE, i]
+        rec_sub[r, L.M_ACTIVE, i] = float(act)
+        rec_sub[r, L.M_NETUID, i] = float(I[L.NETUID, i])
+        rec_sub[r, L.M_GEN, i] = float(I[L.GEN, i])
+        if act == 0:
+            continue
+        n_act += 1
+        sum_ema += F[L.EMA, i]
+        tao = float(I[L.TAO, i])
+        a_in = float(I[L.AIN, i])
+        rec_sub[r, L.M_PRICE, i] = spot_price(kind, tao, a_in, F[L.W2, i])
+        rec_sub[r, L.M_EMA, i] = F[L.EMA, i]
+        rec_sub[r, L.M_SHARE, i] = F[L.SHARE, i]
+        rec_sub[r, L.M_TAO, i] = tao * 1e-9
+        rec_sub[r, L.M_AIN, i] = a_in * 1e-9
+        rec_sub[r, L.M_AOUT, i] = float(I[L.AOUT, i]) * 1e-9
+        rec_sub[r, L.M_PROT, i] = float(I[L.PROT, i]) * 1e-9
+        rec_sub[r, L.M_TAO_IN, i] = float(I[L.LAST_TAO_IN, i]) * 1e-9
+        rec_sub[r, L.M_ALPHA_IN, i] = float(I[L.LAST_ALPHA_IN, i]) * 1e-9
+        rec_sub[r, L.M_ALPHA_EMIT, i] = float(I[L.LAST_AE, i]) * 1e-9
+        rec_sub[r, L.M_CHAIN_TAO, i] = float(I[L.LAST_EXCESS, i]) * 1e-9
+        rec_sub[r, L.M_TE, i] = float(I[L.LAST_TE, i]) * 1e-9
+        rec_sub[r, L.M_RP, i] = F[L.RP, i]
+        rec_sub[r, L.M_FLOW, i] = F[L.FLOW, i] * 1e-9
+        rec_sub[r, L.M_ENABLED, i] = float(I[L.ENABLED, i])
+        chain_tao += I[L.CUM_CHAIN_TAO, i]
+        author += I[L.CUM_AUTHOR_TAO, i]
+        root_tao += I[L.CUM_ROOT_TAO, i]
+        staked += I[L.CUM_STAKED, i]
+        unstaked += I[L.CUM_UNSTAKED, i]
+    rec_glob[r, L.R_BLOCK] = float(G[L.G_BLOCK] - 1)
+    rec_glob[r, L.R_ISS] = float(G[L.G_ISS]) * 1e-9
+    rec_glob[r, L.R_E] = float(G[L.G_E]) * 1e-9
+    rec_glob[r, L.R_SUM_EMA] = sum_ema
+    rec_glob[r, L.R_SELL] = float(G[L.G_SELL])
+    rec_glob[r, L.R_MINTED] = float(G[L.G_MINTED]) * 1e-9
+    rec_glob[r, L.R_RECYC_CB] = float(G[L.G_RECYC_CB]) * 1e-9
+    rec_glob[r, L.R_RECYC_OTHER] = float(G[L.G_RECYC_OTHER]) * 1e-9
+    rec_glob[r, L.R_N_ACTIVE] = float(n_act)
+    rec_glob[r, L.R_CHAIN_TAO] = float(chain_tao) * 1e-9
+    rec_glob[r, L.R_AUTHOR_TAO] = float(author) * 1e-9
+    rec_glob[r, L.R_ROOT_TAO] = float(root_tao) * 1e-9
+    rec_glob[r, L.R_STAKED] = float(staked) * 1e-9
+    rec_glob[r, L.R_UNSTAKED] = float(unstaked) * 1e-9
+
+
+@_jitable
+def check_conservation(I, G, recycled):  # noqa: E741
+    """The conservation identities of debug mode; returns (error code, slot) or (0, -1)."""
+    if recycled < 0:
+        return L.ERR_TAO_BLOCK, -1
+    if G[L.G_ISS] != G[L.G_ISS0] + G[L.G_MINTED] - G[L.G_RECYC_CB] - G[L.G_RECYC_OTHER]:
+        return L.ERR_ISSUANCE, -1
+    n = I.shape[1]
+    for i in range(n):
+        if I[L.ACTIVE, i] == 0:
+            continue
+        alpha = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i]
+        if alpha != I[L.INIT_ALPHA, i] + I[L.CUM_ALPHA_INJ, i] + I[L.CUM_ALPHA_EMIT, i] - I[L.CUM_ALPHA_RECYC, i]:
+            return L.ERR_ALPHA_LEDGER, i
+        if I[L.TAO, i] != I[L.INIT_TAO, i] + I[L.CUM_TAO_IN, i] + I[L.CUM_CHAIN_TAO, i] + I[L.CUM_TRADE_TAO, i]:
+            return L.ERR_TAO_LEDGER, i
+        if I[L.TAO, i] <= 0 or I[L.AIN, i] <= 0 or I[L.AOUT, i] < 0 or I[L.PROT, i] < 0:
+            return L.ERR_NEGATIVE, i
+        pend = I[L.P_OWNER, i] + I[L.P_SERVER, i] + I[L.P_VAL, i] + I[L.P_ROOT, i]
+        if I[L.P_OWNER, i] < 0 or I[L.P_SERVER, i] < 0 or I[L.P_VAL, i] < 0 or I[L.P_ROOT, i] < 0:
+            return L.ERR_NEGATIVE, i
+        if pend > I[L.AOUT, i]:
+            return L.ERR_PENDING, i
+    return 0, -1
+
+
+_COMPILED = None
+_COMPILE_SECONDS: float | None = None
+
+
+def _compiled():
+    global _COMPILED
+    if _COMPILED is None:
+        if not AVAILABLE:
+            raise RuntimeError("numba is not installed: use engine='numpy' (pip install 'dtao-lib[jit]')")
+        _COMPILED = numba.njit(cache=True, nogil=True)(run_blocks_py)
+    return _COMPILED
+
+
+def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):  # noqa: E741
+    """Compiled :func:`run_blocks_py` (compiles or loads the on-disk cache on first use)."""
+    return _compiled()(I, F, G, IP, FP, np.int64(t_end), np.int64(last_block), noise, rec_sub, rec_glob)
+
+
+def ensure_compiled() -> float:
+    """Compile (or load from the cache) the kernel now; returns the seconds it took (0 if already done).
+
+    Runs the kernel once on a one-slot dummy state so that the compiled specialisation is the one every
+    run uses (int64/float64 C-contiguous arrays).
+    """
+    global _COMPILE_SECONDS
+    if _COMPILE_SECONDS is not None:
+        return 0.0
+    t = time.perf_counter()
+    I = np.zeros((L.N_I, 1), dtype=np.int64)  # noqa: E741
+    F = np.zeros((L.N_F, 1))
+    G = np.zeros(L.N_G, dtype=np.int64)
+    IP = np.zeros(L.N_IP, dtype=np.int64)
+    FP = np.zeros(L.N_FP)
+    IP[L.IP_REC_EVERY] = 1
+    IP[L.IP_TEMPO] = 360
+    run_blocks(I, F, G, IP, FP, 0, 0, np.zeros((1, 1)), np.zeros((1, L.N_M, 1)), np.zeros((1, L.N_R)))
+    _COMPILE_SECONDS = time.perf_counter() - t
+    return _COMPILE_SECONDS
+
+
+def compile_seconds() -> float | None:
+    """Seconds the first :func:`ensure_compiled` took in this process (compilation or cache load)."""
+    return _COMPILE_SECONDS

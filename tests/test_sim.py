@@ -1,0 +1,314 @@
+"""dtao_lib.sim: scenarios, runs, records, determinism, registrations and bad input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dtao_lib import emission, sim
+from dtao_lib.params import BLOCKS_PER_DAY, RAO_PER_TAO
+from dtao_lib.sim import _layout as L
+
+
+def small(**kw) -> sim.Scenario:
+    base = {"era": "head", "n_subnets": 5, "blocks": 600, "record_every": 50, "initial": "synthetic", "seed": 2}
+    base.update(kw)
+    return sim.Scenario(**base)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenario definition and validation
+# ---------------------------------------------------------------------------------------------
+def test_scenario_defaults_and_derived_fields():
+    s = sim.Scenario(n_subnets=3, initial="synthetic")
+    assert s.blocks == 30 * BLOCKS_PER_DAY
+    assert s.days == 30
+    assert s.record_every == BLOCKS_PER_DAY  # daily for runs of ten days or more
+    assert s.n_records == 31
+    assert s.era == "head"
+    assert sim.Scenario(era="A", n_subnets=1, initial="synthetic").era == "v2.0.0"
+    assert sim.Scenario(days=2.5, n_subnets=1, initial="synthetic").blocks == 18_000
+
+
+def test_default_issuance_is_the_first_threshold_plus_daily_emission():
+    days = (sim.SNAPSHOT_DATE - __import__("datetime").date(2025, 12, 15)).days
+    expected = emission.halving_threshold_rao(1) / RAO_PER_TAO + 3_600 * days
+    assert sim.DEFAULT_ISSUANCE_TAO == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n_subnets": 0}, r"Scenario\.n_subnets must be an integer in \[1, 1024\]"),
+        ({"n_subnets": 129, "initial": "snapshot"}, r"Scenario\.n_subnets must be an integer in \[1, 128\]"),
+        ({"blocks": 0}, r"Scenario\.blocks must be an integer in \[1, "),
+        ({"days": -1.0}, r"Scenario\.days must be a finite number in \(0\.0, 3650\.0\]"),
+        ({"blocks": 100, "days": 3.0}, "give blocks or days, not both"),
+        ({"era": "v1.2.5"}, "must be a dTAO era"),
+        ({"era": "v9"}, r"Scenario\.era: era must be a release tag"),
+        ({"recycle_rate": 1.0}, r"Scenario\.recycle_rate must be a finite number in \[0\.0, 1\.0\)"),
+        ({"tempo": 0}, r"Scenario\.tempo must be an integer in \[1, 50400\]"),
+        ({"owner_cut": 1.5}, r"Scenario\.owner_cut must be a finite number in \[0\.0, 1\.0\]"),
+        ({"record_every": 0}, r"Scenario\.record_every must be an integer in \[1, 600\]"),
+        ({"initial": "random"}, "Scenario.initial must be"),
+        ({"issuance_tao": 22e6}, r"Scenario\.issuance_tao must be a finite number in \[0\.0, 21000000\.0\]"),
+    ],
+)
+def test_bad_scenarios_name_the_field(kwargs, match):
+    base = {"n_subnets": 2, "blocks": 600, "initial": "synthetic"}
+    base.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        sim.Scenario(**base)
+
+
+def test_bad_types():
+    with pytest.raises(TypeError, match=r"Scenario\.era must be a str"):
+        sim.Scenario(era=3, n_subnets=1, initial="synthetic")
+    with pytest.raises(TypeError, match="policy must be a Policy"):
+        sim.Scenario(policy="noise", n_subnets=1, initial="synthetic")
+    with pytest.raises(TypeError, match=r"Scenario\.registration must be a Registration"):
+        sim.Scenario(registration=5, n_subnets=1, initial="synthetic")
+    with pytest.raises(TypeError, match="scenario must be a Scenario"):
+        sim.run({"era": "head"})
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: sim.NoiseTraders(daily_volatility=-0.1),
+         r"NoiseTraders\.daily_volatility must be a finite number in \[0\.0, 1\.0\]"),
+        (lambda: sim.NoiseTraders(every=0), r"NoiseTraders\.every must be an integer in \[1, 100800\]"),
+        (lambda: sim.EmissionChasers(tao_per_day=-1),
+         r"EmissionChasers\.tao_per_day must be a finite number in \[0\.0, 10000000\.0\]"),
+        (lambda: sim.Pump(netuid=1, tao=0), r"Pump\.tao must be a finite number in \(0\.0, 100000000\.0\]"),
+        (lambda: sim.Registration(count=-1), r"Registration\.count must be an integer in \[0, 10000\]"),
+        (lambda: sim.Registration(subnet_limit=0), r"Registration\.subnet_limit must be an integer in \[1, 1024\]"),
+        (lambda: small(policy=sim.Pump(netuid=1, tao=1.0, at_day=1.0)), r"Pump\.at_day must be inside the run"),
+        (lambda: small(policy=(sim.NoiseTraders(), sim.NoiseTraders())), "at most one NoiseTraders"),
+    ],
+)
+def test_bad_policy_and_registration_parameters(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+def test_bad_engine_and_custom_policy_engine():
+    with pytest.raises(ValueError, match="engine must be 'auto', 'numba', 'numpy' or 'python'"):
+        sim.run(small(), engine="gpu")
+
+    class Idle(sim.CustomPolicy):
+        def trades(self, view, rng):
+            return np.zeros(view.netuid.size)
+
+    with pytest.raises(ValueError, match="engine must be 'numpy'"):
+        sim.run(small(policy=Idle()), engine="numba")
+
+
+def test_record_every_memory_bound():
+    """record_every is refused when the records would not fit in max_record_mb, naming the minimum."""
+    with pytest.raises(ValueError, match=r"Scenario\.record_every must be >= \d+ to keep the records"):
+        sim.Scenario(n_subnets=128, initial="synthetic", days=365, record_every=1)
+    s = sim.Scenario(n_subnets=128, initial="synthetic", days=365, record_every=BLOCKS_PER_DAY)
+    assert s.record_bytes < 10 * 2**20
+    # the bound is on records, not blocks: a long run recording rarely stays small
+    res = sim.run(small(blocks=5_000, record_every=2_500))
+    assert res.records.shape == (3, L.N_M, 5)
+    assert res.records.nbytes + res.network.nbytes == small(blocks=5_000, record_every=2_500).record_bytes
+
+
+def test_initial_state_validation():
+    with pytest.raises(ValueError, match=r"InitialState\.tao_reserve must have shape \(2,\)"):
+        sim.InitialState(netuid=[1, 2], tao_reserve=[10**12], alpha_in=[10**12, 10**12], alpha_out=[0, 0],
+                         ema_price=[0.1, 0.1])
+    with pytest.raises(ValueError, match=r"InitialState\.netuid must not contain duplicates"):
+        sim.InitialState(netuid=[1, 1], tao_reserve=[10**12] * 2, alpha_in=[10**12] * 2, alpha_out=[0, 0],
+                         ema_price=[0.1, 0.1])
+    with pytest.raises(ValueError, match=r"InitialState\.ema_price must contain numbers >= 0\.0"):
+        sim.InitialState(netuid=[1], tao_reserve=[10**12], alpha_in=[10**12], alpha_out=[0], ema_price=[-1.0])
+
+
+def test_snapshot_initial_state_matches_the_data():
+    from dtao_lib.data import load_subnet_snapshot
+
+    init = sim.InitialState.from_snapshot(5)
+    df = load_subnet_snapshot()
+    df = df[df["netuid"] != 0].sort_values("tao_in_tao", ascending=False).head(5)
+    assert init.netuid.tolist() == df["netuid"].tolist()
+    assert np.allclose(init.tao_reserve / 1e9, df["tao_in_tao"], atol=1e-4)
+    assert np.allclose(init.alpha_out / 1e9, df["alpha_out_alpha"], atol=1e-4)
+    # the Balancer weights make the pool quote the snapshot's price (v3 → Balancer migration rule, spec §4.3)
+    st = sim.state.build_state(sim.Scenario(n_subnets=5, blocks=10))
+    assert np.allclose(st.spot_prices()[:5], df["price_tao_per_alpha"], rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs and results
+# ---------------------------------------------------------------------------------------------
+def test_result_frames_are_tidy_and_consistent():
+    res = sim.run(small(policy=sim.NoiseTraders()))
+    wide, tidy, tot = res.wide, res.frame, res.totals
+    assert set(tidy.columns) == {"block", "day", "subnet", "netuid", "generation", "metric", "value"}
+    assert len(wide) == res.scenario.n_records * 5
+    assert len(tidy) == len(wide) * tidy["metric"].nunique()
+    assert tot["day"].iloc[0] == 0
+    assert tot["day"].iloc[-1] == pytest.approx(600 / BLOCKS_PER_DAY)
+    assert tot["block"].iloc[-1] == res.scenario.start_block + 599
+    # shares sum to 1 in every recorded block after the start (every subnet is enabled)
+    assert np.allclose(tot["sum_share"].iloc[1:], 1.0, atol=1e-12)
+    assert np.allclose(wide["adr"], wide["alpha_out"] / wide["alpha_in"])
+    one = res.subnet(int(wide["netuid"].iloc[0]))
+    assert len(one) == res.scenario.n_records
+    with pytest.raises(ValueError, match="netuid must be one of the simulated netuids"):
+        res.subnet(999)
+    assert isinstance(res.summary()["final_hhi"], float)
+
+
+def test_issuance_and_halving():
+    """Issuance grows by E per block minus what is recycled; E halves at the threshold (spec §1)."""
+    t1 = emission.halving_threshold_rao(2) / RAO_PER_TAO
+    s = small(issuance_tao=t1 - 0.5 * 300, blocks=600, record_every=1)  # 300 blocks before the 2nd halving
+    res = sim.run(s)
+    tot = res.totals
+    e = tot["block_emission_tao"].to_numpy()
+    assert e[1] == 0.5
+    assert e[-1] == 0.25
+    first = int(np.argmax(e < 0.5))
+    assert first in (301, 302)  # 300 blocks of 0.5 TAO reach the threshold, minus the rao recycled as dust
+    iss = tot["issuance_tao"].to_numpy()
+    assert iss[first - 1] >= t1 - 1e-6 > iss[first - 2]  # E halves at the first block that starts above T₂
+    minted = tot["minted_tao"].iloc[-1]
+    assert minted == pytest.approx((first - 1) * 0.5 + (600 - first + 1) * 0.25)
+    grown = tot["issuance_tao"].iloc[-1] - s.issuance_rao / 1e9
+    assert grown == pytest.approx(minted - tot["recycled_coinbase_tao"].iloc[-1] - tot["recycled_other_tao"].iloc[-1])
+
+
+def test_recycle_rate_lowers_issuance():
+    a = sim.run(small()).totals["issuance_tao"].iloc[-1]
+    b = sim.run(small(recycle_rate=0.2)).totals
+    assert b["recycled_other_tao"].iloc[-1] == pytest.approx(600 * math.floor(0.5e9 * 0.2) / 1e9)
+    assert b["issuance_tao"].iloc[-1] < a
+
+
+def test_deterministic_for_a_seed_and_chunk_invariant():
+    s = small(policy=(sim.NoiseTraders(daily_volatility=0.2, every=5), sim.EmissionChasers(every=7)))
+    a = sim.run(s)
+    b = sim.run(s, chunk_blocks=37)
+    c = sim.run(s.replace(seed=3))
+    assert np.array_equal(a.records, b.records)
+    assert not np.array_equal(a.records, c.records)
+
+
+def test_epochs_drain_pending_every_tempo():
+    """With a short tempo every subnet drains its pending pools; root dividends are sold at HEAD."""
+    s = small(tempo=10, blocks=200, record_every=1, emission_sell=1.0)
+    res = sim.run(s, debug=True)
+    I = res.final.I  # noqa: E741
+    pend = I[L.P_OWNER] + I[L.P_SERVER] + I[L.P_VAL] + I[L.P_ROOT]
+    # at most tempo + 1 blocks of emission can be pending
+    assert np.all(pend <= 11 * I[L.LAST_AE])
+    assert res.totals["unstaked_tao"].iloc[-1] > 0  # owners and miners sold
+
+
+def test_pump_raises_price_and_share():
+    base = small(blocks=3_000, record_every=100, era="head")
+    pumped = base.replace(policy=sim.Pump(netuid=1, tao=20_000, at_day=0.05))
+    a, b = sim.run(base), sim.run(pumped)
+    pa, pb = a.subnet(1), b.subnet(1)
+    assert pb["price"].iloc[-1] > pa["price"].iloc[-1] * 1.05
+    assert pb["ema_price"].iloc[-1] > pa["ema_price"].iloc[-1]
+    assert pb["share"].iloc[-1] > pa["share"].iloc[-1]
+    assert b.events["event"].tolist() == ["pump"]
+
+
+def test_pump_sale_returns_alpha():
+    s = small(blocks=2_000, policy=sim.Pump(netuid=2, tao=500, at_day=0.01, sell_after_days=0.1))
+    res = sim.run(s, debug=True)
+    ev = res.events
+    assert ev["event"].tolist() == ["pump", "pump sale"]
+    assert ev["alpha"].iloc[0] == pytest.approx(ev["alpha"].iloc[1])
+    assert 0 < ev["tao"].iloc[1] < 500  # fees and slippage
+
+
+def test_custom_policy_runs_on_numpy():
+    class BuyOne(sim.CustomPolicy):
+        every = 100
+
+        def trades(self, view, rng):
+            return np.where(view.netuid == 3, 10.0, 0.0)
+
+    res = sim.run(small(policy=BuyOne()))
+    assert res.engine == "numpy"
+    assert res.totals["staked_tao"].iloc[-1] == pytest.approx(60.0)
+
+    class Broken(sim.CustomPolicy):
+        def trades(self, view, rng):
+            return np.zeros(2)
+
+    with pytest.raises(ValueError, match=r"Broken\.trades must return 5 finite TAO amounts"):
+        sim.run(small(policy=Broken()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Registrations, pruning, dissolution (spec §6)
+# ---------------------------------------------------------------------------------------------
+def _reg_scenario(era: str) -> sim.Scenario:
+    return sim.Scenario(era=era, n_subnets=3, blocks=2_400, record_every=100, initial="synthetic", seed=4,
+                        registration=sim.Registration(count=3, start_day=0.0, every_days=0.1, subnet_limit=4,
+                                                      rate_limit_blocks=500, immunity_blocks=300,
+                                                      enable_emission_after_days=0.05))
+
+
+def test_registration_at_head_keeps_the_lock_in_the_pool_and_prunes():
+    res = sim.run(_reg_scenario("head"), debug=True)
+    ev = res.events
+    regs = ev[ev["event"] == "registration"]
+    assert len(regs) == 3
+    first = regs.iloc[0]
+    assert first["pool_tao"] == pytest.approx(first["tao"])  # v3.3.14+: the whole lock stays in the pool
+    assert first["recycled_tao"] == 0
+    assert (ev["event"] == "dissolution").sum() == 2  # the limit of 4 is hit by the 2nd and 3rd
+    assert (ev["event"] == "emission enabled").sum() >= 1  # new subnets start disabled since v3.4.8
+    # lock prices: the 2nd registration pays more than the first (doubling, spec §6.1)
+    assert regs["tao"].iloc[1] > regs["tao"].iloc[0]
+    assert res.wide["generation"].max() >= 1
+
+
+def test_registration_before_pruning_existed_fails_at_the_limit():
+    res = sim.run(_reg_scenario("v3.2.3"), debug=True)
+    ev = res.events
+    assert (ev["event"] == "registration").sum() == 1
+    failed = ev[ev["event"] == "registration failed"]
+    assert len(failed) == 2
+    assert failed["note"].str.contains("pruning disabled").all()
+    # v2.0.0 – v3.3.13: 1 TAO / 1 alpha in the pool, the rest of the lock recycled
+    reg = ev[ev["event"] == "registration"].iloc[0]
+    assert reg["pool_tao"] == 1.0
+    assert reg["pool_alpha"] == 1.0
+    assert reg["recycled_tao"] == pytest.approx(reg["tao"] - 1.0)
+    assert res.totals["recycled_other_tao"].iloc[-1] == pytest.approx(reg["recycled_tao"])
+
+
+def test_dissolution_pays_the_pot_and_recycles_the_rest():
+    res = sim.run(_reg_scenario("head"), debug=True)
+    dis = res.events[res.events["event"] == "dissolution"]
+    for _, row in dis.iterrows():
+        assert row["paid_tao"] + row["recycled_tao"] == pytest.approx(row["tao"], abs=1e-9)
+    assert float(res.final.G[L.G_DISSOLVED_PAID]) / 1e9 == pytest.approx(dis["paid_tao"].sum(), abs=1e-9)
+
+
+def test_rate_limit_delays_registrations():
+    s = sim.Scenario(n_subnets=2, blocks=2_000, initial="synthetic", registration=sim.Registration(
+        count=2, every_days=0.01, rate_limit_blocks=1_000, last_lock_day=-1.0, subnet_limit=10))
+    ev = sim.run(s).events
+    assert ev["event"].tolist() == ["registration", "registration delayed", "registration"]
+    regs = ev[ev["event"] == "registration"]
+    assert regs["block"].diff().iloc[-1] == 1_000
+
+
+def test_events_frame_is_empty_without_events():
+    ev = sim.run(small()).events
+    assert isinstance(ev, pd.DataFrame)
+    assert ev.empty
