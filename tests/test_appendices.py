@@ -379,6 +379,20 @@ def test_benchmark_figures(tmp_path):
     assert ap.benchmark_figures(p).attrs["meta"] == {"machine": "test box"}
 
 
+def test_benchmark_report_reads_the_simulators_reference_format(tmp_path):
+    (tmp_path / "benchmarks").mkdir()
+    ref = {"date": "2026-07-01", "machine": "2 cores", "command": "benchmarks/simulator.py --write-reference",
+           "speedup_vs_scalar_reference": 150.0, "year_128_subnets_seconds": 42.5, "scaling_exponent": 1.01,
+           "details": {"year_estimated": True, "compile_seconds": 3.2}}
+    (tmp_path / "benchmarks" / "reference.json").write_text(json.dumps(ref), encoding="utf-8")
+    text = ap.benchmark_report(tmp_path).text
+    assert "machine: 2 cores" in text
+    assert "150 ×" in text
+    assert "42.5 s" in text
+    assert "extrapolated" in text
+    assert "Missing" not in text
+
+
 def test_benchmark_figures_bad_input(tmp_path):
     with pytest.raises(FileNotFoundError, match="benchmark file not found"):
         ap.benchmark_figures(tmp_path / "missing.json")

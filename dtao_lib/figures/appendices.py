@@ -613,10 +613,10 @@ def era_html(group: str) -> HtmlBlock:
 # Status: benchmarks
 # =============================================================================================
 BENCHMARK_KEYS: dict[str, tuple[str, str]] = {
-    "speedup_vs_scalar_reference": ("×", "speed of the vectorised simulator relative to the scalar, "
-                                         "block-by-block reference implementation"),
-    "year_128_subnets_seconds": ("s", "wall time to simulate one year (2 628 000 blocks) of 128 subnets"),
-    "scaling_exponent": ("", "fitted exponent b of time ∝ subnets^b (1 = linear in the number of subnets)"),
+    "speedup_vs_scalar_reference": ("×", "how many times faster the simulator's compiled kernel runs than the "
+                                         "plain-Python scalar reference, on the same scenario"),
+    "year_128_subnets_seconds": ("s", "wall time to simulate one year of 128 subnets at block resolution"),
+    "scaling_exponent": ("", "fitted exponent b of time ∝ (blocks × subnets)^b; 1 means linear"),
 }
 """The figures ``benchmarks/simulator.py`` prints as its last line (one JSON object)."""
 
@@ -682,13 +682,18 @@ def benchmark_report(root: str | Path | None = None) -> HtmlBlock:
                          f"{_esc(exc)}</p>")
             continue
         meta = df.attrs["meta"]
-        meta_text = "; ".join(f"{k}: {v}" for k, v in meta.items() if isinstance(v, str | int | float))
+        meta_text = "; ".join(f"{k}: {v}" for k, v in meta.items()
+                              if isinstance(v, str | int | float) and not isinstance(v, bool))
+        estimated = meta.get("year_estimated") or (isinstance(meta.get("details"), dict)
+                                                   and meta["details"].get("year_estimated"))
         rows = "".join(
             f"<tr><td><code>{_esc(r['figure'])}</code></td><td>{r['value']:,.4g} {_esc(r['unit'])}</td>"
             f"<td>{_esc(r['meaning'])}</td></tr>" for _, r in df.iterrows()
         )
         missing = [k for k in BENCHMARK_KEYS if k not in set(df["figure"])]
         note = f"<p>Missing from the file: {', '.join(missing)}.</p>" if missing else ""
+        if estimated:
+            note += "<p>The year was extrapolated from a shorter run (<code>--quick</code>).</p>"
         parts.append(f"<p><strong>{_esc(label)}</strong> from <code>{_esc(rel)}</code>"
                      + (f" ({_esc(meta_text)})" if meta_text else "") + ":</p>"
                      f'<table class="table dtao-table"><thead><tr><th>figure</th><th>value</th><th>meaning</th>'
