@@ -35,7 +35,7 @@ def test_numba_equals_scalar_reference(era):
     s = scenario(era)
     res = sim.run(s, engine="numba", debug=True)
     ref = run_reference(s)
-    assert np.array_equal(res.records, ref.records)
+    assert np.array_equal(res.records, ref.records, equal_nan=True)
     assert np.array_equal(res.network, ref.network)
 
 
@@ -46,7 +46,7 @@ def test_numpy_equals_scalar_reference(era):
     s = scenario(era, blocks=400)
     res = sim.run(s, engine="numpy", debug=True)
     ref = run_reference(s)
-    assert np.allclose(res.records, ref.records, rtol=1e-9, atol=1e-9)
+    assert np.allclose(res.records, ref.records, rtol=1e-9, atol=1e-9, equal_nan=True)
     assert np.allclose(res.network, ref.network, rtol=1e-9, atol=1e-9)
 
 
@@ -56,7 +56,7 @@ def test_numba_equals_numpy(era):
     s = scenario(era, blocks=500)
     a = sim.run(s, engine="numba", debug=True)
     b = sim.run(s, engine="numpy", debug=True)
-    assert np.allclose(a.records, b.records, rtol=1e-9, atol=1e-9)
+    assert np.allclose(a.records, b.records, rtol=1e-9, atol=1e-9, equal_nan=True)
     assert np.allclose(a.final.F, b.final.F, rtol=1e-9, atol=1e-9)
     assert np.all(np.abs(a.final.I - b.final.I) <= np.maximum(2, 1e-9 * np.abs(a.final.I)))
 
@@ -67,7 +67,7 @@ def test_compiled_equals_uncompiled_kernel():
     s = scenario("head", blocks=200, n_subnets=3)
     a = sim.run(s, engine="numba")
     b = sim.run(s, engine="python")
-    assert np.array_equal(a.records, b.records)
+    assert np.array_equal(a.records, b.records, equal_nan=True)
     assert np.array_equal(a.final.I, b.final.I)
 
 
@@ -79,7 +79,7 @@ def test_numba_equals_numpy_with_registrations():
                          enable_emission_after_days=0.02))
     a = sim.run(s, engine="numba", debug=True)
     b = sim.run(s, engine="numpy", debug=True)
-    assert np.allclose(a.records, b.records, rtol=1e-9, atol=1e-9)
+    assert np.allclose(a.records, b.records, rtol=1e-9, atol=1e-9, equal_nan=True)
     assert a.events.equals(b.events)
 
 

@@ -37,7 +37,7 @@ def test_sweep_with_a_process_pool_matches_serial_runs():
         results = sim.sweep(scns, pool)
     assert [r.scenario for r in results] == scns  # order kept
     for scn, res in zip(scns, results, strict=True):
-        assert np.array_equal(res.records, sim.run(scn).records)
+        assert np.array_equal(res.records, sim.run(scn).records, equal_nan=True)
 
 
 def test_sweep_default_executor_and_summaries():

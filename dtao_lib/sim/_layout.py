@@ -187,6 +187,9 @@ SUB_METRICS = ("price", "ema_price", "share", "tao_reserve", "alpha_in", "alpha_
                "root_prop", "flow_ema_tao", "emission_enabled", "active", "netuid", "generation",
                "tao_emission_per_block")
 
+PER_BLOCK_METRICS = (M_SHARE, M_TAO_IN, M_ALPHA_IN, M_ALPHA_EMIT, M_CHAIN_TAO, M_RP, M_TE)
+"""Metrics of the recorded block itself: NaN in the first record (the state before the first block)."""
+
 # Network (rec_glob[r, k])
 R_BLOCK = 0
 R_ISS = 1

@@ -270,6 +270,7 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
     net = np.zeros((scenario.n_records, L.N_R))
     g = {"issuance": issuance, "E": e0, "sell": 0, "minted": 0, "recycled": 0, "recycled_other": 0}
     _record(subs, m, rec, net, 0, start - 1, g)
+    rec[0, list(L.PER_BLOCK_METRICS)] = np.nan
     pumps = {start + p.at_block_offset: p for p in pol.pumps}
     pump_sales = {start + p.sell_block_offset: p for p in pol.pumps if p.sell_block_offset is not None}
     pumped: dict[int, int] = {}

@@ -1,0 +1,569 @@
+"""Figures and studies for the chapter "Research lab" (the network simulator, :mod:`dtao_lib.sim`).
+
+Every study runs reduced scenarios by default (16 subnets, weeks) so the chapter builds in seconds;
+set the environment variable ``DTAO_FULL_RUNS=1`` (or pass ``full=True``) for the full runs (all 128
+subnets of the snapshot, a year), which run in parallel through :func:`dtao_lib.sim.sweep`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .. import coinbase, sim
+from ..emission import halving_threshold_rao
+from ..interactive import Figure, live_panel
+from ..params import BLOCKS_PER_DAY, RAO_PER_TAO
+from ..params import era as resolve_era
+from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown, slider
+
+FULL_RUNS_ENV = "DTAO_FULL_RUNS"
+"""Set to ``1`` to run the chapter's studies at full size."""
+
+ERA_LABELS = {
+    "A": "A — EMA-price shares (v2.0.0)",
+    "B": "B — TaoFlow (v3.2.10)",
+    "v3.3.1": "v3.3.1 — cap min(α_e, E) (Dec 2025)",
+    "head": "HEAD — price × (1 − burn) (2026-06-30)",
+}
+ERA_SHORT = {"A": "A (v2.0.0)", "B": "B (v3.2.10)", "v3.3.1": "v3.3.1", "head": "HEAD"}
+"""Short era names for tables."""
+_ERA_COLOR = {"A": ERA_COLORS["A"], "B": ERA_COLORS["B"], "v3.3.1": "#d35400", "head": ERA_COLORS["D"]}
+
+
+def full_runs() -> bool:
+    """True when ``DTAO_FULL_RUNS=1`` asks for full-size studies."""
+    return os.environ.get(FULL_RUNS_ENV, "") == "1"
+
+
+def _full(full: bool | None) -> bool:
+    if full is None:
+        return full_runs()
+    if not isinstance(full, bool):
+        raise TypeError(f"full must be a bool or None, got {type(full).__name__}")
+    return full
+
+
+def _fmt_number(v: object) -> str:
+    if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
+        return str(v)
+    x = float(v)
+    if not np.isfinite(x):
+        return "–"
+    if x == int(x) and abs(x) >= 1:
+        return f"{int(x):,}"
+    if abs(x) >= 1_000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
+def styled(df: pd.DataFrame, *, percent: tuple[str, ...] = ()):
+    """A DataFrame for display: no index, full text, numbers to 4 significant digits (``percent``
+    columns as percentages). Returns a pandas ``Styler``; the data stay in ``.data``."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    fmt = {c: ("{:.2%}" if c in percent else _fmt_number) for c in df.columns}
+    return (df.style.hide(axis="index").format(fmt)
+            .set_table_attributes('class="table dtao-table"')
+            .set_properties(**{"text-align": "left"}))
+
+
+def totals_preview(res: sim.SimResult, rows: int = 4) -> pd.DataFrame:
+    """The last ``rows`` network totals of a run, a few columns, in TAO."""
+    cols = {"day": "day", "issuance_tao": "issuance (TAO)", "block_emission_tao": "E (TAO/block)",
+            "sum_price": "Σ prices", "hhi": "HHI", "median_adr": "median ADR", "chain_buy_tao": "chain buys (TAO)"}
+    return res.totals[list(cols)].tail(rows).rename(columns=cols).reset_index(drop=True)
+
+
+def sweep_preview(table: pd.DataFrame) -> pd.DataFrame:
+    """The headline columns of a ``sim.sweep(..., summary=True)`` table."""
+    cols = {"name": "run", "engine": "engine", "final_hhi": "final HHI", "final_sum_price": "final Σ prices",
+            "final_median_adr": "final median ADR", "chain_buy_tao": "chain buys (TAO)"}
+    return table[list(cols)].rename(columns=cols)
+
+
+def _run_all(scenarios: list[sim.Scenario], full: bool) -> list[sim.SimResult]:
+    if full:
+        return sim.sweep(scenarios)
+    return [sim.run(s, progress=False) for s in scenarios]
+
+
+# ---------------------------------------------------------------------------------------------
+# Defining a scenario
+# ---------------------------------------------------------------------------------------------
+def example_scenario() -> sim.Scenario:
+    """The scenario the chapter starts with: HEAD, 16 largest pools, two weeks, noise traders."""
+    return sim.Scenario(era="head", n_subnets=16, days=14, policy=sim.NoiseTraders(daily_volatility=0.02), seed=1)
+
+
+def scenario_table(scenario: sim.Scenario) -> pd.DataFrame:
+    """The main fields of a scenario with what they mean (one row each)."""
+    if not isinstance(scenario, sim.Scenario):
+        raise TypeError(f"scenario must be a sim.Scenario, got {type(scenario).__name__}")
+    e = scenario.era_rules
+    rows = [
+        ("era", f"{scenario.era} (era {e.letter})", "protocol release: which rule of every mechanism applies"),
+        ("shares / injection / pool", f"{e.share_rule} / {e.injection_rule} / {e.pool}",
+         "the era's rules, from dtao_lib.params.era"),
+        ("n_subnets", scenario.n_subnets,
+         f"subnets at the start ({scenario.initial if isinstance(scenario.initial, str) else 'custom'})"),
+        ("blocks", f"{scenario.blocks:,} ({scenario.days:g} days)", "length of the run, one coinbase step per block"),
+        ("record_every", f"{scenario.record_every:,} blocks", "what is kept: one row per recorded block and subnet"),
+        ("policy", scenario.policies.describe(), "what stakers do between blocks"),
+        ("issuance", f"{scenario.issuance_rao / RAO_PER_TAO:,.0f} TAO", "TotalIssuance at the start (sets E)"),
+        ("registration", "none" if scenario.registration is None else f"{scenario.registration.count} new subnets",
+         "subnet registrations, pruning and dissolution"),
+        ("seed", scenario.seed, "every random draw follows from it"),
+    ]
+    return pd.DataFrame(rows, columns=["field", "value", "meaning"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks: the simulator against the single-block functions, the reference and conservation
+# ---------------------------------------------------------------------------------------------
+def checks_table() -> pd.DataFrame:
+    """Evidence that the simulator computes what dtao_lib's mechanism modules compute (spec §3, §4).
+
+    One block at HEAD on the 16 largest pools of the snapshot, compared with
+    :func:`dtao_lib.coinbase.block` (exact fixed point); a short run against the scalar reference;
+    a run with every conservation identity checked after every block.
+    """
+    from ..sim import _layout as L
+    from ..sim import kernel_numba, kernel_numpy
+    from ..sim.reference import run_reference
+    from ..sim.state import build_state
+
+    scn = sim.Scenario(era="head", n_subnets=16, blocks=1, record_every=1, tempo=50_000)
+    st = build_state(scn)
+    before = st.copy()
+    n = st.n_slots
+    args = (st.I, st.F, st.G, st.IP, st.FP, scn.start_block + 1, scn.start_block, np.zeros((1, n)),
+            np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R)))
+    (kernel_numba if kernel_numba.AVAILABLE else kernel_numpy).run_blocks(*args)
+    bs = coinbase.BlockState(ema_prices=before.F[L.EMA], spot_prices=before.spot_prices(),
+                             alpha_issuance=before.I[L.AIN] + before.I[L.AOUT] + before.I[L.PROT],
+                             root_tao=round(scn.root_tao * RAO_PER_TAO), total_issuance=scn.issuance_rao)
+    exact = coinbase.block(bs, era="head")
+    worst = max(int(np.abs(st.I[L.LAST_TAO_IN] - exact.tao_in).max()),
+                int(np.abs(st.I[L.LAST_EXCESS] - exact.excess_tao).max()),
+                int(np.abs(st.I[L.P_SERVER] - exact.server).max()),
+                int(np.abs(st.I[L.P_VAL] - exact.validator).max()),
+                int(np.abs(st.I[L.P_OWNER] - exact.owner).max()))
+    alpha_in_gap = float(np.max(np.abs(st.I[L.LAST_ALPHA_IN] - exact.alpha_in) * bs.spot_prices))
+    short = sim.Scenario(era="head", n_subnets=16, blocks=300, record_every=10, seed=3,
+                         policy=(sim.NoiseTraders(every=10), sim.EmissionChasers(every=25)))
+    ref = run_reference(short)
+    res = sim.run(short, progress=False)
+    diff = float(np.nanmax(np.abs(ref.records - res.records)))
+    checked = sim.run(short, debug=True, progress=False)
+    fin = checked.final
+    minted = int(fin.G[L.G_MINTED])
+    spent = int(fin.I[L.CUM_TAO_IN].sum() + fin.I[L.CUM_CHAIN_TAO].sum() + fin.G[L.G_RECYC_CB])
+    return pd.DataFrame([
+        {"quantity": "largest |τ_in, excess, α_out split − coinbase.block| in one block (rao)", "value": worst,
+         "computed by": "sim kernel vs coinbase.block(exact=True), 16 subnets, HEAD"},
+        {"quantity": "largest |α_in − coinbase.block| × price (rao of TAO)", "value": alpha_in_gap,
+         "computed by": "α_in is τ/p: one rao of TAO is 1/p rao of alpha"},
+        {"quantity": f"largest |sim − scalar reference| over {short.blocks} blocks × 16 subnets", "value": diff,
+         "computed by": "sim.run vs sim.reference.run_reference (independent code)"},
+        {"quantity": "conservation identities checked (blocks × subnets)", "value": short.blocks * 16,
+         "computed by": "sim.run(..., debug=True): raises ConservationError on any failure"},
+        {"quantity": "TAO minted in the checked run (TAO)", "value": minted / RAO_PER_TAO,
+         "computed by": "Σ E over the blocks (SimResult.totals)"},
+        {"quantity": "Σ τ_in + Σ chain-buy TAO + Σ recycled (TAO)", "value": spent / RAO_PER_TAO,
+         "computed by": "the run's ledgers (SimResult.final)"},
+    ])
+
+
+# ---------------------------------------------------------------------------------------------
+# Study 1: emission chasers under era A, TaoFlow and HEAD
+# ---------------------------------------------------------------------------------------------
+STUDY_ERAS = ("A", "B", "head")
+
+
+@dataclass(frozen=True)
+class Study:
+    """Results of a study: one SimResult per named run."""
+
+    name: str
+    full: bool
+    runs: dict[str, sim.SimResult]
+
+    def __getitem__(self, key: str) -> sim.SimResult:
+        return self.runs[key]
+
+
+def _size(full: bool) -> dict:
+    return {"n_subnets": 128, "days": 365} if full else {"n_subnets": 16, "days": 60}
+
+
+def _noise() -> sim.NoiseTraders:
+    return sim.NoiseTraders(daily_volatility=0.02)
+
+
+def chaser_scenarios(full: bool = False) -> dict[str, sim.Scenario]:
+    """Per era, noise traders alone and noise traders plus emission chasers (5 000 TAO a day)."""
+    out = {}
+    for e in STUDY_ERAS:
+        base = sim.Scenario(era=e, policy=_noise(), seed=1, **_size(full))
+        out[f"{e}|noise"] = base
+        out[f"{e}|chasers"] = base.replace(policy=(_noise(), sim.EmissionChasers(tao_per_day=5_000.0)))
+    return out
+
+
+@cache
+def _chasers(full: bool) -> Study:
+    scns = chaser_scenarios(full)
+    return Study("chasers", full, dict(zip(scns, _run_all(list(scns.values()), full), strict=True)))
+
+
+def chasers_study(full: bool | None = None) -> Study:
+    """Run (once per session) study 1: emission chasers in eras A, B and HEAD."""
+    return _chasers(_full(full))
+
+
+def concentration(study: Study) -> pd.DataFrame:
+    """Herfindahl index ``Σ share²`` and the top share per recorded day, for every run of study 1."""
+    rows = []
+    for key, res in study.runs.items():
+        era, pol = key.split("|")
+        t = res.totals.iloc[1:]
+        rows.append(pd.DataFrame({"day": t["day"], "hhi": t["hhi"], "top_share": t["top_share"],
+                                  "sum_price": t["sum_price"], "era": era, "era_label": ERA_LABELS[era],
+                                  "stakers": "noise + chasers" if pol == "chasers" else "noise only"}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def concentration_summary(study: Study) -> pd.DataFrame:
+    """Final HHI, top share, effective number of subnets (1/HHI) and Σ prices of each run."""
+    df = concentration(study)
+    last = df[df["day"] == df["day"].max()]
+    out = pd.DataFrame({"era": last["era"].map(ERA_SHORT), "stakers": last["stakers"], "HHI": last["hhi"],
+                        "effective subnets (1/HHI)": 1.0 / last["hhi"], "largest share": last["top_share"],
+                        "Σ prices": last["sum_price"]})
+    return out.reset_index(drop=True)
+
+
+def concentration_chart(study: Study) -> alt.Chart:
+    """HHI of emission shares over time: one colour per era, dashed without the chasers."""
+    df = concentration(study)
+    return alt.Chart(df).mark_line(strokeWidth=2.2).encode(
+        x=alt.X("day:Q", title="day"),
+        y=alt.Y("hhi:Q", title="concentration of emission (HHI = Σ share²)"),
+        color=alt.Color("era_label:N", title="era",
+                        scale=alt.Scale(domain=[ERA_LABELS[e] for e in STUDY_ERAS],
+                                        range=[_ERA_COLOR[e] for e in STUDY_ERAS]),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320)),
+        strokeDash=alt.StrokeDash("stakers:N", title="stakers",
+                                  scale=alt.Scale(domain=["noise + chasers", "noise only"], range=[[1, 0], [5, 4]]),
+                                  legend=alt.Legend(orient="bottom", direction="vertical")),
+        tooltip=["era_label:N", "stakers:N", alt.Tooltip("day:Q", format=".0f"), alt.Tooltip("hhi:Q", format=".3f"),
+                 alt.Tooltip("top_share:Q", format=".1%", title="largest share")],
+    ).properties(width=WIDTH - 40, height=HEIGHT, title="Emission concentration with and without emission chasers")
+
+
+# ---------------------------------------------------------------------------------------------
+# Study 2: a pump
+# ---------------------------------------------------------------------------------------------
+PUMP_NETUID = 62
+"""The pumped subnet: the 9th-largest pool of the snapshot (2026-04-11)."""
+PUMP_DAY = 5.0
+
+
+def pump_tao(fraction: float = 0.5) -> float:
+    """The pump: ``fraction`` of the target pool's TAO on 2026-04-11."""
+    init = sim.InitialState.from_snapshot()
+    i = int(np.flatnonzero(init.netuid == PUMP_NETUID)[0])
+    return round(float(init.tao_reserve[i]) / RAO_PER_TAO * fraction)
+
+
+@cache
+def _pump(full: bool) -> Study:
+    base = _chasers(full)
+    tao = pump_tao()
+    scns = {f"{e}|pump": sim.Scenario(era=e, seed=1, policy=(_noise(), sim.Pump(PUMP_NETUID, tao, at_day=PUMP_DAY)),
+                                      **_size(full)) for e in STUDY_ERAS}
+    runs = dict(zip(scns, _run_all(list(scns.values()), full), strict=True))
+    runs.update({f"{e}|base": base[f"{e}|noise"] for e in STUDY_ERAS})
+    return Study("pump", full, runs)
+
+
+def pump_study(full: bool | None = None) -> Study:
+    """Run (once per session) study 2: half the pool's TAO bought at once on day 5, eras A, B, HEAD.
+
+    The baselines are study 1's noise-only runs (same seed, same noise)."""
+    return _pump(_full(full))
+
+
+def pump_frame(study: Study) -> pd.DataFrame:
+    """The pumped subnet's share, price, EMA price and ADR per day, pumped and baseline, per era."""
+    rows = []
+    for key, res in study.runs.items():
+        era, kind = key.split("|")
+        sub = res.subnet(PUMP_NETUID)
+        rows.append(pd.DataFrame({"day": sub["day"], "share": sub["share"], "price": sub["price"],
+                                  "ema_price": sub["ema_price"], "adr": sub["adr"], "era": era,
+                                  "era_label": ERA_LABELS[era], "run": "pumped" if kind == "pump" else "baseline"}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def pump_summary(study: Study) -> pd.DataFrame:
+    """How much the pumped subnet's price moved within a day of the pump, its share and ADR at the end
+    (pumped vs baseline) and its peak share."""
+    df = pump_frame(study).dropna(subset=["share"])
+    out = []
+    for era in STUDY_ERAS:
+        d = df[df["era"] == era]
+        p, b = d[d["run"] == "pumped"], d[d["run"] == "baseline"]
+        before = p[p["day"] <= PUMP_DAY]["price"].iloc[-1]
+        after = p[p["day"] > PUMP_DAY]["price"].iloc[0]
+        out.append({"era": ERA_SHORT[era], "price × (a day later)": after / before,
+                    "final share": p["share"].iloc[-1], "final share, no pump": b["share"].iloc[-1],
+                    "peak share": p["share"].max(),
+                    "peak day": p["day"].iloc[int(np.argmax(p["share"].to_numpy()))],
+                    "final ADR": p["adr"].iloc[-1], "final ADR, no pump": b["adr"].iloc[-1]})
+    return pd.DataFrame(out)
+
+
+def _pump_panels(df: pd.DataFrame, title: str, *, eras: tuple[str, ...] = STUDY_ERAS) -> alt.HConcatChart:
+    color = alt.Color("era_label:N", title="era", scale=alt.Scale(domain=[ERA_LABELS[e] for e in eras],
+                                                                 range=[_ERA_COLOR[e] for e in eras]),
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=320))
+    dash = alt.StrokeDash("run:N", title="run", scale=alt.Scale(domain=["pumped", "baseline"], range=[[1, 0], [5, 4]]),
+                          legend=alt.Legend(orient="bottom", direction="vertical"))
+    base = alt.Chart(df).mark_line(strokeWidth=2).encode(x=alt.X("day:Q", title="day"), color=color, strokeDash=dash)
+    share = base.encode(y=alt.Y("share:Q", title=f"emission share of netuid {PUMP_NETUID}", axis=alt.Axis(format="%")),
+                        tooltip=["era_label:N", "run:N", alt.Tooltip("day:Q", format=".0f"),
+                                 alt.Tooltip("share:Q", format=".2%")])
+    adr = base.encode(y=alt.Y("adr:Q", title="ADR = α_out / α_in"),
+                      tooltip=["era_label:N", "run:N", alt.Tooltip("day:Q", format=".0f"),
+                               alt.Tooltip("adr:Q", format=".2f")])
+    return alt.hconcat(share.properties(width=WIDTH // 2 - 20, height=HEIGHT),
+                       adr.properties(width=WIDTH // 2 - 20, height=HEIGHT)).properties(title=title)
+
+
+def pump_chart(study: Study) -> alt.HConcatChart:
+    """Emission share and ADR of the pumped subnet, pumped (solid) vs baseline (dashed), per era."""
+    return _pump_panels(pump_frame(study).dropna(subset=["share"]),
+                        f"A pump of {pump_tao():,.0f} TAO into netuid {PUMP_NETUID} on day {PUMP_DAY:g}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Study 3: the halving, early vs late subnets
+# ---------------------------------------------------------------------------------------------
+HALVING_ERAS = ("v3.3.1", "head")
+HALVING_LEAD_DAYS = 10
+"""The runs start this many days of emission before the first TAO halving threshold (10.5 M TAO)."""
+
+
+def halving_initial_state(n: int = 16, price_sum: float = 0.6) -> sim.InitialState:
+    """Half "early" subnets (12 M alpha issued: past their own alpha halving, α_e = 0.5) and half
+    "late" ones (2 M alpha: α_e = 1), all at the same price, prices summing to ``price_sum`` < 1
+    so that the injection cap binds (spec §3.4, §7)."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= 1024 or n % 2:
+        raise ValueError(f"n must be an even integer in [2, 1024], got {n!r}")
+    p = price_sum / n
+    early = np.arange(n) < n // 2
+    a_in = np.where(early, 4_000_000, 1_000_000) * RAO_PER_TAO
+    a_out = np.where(early, 8_000_000, 1_000_000) * RAO_PER_TAO
+    names = tuple(f"{'early' if e else 'late'} {i + 1}" for i, e in enumerate(early))
+    return sim.InitialState(netuid=np.arange(1, n + 1), tao_reserve=np.round(a_in * p).astype(np.int64),
+                            alpha_in=a_in, alpha_out=a_out, ema_price=np.full(n, p), names=names)
+
+
+def halving_scenarios(full: bool = False) -> dict[str, sim.Scenario]:
+    n, days = (128, 120) if full else (16, 30)
+    issuance = (halving_threshold_rao(1) - HALVING_LEAD_DAYS * BLOCKS_PER_DAY * RAO_PER_TAO) / RAO_PER_TAO
+    init = halving_initial_state(n)
+    return {e: sim.Scenario(era=e, initial=init, days=days, issuance_tao=issuance, record_every=BLOCKS_PER_DAY // 4)
+            for e in HALVING_ERAS}
+
+
+@cache
+def _halving(full: bool) -> Study:
+    scns = halving_scenarios(full)
+    return Study("halving", full, dict(zip(scns, _run_all(list(scns.values()), full), strict=True)))
+
+
+def halving_study(full: bool | None = None) -> Study:
+    """Run (once per session) study 3: the first TAO halving under v3.3.1 and HEAD rules."""
+    return _halving(_full(full))
+
+
+def halving_frame(study: Study) -> pd.DataFrame:
+    """Mean α_in and α_out per block, and the per-block ADR ``α_out/α_in``, of early and late subnets."""
+    rows = []
+    for era, res in study.runs.items():
+        w = res.wide.dropna(subset=["alpha_in_per_block"]).copy()
+        w["group"] = np.where(w["subnet"].str.startswith("early"), "early (12 M α issued)", "late (2 M α issued)")
+        g = w.groupby(["day", "group"], as_index=False)[["alpha_in_per_block", "alpha_emission_per_block"]].mean()
+        g["flow_adr"] = g["alpha_emission_per_block"] / g["alpha_in_per_block"]
+        g["era"] = era
+        g["era_label"] = ERA_LABELS[era]
+        e = res.totals.set_index("day")["block_emission_tao"]
+        g["tao_per_block"] = g["day"].map(e)
+        rows.append(g)
+    return pd.concat(rows, ignore_index=True)
+
+
+def halving_table(study: Study) -> pd.DataFrame:
+    """α_in and α_out per block and their ratio, a day before and a day after the halving."""
+    df = halving_frame(study)
+    halving_day = float(df.loc[df["tao_per_block"] < 1.0, "day"].min())
+    out = []
+    for (_, group), d in df.groupby(["era_label", "group"], sort=False):
+        before = d[d["day"] <= halving_day - 1].iloc[-1]
+        after = d[d["day"] >= halving_day + 1].iloc[0]
+        out.append({"era": ERA_SHORT[str(d["era"].iloc[0])], "subnets": group,
+                    "α_in per block before": before["alpha_in_per_block"],
+                    "α_in per block after": after["alpha_in_per_block"],
+                    "α_out per block": after["alpha_emission_per_block"],
+                    "α_out/α_in before": before["flow_adr"], "α_out/α_in after": after["flow_adr"]})
+    t = pd.DataFrame(out)
+    t.attrs["halving_day"] = halving_day
+    return t
+
+
+def halving_chart(study: Study) -> alt.FacetChart:
+    """α_in per block of early and late subnets across the TAO halving, one panel per era."""
+    df = halving_frame(study)
+    halving_day = float(df.loc[df["tao_per_block"] < 1.0, "day"].min())
+    line = alt.Chart().mark_line(strokeWidth=2.2).encode(
+        x=alt.X("day:Q", title="day"),
+        y=alt.Y("alpha_in_per_block:Q", title="α injected per block (mean)"),
+        color=alt.Color("group:N", title="subnets", scale=alt.Scale(range=["#8e44ad", "#27ae60"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=["era_label:N", "group:N", alt.Tooltip("day:Q", format=".2f"),
+                 alt.Tooltip("alpha_in_per_block:Q", format=".4f"), alt.Tooltip("flow_adr:Q", format=".2f",
+                                                                               title="α_out/α_in per block")],
+    )
+    rule = alt.Chart().mark_rule(color="#c0392b", strokeDash=[4, 3]).encode(x="halving:Q")
+    return alt.layer(line, rule, data=df.assign(halving=halving_day)).properties(
+        width=WIDTH // 2 - 20, height=HEIGHT).facet(
+        column=alt.Column("era_label:N", title=None, sort=[ERA_LABELS[e] for e in HALVING_ERAS])).properties(
+        title="Alpha injected per block across the first TAO halving (dashed: the halving block)")
+
+
+# ---------------------------------------------------------------------------------------------
+# The interactive explorer
+# ---------------------------------------------------------------------------------------------
+EXPLORER_ERAS = ("A", "B", "head")
+EXPLORER_PUMPS_K = (0, 20, 40, 60)
+"""Pump sizes of the precomputed grid, thousand TAO."""
+EXPLORER_NETUID = 8
+"""The subnet pumped in the explorer (the 6th-largest pool on 2026-04-11)."""
+
+
+def explorer_scenario(era: str, pump_k: float, *, chasers: float = 2_000.0, days: float = 30.0, n_subnets: int = 8,
+                      seed: int = 1) -> sim.Scenario:
+    """One explorer run: the ``n_subnets`` largest pools, noise traders, emission chasers (TAO/day) and
+    a pump of ``pump_k`` thousand TAO into :data:`EXPLORER_NETUID` on day 3."""
+    pol: list[sim.Policy] = [_noise()]
+    if chasers > 0:
+        pol.append(sim.EmissionChasers(tao_per_day=chasers))
+    if pump_k > 0:
+        pol.append(sim.Pump(EXPLORER_NETUID, pump_k * 1_000.0, at_day=min(3.0, days / 4)))
+    return sim.Scenario(era=era, n_subnets=n_subnets, days=days, policy=tuple(pol), seed=seed,
+                        record_every=BLOCKS_PER_DAY // 2)
+
+
+def _explorer_rows(res: sim.SimResult, netuid: int) -> pd.DataFrame:
+    sub = res.subnet(netuid).dropna(subset=["share"])
+    tot = res.totals.iloc[1:]
+    return pd.DataFrame({"day": sub["day"].to_numpy(), "share": sub["share"].to_numpy(),
+                         "adr": sub["adr"].to_numpy(), "hhi": tot["hhi"].to_numpy()})
+
+
+@cache
+def explorer_grid() -> pd.DataFrame:
+    """The static explorer's data: every era × pump size of the grid (8 subnets, 30 days)."""
+    frames = []
+    for era in EXPLORER_ERAS:
+        for k in EXPLORER_PUMPS_K:
+            df = _explorer_rows(sim.run(explorer_scenario(era, k), progress=False), EXPLORER_NETUID)
+            frames.append(df.assign(era=era, era_label=ERA_LABELS[era], pump_k=k))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _explorer_charts(df: pd.DataFrame, base: pd.DataFrame, title: str) -> alt.HConcatChart:
+    dash = alt.StrokeDash("run:N", title="run", scale=alt.Scale(domain=["with the pump", "no pump"],
+                                                               range=[[1, 0], [5, 4]]),
+                          legend=alt.Legend(orient="bottom"))
+    both = pd.concat([df.assign(run="with the pump"), base.assign(run="no pump")], ignore_index=True)
+    c = alt.Chart(both).mark_line(strokeWidth=2, color="#8e44ad").encode(x=alt.X("day:Q", title="day"),
+                                                                          strokeDash=dash)
+    share = c.encode(y=alt.Y("share:Q", title=f"emission share of netuid {EXPLORER_NETUID}",
+                             axis=alt.Axis(format="%")),
+                     tooltip=["run:N", alt.Tooltip("day:Q", format=".1f"), alt.Tooltip("share:Q", format=".2%")])
+    adr = c.encode(y=alt.Y("adr:Q", title="its ADR (α_out / α_in)"),
+                   tooltip=["run:N", alt.Tooltip("day:Q", format=".1f"), alt.Tooltip("adr:Q", format=".2f")])
+    return alt.hconcat(share.properties(width=WIDTH // 2 - 20, height=HEIGHT),
+                       adr.properties(width=WIDTH // 2 - 20, height=HEIGHT)).properties(title=title)
+
+
+def explorer() -> Figure:
+    """Scenario explorer: era × pump size, with noise traders and emission chasers.
+
+    Static face: a dropdown (era) and a slider (pump, thousand TAO) over a precomputed grid
+    (:func:`explorer_grid`). Live face: any era, pump, chaser budget, length, number of subnets and
+    seed, simulated on every change (a fraction of a second).
+    """
+
+    def static() -> alt.HConcatChart:
+        grid = explorer_grid()
+        era = dropdown("era", list(EXPLORER_ERAS), "head", "era ",
+                       labels=[ERA_LABELS[e] for e in EXPLORER_ERAS])
+        pump = slider("pump", lo=0, hi=max(EXPLORER_PUMPS_K), step=EXPLORER_PUMPS_K[1], value=EXPLORER_PUMPS_K[2],
+                      label="pump (thousand TAO) ")
+        both = pd.concat([grid.assign(run="with the pump"),
+                          grid[grid["pump_k"] == 0].drop(columns="pump_k").merge(
+                              pd.DataFrame({"pump_k": list(EXPLORER_PUMPS_K)}), how="cross").assign(run="no pump")],
+                         ignore_index=True)
+        dash = alt.StrokeDash("run:N", title="run", scale=alt.Scale(domain=["with the pump", "no pump"],
+                                                                   range=[[1, 0], [5, 4]]),
+                              legend=alt.Legend(orient="bottom"))
+        c = alt.Chart(both).transform_filter((alt.datum.era == era) & (alt.datum.pump_k == pump)).mark_line(
+            strokeWidth=2, color="#8e44ad").encode(x=alt.X("day:Q", title="day"), strokeDash=dash)
+        share = c.encode(y=alt.Y("share:Q", title=f"emission share of netuid {EXPLORER_NETUID}",
+                                 axis=alt.Axis(format="%")),
+                         tooltip=["run:N", alt.Tooltip("day:Q", format=".1f"), alt.Tooltip("share:Q", format=".2%")])
+        adr = c.encode(y=alt.Y("adr:Q", title="its ADR (α_out / α_in)"),
+                       tooltip=["run:N", alt.Tooltip("day:Q", format=".1f"), alt.Tooltip("adr:Q", format=".2f")])
+        return alt.hconcat(share.properties(width=WIDTH // 2 - 20, height=HEIGHT),
+                           adr.properties(width=WIDTH // 2 - 20, height=HEIGHT)).add_params(era, pump).properties(
+            title=f"Pump netuid {EXPLORER_NETUID} on day 3 (8 subnets, noise traders, chasers 2 000 TAO/day)")
+
+    def render(era: str, pump_k: float, chasers: float, days: int, n_subnets: int, seed: int):
+        if n_subnets < 6:
+            raise ValueError(f"n_subnets must be at least 6 so that netuid {EXPLORER_NETUID} is simulated, "
+                             f"got {n_subnets}")
+        runs = [sim.run(explorer_scenario(era, k, chasers=chasers, days=days, n_subnets=n_subnets, seed=seed),
+                        progress=False) for k in (pump_k, 0.0)]
+        df, base = (_explorer_rows(r, EXPLORER_NETUID) for r in runs)
+        e = resolve_era(era)
+        return _explorer_charts(df, base, f"era {e.tag} ({e.letter}): pump {pump_k:g}k TAO, chasers "
+                                          f"{chasers:,.0f} TAO/day, {n_subnets} subnets")
+
+    def live():
+        import ipywidgets as w
+
+        opts = [("A (v2.0.0)", "A"), ("v3.2.3 (subsidy)", "v3.2.3"), ("B (TaoFlow)", "B"), ("v3.3.1", "v3.3.1"),
+                ("B' (net TaoFlow)", "B'"), ("C (v3.4.6)", "C"), ("HEAD", "head")]
+        controls = {
+            "era": w.Dropdown(options=opts, value="head", description="era"),
+            "pump_k": w.FloatSlider(value=40, min=0, max=200, step=5, description="pump (k TAO)",
+                                    continuous_update=False),
+            "chasers": w.FloatSlider(value=2_000, min=0, max=20_000, step=500, description="chasers TAO/day",
+                                     continuous_update=False),
+            "days": w.IntSlider(value=30, min=5, max=45, description="days", continuous_update=False),
+            "n_subnets": w.IntSlider(value=8, min=6, max=24, description="subnets", continuous_update=False),
+            "seed": w.IntSlider(value=1, min=0, max=20, description="seed", continuous_update=False),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="scenario explorer")

@@ -1,0 +1,217 @@
+"""The numbers of the chapter "Research lab", checked against independent derivations.
+
+The studies run their reduced (default) scenarios, as the chapter does when the book is built.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dtao_lib import amm, coinbase, emission, sim
+from dtao_lib.data import load_subnet_snapshot
+from dtao_lib.figures import research_lab as fig
+from dtao_lib.params import RAO_PER_TAO, TAO_WEIGHT
+from dtao_lib.sim import _layout as L
+
+
+@pytest.fixture(scope="module")
+def chase():
+    return fig.chasers_study(full=False)
+
+
+@pytest.fixture(scope="module")
+def pump():
+    return fig.pump_study(full=False)
+
+
+@pytest.fixture(scope="module")
+def halving():
+    return fig.halving_study(full=False)
+
+
+def test_full_runs_flag(monkeypatch):
+    monkeypatch.delenv(fig.FULL_RUNS_ENV, raising=False)
+    assert fig.full_runs() is False
+    monkeypatch.setenv(fig.FULL_RUNS_ENV, "1")
+    assert fig.full_runs() is True
+    with pytest.raises(TypeError, match="full must be a bool or None"):
+        fig.chasers_study(full="yes")
+
+
+def test_scenario_table_and_styled():
+    scn = sim.Scenario(era="A", n_subnets=4, days=2, initial="synthetic")
+    t = fig.scenario_table(scn)
+    row = dict(zip(t["field"], t["value"], strict=True))
+    assert row["era"] == "v2.0.0 (era A)"
+    assert row["shares / injection / pool"] == "ema_price / tao_full_alpha_capped / constant_product"
+    assert row["blocks"] == "14,400 (2 days)"
+    with pytest.raises(TypeError, match=r"scenario must be a sim\.Scenario"):
+        fig.scenario_table("head")
+    s = fig.styled(pd.DataFrame({"x": [0.123456, 12_345.6, 3.0], "y": ["a", "b", "c"]}), percent=("x",))
+    assert s.data.shape == (3, 2)
+    html = s.to_html()
+    assert "12.35%" in html and "1234560.00%" in html  # noqa: PT018 - one rendering
+    assert fig._fmt_number(12_345.6) == "12,346"
+    assert fig._fmt_number(0.0123456) == "0.01235"
+    assert fig._fmt_number(7.0) == "7"
+    with pytest.raises(TypeError, match="df must be a pandas DataFrame"):
+        fig.styled([1, 2])
+
+
+def test_checks_table_reports_agreement():
+    t = fig.checks_table().set_index("quantity")["value"]
+    assert t.iloc[0] <= 1  # τ_in, excess, split vs the exact coinbase: ±1 rao at most
+    assert t.iloc[1] <= 1.0  # α_in: within one rao of TAO
+    assert t.iloc[2] == 0  # the scalar reference gives the same numbers
+    minted = t["TAO minted in the checked run (TAO)"]
+    assert minted == pytest.approx(300 * emission.block_emission(sim.Scenario().issuance_rao) / RAO_PER_TAO)
+    assert t["Σ τ_in + Σ chain-buy TAO + Σ recycled (TAO)"] == minted
+
+
+# ---------------------------------------------------------------------------------------------
+# Study 1
+# ---------------------------------------------------------------------------------------------
+def test_concentration_is_the_herfindahl_index_of_the_shares(chase):
+    res = chase["B|chasers"]
+    w = res.wide.dropna(subset=["share"])
+    hhi = w.groupby("day")["share"].apply(lambda s: float((s**2).sum()))
+    df = fig.concentration(chase)
+    mine = df[(df["era"] == "B") & (df["stakers"] == "noise + chasers")].set_index("day")["hhi"]
+    assert np.allclose(mine.to_numpy(), hhi.to_numpy(), rtol=1e-12)
+    assert np.allclose(w.groupby("day")["share"].sum(), 1.0, atol=1e-12)
+
+
+def test_study1_findings(chase):
+    """What the chapter says: chasing concentrates TaoFlow emission, barely price-based emission."""
+    t = fig.concentration_summary(chase).set_index(["era", "stakers"])["HHI"]
+    for era in ("A (v2.0.0)", "HEAD"):
+        change = t[(era, "noise + chasers")] / t[(era, "noise only")]
+        assert 0.9 < change < 1.25
+    assert t[("B (v3.2.10)", "noise + chasers")] > 2 * t[("B (v3.2.10)", "noise only")]
+    assert t[("B (v3.2.10)", "noise + chasers")] > 2 * max(t[("A (v2.0.0)", "noise + chasers")],
+                                                          t[("HEAD", "noise + chasers")])
+    # TaoFlow with noise alone is already more concentrated than the price eras
+    assert t[("B (v3.2.10)", "noise only")] > t[("A (v2.0.0)", "noise only")]
+    eff = fig.concentration_summary(chase)
+    assert np.allclose(eff["effective subnets (1/HHI)"] * eff["HHI"], 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Study 2
+# ---------------------------------------------------------------------------------------------
+def test_pump_size_is_half_the_pool():
+    df = load_subnet_snapshot()
+    pool = float(df.loc[df["netuid"] == fig.PUMP_NETUID, "tao_in_tao"].iloc[0])
+    assert fig.pump_tao() == round(pool / 2)
+    # the 9th-largest pool, as the chapter says
+    ranked = df[df["netuid"] != 0].sort_values("tao_in_tao", ascending=False)["netuid"].tolist()
+    assert ranked.index(fig.PUMP_NETUID) == 8
+
+
+def test_a_pump_is_an_ordinary_swap_of_the_pool():
+    """The pump event buys through the era's pool: the same alpha as dtao_lib.amm's exact pool."""
+    from dtao_lib.sim.events import EventQueue
+    from dtao_lib.sim.state import build_state
+
+    for era, make in (("A", lambda t, a, w: amm.ConstantProductPool(t, a)),
+                      ("head", lambda t, a, w: amm.BalancerPool.from_price(t, a, (1 - w) / w * t / a))):
+        scn = sim.Scenario(era=era, n_subnets=16, blocks=10, policy=sim.Pump(fig.PUMP_NETUID, 1_000.0))
+        st = build_state(scn)
+        q = EventQueue.for_scenario(scn, st)
+        slot = int(np.flatnonzero(st.I[L.NETUID] == fig.PUMP_NETUID)[0])
+        t, a, w = int(st.I[L.TAO, slot]), int(st.I[L.AIN, slot]), float(st.F[L.W2, slot])
+        q.apply(scn.start_block, st)
+        want = make(t, a, w).buy_alpha(1_000 * RAO_PER_TAO)
+        assert abs(int(st.I[L.AIN, slot]) - want.pool.alpha_reserve) <= 2
+        assert q.log[0]["alpha"] == pytest.approx(want.amount_out / RAO_PER_TAO, abs=2e-9)
+
+
+def test_study2_findings(pump):
+    s = fig.pump_summary(pump).set_index("era")
+    # half the pool's TAO: a constant-product price rises by 1.5² = 2.25; a day of noise, fees and
+    # emission later it is still about twice what it was
+    assert (s["price × (a day later)"].between(1.9, 2.4)).all()
+    for era in ("A (v2.0.0)", "HEAD"):  # price-based shares: rising to the end
+        assert s.loc[era, "peak day"] == s["peak day"].max()
+        assert s.loc[era, "final share"] > 1.4 * s.loc[era, "final share, no pump"]
+    assert s.loc["B (v3.2.10)", "peak day"] < 60  # TaoFlow: the share peaks, then fades
+    assert s.loc["B (v3.2.10)", "final share"] < s.loc["B (v3.2.10)", "peak share"] / 2
+    assert (s["final ADR"] > 1.3 * s["final ADR, no pump"]).all()
+    df = fig.pump_frame(pump)
+    for era in ("A", "head"):
+        p = df[(df["era"] == era) & (df["run"] == "pumped") & (df["day"] > fig.PUMP_DAY)]["share"].to_numpy()
+        assert np.all(np.diff(p) > -1e-3)  # follows the EMA price up, no reversal
+
+
+# ---------------------------------------------------------------------------------------------
+# Study 3
+# ---------------------------------------------------------------------------------------------
+def test_halving_initial_state():
+    init = fig.halving_initial_state(8)
+    issued = (init.alpha_in + init.alpha_out) // RAO_PER_TAO
+    assert issued.tolist() == [12_000_000] * 4 + [2_000_000] * 4
+    assert [emission.block_emission(int(x)) for x in init.alpha_in + init.alpha_out] == [500_000_000] * 4 + [
+        1_000_000_000] * 4
+    assert (init.tao_reserve / init.alpha_in).sum() == pytest.approx(0.6)
+    with pytest.raises(ValueError, match=r"n must be an even integer in \[2, 1024\]"):
+        fig.halving_initial_state(3)
+
+
+def test_halving_v331_follows_the_cap_min_alpha_emission_E(halving):
+    """Spec §3.4 (v3.3.1): α_in = min(α_e, E) once capped, i.e. 2^(k−n) per block (spec §7)."""
+    t = fig.halving_table(halving)
+    v = t[t["era"] == "v3.3.1"].set_index("subnets")
+    e_before, e_after = emission.block_emission(0), emission.block_emission(emission.halving_threshold_rao(1))
+    for group, issued in (("early (12 M α issued)", 12_000_000), ("late (2 M α issued)", 2_000_000)):
+        ae = emission.block_emission(issued * RAO_PER_TAO)
+        for col, e in (("α_in per block before", e_before), ("α_in per block after", e_after)):
+            cap = coinbase.injection_cap(ae, block_emission_rao=e, era="v3.3.1")
+            assert v.loc[group, col] == pytest.approx(cap / RAO_PER_TAO, abs=1e-9)
+    assert v.loc["late (2 M α issued)", "α_out/α_in after"] == pytest.approx(2.0)
+    assert v.loc["early (12 M α issued)", "α_out/α_in after"] == pytest.approx(1.0)
+    assert 9.0 < t.attrs["halving_day"] < 11.0
+
+
+def test_halving_head_follows_the_root_proportion(halving):
+    """HEAD: α_in = root_prop · α_e (spec §3.4), root_prop = γ·T_root / (γ·T_root + issuance)."""
+    res = halving["head"]
+    w = res.wide.dropna(subset=["alpha_in_per_block"])
+    t_root = round(res.scenario.root_tao * RAO_PER_TAO)
+    for _, row in w.iloc[:: max(1, len(w) // 40)].iterrows():
+        issued = round((row["alpha_in"] + row["alpha_out"] + row["protocol_alpha"]) * RAO_PER_TAO)
+        rp = coinbase.root_proportion(TAO_WEIGHT, t_root, issued)
+        ae = emission.block_emission(issued)
+        assert row["alpha_in_per_block"] == pytest.approx(rp * ae / RAO_PER_TAO, rel=1e-4)
+    t = fig.halving_table(halving)
+    h = t[t["era"] == "HEAD"].set_index("subnets")
+    # the TAO halving does not move α_in at HEAD (only issuance growth does, slowly)
+    assert np.allclose(h["α_in per block after"], h["α_in per block before"], rtol=0.02)
+    assert h.loc["early (12 M α issued)", "α_out/α_in after"] > 4 * h.loc["late (2 M α issued)", "α_out/α_in after"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Explorer
+# ---------------------------------------------------------------------------------------------
+def test_explorer_grid_and_static_chart():
+    g = fig.explorer_grid()
+    assert set(g["era"]) == set(fig.EXPLORER_ERAS)
+    assert sorted(set(g["pump_k"])) == list(fig.EXPLORER_PUMPS_K)
+    assert len(g) == len(fig.EXPLORER_ERAS) * len(fig.EXPLORER_PUMPS_K) * 60  # half-daily records, 30 days
+    assert g["share"].between(0, 1).all()
+    # a bigger pump gives a bigger share at the end, in every era
+    last = g[g["day"] == g["day"].max()].pivot_table(index="era", columns="pump_k", values="share")
+    assert (last.diff(axis=1).iloc[:, 1:] > 0).all().all()
+    spec = fig.explorer().chart().to_dict()
+    binds = {p["name"]: p.get("bind", {}) for p in spec["params"]}
+    assert binds["pump"]["input"] == "range" and binds["pump"]["step"] == fig.EXPLORER_PUMPS_K[1]  # noqa: PT018
+    assert binds["era"]["options"] == list(fig.EXPLORER_ERAS)
+    rows = sum(len(d) for d in spec["datasets"].values())
+    assert rows < 5_000  # a modest grid
+
+
+def test_explorer_live_panel_builds():
+    pytest.importorskip("ipywidgets")
+    panel = fig.explorer().live()
+    assert panel.children  # controls and the output
