@@ -315,8 +315,17 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
             spent = 0
             bought = 0
             if exc > 0 and chain != L.CHAIN_NONE:
-                ok, out, _into, _fee = buy(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], float(exc),
-                                         0, 0.0, 1)
+                if kind == L.POOL_BAL:  # buy() without fees, written out: the hottest swap of HEAD runs
+                    t_c = float(I[L.TAO, i])
+                    a_c = float(I[L.AIN, i])
+                    w_c = F[L.W2, i]
+                    net_c = float(exc)
+                    out = float(math.floor(-a_c * math.expm1(-(w_c / (1.0 - w_c)) * math.log1p(net_c / t_c))))
+                    ok = (a_c >= L.MIN_RESERVE and net_c <= L.BAL_MAX_INPUT * t_c and out < a_c
+                          and (out > 0.0 or net_c == 0.0))
+                else:
+                    ok, out, _into, _fee = buy(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i],
+                                               float(exc), 0, 0.0, 1)
                 if ok:
                     spent = exc
                     bought = int(out)
@@ -368,10 +377,20 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                 I[L.AOUT, i] -= u_i
                 I[L.CUM_ALPHA_RECYC, i] += u_i
             if r_i > 0:
-                if root_divs == L.ROOT_SOLD_EACH_BLOCK:
-                    got = apply_sell(I, F, IP, i, float(r_i), 0, 0.0, 1, True)
-                    if got >= 0.0:
-                        I[L.CUM_ROOT_TAO, i] += int(got)
+                if root_divs == L.ROOT_SOLD_EACH_BLOCK:  # apply_sell(..., fee-free, protocol), written out
+                    ok_s, out_s, auth_s, burn_s = sell(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i],
+                                                       float(r_i), 0, 0.0, 1)
+                    if ok_s:
+                        paid_s = int(out_s) + int(auth_s)
+                        I[L.AOUT, i] -= r_i
+                        I[L.AIN, i] += r_i - int(burn_s)
+                        I[L.TAO, i] -= paid_s
+                        I[L.CUM_TRADE_TAO, i] -= paid_s
+                        I[L.CUM_AUTHOR_TAO, i] += int(auth_s)
+                        I[L.CUM_ALPHA_RECYC, i] += int(burn_s)
+                        I[L.CUM_UNSTAKED, i] += int(out_s)
+                        F[L.PFLOW_ACC, i] -= paid_s
+                        I[L.CUM_ROOT_TAO, i] += int(out_s)
                 else:
                     I[L.P_ROOT, i] += r_i
             I[L.LAST_TE, i] = te_int
