@@ -14,7 +14,6 @@ Every function computes from ``dtao_lib``; nothing here holds a number of its ow
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import math
@@ -30,6 +29,7 @@ import pandas as pd
 from .. import claims as _claims
 from .. import conformance, params
 from ..claims import seed_other
+from . import timeline
 from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown
 
 __all__ = [
@@ -466,13 +466,14 @@ def parameters_table() -> pd.DataFrame:
 
 
 def timeline_table() -> pd.DataFrame:
-    """:data:`dtao_lib.params.TIMELINE` as a table, with the emission-share era in force after each change."""
-    rows = []
-    for c in params.TIMELINE:
-        rows.append({"date": c.date.isoformat() + (" ≈" if c.approximate else ""), "release": c.tag,
-                     "change": c.summary, "mechanism": c.mechanism,
-                     "era after": params.era(c.date).letter, "evidence": c.evidence})
-    return pd.DataFrame(rows)
+    """:data:`dtao_lib.params.TIMELINE` as a table, with the emission-share era in force after each change
+    (built on :func:`dtao_lib.figures.timeline.timeline_frame`, the book-wide timeline)."""
+    ev = timeline.timeline_frame()
+    return pd.DataFrame({
+        "date": [f"{d:%Y-%m-%d}" + (" ≈" if a else "") for d, a in zip(ev["date"], ev["approximate"], strict=True)],
+        "release": ev["tag"], "change": ev["summary"], "mechanism": ev["mechanism"],
+        "era after": ev["era"], "evidence": ev["evidence"],
+    })
 
 
 def parameters_html() -> HtmlBlock:
@@ -508,25 +509,15 @@ def timeline_html() -> HtmlBlock:
     return HtmlBlock(text, plain=f"{len(df)} changes")
 
 
-def _era_spans() -> pd.DataFrame:
-    """Date ranges of the emission-share eras (spec §3.2), from the first release of each letter."""
-    starts = [(letter, params.era(tag).date) for letter, tag in params.ERA_LETTERS.items()]
-    rows = []
-    for i, (letter, start) in enumerate(starts):
-        end = starts[i + 1][1] if i + 1 < len(starts) else params.HEAD_DATE + dt.timedelta(days=10)
-        rows.append({"era": letter, "start": pd.Timestamp(start), "end": pd.Timestamp(end)})
-    return pd.DataFrame(rows)
-
-
 def timeline_chart() -> alt.LayerChart:
     """The protocol-change timeline (spec §9): one point per change, by mechanism, over the
     emission-share eras. A dropdown highlights one mechanism; hover a point for the change."""
     df = timeline_table()
-    df["date"] = [pd.Timestamp(c.date) for c in params.TIMELINE]
+    df["date"] = timeline.timeline_frame()["date"]
     df["when"] = ["approximate date" if c.approximate else "tag commit date" for c in params.TIMELINE]
     mechanisms = sorted(df["mechanism"].unique())
     pick = dropdown("mechanism", ["all", *mechanisms], "all", "highlight mechanism ")
-    spans = _era_spans()
+    spans = timeline.era_bands()
     bands = alt.Chart(spans).mark_rect(opacity=0.15).encode(
         x=alt.X("start:T", title="date"), x2="end:T",
         color=alt.Color("era:N", title="share era (§3.2)", sort=list(params.ERA_LETTERS),
