@@ -139,6 +139,14 @@ def test_snapshot_initial_state_matches_the_data():
     assert init.netuid.tolist() == df["netuid"].tolist()
     assert np.allclose(init.tao_reserve / 1e9, df["tao_in_tao"], atol=1e-4)
     assert np.allclose(init.alpha_out / 1e9, df["alpha_out_alpha"], atol=1e-4)
+    # a missing moving price is the storage default, 0 (netuid 96 had just registered)
+    assert sim.InitialState.from_snapshot(netuids=[96]).ema_price.tolist() == [0.0]
+    picked = sim.InitialState.from_snapshot(netuids=[3, 64])
+    assert picked.netuid.tolist() == [3, 64]
+    with pytest.raises(ValueError, match=r"netuids must be subnets of the snapshot"):
+        sim.InitialState.from_snapshot(netuids=[500])
+    with pytest.raises(ValueError, match="give n or netuids, not both"):
+        sim.InitialState.from_snapshot(2, netuids=[3])
     # the Balancer weights make the pool quote the snapshot's price (v3 → Balancer migration rule, spec §4.3)
     st = sim.state.build_state(sim.Scenario(n_subnets=5, blocks=10))
     assert np.allclose(st.spot_prices()[:5], df["price_tao_per_alpha"], rtol=1e-12)

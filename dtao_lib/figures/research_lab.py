@@ -88,9 +88,13 @@ def sweep_preview(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _run_all(scenarios: list[sim.Scenario], full: bool) -> list[sim.SimResult]:
+    """Full runs on a process pool; reduced runs on threads (the compiled kernel releases the GIL)."""
     if full:
         return sim.sweep(scenarios)
-    return [sim.run(s, progress=False) for s in scenarios]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(scenarios), os.cpu_count() or 1)) as pool:
+        return sim.sweep(scenarios, pool)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,13 +210,32 @@ def _noise() -> sim.NoiseTraders:
     return sim.NoiseTraders(daily_volatility=0.02)
 
 
+UNIVERSES = ("deep pools", "pools of every size")
+"""Study 1's two sets of subnets: the largest pools only, or pools spread over the whole size range."""
+
+
+def universe(name: str, full: bool = False) -> sim.InitialState:
+    """Study 1's subnets. ``"deep pools"``: the 16 largest pools of the snapshot (64 in full runs).
+    ``"pools of every size"``: every 8th pool down the size ranking, from the largest to a few
+    hundred TAO (all 128 in full runs)."""
+    if name not in UNIVERSES:
+        raise ValueError(f"name must be one of {UNIVERSES}, got {name!r}")
+    if name == "deep pools":
+        return sim.InitialState.from_snapshot(64 if full else 16)
+    ranked = sim.InitialState.from_snapshot().netuid
+    return sim.InitialState.from_snapshot(netuids=ranked if full else ranked[::8][:16])
+
+
 def chaser_scenarios(full: bool = False) -> dict[str, sim.Scenario]:
-    """Per era, noise traders alone and noise traders plus emission chasers (5 000 TAO a day)."""
+    """Per universe and era, noise traders alone and noise traders plus emission chasers (5 000 TAO a day)."""
+    days = 365 if full else 60
     out = {}
-    for e in STUDY_ERAS:
-        base = sim.Scenario(era=e, policy=_noise(), seed=1, **_size(full))
-        out[f"{e}|noise"] = base
-        out[f"{e}|chasers"] = base.replace(policy=(_noise(), sim.EmissionChasers(tao_per_day=5_000.0)))
+    for u in UNIVERSES:
+        init = universe(u, full)
+        for e in STUDY_ERAS:
+            base = sim.Scenario(era=e, initial=init, days=days, policy=_noise(), seed=1)
+            out[f"{u}|{e}|noise"] = base
+            out[f"{u}|{e}|chasers"] = base.replace(policy=(_noise(), sim.EmissionChasers(tao_per_day=5_000.0)))
     return out
 
 
@@ -223,7 +246,7 @@ def _chasers(full: bool) -> Study:
 
 
 def chasers_study(full: bool | None = None) -> Study:
-    """Run (once per session) study 1: emission chasers in eras A, B and HEAD."""
+    """Run (once per session) study 1: emission chasers in eras A, B and HEAD, two universes."""
     return _chasers(_full(full))
 
 
@@ -231,26 +254,29 @@ def concentration(study: Study) -> pd.DataFrame:
     """Herfindahl index ``Σ share²`` and the top share per recorded day, for every run of study 1."""
     rows = []
     for key, res in study.runs.items():
-        era, pol = key.split("|")
+        uni, era, pol = key.split("|")
         t = res.totals.iloc[1:]
         rows.append(pd.DataFrame({"day": t["day"], "hhi": t["hhi"], "top_share": t["top_share"],
-                                  "sum_price": t["sum_price"], "era": era, "era_label": ERA_LABELS[era],
+                                  "sum_price": t["sum_price"], "universe": uni, "era": era,
+                                  "era_label": ERA_LABELS[era],
                                   "stakers": "noise + chasers" if pol == "chasers" else "noise only"}))
     return pd.concat(rows, ignore_index=True)
 
 
 def concentration_summary(study: Study) -> pd.DataFrame:
-    """Final HHI, top share, effective number of subnets (1/HHI) and Σ prices of each run."""
+    """HHI after the first day and at the end, effective number of subnets (1/HHI), largest share and Σ
+    prices at the end, for each run of study 1."""
     df = concentration(study)
     last = df[df["day"] == df["day"].max()]
-    out = pd.DataFrame({"era": last["era"].map(ERA_SHORT), "stakers": last["stakers"], "HHI": last["hhi"],
+    out = pd.DataFrame({"subnets": last["universe"], "era": last["era"].map(ERA_SHORT), "stakers": last["stakers"],
+                        "HHI on day 1": df[df["day"] == df["day"].min()]["hhi"].to_numpy(), "HHI": last["hhi"],
                         "effective subnets (1/HHI)": 1.0 / last["hhi"], "largest share": last["top_share"],
                         "Σ prices": last["sum_price"]})
     return out.reset_index(drop=True)
 
 
-def concentration_chart(study: Study) -> alt.Chart:
-    """HHI of emission shares over time: one colour per era, dashed without the chasers."""
+def concentration_chart(study: Study) -> alt.FacetChart:
+    """HHI of emission shares over time, one panel per universe: one colour per era, dashed without chasers."""
     df = concentration(study)
     return alt.Chart(df).mark_line(strokeWidth=2.2).encode(
         x=alt.X("day:Q", title="day"),
@@ -264,7 +290,9 @@ def concentration_chart(study: Study) -> alt.Chart:
                                   legend=alt.Legend(orient="bottom", direction="vertical")),
         tooltip=["era_label:N", "stakers:N", alt.Tooltip("day:Q", format=".0f"), alt.Tooltip("hhi:Q", format=".3f"),
                  alt.Tooltip("top_share:Q", format=".1%", title="largest share")],
-    ).properties(width=WIDTH - 40, height=HEIGHT, title="Emission concentration with and without emission chasers")
+    ).properties(width=WIDTH // 2 - 20, height=HEIGHT).facet(
+        column=alt.Column("universe:N", title=None, sort=list(UNIVERSES))).properties(
+        title="Emission concentration with and without emission chasers")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,19 +312,19 @@ def pump_tao(fraction: float = 0.5) -> float:
 
 @cache
 def _pump(full: bool) -> Study:
-    base = _chasers(full)
     tao = pump_tao()
-    scns = {f"{e}|pump": sim.Scenario(era=e, seed=1, policy=(_noise(), sim.Pump(PUMP_NETUID, tao, at_day=PUMP_DAY)),
-                                      **_size(full)) for e in STUDY_ERAS}
-    runs = dict(zip(scns, _run_all(list(scns.values()), full), strict=True))
-    runs.update({f"{e}|base": base[f"{e}|noise"] for e in STUDY_ERAS})
-    return Study("pump", full, runs)
+    scns = {}
+    for e in STUDY_ERAS:
+        base = sim.Scenario(era=e, seed=1, policy=_noise(), **_size(full))
+        scns[f"{e}|base"] = base
+        scns[f"{e}|pump"] = base.replace(policy=(_noise(), sim.Pump(PUMP_NETUID, tao, at_day=PUMP_DAY)))
+    return Study("pump", full, dict(zip(scns, _run_all(list(scns.values()), full), strict=True)))
 
 
 def pump_study(full: bool | None = None) -> Study:
-    """Run (once per session) study 2: half the pool's TAO bought at once on day 5, eras A, B, HEAD.
-
-    The baselines are study 1's noise-only runs (same seed, same noise)."""
+    """Run (once per session) study 2: half the pool's TAO bought at once on day 5, eras A, B, HEAD,
+    each with a baseline of the same noise and no pump (16 largest pools, 60 days; 128 and a year in
+    full runs)."""
     return _pump(_full(full))
 
 
@@ -313,20 +341,23 @@ def pump_frame(study: Study) -> pd.DataFrame:
 
 
 def pump_summary(study: Study) -> pd.DataFrame:
-    """How much the pumped subnet's price moved within a day of the pump, its share and ADR at the end
-    (pumped vs baseline) and its peak share."""
+    """The pumped subnet around the pump (day 5) and at the end: price ratio over the pump, emission share
+    the day before, a day after and 30 days after, and share and ADR at the end with and without the pump."""
     df = pump_frame(study).dropna(subset=["share"])
     out = []
     for era in STUDY_ERAS:
         d = df[df["era"] == era]
         p, b = d[d["run"] == "pumped"], d[d["run"] == "baseline"]
-        before = p[p["day"] <= PUMP_DAY]["price"].iloc[-1]
-        after = p[p["day"] > PUMP_DAY]["price"].iloc[0]
-        out.append({"era": ERA_SHORT[era], "price × (a day later)": after / before,
-                    "final share": p["share"].iloc[-1], "final share, no pump": b["share"].iloc[-1],
-                    "peak share": p["share"].max(),
-                    "peak day": p["day"].iloc[int(np.argmax(p["share"].to_numpy()))],
-                    "final ADR": p["adr"].iloc[-1], "final ADR, no pump": b["adr"].iloc[-1]})
+
+        def at(frame: pd.DataFrame, day: float, col: str) -> float:
+            return float(frame.loc[(frame["day"] - day).abs().idxmin(), col])
+
+        jump = at(p, PUMP_DAY + 1, "price") / at(p, PUMP_DAY, "price")
+        out.append({"era": ERA_SHORT[era], "price × (a day later)": jump,
+                    "share before": at(p, PUMP_DAY, "share"), "a day after": at(p, PUMP_DAY + 1, "share"),
+                    "30 days after": at(p, PUMP_DAY + 30, "share"), "at the end": p["share"].iloc[-1],
+                    "at the end, no pump": b["share"].iloc[-1],
+                    "ADR at the end": p["adr"].iloc[-1], "ADR at the end, no pump": b["adr"].iloc[-1]})
     return pd.DataFrame(out)
 
 

@@ -154,27 +154,41 @@ class InitialState:
         return self.names if self.names is not None else tuple(f"sn{u}" for u in self.netuid.tolist())
 
     @classmethod
-    def from_snapshot(cls, n: int | None = None) -> InitialState:
-        """The ``n`` subnets with the most TAO in their pools on 2026-04-11 (all 128 by default).
+    def from_snapshot(cls, n: int | None = None, *, netuids: Any = None) -> InitialState:
+        """Subnets of the snapshot of 2026-04-11: the ``n`` with the most TAO in their pools (all 128
+        by default), or the given ``netuids`` (in that order).
 
         Reads :func:`dtao_lib.data.load_subnet_snapshot`: pool TAO ``tao_in``, ``alpha_in``,
-        ``alpha_out``, the chain's EMA price ``moving_price`` (``min(spot, 1)`` where it is missing)
-        and the quoted ``price`` (``DynamicInfo.price``, which differs from ``tao_in/alpha_in`` in the
-        Uniswap-v3 pools of that date). Balances are rounded to 1e-4 TAO in the file.
+        ``alpha_out``, the chain's EMA price ``moving_price`` (0, the storage default
+        ``DefaultMovingPrice``, where it is missing: netuid 96, registered just before the snapshot
+        with no alpha outstanding) and the quoted ``price`` (``DynamicInfo.price``, which differs from
+        ``tao_in/alpha_in`` in the Uniswap-v3 pools of that date). Balances are rounded to 1e-4 TAO in
+        the file.
         """
         from ..data import load_subnet_snapshot
 
         df = load_subnet_snapshot()
         df = df[df["netuid"] != 0].sort_values(["tao_in_tao", "netuid"], ascending=[False, True])
         n_all = len(df)
-        k = n_all if n is None else check_int("n", n, lo=1, hi=n_all)
-        df = df.head(k)
+        if netuids is not None:
+            if n is not None:
+                raise ValueError("give n or netuids, not both")
+            want = [check_int("netuids[]", int(u) if isinstance(u, np.integer) else u, lo=1, hi=65_535)
+                    for u in netuids]
+            if not want or len(set(want)) != len(want):
+                raise ValueError("netuids must be a non-empty sequence of distinct netuids")
+            missing = sorted(set(want) - set(df["netuid"].tolist()))
+            if missing:
+                raise ValueError(f"netuids must be subnets of the snapshot (1 … 128), got {missing}")
+            df = df.set_index("netuid", drop=False).loc[want]
+        else:
+            k = n_all if n is None else check_int("n", n, lo=1, hi=n_all)
+            df = df.head(k)
         tao = np.round(df["tao_in_tao"].to_numpy() * RAO_PER_TAO).astype(np.int64)
         a_in = np.round(df["alpha_in_alpha"].to_numpy() * RAO_PER_TAO).astype(np.int64)
         a_out = np.round(df["alpha_out_alpha"].to_numpy() * RAO_PER_TAO).astype(np.int64)
-        spot = tao / a_in
         ema = df["moving_price_tao_per_alpha"].to_numpy(dtype=np.float64, na_value=np.nan)
-        ema = np.where(np.isnan(ema), np.minimum(spot, 1.0), ema)
+        ema = np.where(np.isnan(ema), 0.0, ema)
         price = df["price_tao_per_alpha"].to_numpy(dtype=np.float64)
         return cls(netuid=df["netuid"].to_numpy().astype(np.int64), tao_reserve=tao, alpha_in=a_in, alpha_out=a_out,
                    ema_price=ema, pool_price=price, names=tuple(str(x) for x in df["name"].fillna("")))
