@@ -17,6 +17,7 @@ module             mechanism                                                   s
 ``dissolution``    dissolution settlement and owner refunds                    §6.4
 ``adr``            alpha distribution ratio, liquidation price, haircut        §7
 ``params``         mainnet parameters and protocol eras                        §0.1, §9
+``sim``            the whole network block by block (all of the above)         §1–§7
 =================  ==========================================================  =========
 
 Every era-dependent rule takes ``era=`` (default ``"head"``, subtensor main 2026-06-30,
