@@ -100,8 +100,7 @@ IP_CHASE_EVERY = 14  # blocks between emission-chaser events (0 = none)
 IP_START = 15      # first block of the run
 IP_REC_EVERY = 16  # record every k-th block
 IP_DEBUG = 17      # 1: conservation checks every block
-IP_ALL_ENABLED_HINT = 18  # unused (kept for layout stability)
-N_IP = 19
+N_IP = 18
 
 # --- FP: float64 parameters ---------------------------------------------------------------------
 FP_TW_ROOT = 0     # grid32(γ) · T_root  (the weighted root TAO of root_prop)

@@ -20,8 +20,9 @@ The same code runs uncompiled (``run_blocks_py``), which is how the tests check 
 changes nothing; :mod:`dtao_lib.sim.kernel_numpy` is the vectorised fallback.
 
 ``numba`` is optional: :data:`AVAILABLE` is False without it and ``engine="auto"`` then uses numpy.
-The first call compiles the kernel (about half a minute) and caches it on disk (``cache=True``);
-later processes load it in well under a second.
+The first call compiles the kernel (a few seconds: 5.6 s on the 2-core reference machine of
+``benchmarks/reference.json``) and caches it on disk (``cache=True``); later processes load it in
+well under a second. ``benchmarks/simulator.py`` keeps that time out of its figures and reports it.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..params import BLOCKS_PER_DAY, EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA
+from ..params import EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA
 from ..taoflow import FLOW_EMA_ALPHA
 from . import _layout as L
 from .scenario import Scenario
@@ -517,6 +517,3 @@ def _chase(subs: list[_Subnet], m: _Model, budget: float) -> None:
             if d >= 1.0:
                 m.stake(s, d)
 
-
-def blocks_per_day() -> int:
-    return BLOCKS_PER_DAY

@@ -23,7 +23,6 @@ from ..adr import DEFAULT_ROOT_TAO_RAO
 from ..coinbase import MAINNET_OWNER_CUT
 from ..params import (
     BLOCKS_PER_DAY,
-    EMA_PRICE_HALVING_BLOCKS,
     LOCK_REDUCTION_INTERVAL_BLOCKS,
     MIN_LOCK_RAO,
     NETWORK_IMMUNITY_BLOCKS,
@@ -537,7 +536,3 @@ class Scenario:
         out["era_letter"] = self.era_rules.letter
         return out
 
-
-def ema_halving_blocks() -> int:
-    """``EMAPriceHalvingBlocks`` used by the simulator (mainnet 201 600)."""
-    return EMA_PRICE_HALVING_BLOCKS

@@ -25,12 +25,11 @@ at ``p = 1``, spec §3.2).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..params import BLOCKS_PER_DAY, EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA
+from ..params import EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA
 from ..taoflow import FLOW_EMA_ALPHA
 from . import _layout as L
 from ._scalar import block_emission, grid32
@@ -159,14 +158,3 @@ def build_state(scenario: Scenario, *, debug: bool = False, initial: InitialStat
     labels = list(init.labels) + [""] * (slots - n)
     return SimState(I, F, G, ip, fp, labels)
 
-
-def blocks_to_days(blocks: int) -> float:
-    return blocks / BLOCKS_PER_DAY
-
-
-def check_int64_headroom(state: SimState) -> None:
-    """Amounts stay far below 2^63; this guards against absurd custom states."""
-    if state.I[L.TAO].max(initial=0) > 2**62 or state.I[L.AIN].max(initial=0) > 2**62:
-        raise ValueError("pool reserves must stay below 2^62 rao")
-    if not math.isfinite(float(state.F.sum())):
-        raise ValueError("the initial state contains non-finite numbers")
