@@ -93,8 +93,20 @@ def test_emission_is_non_negative_and_sums_to_at_most_e(w, data, rho, kappa, e):
     assert np.all(res.consensus > 0)
     assert np.all(res.consensus < 1)
     assert res.shares.sum() <= 1.0 + 1e-15
-    if res.rank.sum() > 0:
-        assert sum(res.emission_rao) >= e - len(res.emission_rao) - 1  # only truncation is lost
+    if res.shares.sum() > 0:
+        # only truncation is lost (when C·R underflows I64F64 every share is 0 and nothing is
+        # emitted, as on chain: see test_consensus_times_rank_can_underflow)
+        assert sum(res.emission_rao) >= e - len(res.emission_rao) - 1
+
+
+def test_consensus_times_rank_can_underflow():
+    """Found by hypothesis: a tiny voter at ρ=30, κ=1 gives C·R ≈ 5e-20, below I64F64's 2⁻⁶⁴
+    resolution, so the fixed-point product truncates to 0 and the epoch emits nothing (spec §8)."""
+    res = re_.run_root_epoch([[0], [1]], [1_726_205, 1], rho=30, kappa=1.0, block_emission_rao=3)
+    assert res.rank.sum() > 0
+    assert res.consensus.min() > 0
+    assert float(res.rank[0]) * float(res.consensus[0]) < 2.0**-64
+    assert res.emission_rao == [0]
 
 
 def test_steps_agree_with_float_path():
