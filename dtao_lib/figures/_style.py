@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
+import numpy as np
+import pandas as pd
 
 WIDTH = 600
 HEIGHT = 300
@@ -37,3 +41,33 @@ def dropdown(name: str, options: list, value, label: str, labels: list[str] | No
     """A vega-lite parameter bound to a dropdown (``labels``: optional display text for each option)."""
     extra = {} if labels is None else {"labels": labels}
     return alt.param(name=name, value=value, bind=alt.binding_select(options=options, name=label, **extra))
+
+
+def readable_number(x: Any) -> str:
+    """Readable number: thousands separators, about four significant digits, integers as integers."""
+    if isinstance(x, (bool, np.bool_)):
+        return "yes" if x else "no"
+    if isinstance(x, (int, np.integer)):
+        return f"{int(x):,}"
+    if isinstance(x, (float, np.floating)):
+        v = float(x)
+        if not np.isfinite(v):
+            return "–"
+        if v == int(v) and abs(v) < 1e15:
+            return f"{int(v):,}"
+        if abs(v) >= 1_000:
+            return f"{v:,.0f}"
+        if abs(v) >= 1e-3:
+            return f"{v:.4g}"
+        return f"{v:.3g}"
+    return str(x)
+
+
+def styled_table(df: pd.DataFrame, formats: dict[str, str] | None = None) -> Any:
+    """A display table: ``df`` with readable numbers (or the given per-column formats) and no index.
+
+    Returns a pandas ``Styler``; the numbers themselves are in its ``.data`` (what the tests check).
+    """
+    fmt: dict[str, Any] = {c: readable_number for c in df.columns}
+    fmt.update(formats or {})
+    return df.style.format(fmt).hide(axis="index").set_table_attributes('class="dataframe"')

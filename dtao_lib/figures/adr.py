@@ -36,6 +36,7 @@ from ..params import (
     TAO_WEIGHT,
 )
 from ._style import HEIGHT, WIDTH, dropdown, slider
+from ._style import styled_table as styled
 
 __all__ = [
     "DEMO_LOCK_TAO",
@@ -76,36 +77,6 @@ _PRICE_COLORS = alt.Scale(domain=["spot price P", "liquidation price P_L"], rang
 
 def _snapshot() -> pd.DataFrame:
     return data.load_subnet_snapshot()
-
-
-def _num(x: Any) -> str:
-    """Readable number: thousands separators, about four significant digits, integers as integers."""
-    if isinstance(x, (bool, np.bool_)):
-        return "yes" if x else "no"
-    if isinstance(x, (int, np.integer)):
-        return f"{int(x):,}"
-    if isinstance(x, (float, np.floating)):
-        v = float(x)
-        if not np.isfinite(v):
-            return "–"
-        if v == int(v) and abs(v) < 1e15:
-            return f"{int(v):,}"
-        if abs(v) >= 1_000:
-            return f"{v:,.0f}"
-        if abs(v) >= 1e-3:
-            return f"{v:.4g}"
-        return f"{v:.3g}"
-    return str(x)
-
-
-def styled(df: pd.DataFrame, formats: dict[str, str] | None = None) -> Any:
-    """A display table: ``df`` with readable numbers (or the given per-column formats) and no index.
-
-    Returns a pandas ``Styler``; the numbers themselves are in its ``.data`` (what the tests check).
-    """
-    fmt: dict[str, Any] = {c: _num for c in df.columns}
-    fmt.update(formats or {})
-    return df.style.format(fmt).hide(axis="index").set_table_attributes('class="dataframe"')
 
 
 # ---------------------------------------------------------------------------------------------

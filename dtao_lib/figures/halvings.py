@@ -14,39 +14,12 @@ from .._validate import check_int, check_real
 from ..interactive import Figure, live_panel
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO, TOTAL_SUPPLY_RAO
 from ._style import HEIGHT, WIDTH, dropdown, slider
+from ._style import styled_table as _styled
 
 FIRST_HALVING_DATE = dt.date(2025, 12, 15)
 """Mid-December 2025: public reports give Dec 14–16; the exact block is not public (spec §1, §9)."""
 
 
-def _num(x: Any) -> str:
-    """Readable number: thousands separators, about four significant digits, integers as integers."""
-    if isinstance(x, (bool, np.bool_)):
-        return "yes" if x else "no"
-    if isinstance(x, (int, np.integer)):
-        return f"{int(x):,}"
-    if isinstance(x, (float, np.floating)):
-        v = float(x)
-        if not np.isfinite(v):
-            return "–"
-        if v == int(v) and abs(v) < 1e15:
-            return f"{int(v):,}"
-        if abs(v) >= 1_000:
-            return f"{v:,.0f}"
-        if abs(v) >= 1e-3:
-            return f"{v:.4g}"
-        return f"{v:.3g}"
-    return str(x)
-
-
-def _styled(df: pd.DataFrame, formats: dict[str, str] | None = None) -> Any:
-    """A display table: ``df`` with readable numbers (or the given per-column formats) and no index.
-
-    Returns a pandas ``Styler``; the numbers are in its ``.data``.
-    """
-    fmt: dict[str, Any] = {c: _num for c in df.columns}
-    fmt.update(formats or {})
-    return df.style.format(fmt).hide(axis="index").set_table_attributes('class="dataframe"')
 
 
 
