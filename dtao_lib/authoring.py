@@ -7,35 +7,57 @@ Two ways to write one:
 * write it as a MyST Markdown notebook (``{code-cell}`` blocks) and convert it:
   ``python -m dtao_lib.authoring md2ipynb draft.md chapters/<name>.ipynb`` (uses jupytext).
 
-Both leave only the ``kernelspec`` in the notebook metadata and no outputs or execution counts.
+Both leave only the ``kernelspec`` in the notebook metadata and no outputs or execution counts, and
+save nbformat 4.5 with a stable ``id`` on every cell (what JupyterLab 4 and Notebook 7 write, so a
+chapter does not open as "modified").
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import re
 from pathlib import Path
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+NBFORMAT = (4, 5)
+_CELL_ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")  # nbformat 4.5 schema
+
+
+def _new_id(index: int, cell: dict, taken: set[str]) -> str:
+    """A deterministic 8-hex id for a cell that has none (stable across repeated ``strip`` runs)."""
+    src = "".join(cell.get("source", []))
+    salt = 0
+    while True:
+        cid = hashlib.sha1(f"{index}:{salt}:{src}".encode()).hexdigest()[:8]
+        if cid not in taken:
+            return cid
+        salt += 1
 
 
 def clean(nb: dict) -> dict:
     """Remove outputs, execution counts and tool metadata from a notebook dict (returns a copy)."""
     out = json.loads(json.dumps(nb))
     out["metadata"] = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
-    for cell in out.get("cells", []):
-        cell.pop("id", None)
+    taken: set[str] = set()
+    for i, cell in enumerate(out.get("cells", [])):
+        cid = cell.get("id")
+        if not (isinstance(cid, str) and _CELL_ID.match(cid)) or cid in taken:
+            cid = _new_id(i, cell, taken)
+        taken.add(cid)
+        cell["id"] = cid
         if cell.get("cell_type") == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
         md = cell.get("metadata", {})
         cell["metadata"] = {k: v for k, v in md.items() if k in {"tags", "mystnb"}}
-    out["nbformat"], out["nbformat_minor"] = 4, 4
+    out["nbformat"], out["nbformat_minor"] = NBFORMAT
     return out
 
 
 def write(nb: dict, path: Path) -> None:
-    path.write_text(json.dumps(clean(nb), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(clean(nb), indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def md2ipynb(src: Path, dst: Path) -> None:

@@ -84,3 +84,22 @@ def test_installs_dtao_lib_when_missing(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
 def test_kernelspec(path):
     assert _nb(path)["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_saved_as_jupyterlab_writes_it(path):
+    """nbformat 4.5 with a valid id on every cell, keys sorted like nbformat's writer: opening a
+    chapter in JupyterLab 4 / Notebook 7 does not mark it modified, and `strip` is a no-op."""
+    import nbformat
+
+    from dtao_lib import authoring
+
+    text = path.read_text(encoding="utf-8")
+    nb = json.loads(text)
+    assert (nb["nbformat"], nb["nbformat_minor"]) == (4, 5), f"{path.name}: save as nbformat 4.5"
+    nbformat.validate(nb)  # includes the 4.5 cell-id pattern
+    ids = [c["id"] for c in nb["cells"]]
+    assert len(ids) == len(set(ids)), f"{path.name}: duplicate cell ids"
+    assert json.dumps(authoring.clean(nb), indent=1, sort_keys=True, ensure_ascii=False) + "\n" == text, (
+        f"{path.name}: run `python -m dtao_lib.authoring strip {path}`"
+    )
