@@ -1,0 +1,270 @@
+"""Latency of every live figure: what the kernel does when a reader moves a control.
+
+Run with ``make bench`` or ``.venv/bin/python benchmarks/widgets.py [--rounds 2] [--only NAME]
+[--write-reference]``.
+
+**Which figures.** Every function in :mod:`dtao_lib.figures` whose source builds a live panel
+(``live_panel(``) and returns a :class:`dtao_lib.interactive.Figure`; the chapter that shows it is
+found by scanning ``chapters/*.ipynb`` for the call. A figure that a chapter shows but this
+enumeration misses would be a bug here, so the chapter scan is printed with the results.
+
+**What is timed.** The panel is built once (``Figure.live()``; not timed, reported as
+``build_ms``). Then every control goes through a fixed sequence of values (each option of a
+dropdown; six points across a slider's or a bounded box's range, snapped to its step; back to the
+start value at the end), ``--rounds`` times. One sample is the wall time of ``control.value = v``:
+ipywidgets calls the panel's observer synchronously, which runs the figure's ``render``, formats
+every result with IPython's display formatter (the altair renderer's spec-to-JSON, a DataFrame's
+HTML...) and publishes the bundle; the publisher here JSON-encodes it as the kernel would before
+sending it. The script runs inside an IPython ``InteractiveShell`` (no kernel, no network), so only
+the comm send is missing.
+
+**Output.** A table per figure (p50, p95, max, build time, samples, errors shown), then one JSON
+line: ``{"worst_p95_ms": ..., "worst_figure": ..., "figures": {name: {"p50_ms", "p95_ms", ...}}}``.
+Goal (issue 17): every p95 ≤ 50 ms on the project's 2-core machine. ``--write-reference`` stores
+the JSON in ``benchmarks/reference_widgets.json`` (read by the appendix "Status").
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import inspect
+import json
+import os
+import pkgutil
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.pop("DTAO_BOOK_BUILD", None)
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_JSON = Path(__file__).with_name("reference_widgets.json")
+GOAL_MS = 50.0
+
+
+# ---------------------------------------------------------------------------------------------
+# A display publisher that serialises like a kernel and sends nothing.
+# ---------------------------------------------------------------------------------------------
+class _Publisher:
+    """Stand-in for ``ipykernel``'s ZMQDisplayPublisher: JSON-encodes each bundle, keeps the size."""
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self.messages = 0
+
+    def publish(self, data: dict, metadata: dict | None = None, *args: Any, **kwargs: Any) -> None:
+        self.bytes += len(json.dumps({"data": data, "metadata": metadata or {}}))
+        self.messages += 1
+
+    def clear_output(self, wait: bool = False) -> None:
+        self.messages += 1
+
+
+def _shell() -> _Publisher:
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    cfg = Config()
+    cfg.HistoryManager.enabled = False
+    shell = InteractiveShell.instance(config=cfg)
+    pub = _Publisher()
+    shell.display_pub = pub
+    return pub
+
+
+# ---------------------------------------------------------------------------------------------
+# Enumerating the live figures
+# ---------------------------------------------------------------------------------------------
+def live_figures() -> list[tuple[str, Any]]:
+    """``(module.function, function)`` for every figure function that builds a live panel."""
+    import dtao_lib.figures as pkg
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"dtao_lib.figures.{info.name}")
+        for name, fn in inspect.getmembers(mod, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != mod.__name__:
+                continue
+            if "live_panel(" in inspect.getsource(fn):
+                found.append((f"{info.name}.{name}", fn))
+    return found
+
+
+def chapter_calls() -> dict[str, str]:
+    """``module.function`` → chapter, for every ``alias.function(`` call in the chapters."""
+    calls: dict[str, str] = {}
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        aliases = dict(
+            (alias, mod) for mod, alias in re.findall(r"from dtao_lib\.figures import (\w+) as (\w+)", code)
+        )
+        for alias, mod in aliases.items():
+            for fn in re.findall(rf"\b{alias}\.(\w+)\(", code):
+                calls.setdefault(f"{mod}.{fn}", path.stem)
+    return calls
+
+
+# ---------------------------------------------------------------------------------------------
+# Controls and the sequence of changes
+# ---------------------------------------------------------------------------------------------
+def _walk(widget: Any):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def controls_of(panel: Any) -> list[Any]:
+    """The value widgets a reader can change (sliders, dropdowns, number boxes, check boxes)."""
+    import ipywidgets as w
+
+    passive = (w.HTML, w.HTMLMath, w.Label, w.Output, w.Valid, w.Image)
+    out = []
+    for x in _walk(panel):
+        if isinstance(x, w.ValueWidget) and not isinstance(x, passive) and not getattr(x, "disabled", False):
+            out.append(x)
+    return out
+
+
+def error_widgets(panel: Any) -> list[Any]:
+    import ipywidgets as w
+
+    return [x for x in _walk(panel) if isinstance(x, w.HTML)]
+
+
+def _snap(x: float, lo: float, step: float | None, integer: bool) -> float:
+    if step:
+        x = lo + round((x - lo) / step) * step
+    return round(x) if integer else float(x)
+
+
+def sequence(control: Any) -> list[Any]:
+    """A fixed sequence of values for one control, ending with its start value."""
+    start = control.value
+    options = getattr(control, "options", None)
+    if options is not None and not isinstance(options, dict):
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        i = values.index(start) if start in values else 0
+        seq = values[i + 1:] + values[:i]
+        if len(seq) > 6:  # every option would be long; take six spread over the list
+            seq = [seq[k] for k in np.linspace(0, len(seq) - 1, 6).round().astype(int)]
+        return [*seq, start]
+    if isinstance(start, bool):
+        return [not start, start]
+    lo, hi = getattr(control, "min", None), getattr(control, "max", None)
+    if lo is None or hi is None:
+        return []
+    integer = isinstance(start, int)
+    step = getattr(control, "step", None)
+    points = [lo + (hi - lo) * f for f in (0.2, 0.8, 1.0, 0.0, 0.5, 0.35)]
+    seq = [_snap(p, lo, step, integer) for p in points]
+    seq = [min(max(v, lo), hi) for v in seq]
+    return [*(v for v in seq if v != start), start]
+
+
+def _percentile(xs: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(xs), q, method="higher")) if xs else float("nan")
+
+
+def bench_figure(fn: Any, rounds: int, pub: _Publisher) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    figure = fn()
+    panel = figure.live()
+    build_ms = (time.perf_counter() - t0) * 1e3
+    controls = controls_of(panel)
+    html_boxes = error_widgets(panel)
+    samples: list[float] = []
+    errors = 0
+    bytes0 = pub.bytes
+    for _ in range(rounds):
+        for c in controls:
+            for v in sequence(c):
+                if v == c.value:
+                    continue
+                t = time.perf_counter()
+                c.value = v
+                samples.append((time.perf_counter() - t) * 1e3)
+                errors += any("dtao-error" in (h.value or "") for h in html_boxes)
+    return {
+        "p50_ms": round(_percentile(samples, 50), 1),
+        "p95_ms": round(_percentile(samples, 95), 1),
+        "max_ms": round(max(samples), 1) if samples else float("nan"),
+        "build_ms": round(build_ms, 1),
+        "changes": len(samples),
+        "controls": [c.description or type(c).__name__ for c in controls],
+        "errors_shown": errors,
+        "kb_per_change": round((pub.bytes - bytes0) / max(len(samples), 1) / 1024, 1),
+    }
+
+
+def machine_note() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2, help="passes over each control's sequence")
+    parser.add_argument("--only", action="append", default=[], help="substring of figure names to run")
+    parser.add_argument("--write-reference", action="store_true", help=f"write {REFERENCE_JSON.name}")
+    args = parser.parse_args()
+
+    pub = _shell()
+    chapters = chapter_calls()
+    figures = live_figures()
+    if args.only:
+        figures = [(n, f) for n, f in figures if any(s in n for s in args.only)]
+    results: dict[str, dict[str, Any]] = {}
+    t_all = time.perf_counter()
+    print(f"{'figure':<42} {'chapter':<16} {'p50':>7} {'p95':>7} {'max':>7} {'build':>7} {'n':>4} err")
+    for name, fn in figures:
+        r = bench_figure(fn, args.rounds, pub)
+        r["chapter"] = chapters.get(name, "")
+        results[name] = r
+        flag = "" if r["p95_ms"] <= GOAL_MS else "  > goal"
+        print(f"{name:<42} {r['chapter'] or '-':<16} {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['max_ms']:>7.1f} "
+              f"{r['build_ms']:>7.0f} {r['changes']:>4} {r['errors_shown']}{flag}", flush=True)
+    missing = sorted(set(k for k in chapters if k not in results and k in dict(live_figures())))
+    worst = max(results, key=lambda k: results[k]["p95_ms"]) if results else ""
+    summary = {
+        "worst_p95_ms": results[worst]["p95_ms"] if worst else None,
+        "worst_figure": worst,
+        "goal_ms": GOAL_MS,
+        "figures_over_goal": sum(r["p95_ms"] > GOAL_MS for r in results.values()),
+        "n_figures": len(results),
+        "rounds": args.rounds,
+        "date": dt.date.today().isoformat(),
+        "machine": machine_note(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "total_seconds": round(time.perf_counter() - t_all, 1),
+        "figures": {k: {key: r[key] for key in ("chapter", "p50_ms", "p95_ms", "max_ms", "build_ms", "changes",
+                                                 "errors_shown")} for k, r in results.items()},
+    }
+    if missing and not args.only:
+        summary["not_benchmarked"] = missing
+    if args.write_reference and not args.only:
+        ref = {**summary, "command": ".venv/bin/python benchmarks/widgets.py --write-reference"}
+        REFERENCE_JSON.write_text(json.dumps(ref, indent=2) + "\n", encoding="utf-8")
+    sys.stdout.flush()
+    print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
