@@ -433,7 +433,8 @@ def test_exercise_sheet_copies_the_exercise_not_the_solution(tmp_path):
     found = ap.find_exercises(tmp_path)
     assert found["demo-ex1"] == ap.Exercise("demo-ex1", "A title", "Compute $x$.", "chapters/demo")
     sheet = ap.exercise_sheet(["demo-ex1"], chapters_dir=tmp_path).text
-    assert "Exercise 1. A title" in sheet
+    # The heading is the book's own number for the exercise (sphinx-exercise resolves the numref).
+    assert ":::{admonition} {numref}`demo-ex1`. A title" in sheet
     assert "Compute $x$." in sheet
     assert "secret" not in sheet
     assert "dtao-answer" not in ap.exercise_sheet(["demo-ex1"], chapters_dir=tmp_path, answer_lines=0).text
@@ -451,18 +452,28 @@ def test_exercise_sheet_bad_input(tmp_path):
         ap.exercise_sheet(["demo-ex1"], chapters_dir=tmp_path, answer_lines=-1)
 
 
-def _sheet_labels() -> list[str]:
-    nb = json.loads((ROOT / "chapters" / "workshop_exercises.ipynb").read_text(encoding="utf-8"))
-    src = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    return re.findall(r'"([a-z0-9_-]+-ex\d+)"', src)
+def test_workshop_plan_labels_reads_the_plan_in_order(tmp_path):
+    plan = tmp_path / "plan.md"
+    plan.write_text("| a | {numref}`b-ex2`, then {numref}`a-ex1` |\n| b | {ref}`x <a-ex1>` {numref}`c-ex3` |\n",
+                    encoding="utf-8")
+    assert ap.workshop_plan_labels(plan) == ["b-ex2", "a-ex1", "c-ex3"]
+    plan.write_text("no exercises here", encoding="utf-8")
+    with pytest.raises(ValueError, match="names no exercise"):
+        ap.workshop_plan_labels(plan)
+    with pytest.raises(ValueError, match="cannot read"):
+        ap.workshop_plan_labels(tmp_path / "missing.md")
 
 
 def test_workshop_exercises_exist_and_agree_with_the_plan():
     found = ap.find_exercises()
     text = (ROOT / "chapters" / "workshop.md").read_text(encoding="utf-8")
-    plan = re.findall(r"\{ref\}`(?:[^`<]*<)?([a-z0-9_-]+-ex\d+)>?`", text)
-    sheet = _sheet_labels()
+    plan = re.findall(r"\{numref\}`([a-z0-9_-]+-ex\d+)`", text)
+    nb = json.loads((ROOT / "chapters" / "workshop_exercises.ipynb").read_text(encoding="utf-8"))
+    src = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     assert plan
-    assert sheet
     assert set(plan) <= set(found), f"workshop.md names unknown exercises: {set(plan) - set(found)}"
-    assert set(sheet) == set(plan), "the exercise sheet and the plan in workshop.md name different exercises"
+    # The sheet is generated from the plan (one list), not from a second list of labels.
+    assert "exercise_sheet(fig.workshop_plan_labels())" in src
+    assert not re.findall(r'"[a-z0-9_-]+-ex\d+"', src), "the sheet must not keep its own list of labels"
+    sheet = ap.workshop_plan_labels()
+    assert sheet == list(dict.fromkeys(plan)), "the sheet must list the plan's exercises in plan order"

@@ -4,6 +4,7 @@ and installs dtao_lib from the repository named in _config.yml when it is missin
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,29 @@ def test_saved_as_jupyterlab_writes_it(path):
     assert json.dumps(authoring.clean(nb), indent=1, sort_keys=True, ensure_ascii=False) + "\n" == text, (
         f"{path.name}: run `python -m dtao_lib.authoring strip {path}`"
     )
+
+
+PAGES = sorted((ROOT / "chapters").glob("*.md"))
+_BARE_EXERCISE = re.compile(r"(?i)\bexercises? (?:\d|[ivx]+\b)")
+_EXERCISE_XREF = re.compile(r"\{(?:num)?ref\}`(?:[^`<]*<)?([A-Za-z0-9_-]+-ex\d+)>?`")
+
+
+def _prose(path: Path) -> str:
+    if path.suffix == ".md":
+        return path.read_text(encoding="utf-8")
+    return "\n".join("".join(c["source"]) for c in _nb(path)["cells"] if c["cell_type"] == "markdown")
+
+
+@pytest.mark.parametrize("path", CHAPTERS + PAGES, ids=_ids(CHAPTERS + PAGES))
+def test_exercise_references_are_cross_references(path):
+    """An exercise is referred to by {numref}`<label>` (its number, the same on every page), never
+    by a typed number such as "exercise 2", which goes stale when exercises move; the build (-n -W)
+    fails on a reference to a missing label, and this test names it first."""
+    from dtao_lib.figures.appendices import find_exercises
+
+    text = _prose(path)
+    bare = [m.group(0) for m in _BARE_EXERCISE.finditer(text)]
+    assert not bare, f"{path.name}: typed exercise numbers {bare}; use {{numref}}`<label>`"
+    labels = set(find_exercises(ROOT / "chapters"))
+    dangling = sorted(set(_EXERCISE_XREF.findall(text)) - labels)
+    assert not dangling, f"{path.name}: references to unknown exercise labels {dangling}"

@@ -61,6 +61,7 @@ __all__ = [
     "timeline_chart",
     "timeline_html",
     "timeline_table",
+    "workshop_plan_labels",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -765,12 +766,41 @@ def find_exercises(chapters_dir: str | Path | None = None) -> dict[str, Exercise
     return found
 
 
+_PLAN_REF = re.compile(r"\{(?:num)?ref\}`(?:[^`<]*<)?([a-z0-9_-]+-ex\d+)>?`")
+
+
+def workshop_plan_labels(plan: str | Path | None = None) -> list[str]:
+    """The exercise labels the workshop plan names, in plan order, each once.
+
+    The plan (``chapters/workshop.md`` by default) is the one list of workshop exercises: the
+    exercise sheet is generated from it, and both show the numbers sphinx-exercise gives the
+    exercises in the chapters (``{numref}`label```), so a number is the same on the chapter page, in
+    the plan and on the sheet.
+
+    Raises
+    ------
+    ValueError
+        If the plan cannot be read or names no exercise.
+    """
+    path = Path(plan) if plan is not None else REPO_ROOT / "chapters" / "workshop.md"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"plan: cannot read the workshop plan {path}: {exc}") from None
+    labels = list(dict.fromkeys(_PLAN_REF.findall(text)))
+    if not labels:
+        raise ValueError(f"plan: {path} names no exercise (expected {{numref}}`<label>` references)")
+    return labels
+
+
 def exercise_sheet(labels: Sequence[str], *, chapters_dir: str | Path | None = None,
                    answer_lines: int = 6) -> MarkdownBlock:
     """A printable sheet of the exercises ``labels`` (MyST Markdown), in the given order.
 
     Each exercise is copied from its chapter (title and text, not the solution) with the chapter it
-    comes from and a ruled space for the answer. Solutions stay in the chapters.
+    comes from and a ruled space for the answer. Solutions stay in the chapters. Its heading is a
+    ``{numref}`` to the chapter's exercise, so the sheet shows the book's number for it ("Exercise
+    24"), the number the chapter page and the workshop plan show.
 
     Raises
     ------
@@ -790,11 +820,11 @@ def exercise_sheet(labels: Sequence[str], *, chapters_dir: str | Path | None = N
              "background:repeating-linear-gradient(transparent, transparent 1.9em, #ddd 1.9em, #ddd 2em)\">"
              "</div>")
     parts = []
-    for n, lb in enumerate(labels, start=1):
+    for lb in labels:
         ex = found[lb]
         parts.append(
-            f":::{{admonition}} Exercise {n}. {ex.title}\n:class: dtao-sheet-exercise\n\n"
-            f"{ex.body}\n\n*From {{doc}}`/{ex.page}` (exercise `{lb}`).*\n:::\n\n"
+            f":::{{admonition}} {{numref}}`{lb}`. {ex.title}\n:class: dtao-sheet-exercise\n\n"
+            f"{ex.body}\n\n*From {{doc}}`/{ex.page}`.*\n:::\n\n"
             + (f"{space}\n\n" if answer_lines else "")
         )
     return MarkdownBlock("".join(parts))
