@@ -14,14 +14,30 @@ Two things live here:
 
 Era names accepted by :func:`era`:
 
-* a release tag (``"v2.0.0"``, ``"v3.4.6"``...) or ``"head"`` (subtensor main on 2026-06-30,
-  commit ``14bc6f9f``, ``spec_version`` 425);
-* an emission-share era letter from spec §3.2: ``"pre-dtao"``, ``"A"``, ``"B"``, ``"B'"``, ``"C"``,
-  ``"D"``. A letter stands for the **first release** of that era (``"A"`` is ``v2.0.0``, the dTAO
-  launch; ``"B"`` is ``v3.2.10``...), so it also fixes the injection, pool and fee rules of that
-  release. Pass a tag when you need a later release inside an era;
-* a date (``"2025-12-20"`` or a :class:`datetime.date`): the latest release whose tag commit date is
-  on or before it (tag dates, not on-chain deployment dates; spec §0).
+* a release tag (``"v2.0.0"``, ``"v3.4.6"``...) of opentensor/subtensor up to June 2026;
+* a runtime version ``"specNNN"`` (``"spec432"``, ``"spec441"``, ``"spec459"``...): the newest rule
+  set at or before that ``spec_version`` (addendum §A1). ``"spec425"`` (also ``"2026-06-30"``) is
+  subtensor main on 2026-06-30, commit ``14bc6f9f``, the book's HEAD until this addendum; any
+  ``specNNN`` below 432 resolves to it. From ``spec432`` on the code is RaoFoundation/subtensor
+  (the same repository under a new name);
+* ``"head"``: the newest reconstruction of the addendum (§H): runtime spec 459, September 2026;
+* an emission-share era letter from spec §3.2 and the addendum: ``"pre-dtao"``, ``"A"``, ``"B"``,
+  ``"B'"``, ``"C"``, ``"D"``, ``"E"`` (spec 440: emission gate with the q-mass bar),
+  ``"F"`` (spec 441: emission gate with the rank-32 bar). A letter stands for the **first release**
+  of that era (``"A"`` is ``v2.0.0``, the dTAO launch; ``"B"`` is ``v3.2.10``; ``"D"`` is spec 425;
+  ``"F"`` is spec 441...), so it also fixes the injection, pool and fee rules of that release. Pass a
+  tag when you need a later release inside an era (``"spec444"``: era F without the
+  ``(1 − MinerBurned)`` weighting; ``"spec445"``: restored);
+* a date (``"2025-12-20"`` or a :class:`datetime.date`): the latest release whose date
+  (:attr:`Release.date`: the tag commit date up to June 2026, afterwards the date the addendum gives,
+  see :attr:`Release.date_kind`) is on or before it; ``era(day, by="live")`` uses the day the runtime
+  went live where a public source gives it (:attr:`Release.live`). Tag dates are not on-chain
+  deployment dates (spec §0).
+
+The emission-share rule keeps ``share_rule == "price_burn"`` from era D on; the gate of eras E and F
+is described by the extra fields :attr:`Era.emission_gate` and :attr:`Era.miner_burn_weighting`
+(addendum §A2, §A3), so code written for era D keeps running and must check ``emission_gate`` to
+apply the gate.
 
 Everything in this module is data; nothing is computed from mainnet state.
 """
@@ -38,10 +54,12 @@ __all__ = [
     "ERA_LETTERS",
     "MAINNET",
     "RELEASES",
+    "RELEASE_INFO",
     "TIMELINE",
     "Change",
     "Era",
     "Parameter",
+    "Release",
     "era",
 ]
 
@@ -57,11 +75,39 @@ U64_MAX: int = 2**64 - 1
 I64_MAX: int = 2**63 - 1
 """``FlowEmaSmoothingFactor`` is normalised by ``i64::MAX``."""
 
-SPEC_VERSION: int = 425
-"""Runtime ``spec_version`` of the HEAD this book describes."""
-HEAD_COMMIT: str = "14bc6f9f964b9cc362e9635dd110a487fa5d15a0"
-HEAD_DATE: _dt.date = _dt.date(2026, 6, 30)
-PROTOCOL_DESCRIBED: str = "subtensor main 2026-06-30, spec_version 425"
+SPEC_VERSION: int = 459
+"""Runtime ``spec_version`` of the HEAD this book describes (addendum §H: the newest runtime read)."""
+HEAD_COMMIT: str = "005a8dc0f16acf6b27df8788f18ace5d8a21d030"
+"""RaoFoundation/subtensor commit of ``runtime/src/lib.rs`` at spec 459. HEAD combines files read at
+several commits (addendum §H): ``subnet_emissions.rs`` @f8ff769a, ``run_coinbase.rs`` @1a587cc8,
+``block_step.rs`` @c802e515, swap ``impls.rs`` @63369449; none of them is dated."""
+HEAD_DATE: _dt.date = _dt.date(2026, 9, 1)
+"""Approximate: September 2026 (the spec-459 code is undated; spec 470 went live 2026-09-25 [T])."""
+HEAD_REPOSITORY: str = "RaoFoundation/subtensor"
+PROTOCOL_DESCRIBED: str = "subtensor through runtime spec 459 (RaoFoundation/subtensor, September 2026)"
+
+BASELINE_SPEC_VERSION: int = 425
+"""``spec_version`` of the book's previous HEAD: opentensor/subtensor main on 2026-06-30."""
+BASELINE_COMMIT: str = "14bc6f9f964b9cc362e9635dd110a487fa5d15a0"
+BASELINE_DATE: _dt.date = _dt.date(2026, 6, 30)
+BASELINE_DESCRIBED: str = "subtensor main 2026-06-30, spec_version 425"
+
+# Emission gate (addendum §A2; subnet_emissions.rs @f8ff769a, lib.rs defaults)
+EMISSION_BAR_UPDATE_INTERVAL: int = 360
+"""The bar θ is recomputed when ``block % 360 == 0`` (or when no bar is stored)."""
+EMISSION_BAR_RANK: int = 32
+"""``EmissionBarRank`` default from spec 441: θ is the 32nd-largest positive share (0 = q-mass mode)."""
+EMISSION_BAR_QUANTILE: float = 0.61
+"""``EmissionBarQuantile`` code default (spec 440). Set to 0.75 on chain on 2026-07-28 [T]; inert in rank mode."""
+EMISSION_GATE_EXPONENT: int = 3
+"""``EmissionGateExponent`` h of the Hill gate ``s/(1 + (θ/s)^h)``."""
+BALANCER_MAX_WEIGHT: float = 0.99
+"""Upper bound of a Balancer quote weight; injections that would leave [0.01, 0.99] wait in reservoirs."""
+ONE_YEAR_BLOCKS: int = 7_200 * 365 + 1_800
+"""``ONE_YEAR`` of the conviction owner-change rule (addendum §A6)."""
+TAKEOVER_SHARE_OF_ELIGIBLE_ALPHA: float = 0.18
+"""Spec 447 conviction takeover threshold [P] (addendum §A6): the king's own conviction > 18 % of
+``SubnetAlphaOut − SubnetProtocolAlpha − AlphaBurned``."""
 
 # ---------------------------------------------------------------------------------------------
 # Mainnet parameters (spec §0.1)
@@ -185,33 +231,89 @@ MAINNET: tuple[Parameter, ...] = (
 # ---------------------------------------------------------------------------------------------
 # Releases and eras (spec §9)
 # ---------------------------------------------------------------------------------------------
-# Tag commit dates as given in the spec (§0, §9). Tags the spec names without a date are not listed.
-RELEASES: tuple[tuple[str, _dt.date], ...] = (
-    ("v1.2.5", _dt.date(2025, 2, 7)),
-    ("v2.0.0", _dt.date(2025, 2, 13)),
-    ("v2.0.8", _dt.date(2025, 3, 19)),
-    ("v2.0.9", _dt.date(2025, 3, 28)),
-    ("v3.1.0", _dt.date(2025, 5, 28)),
-    ("v3.1.6", _dt.date(2025, 6, 30)),
-    ("v3.2.2", _dt.date(2025, 7, 23)),
-    ("v3.2.3", _dt.date(2025, 7, 29)),
-    ("v3.2.8", _dt.date(2025, 9, 24)),
-    ("v3.2.10", _dt.date(2025, 11, 4)),
-    ("v3.2.12", _dt.date(2025, 11, 6)),
-    ("v3.2.13", _dt.date(2025, 11, 7)),
-    ("v3.3.0", _dt.date(2025, 12, 9)),
-    ("v3.3.1", _dt.date(2025, 12, 12)),
-    ("v3.3.2", _dt.date(2025, 12, 19)),
-    ("v3.3.10", _dt.date(2026, 2, 20)),
-    ("v3.3.11", _dt.date(2026, 3, 11)),
-    ("v3.3.14", _dt.date(2026, 4, 23)),
-    ("v3.4.0", _dt.date(2026, 5, 27)),
-    ("v3.4.1", _dt.date(2026, 6, 1)),
-    ("v3.4.5", _dt.date(2026, 6, 16)),
-    ("v3.4.6", _dt.date(2026, 6, 22)),
-    ("v3.4.8", _dt.date(2026, 6, 25)),
-    ("head", HEAD_DATE),
+@dataclass(frozen=True)
+class Release:
+    """One release (rule set) with its dates and the evidence for them.
+
+    Attributes
+    ----------
+    tag
+        ``"vX.Y.Z"`` (opentensor/subtensor tags, spec §9) or ``"specNNN"`` (runtime ``spec_version``
+        of RaoFoundation/subtensor, addendum §A1).
+    date
+        The date :func:`era` resolves dates by: the tag's commit date up to June 2026; after it
+        the date the addendum gives (see ``date_kind``).
+    date_kind
+        What ``date`` is: ``"tagged"`` (tag commit date), ``"commit"`` (commit date),
+        ``"PR"`` (date of the pull-request text, not a merge date), ``"live"`` (the day the runtime
+        went live on Finney, third-party observation) or ``"approximate"`` (undated code placed by
+        its neighbours).
+    live
+        The day the runtime went live on Finney where a public source gives one, else ``None``.
+    evidence
+        Where the date and content come from ([V] code, [P] PR text, [T] third party, [G] inference).
+    """
+
+    tag: str
+    date: _dt.date
+    date_kind: Literal["tagged", "commit", "PR", "live", "approximate"] = "tagged"
+    live: _dt.date | None = None
+    evidence: str = "spec §9 (tag commit date)"
+
+
+RELEASE_INFO: tuple[Release, ...] = (
+    Release("v1.2.5", _dt.date(2025, 2, 7)),
+    Release("v2.0.0", _dt.date(2025, 2, 13)),
+    Release("v2.0.8", _dt.date(2025, 3, 19)),
+    Release("v2.0.9", _dt.date(2025, 3, 28)),
+    Release("v3.1.0", _dt.date(2025, 5, 28)),
+    Release("v3.1.6", _dt.date(2025, 6, 30)),
+    Release("v3.2.2", _dt.date(2025, 7, 23)),
+    Release("v3.2.3", _dt.date(2025, 7, 29)),
+    Release("v3.2.8", _dt.date(2025, 9, 24)),
+    Release("v3.2.10", _dt.date(2025, 11, 4)),
+    Release("v3.2.12", _dt.date(2025, 11, 6)),
+    Release("v3.2.13", _dt.date(2025, 11, 7)),
+    Release("v3.3.0", _dt.date(2025, 12, 9)),
+    Release("v3.3.1", _dt.date(2025, 12, 12)),
+    Release("v3.3.2", _dt.date(2025, 12, 19)),
+    Release("v3.3.10", _dt.date(2026, 2, 20)),
+    Release("v3.3.11", _dt.date(2026, 3, 11)),
+    Release("v3.3.14", _dt.date(2026, 4, 23)),
+    Release("v3.4.0", _dt.date(2026, 5, 27)),
+    Release("v3.4.1", _dt.date(2026, 6, 1)),
+    Release("v3.4.5", _dt.date(2026, 6, 16)),
+    Release("v3.4.6", _dt.date(2026, 6, 22)),
+    Release("v3.4.8", _dt.date(2026, 6, 25)),
+    # After June 2026: runtime versions of RaoFoundation/subtensor (addendum §A1).
+    Release("spec425", _dt.date(2026, 6, 30), "commit", None,
+            "[V] opentensor/subtensor main 14bc6f9f (merge of PR #2800); its code went live as spec 432"),
+    Release("spec432", _dt.date(2026, 7, 16), "live", _dt.date(2026, 7, 16),
+            "[T] Atlas ground truth (live 2026-07-16); runtime/src/lib.rs spec 432 @e044b91f [V]"),
+    Release("spec435", _dt.date(2026, 7, 18), "PR", None,
+            "[P] PR #2949 (~2026-07-18/21, v435-release): miner registration collateral; "
+            "chain-buy refund and reservoirs (PR comment 2026-07-09) first placed here [G]"),
+    Release("spec440", _dt.date(2026, 7, 27), "PR", _dt.date(2026, 7, 27),
+            "[P] PR #2990; [T] 'live on finney since 2026-07-27'; gate code @7e20eb76 [V]"),
+    Release("spec441", _dt.date(2026, 8, 3), "live", _dt.date(2026, 8, 3),
+            "[P] PR #2968 (text dated 2026-07-23, 'runtime release 438 (spec 441)'); live ~2026-08-03 [T]; "
+            "rank bar @f8ff769a [V]"),
+    Release("spec442", _dt.date(2026, 8, 4), "PR", None,
+            "[P] PR #3035 (dividend-attribution fix); code @1a587cc8 [V]"),
+    Release("spec444", _dt.date(2026, 8, 6), "PR", None,
+            "[P] PR #3058 ((1 − MinerBurned) removed), #3053 (fees recycled); live by 2026-08-06 [T] for 443"),
+    Release("spec445", _dt.date(2026, 8, 11), "PR", None,
+            "[P] PR #3071 ((1 − MinerBurned) restored); spec 445 [T]; code @f8ff769a [V]"),
+    Release("spec447", _dt.date(2026, 8, 14), "PR", _dt.date(2026, 8, 14),
+            "[P] PR #3083 (conviction takeover at 18 % of eligible alpha); live per [T]"),
+    Release("spec459", _dt.date(2026, 9, 15), "approximate", _dt.date(2026, 9, 25),
+            "[V] runtime/src/lib.rs spec 459 @005a8dc0 (undated; placed after spec 456, by 2026-09-14 [P], "
+            "and before spec 469, late September [T]); live: spec 470, live 2026-09-25 [T], contains it [G]"),
 )
+"""Every release the book distinguishes, oldest first, with tag and live dates (spec §9, addendum §A1)."""
+
+RELEASES: tuple[tuple[str, _dt.date], ...] = tuple((r.tag, r.date) for r in RELEASE_INFO)
+"""``(tag, date)`` pairs of :data:`RELEASE_INFO` (the date :func:`era` resolves by)."""
 
 ERA_LETTERS: dict[str, str] = {
     "pre-dtao": "v1.2.5",
@@ -219,11 +321,21 @@ ERA_LETTERS: dict[str, str] = {
     "B": "v3.2.10",
     "B'": "v3.4.0",
     "C": "v3.4.6",
-    "D": "head",
+    "D": "spec425",
+    "E": "spec440",
+    "F": "spec441",
 }
-"""Emission-share era letters of spec §3.2, each mapped to the first release of the era."""
+"""Emission-share era letters of spec §3.2 (A–D) and the addendum (E: spec 440, emission gate with
+the q-mass bar; F: spec 441, emission gate with the rank bar), each mapped to the first release of the era."""
 
-_HEAD_VERSION = (3, 4, 9, 1)  # after v3.4.9 (PR #2800)
+HEAD_TAG: str = "spec459"
+"""The tag ``"head"`` resolves to (addendum §H)."""
+BASELINE_TAG: str = "spec425"
+"""The tag of the book's previous HEAD (``"2026-06-30"``)."""
+
+_SPEC_TAGS: tuple[int, ...] = tuple(int(r.tag[4:]) for r in RELEASE_INFO if r.tag.startswith("spec"))
+_BASELINE_VERSION = (3, 4, 9, 1, BASELINE_SPEC_VERSION)  # after v3.4.9 (PR #2800): spec 425
+_HEAD_VERSION = _BASELINE_VERSION  # kept for older imports: the June 2026 rule set
 
 ShareRule = Literal["root_epoch", "ema_price", "taoflow", "net_taoflow", "price_burn_root_prop", "price_burn"]
 InjectionRule = Literal[
@@ -232,18 +344,31 @@ InjectionRule = Literal[
 ]
 PoolKind = Literal["none", "constant_product", "uniswap_v3", "balancer"]
 EmaRule = Literal["none", "fixed_unclamped", "fixed_clamped", "age_scaled"]
+EmissionGate = Literal["none", "q_mass", "rank"]
+DividendSplit = Literal["legacy", "root_registered_441", "root_registered"]
+ConvictionRule = Literal["none", "total_conviction_10pct", "own_conviction_18pct"]
+
+
+def _spec_tag(number: int) -> str:
+    """The tag of the newest rule set at or before runtime ``spec_version`` ``number``."""
+    known = [n for n in _SPEC_TAGS if n <= number]
+    return f"spec{known[-1] if known else BASELINE_SPEC_VERSION}"
 
 
 def _parse_version(tag: str) -> tuple[int, ...]:
+    """Order releases: ``vX.Y.Z`` → ``(X, Y, Z, 0, 0)``; ``specNNN`` → ``(3, 4, 9, 1, NNN)``."""
     if tag == "head":
-        return _HEAD_VERSION
+        tag = HEAD_TAG
+    m = re.fullmatch(r"spec(\d+)", tag)
+    if m:
+        return (*_BASELINE_VERSION[:4], max(int(m.group(1)), BASELINE_SPEC_VERSION))
     m = re.fullmatch(r"v(\d+)\.(\d+)\.(\d+)(?:-\d+)?", tag)
     if not m:
         raise ValueError(
-            f"era must be a release tag like 'v3.4.6', 'head', an era letter {sorted(ERA_LETTERS)} "
-            f"or an ISO date 'YYYY-MM-DD', got {tag!r}"
+            f"era must be a release tag like 'v3.4.6', a runtime version like 'spec441', 'head', an era "
+            f"letter {list(ERA_LETTERS)} or an ISO date 'YYYY-MM-DD', got {tag!r}"
         )
-    return (*(int(x) for x in m.groups()), 0)
+    return (*(int(x) for x in m.groups()), 0, 0)
 
 
 @dataclass(frozen=True)
@@ -276,6 +401,41 @@ class Era:
     new_subnet_emission_enabled: bool
     owner_cut_toggle: bool
     taoflow_counts_registration: bool
+    spec_version: int | None = None
+    """Runtime ``spec_version`` for ``specNNN`` eras (425 for the June 2026 baseline), else ``None``."""
+    emission_gate: EmissionGate = "none"
+    """Hill gate on the emission shares (addendum §A2): ``"q_mass"`` from spec 440 (bar where the
+    running share sum reaches q), ``"rank"`` from spec 441 (bar = 32nd-largest share)."""
+    miner_burn_weighting: bool = False
+    """Shares weighted by ``(1 − MinerBurned)``: from v3.4.6 (era C), removed in spec 444 (PR #3058
+    [P]) and restored before the gate in spec 445 (PR #3071 [P], code @f8ff769a [V]); addendum §A3."""
+    chain_buy_refund: bool = False
+    """A failing chain-buy swap returns its TAO to the block credit (PR #2753 → #2832 [P], code
+    @1a587cc8 [V]; first placed in spec 435 [G]); addendum §A4."""
+    balancer_reservoirs: bool = False
+    """Injections that would push a Balancer weight out of [0.01, 0.99] wait in
+    ``BalancerTaoReservoir``/``BalancerAlphaReservoir`` (PR #2758 [P], code @63369449 [V]; first
+    placed in spec 435 [G]); addendum §A4."""
+    dividend_split: DividendSplit = "legacy"
+    """Validator dividend split (addendum §A5): ``"legacy"`` (spec §3.6), ``"root_registered_441"``
+    (spec 441: root part only to root-registered hotkeys, and a hotkey without a root UID takes all
+    of D as alpha), ``"root_registered"`` (spec 442, PR #3035: the alpha part is always
+    ``D·a/(a + γ·r)``)."""
+    root_baskets: bool = False
+    """Root dividends go to beta baskets instead of auto-claimed alpha (Root Reborn, spec 441; the
+    deposit path is [V], the basket mechanics [P]); addendum §A5."""
+    registration_collateral: bool = False
+    """Miner registration collateral (spec 435, ``collateral.rs`` @1ce8b56f [V]); addendum §A7."""
+    registration_queue: bool = False
+    """Subnet registration is queued when slots are full (PR #2957, 2026-07-21 [P]; code at spec 459
+    [V]; placed from spec 440 [G]); addendum §A7."""
+    fees_recycled: bool = False
+    """Native transaction fees recycled instead of paid to block authors (spec 444, PR #3053 [P]);
+    addendum §A8."""
+    conviction_owner_change: ConvictionRule = "none"
+    """Conviction-based subnet owner change (addendum §A6): 10 % total conviction (PR #2800, the
+    June 2026 baseline, deployed in spec 432 [V]); the king's own conviction above 18 % of eligible
+    alpha from spec 447 (PR #3083 [P])."""
 
     @classmethod
     def from_tag(cls, tag: str) -> Era:
@@ -294,7 +454,7 @@ class Era:
             share = "taoflow"
         elif not since("v3.4.6"):
             share = "net_taoflow"
-        elif v < _HEAD_VERSION:
+        elif v < _BASELINE_VERSION:
             share = "price_burn_root_prop"
         else:
             share = "price_burn"
@@ -415,11 +575,28 @@ class Era:
             new_subnet_emission_enabled=not since("v3.4.8"),
             owner_cut_toggle=since("v3.4.0"),
             taoflow_counts_registration=since("v3.4.0"),
+            spec_version=v[4] if v[:4] == _BASELINE_VERSION[:4] else None,
+            emission_gate="rank" if since("spec441") else ("q_mass" if since("spec440") else "none"),
+            miner_burn_weighting=since("v3.4.6") and not (since("spec444") and not since("spec445")),
+            chain_buy_refund=since("spec435"),
+            balancer_reservoirs=since("spec435"),
+            dividend_split=("root_registered" if since("spec442")
+                            else "root_registered_441" if since("spec441") else "legacy"),
+            root_baskets=since("spec441"),
+            registration_collateral=since("spec435"),
+            registration_queue=since("spec440"),
+            fees_recycled=since("spec444"),
+            conviction_owner_change=("own_conviction_18pct" if since("spec447")
+                                     else "total_conviction_10pct" if since("spec425") else "none"),
         )
 
     @property
     def letter(self) -> str:
-        """The emission-share era letter of spec §3.2 this release belongs to."""
+        """The emission-share era letter of spec §3.2 (A–D) or the addendum (E, F) of this release."""
+        if self.emission_gate == "q_mass":
+            return "E"
+        if self.emission_gate == "rank":
+            return "F"
         return {
             "root_epoch": "pre-dtao",
             "ema_price": "A",
@@ -431,8 +608,13 @@ class Era:
 
     @property
     def date(self) -> _dt.date | None:
-        """Tag commit date if the spec gives one."""
+        """The release's date (:attr:`Release.date`: tag commit date up to June 2026) if known."""
         return dict(RELEASES).get(self.tag)
+
+    @property
+    def release(self) -> Release | None:
+        """The :class:`Release` row of this tag (dates and evidence), if listed."""
+        return {r.tag: r for r in RELEASE_INFO}.get(self.tag)
 
     def at_least(self, tag: str) -> bool:
         """True if this release is ``tag`` or later."""
@@ -444,8 +626,20 @@ def _era_for_tag(tag: str) -> Era:
     return Era.from_tag(tag)
 
 
-def era(spec: str | Era | _dt.date = "head") -> Era:
-    """Resolve an era name, release tag, era letter or date to an :class:`Era`.
+def era(spec: str | Era | _dt.date = "head", *, by: Literal["tag", "live"] = "tag") -> Era:
+    """Resolve an era name, release tag, runtime version, era letter or date to an :class:`Era`.
+
+    Parameters
+    ----------
+    spec
+        ``"head"`` (spec 459, addendum §H), a tag ``"v3.4.6"``, a runtime version ``"spec441"``
+        (the newest rule set at or before it; below 432 the June 2026 baseline ``"spec425"``), an
+        era letter (``"A"`` … ``"F"``), an ISO date or a :class:`datetime.date`.
+    by
+        For dates only: ``"tag"`` resolves by :attr:`Release.date` (tag commit dates up to June
+        2026, then PR/live dates); ``"live"`` resolves runtimes after June 2026 by the day they went
+        live (:attr:`Release.live`) and skips those with no public live date (tags up to June 2026
+        keep their tag dates: no live dates are recorded for them).
 
     Examples
     --------
@@ -453,39 +647,51 @@ def era(spec: str | Era | _dt.date = "head") -> Era:
     ('v2.0.0', 'constant_product')
     >>> era("2025-12-20").injection_rule
     'cap_min_alpha_emission_e'
-    >>> era().share_rule
-    'price_burn'
+    >>> era().tag, era().emission_gate
+    ('spec459', 'rank')
+    >>> era("2026-06-30").tag, era("spec443").tag
+    ('spec425', 'spec442')
     """
+    if by not in ("tag", "live"):
+        raise ValueError(f"by must be 'tag' or 'live', got {by!r}")
     if isinstance(spec, Era):
         return spec
     if isinstance(spec, _dt.datetime):
         spec = spec.date()
     if isinstance(spec, _dt.date):
-        return _era_for_date(spec)
+        return _era_for_date(spec, by)
     if not isinstance(spec, str):
         raise TypeError(f"era must be a str, datetime.date or Era, got {type(spec).__name__}")
     key = spec.strip()
-    if key.upper() in {"A", "B", "C", "D"}:
+    if key.upper() in {"A", "B", "C", "D", "E", "F"}:
         key = key.upper()
     if key in ("B’", "b'"):
         key = "B'"
     if key.lower() in ("pre-dtao", "predtao", "root"):
         key = "pre-dtao"
     if key.lower() == "head":
-        return _era_for_tag("head")
+        return _era_for_tag(HEAD_TAG)
     if key in ERA_LETTERS:
         return _era_for_tag(ERA_LETTERS[key])
+    m = re.fullmatch(r"spec(\d+)", key.lower())
+    if m:
+        return _era_for_tag(_spec_tag(int(m.group(1))))
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", key):
-        return _era_for_date(_dt.date.fromisoformat(key))
+        return _era_for_date(_dt.date.fromisoformat(key), by)
     _parse_version(key)  # raises a clear ValueError if malformed
     return _era_for_tag(key)
 
 
-def _era_for_date(day: _dt.date) -> Era:
-    eligible = [tag for tag, d in RELEASES if d <= day]
+def _era_for_date(day: _dt.date, by: str = "tag") -> Era:
+    def when(r: Release) -> _dt.date | None:
+        if by == "tag" or r.date_kind == "tagged":
+            return r.date
+        return r.live  # None: no public live date, skipped
+
+    eligible = [r.tag for r in RELEASE_INFO if (d := when(r)) is not None and d <= day]
     if not eligible:
         raise ValueError(
-            f"era date must be on or after {RELEASES[0][1].isoformat()} (the oldest release described), "
+            f"era date must be on or after {RELEASE_INFO[0].date.isoformat()} (the oldest release described), "
             f"got {day.isoformat()}"
         )
     return _era_for_tag(eligible[-1])
@@ -496,7 +702,14 @@ def _era_for_date(day: _dt.date) -> Era:
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Change:
-    """One protocol change: when (tag commit date unless a public source is cited), what, evidence."""
+    """One protocol change: when, what, evidence.
+
+    ``date_kind`` says what ``date`` is: ``"tagged"`` (tag commit date; every change up to June 2026
+    unless ``approximate``), ``"commit"``, ``"PR"`` (date of the pull-request text, not a merge or
+    deployment date) or ``"live"`` (the day it went live on Finney, from a third-party chain
+    watcher). After June 2026 ``evidence`` starts with the addendum's label: [V] read in code, [P]
+    PR text, [T] third-party observation.
+    """
 
     date: _dt.date
     tag: str
@@ -504,6 +717,7 @@ class Change:
     mechanism: str
     evidence: str
     approximate: bool = False
+    date_kind: Literal["tagged", "commit", "PR", "live"] = "tagged"
 
 
 TIMELINE: tuple[Change, ...] = (
@@ -547,6 +761,34 @@ TIMELINE: tuple[Change, ...] = (
            "injection cap = root_prop · α emission", "emission shares", "code"),
     Change(_dt.date(2026, 6, 25), "v3.4.8", "Balancer re-enabled; dynamic tempo; new subnets start "
            "with TAO emission disabled", "AMM", "code"),
-    Change(_dt.date(2026, 6, 30), "head", "root_prop removed from share weighting "
+    Change(_dt.date(2026, 6, 30), "spec425", "root_prop removed from share weighting "
            "(EMA price × (1 − miner burn))", "emission shares", "code"),
+    # After June 2026 (addendum §A1; RaoFoundation/subtensor runtime versions)
+    Change(_dt.date(2026, 7, 9), "PR #2753/#2758", "Failed chain buys refund their TAO to the block credit; "
+           "injections that would push a Balancer weight out of [0.01, 0.99] wait in reservoirs",
+           "injection", "[P] PR comment; code @1a587cc8, @63369449 [V]", date_kind="PR"),
+    Change(_dt.date(2026, 7, 16), "spec432", "The 2026-06-30 code goes live: shares without root_prop; "
+           "conviction-based owner change (10 % of total conviction)", "emission shares",
+           "[T] Atlas ground truth; lib.rs @e044b91f [V]", date_kind="live"),
+    Change(_dt.date(2026, 7, 18), "spec435", "Miner registration collateral (part of the registration "
+           "price staked and locked)", "registration", "[P] PR #2949; collateral.rs @1ce8b56f [V]",
+           approximate=True, date_kind="PR"),
+    Change(_dt.date(2026, 7, 21), "PR #2957", "Subnet registration queued when slots are full",
+           "registration", "[P] PR #2957; on_idle queue @005a8dc0 [V]", date_kind="PR"),
+    Change(_dt.date(2026, 7, 27), "spec440", "Emission gate: Hill function (h = 3) around a q-mass bar "
+           "(q = 0.61), bar recomputed every 360 blocks", "emission shares",
+           "[P] PR #2990; [T] live 2026-07-27; code @7e20eb76 [V]", date_kind="live"),
+    Change(_dt.date(2026, 8, 3), "spec441", "Root Reborn (root dividends into beta baskets); "
+           "emission bar pinned to the 32nd-largest share", "emission shares",
+           "[P] PR #2968; [T] live ~2026-08-03; code @f8ff769a [V]", approximate=True, date_kind="live"),
+    Change(_dt.date(2026, 8, 4), "spec442", "Dividend split: the alpha part is always D·a/(a + γ·r); the "
+           "root part only for root-registered hotkeys", "coinbase", "[P] PR #3035; code @1a587cc8 [V]",
+           date_kind="PR"),
+    Change(_dt.date(2026, 8, 6), "spec444", "(1 − miner burn) weighting removed; transaction fees "
+           "recycled instead of paid to block authors", "emission shares", "[P] PR #3058, #3053",
+           date_kind="PR"),
+    Change(_dt.date(2026, 8, 11), "spec445", "(1 − miner burn) weighting restored, before the gate",
+           "emission shares", "[P] PR #3071; [T] spec 445; code @f8ff769a [V]", date_kind="PR"),
+    Change(_dt.date(2026, 8, 14), "spec447", "Conviction takeover: the king's own conviction must exceed "
+           "18 % of eligible alpha", "registration", "[P] PR #3083; [T] live", date_kind="PR"),
 )

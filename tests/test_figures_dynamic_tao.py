@@ -41,7 +41,9 @@ def test_timeline_frame_has_every_change_with_its_era():
     assert era_of["v3.2.10"] == "B"
     assert era_of["v3.4.0"] == "B'"
     assert era_of["v3.4.6"] == "C"
-    assert era_of["head"] == "D"
+    assert era_of["spec425"] == "D"
+    assert era_of["spec440"] == "E"
+    assert era_of["spec441"] == "F"
     assert set(df["mechanism"]) <= set(timeline.MECHANISMS)
     assert df.loc[df["tag"] == "halving", "approximate"].item()
 
@@ -54,6 +56,8 @@ def test_era_bands_follow_the_spec_dates_and_touch():
     assert starts["B'"] == dt.date(2026, 5, 27)
     assert starts["C"] == dt.date(2026, 6, 22)
     assert starts["D"] == dt.date(2026, 6, 30)
+    assert starts["E"] == dt.date(2026, 7, 27)
+    assert starts["F"] == dt.date(2026, 8, 3)
     ends = list(b["end"])[:-1]
     assert ends == list(b["start"])[1:]  # contiguous, no gaps or overlaps
     assert (b["end"] > b["start"]).all()

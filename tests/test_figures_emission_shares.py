@@ -117,8 +117,11 @@ def test_price_for_share_inverts_the_price_rules():
 # ---------------------------------------------------------------------------------------------
 def test_era_rules_table():
     t = fig.era_rules()
-    assert list(t.index) == ["pre-dtao", "A", "B", "B'", "C", "D"]
+    assert list(t.index) == ["pre-dtao", "A", "B", "B'", "C", "D", "E", "F"]
     assert t.loc["A", "date"] == "2025-02-13"
+    assert t.loc["E", "date"] == "2026-07-27"
+    assert "gate" in t.loc["F", "share_i"]
+    assert "gate" not in t.loc["D", "share_i"]
     assert t.loc["B", "date"] == "2025-11-04"
     assert t.loc["D", "E at the start (TAO)"] == 0.5
     assert t.loc["A", "E at the start (TAO)"] == 1.0

@@ -26,14 +26,18 @@ def test_flow_alpha_half_life_is_216000_blocks():
         ("B", "v3.2.10", "taoflow"),
         ("B'", "v3.4.0", "net_taoflow"),
         ("C", "v3.4.6", "price_burn_root_prop"),
-        ("D", "head", "price_burn"),
-        ("head", "head", "price_burn"),
+        ("D", "spec425", "price_burn"),
+        ("E", "spec440", "price_burn"),
+        ("F", "spec441", "price_burn"),
+        ("head", "spec459", "price_burn"),
     ],
 )
 def test_letters(name, tag, share):
     e = era(name)
     assert (e.tag, e.share_rule) == (tag, share)
-    assert e.letter in {"pre-dtao", "A", "B", "B'", "C", "D"}
+    assert e.letter in {"pre-dtao", "A", "B", "B'", "C", "D", "E", "F"}
+    if name in params.ERA_LETTERS:
+        assert e.letter == name
 
 
 @pytest.mark.parametrize(
@@ -62,7 +66,7 @@ def test_fee_history():
     assert era("A").swap_fee_u16 is None
 
 
-@pytest.mark.parametrize("bad", ["Z", "v3", "2024-01-01", "3.4.6"])
+@pytest.mark.parametrize("bad", ["Z", "v3", "2024-01-01", "3.4.6", "spec", "spec4x1"])
 def test_bad_era(bad):
     with pytest.raises(ValueError, match="era"):
         era(bad)
@@ -77,3 +81,147 @@ def test_timeline_is_ordered_and_cites_evidence():
     dates = [c.date for c in params.TIMELINE]
     assert dates == sorted(dates)
     assert all(c.evidence for c in params.TIMELINE)
+
+
+# ---------------------------------------------------------------------------------------------
+# After June 2026 (addendum §A1, §H)
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "tag"),
+    [
+        ("spec425", "spec425"),
+        ("2026-06-30", "spec425"),
+        ("spec100", "spec425"),  # anything before 432 is the June 2026 baseline
+        ("spec431", "spec425"),
+        ("spec432", "spec432"),
+        ("spec434", "spec432"),
+        ("spec440", "spec440"),
+        ("spec441", "spec441"),
+        ("spec442", "spec442"),
+        ("spec443", "spec442"),  # newest rule set at or before it
+        ("spec444", "spec444"),
+        ("spec445", "spec445"),
+        ("spec446", "spec445"),
+        ("spec447", "spec447"),
+        ("spec459", "spec459"),
+        ("spec470", "spec459"),
+        ("SPEC441", "spec441"),
+        ("head", "spec459"),
+        ("HEAD", "spec459"),
+    ],
+)
+def test_spec_versions(name, tag):
+    assert era(name).tag == tag
+
+
+def test_head_is_spec459_and_baseline_stays_reachable():
+    head, june = era("head"), era("2026-06-30")
+    assert head.spec_version == params.SPEC_VERSION == 459
+    assert june.spec_version == params.BASELINE_SPEC_VERSION == 425
+    assert june == era("spec425") == era("D")
+    assert params.BASELINE_COMMIT.startswith("14bc6f9f")
+    assert "spec 459" in params.PROTOCOL_DESCRIBED
+    assert era("v3.4.6").spec_version is None
+
+
+@pytest.mark.parametrize(
+    ("name", "gate", "burn", "split"),
+    [
+        ("v3.4.5", "none", False, "legacy"),
+        ("v3.4.6", "none", True, "legacy"),  # era C: (1 − MinerBurned) from v3.4.6
+        ("spec425", "none", True, "legacy"),
+        ("spec432", "none", True, "legacy"),
+        ("spec440", "q_mass", True, "legacy"),
+        ("spec441", "rank", True, "root_registered_441"),
+        ("spec442", "rank", True, "root_registered"),
+        ("spec444", "rank", False, "root_registered"),  # PR #3058 removed the weighting
+        ("spec445", "rank", True, "root_registered"),  # PR #3071 restored it
+        ("head", "rank", True, "root_registered"),
+    ],
+)
+def test_share_fields_after_june(name, gate, burn, split):
+    e = era(name)
+    assert (e.emission_gate, e.miner_burn_weighting, e.dividend_split) == (gate, burn, split)
+
+
+def test_other_post_june_fields():
+    june, head = era("spec425"), era("head")
+    assert not (june.chain_buy_refund)
+    assert not (june.balancer_reservoirs)
+    assert not (june.registration_collateral)
+    assert not (june.fees_recycled)
+    assert not (june.root_baskets)
+    assert head.chain_buy_refund
+    assert head.balancer_reservoirs
+    assert head.registration_collateral
+    assert head.fees_recycled
+    assert head.root_baskets
+    assert head.registration_queue
+    assert not era("spec442").fees_recycled
+    assert era("spec444").fees_recycled
+    assert era("v3.4.8").conviction_owner_change == "none"
+    assert june.conviction_owner_change == "total_conviction_10pct"
+    assert era("spec445").conviction_owner_change == "total_conviction_10pct"
+    assert head.conviction_owner_change == "own_conviction_18pct"
+    assert era("spec440").letter == "E"
+    assert era("spec444").letter == "F"
+    assert june.letter == "D"
+
+
+@pytest.mark.parametrize(
+    ("when", "tag"),
+    [
+        ("2026-07-01", "spec425"),
+        ("2026-07-16", "spec432"),
+        ("2026-07-26", "spec435"),
+        ("2026-07-27", "spec440"),
+        ("2026-08-03", "spec441"),
+        ("2026-08-08", "spec444"),
+        ("2026-08-12", "spec445"),
+        ("2026-12-02", "spec459"),
+    ],
+)
+def test_dates_after_june(when, tag):
+    assert era(when).tag == tag
+    assert era(dt.date.fromisoformat(when)).tag == tag
+
+
+def test_live_dates():
+    # PR #2949 (spec 435) has no public live date: by live dates the day after spec 432 stays at 432
+    assert era("2026-07-20").tag == "spec435"
+    assert era("2026-07-20", by="live").tag == "spec432"
+    assert era("2026-08-01", by="live").tag == "spec440"
+    assert era("2026-08-12", by="live").tag == "spec441"  # 442–445 are dated by PR text only
+    assert era("2026-09-20", by="live").tag == "spec447"
+    assert era("2026-12-02", by="live").tag == "spec459"
+    assert era("2025-12-20", by="live") == era("2025-12-20")  # tags up to June: tag dates
+    with pytest.raises(ValueError, match="by"):
+        era("2026-08-01", by="deployed")
+
+
+def test_releases_carry_tag_and_live_dates():
+    info = {r.tag: r for r in params.RELEASE_INFO}
+    assert params.RELEASES == tuple((r.tag, r.date) for r in params.RELEASE_INFO)
+    assert [d for _, d in params.RELEASES] == sorted(d for _, d in params.RELEASES)
+    assert info["spec432"].live == dt.date(2026, 7, 16)
+    assert info["spec440"].live == dt.date(2026, 7, 27)
+    assert info["v3.4.6"].date_kind == "tagged"
+    assert info["v3.4.6"].live is None
+    assert {r.date_kind for r in params.RELEASE_INFO} <= {"tagged", "commit", "PR", "live", "approximate"}
+    assert era("spec441").release.live == dt.date(2026, 8, 3)
+
+
+def test_post_june_timeline_rows_are_labelled():
+    late = [c for c in params.TIMELINE if c.date > dt.date(2026, 6, 30)]
+    assert {c.tag for c in late} >= {"spec432", "spec440", "spec441", "spec442", "spec444", "spec445"}
+    for c in late:
+        assert c.evidence[:3] in ("[V]", "[P]", "[T]"), c
+        assert c.date_kind in ("PR", "live", "commit", "tagged")
+
+
+def test_gate_constants():
+    assert params.EMISSION_BAR_UPDATE_INTERVAL == 360
+    assert params.EMISSION_BAR_RANK == 32
+    assert params.EMISSION_BAR_QUANTILE == 0.61
+    assert params.EMISSION_GATE_EXPONENT == 3
+    assert (params.BALANCER_MIN_WEIGHT, params.BALANCER_MAX_WEIGHT) == (0.01, 0.99)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from dtao_lib import emission, sim
-from dtao_lib.params import BLOCKS_PER_DAY, RAO_PER_TAO
+from dtao_lib.params import BLOCKS_PER_DAY, RAO_PER_TAO, era
 from dtao_lib.sim import _layout as L
 
 
@@ -28,7 +28,7 @@ def test_scenario_defaults_and_derived_fields():
     assert s.days == 30
     assert s.record_every == BLOCKS_PER_DAY  # daily for runs of ten days or more
     assert s.n_records == 31
-    assert s.era == "head"
+    assert s.era == era("head").tag  # "head" is stored as its tag
     assert sim.Scenario(era="A", n_subnets=1, initial="synthetic").era == "v2.0.0"
     assert sim.Scenario(days=2.5, n_subnets=1, initial="synthetic").blocks == 18_000
 

@@ -547,6 +547,9 @@ ERA_GROUPS: dict[str, tuple[str, ...]] = {
     "market": ("pool", "swap_fee_u16", "fee_destination", "ema_rule", "taoflow_counts_registration"),
     "registration": ("lock_destination", "owner_refund", "pruning"),
     "consensus": ("yuma3_available", "yuma3_default", "epoch_schedule"),
+    "after June 2026": ("spec_version", "emission_gate", "miner_burn_weighting", "chain_buy_refund",
+                        "balancer_reservoirs", "dividend_split", "root_baskets", "registration_collateral",
+                        "registration_queue", "fees_recycled", "conviction_owner_change"),
 }
 """The rules of :class:`dtao_lib.params.Era`, grouped for the appendix tables."""
 

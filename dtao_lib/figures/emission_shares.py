@@ -94,7 +94,8 @@ def era_rules() -> pd.DataFrame:
     for letter, tag in ERA_LETTERS.items():
         e = _era(tag)
         rows.append({"era": letter, "from": tag, "date": e.date.isoformat() if e.date else "",
-                     "share_i": _RULE_TEXT[e.share_rule],
+                     "share_i": _RULE_TEXT[e.share_rule] if e.emission_gate == "none"
+                     else f"Hill gate (h = 3, {e.emission_gate.replace('_', '-')} bar) of {_RULE_TEXT[e.share_rule]}",
                      "E at the start (TAO)": era_block_emission(tag) / RAO_PER_TAO if e.dtao else 1.0})
     return pd.DataFrame(rows).set_index("era")
 

@@ -60,13 +60,15 @@ ERA_NAMES: dict[str, str] = {
     "B'": "B': net TaoFlow",
     "C": "C: price × (1 − burn) × root_prop",
     "D": "D: price × (1 − burn)",
+    "E": "E: gate(price × (1 − burn)), q-mass bar",
+    "F": "F: gate(price × (1 − burn)), rank-32 bar",
 }
 """Short name of each emission-share era (spec §3.2)."""
 
 _START = dt.date(2025, 1, 1)
 """Left edge of the chart: the pre-dTAO band is drawn from here (the root era began long before)."""
-_END = dt.date(2026, 7, 31)
-"""Right edge of the chart (the book describes the protocol up to HEAD, 2026-06-30)."""
+_END = dt.date(2026, 9, 30)
+"""Right edge of the chart (the book describes the protocol up to HEAD, runtime spec 459, September 2026)."""
 
 
 def timeline_frame() -> pd.DataFrame:
@@ -94,8 +96,9 @@ def era_bands() -> pd.DataFrame:
     """Start and end date of each emission-share era (spec §3.2), one row per era letter.
 
     An era starts at the tag date of its first release (:data:`ERA_LETTERS`) and ends where the next
-    one starts; the pre-dTAO band is drawn from 1 January 2025 and era D (HEAD, 2026-06-30) to the
-    end of July 2026, the edge of what this book describes.
+    one starts; the pre-dTAO band is drawn from 1 January 2025 and the last era (F, HEAD) to the end
+    of September 2026, the edge of what this book describes. Dates after June 2026 are the dates
+    :data:`dtao_lib.params.RELEASE_INFO` gives (live dates where known, else PR dates).
     """
     dates = dict(RELEASES)
     letters = list(ERA_LETTERS)
