@@ -22,7 +22,8 @@ How the two are chosen (decided once, here):
 
 Chart HTML never fetches anything from a CDN when the vendored scripts are present: the site loads
 them from ``_static/`` (added per page by the Sphinx extension) and :func:`setup` injects them
-inline into a live notebook (so notebooks render charts offline as well). If they are missing
+inline into a live notebook (so notebooks render charts offline as well; the code travels as a
+JSON string and is evaluated unchanged, see :func:`_inline_script_js`). If they are missing
 (e.g. a later cell was run before :func:`setup`), the chart falls back to loading them from the
 jsDelivr CDN.
 
@@ -101,9 +102,13 @@ def _vendored_js(name: str) -> str:
     return resources.files("dtao_lib").joinpath("_vendor", name).read_text(encoding="utf-8")
 
 
-def _script_safe(text: str) -> str:
-    """Make text safe inside an inline <script> element."""
-    return text.replace("</", "<\\/")
+def _script_safe(json_text: str) -> str:
+    """Make JSON text safe inside an inline ``<script>`` element without changing its value.
+
+    Only valid for JSON (where ``<`` can only occur inside string literals, in which ``\\/`` and
+    ``\\u0021`` mean ``/`` and ``!``): never apply it to JavaScript code.
+    """
+    return json_text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
 
 
 def _loader_js(div_id: str, spec_json: str) -> str:
@@ -178,6 +183,18 @@ class _Html:
         return self.text
 
 
+def _inline_script_js(name: str) -> str:
+    """JavaScript that evaluates the vendored script ``name`` with AMD/CommonJS hidden.
+
+    The source travels as a JSON string literal and is run with ``Function``: inside a string
+    literal ``<\\/`` *is* ``</``, so escaping it keeps the ``<script>`` element intact without
+    changing a single character of the code (escaping ``</`` in the code itself breaks regular
+    expressions such as ``/</g`` in vega, which is why charts once fell back to the CDN).
+    """
+    code = _script_safe(json.dumps(_vendored_js(name)))
+    return f'Function("define", "exports", "module", {code}).call(window);'
+
+
 def setup() -> _Html | None:
     """Prepare a notebook for ``dtao_lib`` figures; call it once in the chapter's first cell.
 
@@ -188,11 +205,7 @@ def setup() -> _Html | None:
     """
     if building_book():
         return None
-    parts = []
-    for name in VEGA_SCRIPTS:
-        code = _script_safe(_vendored_js(name))
-        parts.append(f"(function(define, exports, module) {{\n{code}\n}})();")
-    body = "\n".join(parts)
+    body = "\n".join(_inline_script_js(name) for name in VEGA_SCRIPTS)
     return _Html(
         '<div class="dtao-setup" style="display:none"></div>'
         f'<script type="text/javascript">if (!window.vegaEmbed) {{\n{body}\n}}</script>'

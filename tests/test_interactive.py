@@ -72,11 +72,30 @@ def test_live_face_in_a_kernel(monkeypatch):
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
-def test_setup_inlines_the_vendored_scripts(monkeypatch):
+def test_setup_inlines_the_vendored_scripts_unchanged(monkeypatch):
+    """Each vendored script is carried as a JSON string that decodes to the file byte for byte (no
+    `</` rewritten inside the code: vega's regular expressions such as `/</g` must survive), and
+    nothing in the <script> element can close it early."""
+    import re
+
     monkeypatch.delenv(BUILD_ENV, raising=False)
     html = interactive.setup()._repr_html_()
-    assert html.count("(function(define, exports, module)") == 3
     assert "jsdelivr" not in html
+    body = html.split("<script", 1)[1].split(">", 1)[1].rsplit("</script>", 1)[0]
+    assert "</script" not in body.lower()
+    assert "<!--" not in body
+    literals = re.findall(r'Function\("define", "exports", "module", (".*?[^\\]")\)\.call\(window\);', body, re.S)
+    assert len(literals) == 3
+    for name, literal in zip(interactive.VEGA_SCRIPTS, literals, strict=True):
+        assert json.loads(literal) == (VENDOR / name).read_text(encoding="utf-8"), name
+
+
+def test_script_safe_keeps_json_values():
+    value = {"a": "</script><!-- x </b", "b": ["/</g"]}
+    text = interactive._script_safe(json.dumps(value))
+    assert "</" not in text
+    assert "<!--" not in text
+    assert json.loads(text) == value
 
 
 def test_live_panel_shows_errors_and_keeps_the_last_output():
