@@ -10,7 +10,8 @@ Every block the chain mints ``E`` rao (:func:`dtao_lib.emission.block_emission`,
    ======  =====================  =====================================================
    A       v2.0.0 – v3.2.9        ``p̄_i / Σ p̄_j`` (EMA prices, §3.3)
    B, B'   v3.2.10 – v3.4.5       power-normalised clipped flow EMA (:mod:`dtao_lib.taoflow`)
-   C       v3.4.6 – v3.4.9        ``∝ p̄_i·(1 − burn_i)·root_prop_i``, renormalised
+   C       v3.4.6 – v3.4.9        ``∝ p̄_i·(root_prop_i·(1 − burn_i))``, renormalised; pure
+                                  price shares if every weight is 0
    D/HEAD  2026-06-30             ``∝ p̄_i·(1 − burn_i)``, renormalised; pure price shares
                                   if every weight is 0
    ======  =====================  =====================================================
@@ -21,7 +22,8 @@ Every block the chain mints ``E`` rao (:func:`dtao_lib.emission.block_emission`,
    and the era's injection cap (:func:`injection_cap`)::
 
        v2.0.0 – v3.2.2     τ_in = τ,  α_in = min(τ/p, α_e),  no excess
-       v3.2.3 – v3.2.11    if p < share: τ_in = p·E, α_in = E, excess = τ − p·E  ("subsidy")
+       v3.2.3 – v3.2.11    if p < τ/E:   τ_in = p·E, α_in = α_e (E from v3.2.8),
+                                         excess = τ − p·E  ("subsidy")
                            else          τ_in = τ,   α_in = τ/p
        v3.2.12 – HEAD      α_in = τ/p;  if α_in > cap: α_in = cap, τ_in = cap·p;  excess = τ − τ_in
                            cap = α_e (v3.2.12), min(α_e, E) (v3.3.1), root_prop·α_e (v3.4.6)
@@ -61,10 +63,11 @@ the rao for the operation order of the release the era names:
 * float inputs (prices, fractions) are first rounded to the 32-fractional-bit grid of the
   storage type they come from (I96F32 EMA prices, U96F32 ``MinerBurned``/``RootProp``/spot
   price), with ties to even, as ``from_num`` does; integer inputs are exact;
-* era A (before v3.2.3) computes ``E·p̄_i / Σ p̄`` in I96F32 (multiply, then divide);
-  v3.2.3 – v3.2.9 compute the ratio ``p̄_i / Σ p̄`` first (U96F32); later eras use U64F64 shares.
-  These three variants differ by at most 1 rao; the release boundaries of the two refactors are
-  our reading of the code history, not tags the spec names;
+* era A (v2.0.0 – v3.2.9) computes ``E·p̄_i / Σ p̄`` in U96F32, multiplying first and then
+  dividing (``run_coinbase.rs`` v3.2.3 L66–69); later eras use U64F64 shares, which differ from
+  it by at most 1 rao;
+* era C multiplies the price share by the exact factor ``root_prop·(1 − burn)`` (one truncation,
+  ``subnet_emissions.rs`` v3.4.6 L349–353);
 * flow shares (eras B/B') come from the bit-exact emulation of ``inplace_pow_normalize`` in
   :mod:`dtao_lib.taoflow` (I32F32 ``exp``/``ln``); the flow EMAs feeding it are float64.
 
@@ -303,15 +306,10 @@ def _tao_emission_bits(
         total = ema32.sum()
         if total == 0:
             return zero, zero
-        if not e.at_least("v3.2.3"):
-            # I96F32: (E · p̄_i) / Σ p̄, multiply first (run_coinbase v2.0.x–v3.2.2)
-            te32 = (E * ema32 << 32) // total
-            share64 = (ema32 << 64) // total
-        else:
-            # U96F32 ratio p̄_i / Σ p̄ first, then E · ratio (v3.2.3–v3.2.9)
-            ratio32 = (ema32 << 32) // total
-            te32 = E * ratio32
-            share64 = ratio32 << 32
+        # U96F32 (E · p̄_i) / Σ p̄, multiply first, then divide, in every release of era A
+        # (run_coinbase.rs v3.2.2 L63-66, v3.2.3 L66-69, v3.2.9 L67-70)
+        te32 = (E * ema32 << 32) // total
+        share64 = (ema32 << 64) // total
         return te32, share64
 
     if rule in ("taoflow", "net_taoflow"):
@@ -335,15 +333,16 @@ def _tao_emission_bits(
         if rule == "ema_price":
             share64 = price_share
         else:
-            burn64 = _bits32(burn) << 32
-            weight = (price_share * (_ONE64 - burn64)) >> 64
+            factor = _ONE64 - (_bits32(burn) << 32)  # U64F64 1 − burn
             if rule == "price_burn_root_prop":
-                weight = (weight * (_bits32(root_props) << 32)) >> 64
+                # era C: share · (root_prop · (1 − burn)); the factor is exact (both on the 2^-32
+                # grid), the product with the share truncates once (subnet_emissions.rs v3.4.6 L349-353)
+                factor = ((_bits32(root_props) << 32) * factor) >> 64
+            weight = (price_share * factor) >> 64
             wsum = weight.sum()
-            if wsum > 0:
-                share64 = _safe_div(weight, np.full(n, wsum, dtype=object), 64)
-            else:  # every weight 0: fall back to pure price shares (HEAD); 0 in era C
-                share64 = price_share if rule == "price_burn" else zero
+            # every weight 0: fall back to the plain price shares, in eras C and D alike
+            # (subnet_emissions.rs v3.4.6 L362-372)
+            share64 = _safe_div(weight, np.full(n, wsum, dtype=object), 64) if wsum > 0 else price_share
     if not enabled.all():
         en_sum = np.where(enabled, share64, 0).sum()
         share64 = np.where(enabled, _safe_div(share64, np.full(n, en_sum, dtype=object), 64), 0)
@@ -612,7 +611,10 @@ def _terms_bits(
             raise ValueError(f"era {e.tag!r} (subsidy, v3.2.3–v3.2.11) needs block_emission_rao=")
         subsidized = np.asarray(p32 < ratio32, dtype=bool)
         tao_in = np.where(subsidized, p32 * E, te32)
-        alpha_in = np.where(subsidized, E << 32, np.where(has_price, raw_alpha, cap32))
+        # a subsidised subnet gets α_in = its alpha emission (the cap) up to v3.2.7 and the TAO
+        # block emission E from v3.2.8 (run_coinbase.rs v3.2.3 L87, v3.2.8 L88)
+        sub_alpha = (E << 32) if e.at_least("v3.2.8") else cap32
+        alpha_in = np.where(subsidized, sub_alpha, np.where(has_price, raw_alpha, cap32))
         excess = np.maximum(te32 - tao_in, 0)
         return tao_in, alpha_in, excess, subsidized
     alpha_raw = np.where(has_price, raw_alpha, 0)
@@ -677,9 +679,10 @@ def subnet_terms(
     -----
     HEAD: ``α_in = τ/p``; if that exceeds the cap, ``α_in = cap``, ``τ_in = cap·p`` and
     ``excess = τ − τ_in`` buys alpha from the pool (a fee-free swap done by the AMM, not here).
-    Subsidy era: if ``p < share`` the chain injected ``τ_in = p·E`` and ``α_in = E`` — the code
-    uses the TAO block emission ``E`` here where the spec's table says ``α_emission``; the two were
-    equal on mainnet for the whole era (no TAO or subnet alpha halving before Nov 2025).
+    Subsidy era: if ``p < τ/E`` the chain injected ``τ_in = p·E`` and ``α_in`` = the subnet's
+    alpha emission (the cap) up to v3.2.7, the TAO block emission ``E`` from v3.2.8
+    (``run_coinbase.rs`` v3.2.3 L87, v3.2.8 L88); the two were equal on mainnet for the whole
+    era (no TAO or subnet alpha halving before Nov 2025).
 
     Examples
     --------
@@ -1196,7 +1199,9 @@ def block(
     ae_obj = _obj(ae) if n else np.zeros(0, dtype=object)
     p32 = _bits32(st.spot_prices) if n else np.zeros(0, dtype=object)
     cap32 = _injection_cap_bits(e, ae_obj, E, rp_cap32)
-    ratio32 = share64 >> 32 if e.injection_rule == "subsidy" else None
+    ratio32 = None
+    if e.injection_rule == "subsidy":  # tao_in_ratio = τ_i / E in U96F32 (run_coinbase.rs v3.2.3 L81-84)
+        ratio32 = te32 // E if E else np.zeros(n, dtype=np.int64).astype(object)
     tin, ain, exc, subsidized = _terms_bits(e, te32, p32, cap32, E, ratio32)
     tao_in = _to_int64(tin, 32)
     alpha_in = _to_int64(ain, 32)
@@ -1307,7 +1312,7 @@ def _block_float(st: BlockState, e: Era) -> dict[str, Any]:
             if rule == "price_burn_root_prop":
                 weight = weight * (rp_cap if st.root_prop_weights is None else _grid32(st.root_prop_weights))
             share = normalise(weight)
-            if weight.sum() == 0 and rule == "price_burn":
+            if weight.sum() == 0:  # fallback to price shares in eras C and D
                 share = price_share
         if rule != "ema_price" and not enabled.all():
             share = normalise(np.where(enabled, share, 0.0))
@@ -1326,7 +1331,8 @@ def _block_float(st: BlockState, e: Era) -> dict[str, Any]:
         elif inj == "subsidy":
             subsidized = p < share
             tao_in = np.where(subsidized, p * E, te)
-            alpha_in = np.where(subsidized, float(E), np.where(has_price, raw_alpha, aef))
+            alpha_in = np.where(subsidized, float(E) if e.at_least("v3.2.8") else aef,
+                                np.where(has_price, raw_alpha, aef))
             excess = np.maximum(te - tao_in, 0.0)
         else:
             if inj == "cap_alpha_emission":

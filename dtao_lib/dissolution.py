@@ -7,13 +7,13 @@ claimants and the owner may get part of the lock back:
 2. Claimants: every staker's alpha **value** ``v_i`` (> 0) and one protocol claimant
    ``P`` = ``SubnetProtocolAlpha`` (chain-bought alpha), plus ``SubnetAlphaIn`` for subnets registered
    after ``TaoInRefundDeploymentBlock`` (June 2026). Denominator ``V = Σ v_i + P``.
-3. Each staker gets ``floor(T·v_i / V)``. The stakers' leftover rao,
-   ``floor(Σ_i (T·v_i mod V) / V)``, go one each to the stakers with the largest remainders
-   ``T·v_i mod V`` (ties: earlier staker first — a stable sort). The protocol's pro-rata share
-   ``floor(T·P / V)`` is not paid to anyone: it is recycled with everything else left in the subnet
-   account, so here ``protocol_share = T − Σ staker payouts`` and the parts sum exactly to the pot.
-   The protocol claimant does not compete for leftover rao; when its own remainder is non-zero the
-   last leftover rao stays with it (DS-01…DS-04). With no claimant at all, the whole pot is recycled.
+3. Each claimant gets ``floor(T·c / V)`` (``c`` = ``v_i`` or ``P``). The leftover rao,
+   ``T − Σ floors``, go one each to the claimants with the largest remainders ``T·c mod V`` —
+   the protocol claimant (listed after the stakers) takes part in the same ranking (ties: earlier
+   first, a stable sort; ``remove_stake.rs`` at 14bc6f9f L595–601). The protocol's share is not
+   paid to anyone: it is recycled with everything else left in the subnet account, so
+   ``protocol_share = T − Σ staker payouts`` and the parts sum exactly to the pot (DS-01…DS-04).
+   With no claimant at all, the whole pot is recycled.
 4. Owner refund ``max(0, lock − owner_emission_tao)`` — for every subnet in v3.2.8–v3.2.19 (owner
    emission = ``Σ`` last-epoch Emission vector × owner cut, priced at the spot price), only for
    *legacy* subnets (registered before ``NetworkRegistrationStartBlock``, Sept 2025) from v3.3.0, where
@@ -140,6 +140,8 @@ def settle(
     >>> s = settle(200, [50], alpha_in=100, protocol_alpha=50, include_alpha_in=False)
     >>> s.staker_tao, s.protocol_share
     ([100], 100)
+    >>> settle(10, [1, 1], protocol_alpha=1).staker_tao  # the first leftover rao goes to the first staker
+    [4, 3]
     """
     pot = check_int("pot_rao", pot_rao, hi=U64_MAX)
     values = _alpha_list(staker_alpha)
@@ -159,11 +161,15 @@ def settle(
             if v > 0:
                 shares[i], rems[i] = divmod(pot * v, denom)
         floors = list(shares)
-        leftover = sum(rems) // denom
+        protocol_floor, protocol_rem = divmod(pot * protocol, denom)
+        leftover = pot - sum(floors) - protocol_floor
         if leftover:
-            order = sorted((i for i in range(n) if values[i] > 0), key=lambda i: -rems[i])  # stable
-            for i in order[:leftover]:
-                shares[i] += 1
+            # one ranking of every claimant by remainder, the protocol last (a stable sort)
+            claimants = [i for i in range(n) if values[i] > 0] + ([n] if protocol > 0 else [])
+            rem_of = [*rems, protocol_rem]
+            for i in sorted(claimants, key=lambda i: -rem_of[i])[:leftover]:
+                if i < n:
+                    shares[i] += 1
     protocol_pro_rata = (pot * protocol) // denom if denom and pot else 0
     return Settlement(
         pot_rao=pot,

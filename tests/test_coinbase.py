@@ -145,13 +145,125 @@ def test_head_burn_weighting_and_fallback():
     # under 1/3, so HEAD pays 299 where era A's I96F32 multiply-then-divide pays 300.
     assert cb.subnet_tao_emission(900, [0.125, 0.25], miner_burned=[1.0, 1.0]) == [299, 599]
     assert cb.subnet_tao_emission(1_000, [0.125, 0.25], miner_burned=[1.0, 1.0]) == [333, 666]
-    # … but nothing in era C, which had no fallback.
+    # Era C falls back to the same price shares (see test_era_c_all_weights_zero_falls_back_to_price_shares).
     assert cb.subnet_tao_emission(900, [0.125, 0.25], miner_burned=[1.0, 1.0], root_proportions=[0.5, 0.5],
-                                  era="C") == [0, 0]
+                                  era="C") == [299, 599]
     # Era A ignores the burn.
     assert cb.subnet_tao_emission(900, [0.125, 0.25], miner_burned=[1.0, 0.0], era="A") == [300, 600]
     # Prices off the 2^-32 grid truncate like the chain: 900·q(0.2)/(q(0.1) + q(0.2)) = 599.99…
     assert cb.subnet_tao_emission(900, [0.1, 0.2], era="A") == [300, 599]
+
+
+def test_era_c_all_weights_zero_falls_back_to_price_shares():
+    """Era C with every weight 0 pays plain price shares, not zeros.
+
+    subtensor v3.4.6 ``pallets/subtensor/src/coinbase/subnet_emissions.rs`` L362-372 (``get_shares``):
+    ``if total_weight > zero { … } else { price_shares }`` (unchanged through v3.4.9).
+    """
+    ema = [0.125, 0.25, 0.5]
+    want = cb.subnet_tao_emission(10**9, ema, era="head", miner_burned=[1.0, 1.0, 1.0])  # HEAD's fallback
+    assert sum(want) > 10**9 - 3
+    # every subnet burns all of its miner emission …
+    assert cb.subnet_tao_emission(10**9, ema, miner_burned=[1.0, 1.0, 1.0], root_proportions=[0.3, 0.5, 0.2],
+                                  era="v3.4.6") == want
+    # … or no root stake (root_prop 0 everywhere)
+    assert cb.subnet_tao_emission(10**9, ema, root_proportions=[0.0, 0.0, 0.0], era="C") == want
+    shares = cb.emission_shares(ema, root_proportions=[0.0, 0.0, 0.0], era="v3.4.9")
+    assert shares == pytest.approx([1 / 7, 2 / 7, 4 / 7], abs=1e-15)
+    # the float path of block() agrees
+    st_ = {"ema_prices": ema, "spot_prices": [0.1, 0.2, 0.4], "alpha_issuance": np.array([10**15] * 3),
+           "root_tao": 0, "block_emission": 10**9}
+    for exact in (True, False):
+        r = cb.block(st_, era="C", exact=exact)
+        assert r.tao_emission.sum() >= 10**9 - 3
+        assert r.share == pytest.approx([1 / 7, 2 / 7, 4 / 7], abs=1e-9)
+
+
+def _era_c_chain(E: int, prices, burns, root_props) -> list[int]:
+    """Era C as subnet_emissions.rs v3.4.6 L342-366 writes it, in integers (U64F64 bits)."""
+    one = 1 << 64
+    p64 = [round(p * F32) << 32 for p in prices]
+    total = sum(p64)
+    share = [(x << 64) // total for x in p64]
+    factor = [((round(r * F32) << 32) * (one - (round(b * F32) << 32))) >> 64
+              for r, b in zip(root_props, burns, strict=True)]
+    weight = [(s_ * f) >> 64 for s_, f in zip(share, factor, strict=True)]
+    wsum = sum(weight)
+    return [((E * ((w << 64) // wsum)) >> 32) >> 32 for w in weight]
+
+
+def test_era_c_multiplies_share_by_root_prop_times_one_minus_burn():
+    """Era C computes ``share·(root_prop·(1 − burn))``: the factor first, one truncation after.
+
+    subtensor v3.4.6 ``pallets/subtensor/src/coinbase/subnet_emissions.rs`` L349-353:
+    ``let factor = root_prop.saturating_mul(one.saturating_sub(burned)); share.saturating_mul(factor)``.
+    Truncating ``share·(1 − burn)`` first and then multiplying by root_prop pays 666 666 666 here.
+    """
+    args = (999_999_999, [0.1, 0.05], [0.1, 0.1], [0.7, 0.7])
+    got = cb.subnet_tao_emission(args[0], args[1], miner_burned=args[2], root_proportions=args[3], era="C")
+    assert got == _era_c_chain(*args) == [666_666_665, 333_333_332]
+
+
+@given(
+    prices=st.lists(st.floats(min_value=1e-4, max_value=2.0), min_size=1, max_size=8),
+    burns=st.lists(st.floats(min_value=0.0, max_value=0.99), min_size=8, max_size=8),
+    rps=st.lists(st.floats(min_value=1e-3, max_value=1.0), min_size=8, max_size=8),
+    e=st.integers(min_value=1, max_value=10**9),
+)
+def test_era_c_matches_the_chain_order(prices, burns, rps, e):
+    n = len(prices)
+    got = cb.subnet_tao_emission(e, prices, miner_burned=burns[:n], root_proportions=rps[:n], era="C")
+    assert got == _era_c_chain(e, prices, burns[:n], rps[:n])
+
+
+def test_era_a_multiplies_first_in_v3_2_3_to_v3_2_9():
+    """v3.2.3 – v3.2.9 compute ``E·p̄_i`` first and then divide by Σ p̄ (U96F32), like v2.0.x.
+
+    subtensor v3.2.3 ``pallets/subtensor/src/coinbase/run_coinbase.rs`` L66-69:
+    ``block_emission.saturating_mul(moving_price_i).checked_div(total_moving_prices)``
+    (L67-70 at v3.2.8 and v3.2.9). Taking the ratio p̄_i/Σ p̄ first would pay [299, 599].
+    """
+    for tag in ("v3.2.3", "v3.2.7", "v3.2.8", "v3.2.9"):
+        assert cb.subnet_tao_emission(900, [1.0, 2.0], era=tag) == [300, 600]
+        r = cb.block({"ema_prices": [1.0, 2.0], "spot_prices": [1.0, 2.0], "alpha_issuance": np.array([0, 0]),
+                      "root_tao": 0, "block_emission": 900}, era=tag)
+        assert r.tao_emission.tolist() == [300, 600]
+
+
+@given(
+    prices=st.lists(st.floats(min_value=0.0, max_value=5.0, allow_subnormal=False), min_size=1, max_size=12),
+    e=st.integers(min_value=0, max_value=10**9),
+    tag=st.sampled_from(["v3.2.3", "v3.2.9"]),
+)
+def test_v3_2_3_to_v3_2_9_is_floor_of_exact_rational(prices, e, tag):
+    got = cb.subnet_tao_emission(e, prices, era=tag)
+    qs = [q32(p) for p in prices]
+    total = sum(qs)
+    assert got == [int(e * p / total) if total else 0 for p in qs]
+
+
+def test_subsidy_alpha_in_is_alpha_emission_until_v3_2_7():
+    """A subsidised subnet's α_in is its alpha emission up to v3.2.7 and E from v3.2.8.
+
+    subtensor v3.2.3 ``pallets/subtensor/src/coinbase/run_coinbase.rs`` L87 ``alpha_in_i = alpha_emission_i``
+    (same through v3.2.7, L88); v3.2.8 L88 ``alpha_in_i = block_emission``. The subsidy test
+    ``price_i < tao_in_ratio`` compares with ``τ_i / E`` (L81-85).
+    """
+    E, ae = 10**9, 600_000_000  # an alpha emission below E (a subnet past its alpha halving)
+    for tag, want_alpha in (("v3.2.3", ae), ("v3.2.7", ae), ("v3.2.8", E), ("v3.2.11", E)):
+        t = cb.subnet_terms(400_000_000, 0.1, era=tag, block_emission_rao=E, alpha_emission_rao=ae)
+        assert t.alpha_in == want_alpha
+        assert t.tao_in == pytest.approx(100_000_000, abs=1)
+    # block(): the same, exact and float
+    issuance = 10_500_000 * 10**9 + 1  # past the first alpha halving: α_e = 0.5 α
+    st_ = {"ema_prices": [0.4, 0.6], "spot_prices": [0.1, 0.9], "alpha_issuance": np.array([issuance, issuance]),
+           "root_tao": 10**15, "block_emission": E}
+    for exact in (True, False):
+        r7 = cb.block(st_, era="v3.2.7", exact=exact)
+        r8 = cb.block(st_, era="v3.2.8", exact=exact)
+        assert r7.subsidized.tolist() == [True, False] == r8.subsidized.tolist()
+        assert r7.alpha_in[0] == r7.alpha_out[0] == 500_000_000
+        assert r8.alpha_in[0] == E
 
 
 def test_era_c_weights_by_root_proportion():

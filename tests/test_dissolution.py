@@ -71,18 +71,60 @@ def test_single_staker_gets_everything_and_no_claimants_means_recycle():
     assert ds.settle(0, [1_000]).staker_tao == [0]
 
 
-def test_protocol_claimant_does_not_compete_for_leftover_rao():
-    # each claimant is owed 10/3 = 3 r 1; the stakers' remainders sum to 2/3 of a rao, so no staker
-    # gets an extra rao and the protocol's share (3) plus the odd rao (1) are recycled
+def test_protocol_claimant_competes_for_leftover_rao():
+    """The protocol's share takes part in the same largest-remainder ranking as the stakers'.
+
+    subtensor 14bc6f9f (HEAD, 2026-06-30) ``pallets/subtensor/src/staking/remove_stake.rs`` L580-601
+    (same code from v3.4.1, L554-575): the protocol ``Portion`` is pushed after the stakers,
+    ``leftover = pot − distributed`` counts every floor, and ``portions.sort_by(|a, b| b.rem.cmp(&a.rem))``
+    (a stable sort) hands one rao each to the first ``leftover`` portions.
+    """
+    # each claimant is owed 10/3 = 3 r 1: leftover 1 rao, all remainders equal → the first staker
     s = ds.settle(10, [1, 1], protocol_alpha=1)
-    assert s.staker_tao == [3, 3]
+    assert s.staker_tao == [4, 3]
     assert s.protocol_pro_rata == 3
-    assert s.protocol_share == 4
-    assert s.leftover_rao == 0
-    # without the protocol claimant the leftover rao is handed out
-    t = ds.settle(10, [1, 1, 1])
-    assert t.staker_tao == [4, 3, 3]
-    assert t.leftover_rao == 1
+    assert s.protocol_share == 3
+    assert s.leftover_rao == 1
+    # the protocol's larger remainder wins the rao: 10·2/4 = 5 r 0 vs 10·1/4 = 2 r 2 (twice) …
+    assert ds.settle(10, [1, 1], protocol_alpha=2).staker_tao == [3, 2]  # leftover 1 → staker 0 (rem 2)
+    # … 8·3/5 = 4 r 4 for the protocol, 8·1/5 = 1 r 3 for each staker: leftover 2 → protocol, staker 0
+    t = ds.settle(8, [1, 1], protocol_alpha=3)
+    assert t.staker_tao == [2, 1]
+    assert t.protocol_share == 5
+    # 5·3/4 = 3 r 3 for the protocol, 5·1/4 = 1 r 1: leftover 1 → the protocol keeps it
+    u = ds.settle(5, [1], protocol_alpha=3)
+    assert u.staker_tao == [1]
+    assert u.protocol_share == 4
+    # without the protocol claimant the leftover rao is handed out among the stakers
+    assert ds.settle(10, [1, 1, 1]).staker_tao == [4, 3, 3]
+
+
+def _chain_settle(pot: int, stakers: list[int], protocol: int) -> tuple[list[int], int]:
+    """remove_stake.rs 14bc6f9f L556-611 in plain Python: portions, leftover, stable sort by remainder."""
+    total = sum(v for v in stakers if v > 0) + protocol
+    portions = [[i, pot * v // total, pot * v % total] for i, v in enumerate(stakers) if v > 0]
+    if protocol > 0:
+        portions.append([-1, pot * protocol // total, pot * protocol % total])
+    leftover = pot - sum(p[1] for p in portions)
+    portions.sort(key=lambda p: -p[2])
+    for p in portions[:leftover]:
+        p[1] += 1
+    paid = [0] * len(stakers)
+    prot = pot
+    for i, share, _ in portions:
+        if i >= 0:
+            paid[i] = share
+            prot -= share
+    return paid, prot
+
+
+@given(pot=st.integers(1, 10**12), stakers=st.lists(st.integers(0, 10**6), max_size=8),
+       protocol=st.integers(0, 10**6))
+def test_settle_matches_the_chain_portions(pot, stakers, protocol):
+    if sum(stakers) + protocol == 0:
+        return
+    s = ds.settle(pot, stakers, protocol_alpha=protocol)
+    assert (s.staker_tao, s.protocol_share) == _chain_settle(pot, stakers, protocol)
 
 
 def test_zero_value_stakers_get_nothing():

@@ -216,9 +216,11 @@ def test_lock_destination_by_era(snapshot):
 # ---------------------------------------------------------------------------------------------
 def test_settlement_example_largest_remainder():
     t = _data(fig.settlement_example())
-    # V = 11: each staker's exact share 3000/11 = 272.7…, floors 272; 24 mod 11 leaves 2 rao to hand out
+    # V = 11: each staker's exact share 3000/11 = 272 r 8, the protocol's 2000/11 = 181 r 9; the floors
+    # leave 3 rao: the protocol's remainder is largest, then the stakers' in order (remove_stake.rs L597)
     assert t["floor"].tolist()[:3] == [272, 272, 272]
     assert t["paid"].tolist()[:3] == [273, 273, 272]       # ties on the remainder: first stakers first
+    assert t["floor"].iloc[3] == 181
     assert t["paid"].sum() == 1_000                          # everything is accounted for
     assert t["paid"].iloc[3] == 1_000 - 818                  # the protocol's share is recycled
 
