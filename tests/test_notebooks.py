@@ -130,3 +130,46 @@ def test_exercise_references_are_cross_references(path):
     labels = set(find_exercises(ROOT / "chapters"))
     dangling = sorted(set(_EXERCISE_XREF.findall(text)) - labels)
     assert not dangling, f"{path.name}: references to unknown exercise labels {dangling}"
+
+
+def _toc_order(node) -> list[str]:
+    """The `file:` entries of the table of contents in reading order."""
+    if isinstance(node, dict):
+        return ([node["file"]] if "file" in node else []) + [f for k, v in node.items() if k != "file"
+                                                            for f in _toc_order(v)]
+    if isinstance(node, list):
+        return [f for v in node for f in _toc_order(v)]
+    return []
+
+
+READING_ORDER = [TOC["root"], *_toc_order(TOC["parts"])]
+_DOC_REF = re.compile(r"\{doc\}`(?:[^`<]*<)?/?(?:chapters/)?([A-Za-z0-9_]+)>?`")
+
+
+def test_the_newcomer_chapter_comes_first():
+    assert READING_ORDER[1] == "chapters/quick_tour", "the 15-minute tour is the first chapter after the front page"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_prerequisites_point_backwards(path):
+    """A chapter's **Prerequisites:** name only pages that come before it in the table of contents."""
+    rel = path.relative_to(ROOT).with_suffix("").as_posix()
+    text = _prose(path)
+    m = re.search(r"\*\*Prerequisites:\*\*(.*?)(?:\*\*Time:|\n\n)", text, flags=re.S)
+    if m is None or rel not in READING_ORDER:
+        return
+    here = READING_ORDER.index(rel)
+    for name in _DOC_REF.findall(m.group(1)):
+        target = f"chapters/{name}"
+        assert target in READING_ORDER, f"{path.name}: prerequisite {name} is not in _toc.yml"
+        assert READING_ORDER.index(target) < here, f"{path.name}: prerequisite {name} comes later in the book"
+
+
+def test_workshop_follows_the_reading_order():
+    """The workshop plan reads the chapters in the book's order (its table rows, top to bottom)."""
+    text = (ROOT / "chapters" / "workshop.md").read_text(encoding="utf-8")
+    rows = [ln for ln in text.splitlines() if re.match(r"^\| \d:\d\d", ln)]
+    seen = [f"chapters/{n}" for row in rows for n in _DOC_REF.findall(row)]
+    positions = [READING_ORDER.index(f) for f in seen if f in READING_ORDER]
+    assert positions, "the workshop plan names no chapter"
+    assert positions == sorted(positions), f"workshop plan reads {seen}"
