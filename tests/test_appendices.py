@@ -482,3 +482,13 @@ def test_workshop_exercises_exist_and_agree_with_the_plan():
     assert not re.findall(r'"[a-z0-9_-]+-ex\d+"', src), "the sheet must not keep its own list of labels"
     sheet = ap.workshop_plan_labels()
     assert sheet == list(dict.fromkeys(plan)), "the sheet must list the plan's exercises in plan order"
+
+
+def test_every_timeline_marks_approximate_dates_alike():
+    """Both timelines (chapters and appendix) draw an approximate date with the same marker."""
+    from dtao_lib.figures import timeline
+
+    for chart in (ap.timeline_chart(), timeline.timeline_chart()):
+        text = json.dumps(chart.to_dict())
+        assert '"diamond"' in text
+        assert '"triangle"' not in text

@@ -325,6 +325,7 @@ def protocol_buys_at_head() -> pd.DataFrame:
 def _demand_evidence() -> pd.DataFrame:
     b = protocol_buys_at_head()
     buying = b[b["excess_rao"] > 0]
+    n_subnets = int((_snapshot()["netuid"] != 0).sum())
     top = b.sort_values("price_rise_per_day", ascending=False).iloc[0]
     E = emission.block_emission(emission.halving_threshold_rao(1))
     day_tao = E * BLOCKS_PER_DAY / RAO_PER_TAO
@@ -334,7 +335,9 @@ def _demand_evidence() -> pd.DataFrame:
          "computed by": "params.era('2025-10-15').chain_buy_alpha"},
         {"quantity": "protocol buys alpha at HEAD", "value": era("head").chain_buy_alpha,
          "computed by": "params.era('head').chain_buy_alpha"},
-        {"quantity": f"subnets the protocol buys on every block (HEAD rules, {SNAPSHOT_DATE} state)",
+        {"quantity": (f"subnets the protocol buys on every block (HEAD rules, {SNAPSHOT_DATE} state), of the "
+                      f"{len(b)} of {n_subnets} subnets that have an EMA price (a subnet without one receives no "
+                      "emission)"),
          "value": f"{len(buying)} of {len(b)}", "computed by": "seed_other.protocol_buys_at_head()"},
         {"quantity": "protocol buying per day, all subnets (TAO)", "value": round(float(b["buy_tao_per_day"].sum()), 1),
          "computed by": "Σ coinbase.subnet_terms(…).excess_tao × 7 200"},
@@ -505,11 +508,12 @@ register(Claim(
     chapter=_HERE,
     english="Gradients was built by Rayon Labs, which runs Chutes, the top subnet by emission.",
     japanese=_J_CHUTES,
-    verdict="true",
+    verdict="partly true",
     explanation=(
         "The on-chain part is right: Chutes had the largest TAO emission of all subnets on every day of the "
         "autumn-2025 data, with a clear lead over the second. Who runs a subnet is not recorded on chain (the "
-        "chain knows owner keys, not companies), so \"built by Rayon Labs\" is outside what the book can check."
+        "chain knows owner keys, not companies), so \"built by Rayon Labs\" is outside what the book can check. "
+        "Only half of the sentence can be decided, and that half holds: partly true."
     ),
     evidence=_chutes_top_evidence,
     check=lambda ev: ev["value"].iloc[0] == ev["value"].iloc[1],

@@ -179,7 +179,7 @@ def compare_trade(trade_tao: float = 100.0, side: str = "stake", *, tao_rao: int
 
 
 # ---------------------------------------------------------------------------------------------
-# Figure 1: one trade, four designs
+# Figure 1: one trade, three designs (v3 at both of its fees)
 # ---------------------------------------------------------------------------------------------
 _SMALL_SIZES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
 
@@ -244,7 +244,8 @@ def _design_chart(df: pd.DataFrame, size: Any, weight: Any, side: Any) -> alt.VC
 
 
 def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPHA_RAO) -> Figure:
-    """One trade, four designs: slippage against trade size, and the numbers at the chosen size.
+    """One trade, three designs (the v3 pool at both of its fees, so four curves): slippage against
+    trade size, and the numbers at the chosen size.
 
     Static face: sliders for the trade size (1–50 % of the TAO reserve), the Balancer TAO weight
     (10–90 %) and a stake/unstake dropdown, over data precomputed by :func:`design_grid`. Live face:
@@ -257,7 +258,7 @@ def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPH
         side = dropdown("side", ["stake", "unstake"], "stake", "trade ")
         chart = _design_chart(design_grid(tao_rao=tao_rao, alpha_rao=alpha_rao), size, weight, side)
         return chart.add_params(size, weight, side).properties(
-            title="The same trade in the four pool designs (same TAO reserve, same price)")
+            title="The same trade in the three pool designs, v3 at both fees (same TAO reserve, same price)")
 
     def render(tao_reserve: float, alpha_reserve: float, trade_tao: float, w2_pct: float, side: str):
         t, a = tao_to_rao(tao_reserve, "tao_reserve"), tao_to_rao(alpha_reserve, "alpha_reserve")
@@ -280,7 +281,7 @@ def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPH
         }
         return live_panel(controls, render)
 
-    return Figure(static=static, live=live, title="one trade, four pool designs")
+    return Figure(static=static, live=live, title="one trade, three pool designs")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,7 +399,7 @@ def price_path(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPHA_RAO) 
         weight = slider("w2path", lo=10, hi=90, step=10, value=50, label="Balancer TAO weight w₂ (%) ")
         return _path_chart(df, scen, weight).add_params(scen, weight).properties(title=alt.Title(
             "Spot price after each trade (stakes raise it, unstakes lower it)",
-            subtitle="At w₂ = 50 % the four designs draw the same line; move the slider to change the Balancer pool"))
+            subtitle="At w₂ = 50 % all four curves are the same line; move the slider to change the Balancer pool"))
 
     def render(trades: str, tao_reserve: float, alpha_reserve: float, w2_pct: int):
         t, a = tao_to_rao(tao_reserve, "tao_reserve"), tao_to_rao(alpha_reserve, "alpha_reserve")

@@ -515,7 +515,8 @@ def timeline_chart() -> alt.LayerChart:
     emission-share eras. A dropdown highlights one mechanism; hover a point for the change."""
     df = timeline_table()
     df["date"] = timeline.timeline_frame()["date"]
-    df["when"] = ["approximate date" if c.approximate else "tag commit date" for c in params.TIMELINE]
+    tag_kind, approx_kind = timeline.DATE_SHAPES
+    df["when"] = [approx_kind if c.approximate else tag_kind for c in params.TIMELINE]
     mechanisms = sorted(df["mechanism"].unique())
     pick = dropdown("mechanism", ["all", *mechanisms], "all", "highlight mechanism ")
     spans = timeline.era_bands()
@@ -530,8 +531,8 @@ def timeline_chart() -> alt.LayerChart:
     points = alt.Chart(df).mark_point(size=90, filled=True).encode(
         x="date:T",
         y=alt.Y("mechanism:N", title=None, sort=mechanisms),
-        shape=alt.Shape("when:N", title=None, scale=alt.Scale(domain=["tag commit date", "approximate date"],
-                                                               range=["circle", "triangle"]),
+        shape=alt.Shape("when:N", title=None, scale=alt.Scale(domain=list(timeline.DATE_SHAPES),
+                                                               range=list(timeline.DATE_SHAPES.values())),
                         legend=alt.Legend(orient="bottom")),
         opacity=alt.condition(highlight, alt.value(1.0), alt.value(0.15)),
         color=alt.value("#2c3e50"),

@@ -141,7 +141,7 @@ def issuance_explorer(
 
 
 def emission_staircase(max_halvings: int = 12) -> alt.Chart:
-    """Block emission as a function of issuance: a staircase that halves at each threshold ``T_k``."""
+    """Block emission as a function of issuance: a staircase that halves at each threshold ``I_k``."""
     rows = []
     for k in range(max_halvings):
         lo = emission.halving_threshold_rao(k)
@@ -167,7 +167,7 @@ def supply_tail() -> pd.DataFrame:
         t = emission.halving_threshold_rao(k)
         rows.append({
             "halvings k": k,
-            "threshold T_k (TAO)": f"{t / RAO_PER_TAO:,.9f}",
+            "threshold I_k (TAO)": f"{t / RAO_PER_TAO:,.9f}",
             "emission after (rao/block)": emission.block_emission(t),
         })
     df = pd.DataFrame(rows)

@@ -32,6 +32,7 @@ from ..params import era as _era
 from ._style import ERA_COLORS, WIDTH
 
 __all__ = [
+    "DATE_SHAPES",
     "ERA_NAMES",
     "MECHANISMS",
     "era_bands",
@@ -39,6 +40,10 @@ __all__ = [
     "timeline_frame",
     "timeline_table",
 ]
+
+DATE_SHAPES: dict[str, str] = {"tag commit date": "circle", "approximate (public reports)": "diamond"}
+"""Marker of each kind of date, the same in every timeline of the book: a circle for a release tag's
+commit date, a diamond for an approximate date taken from public reports."""
 
 MECHANISMS: tuple[str, ...] = (
     "emission",
@@ -216,8 +221,8 @@ def timeline_chart(highlight: str | Iterable[str] | None = None, *, title: str |
     )
     points = base.mark_point(size=110, filled=True).encode(
         color=alt.Color("mechanism:N", sort=list(MECHANISMS), legend=None),
-        shape=alt.Shape("kind:N", scale=alt.Scale(domain=["tag commit date", "approximate (public reports)"],
-                                                  range=["circle", "diamond"]), legend=None),
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=list(DATE_SHAPES), range=list(DATE_SHAPES.values())),
+                        legend=None),
         tooltip=[alt.Tooltip("date:T", format="%d %b %Y"), "tag:N", "mechanism:N", "summary:N", "evidence:N",
                  alt.Tooltip("kind:N", title="date")],
     )
