@@ -173,3 +173,12 @@ def test_workshop_follows_the_reading_order():
     positions = [READING_ORDER.index(f) for f in seen if f in READING_ORDER]
     assert positions, "the workshop plan names no chapter"
     assert positions == sorted(positions), f"workshop plan reads {seen}"
+
+
+def test_launch_buttons_work_for_anyone():
+    """Binder and Colab only: a JupyterHub button works only for that hub's members."""
+    launch = CONFIG["launch_buttons"]
+    assert launch.get("binderhub_url") == "https://mybinder.org"
+    assert launch.get("colab_url") == "https://colab.research.google.com"
+    assert "jupyterhub_url" not in launch
+    assert (ROOT / ".binder").is_dir(), "Binder builds the environment from .binder/"
