@@ -182,3 +182,22 @@ def test_launch_buttons_work_for_anyone():
     assert launch.get("colab_url") == "https://colab.research.google.com"
     assert "jupyterhub_url" not in launch
     assert (ROOT / ".binder").is_dir(), "Binder builds the environment from .binder/"
+
+
+_PLUMBING = re.compile(r"^(?:[\w, ]+=\s*)?(?:fig\.\w+\(|claims\.show\(|from dtao_lib\.figures import \w+ as fig$)")
+_HIDDEN = {"remove-cell", "remove-input", "hide-input"}
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_plumbing_cells_hide_their_input(path):
+    """A cell that only draws a figure or a claim box (`fig.x()`, `claims.show(...)`) shows its output
+    on the site but not its code: the visible cells are the ones that teach dtao_lib."""
+    shown = []
+    for i, c in enumerate(_nb(path)["cells"]):
+        if c["cell_type"] != "code" or _HIDDEN & set(c.get("metadata", {}).get("tags", [])):
+            continue
+        code = [ln.strip() for ln in "".join(c["source"]).splitlines()]
+        lines = [ln for ln in code if ln and not ln.startswith("#")]
+        if lines and all(_PLUMBING.match(ln) for ln in lines):
+            shown.append(i)
+    assert not shown, f"{path.name}: cells {shown} only draw a figure or claim box; tag them remove-input"
