@@ -147,12 +147,22 @@ _U16_SNAP = 1e-9  # fractions within this of a u16 grid point k/65535 snap to k
 # Arithmetic backends: I32F32 integers (the chain) or float64 (a reference)
 # ---------------------------------------------------------------------------------------------
 def _fx_mul(a: Any, b: Any) -> np.ndarray:
-    """``⌊a·b / 2^32⌋`` on I32F32 bit patterns (int64), exact for any signs."""
+    """``⌊a·b / 2^32⌋`` on I32F32 bit patterns (int64), exact for any signs.
+
+    Three exact paths, chosen from the operands' ranges: both in ``[0, 2^32]`` and not both equal
+    to ``2^32`` (fractions in [0, 1], the epoch's usual case) — the product is below ``2^64`` and is
+    formed in uint64 and shifted; ``|a| < 2^40`` and ``|b| < 2^38`` — ``b`` is split into 16-bit
+    halves so that no partial product leaves int64; otherwise Python integers (saturated to int64).
+    """
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
-    if a.size and b.size and (
-        max(a.max(), -a.min()) >= 1 << 40 or max(b.max(), -b.min()) >= 1 << 38
-    ):
+    if not (a.size and b.size):
+        return (a * b) >> _FRAC_BITS
+    a_lo, a_hi, b_lo, b_hi = a.min(), a.max(), b.min(), b.max()
+    if a_lo >= 0 and b_lo >= 0 and a_hi <= _ONE and b_hi <= _ONE and (a_hi < _ONE or b_hi < _ONE):
+        # non-negative int64 reinterpreted as uint64 (same bits, no copy)
+        return ((a.view(np.uint64) * b.view(np.uint64)) >> np.uint64(_FRAC_BITS)).view(np.int64)
+    if max(a_hi, -a_lo) >= 1 << 40 or max(b_hi, -b_lo) >= 1 << 38:
         prod = (a.astype(object) * b.astype(object)) >> _FRAC_BITS
         return np.clip(prod, _I64_MIN, _I64_MAX).astype(np.int64)
     # split b = bh·2^16 + bl so that no intermediate product leaves int64; the nested floors are exact
@@ -161,9 +171,22 @@ def _fx_mul(a: Any, b: Any) -> np.ndarray:
     return (a * bh + ((a * bl) >> 16)) >> 16
 
 
+def _shifted_quotient(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``min(⌊num·2^32/den⌋, 2^63 − 1)`` for ``0 ≤ num < 2^32`` and ``den > 0``, in one uint64 division.
+
+    ``num·2^32 < 2^64`` fits uint64 and the quotient is exact; it is saturated like the Python-integer
+    path of :func:`_fx_div`.
+    """
+    q = (num.view(np.uint64) << np.uint64(_FRAC_BITS)) // den.view(np.uint64)
+    return np.minimum(q, np.uint64(_I64_MAX)).view(np.int64)
+
+
 def _fx_div(a: Any, b: Any) -> np.ndarray:
     """``a / b`` on I32F32 bit patterns, truncated toward zero; 0 where ``b == 0`` (``safe_div``)."""
     a, b = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+    if a.size and a.min() >= 0 and b.min() >= 0 and a.max() < _ONE:
+        # non-negative numerators below 1.0 (normalisations): one exact uint64 division
+        return np.where(b > 0, _shifted_quotient(a, np.maximum(b, 1)), 0)
     out = np.zeros(a.shape, dtype=np.int64)
     nz = b != 0
     if not nz.any():
@@ -202,12 +225,14 @@ class _Fixed:
     @staticmethod
     def lower(x: Any) -> np.ndarray:
         """I32F32 bits → float64 (exact for |x| < 2^21)."""
-        return np.asarray(x, dtype=np.int64).astype(np.float64) / _ONE
+        return np.multiply(np.asarray(x, dtype=np.int64), 1.0 / _ONE)  # a power of two: exact scaling
 
     @staticmethod
     def ratio(num: Any, den: Any) -> np.ndarray:
         """``I32F32(num) / I32F32(den)`` for non-negative integers: ``⌊num·2^32/den⌋`` (0 if den = 0)."""
         num, den = np.broadcast_arrays(np.asarray(num, dtype=np.int64), np.asarray(den, dtype=np.int64))
+        if num.size and num.min() >= 0 and num.max() < _ONE:
+            return np.where(den > 0, _shifted_quotient(num, np.maximum(den, 1)), 0)
         out = np.zeros(num.shape, dtype=np.int64)
         nz = den > 0
         if num.size and num.max() >= 1 << 31:
@@ -228,8 +253,15 @@ class _Fixed:
     @staticmethod
     def to_rao(x: Any, emission_rao: int) -> np.ndarray:
         """``⌊I96F32(x)·E⌋``: the product is exact, the conversion to u64 truncates (spec §5.5)."""
-        x = np.maximum(np.asarray(x, dtype=np.int64), 0).astype(object)
-        return ((x * int(emission_rao)) >> _FRAC_BITS).astype(np.int64)
+        x = np.maximum(np.asarray(x, dtype=np.int64), 0)
+        e = int(emission_rao)
+        if x.size and x.max() <= _ONE and e < 1 << 62:
+            # E = e_hi·2^32 + e_lo: ⌊x·E/2^32⌋ = x·e_hi + ⌊x·e_lo/2^32⌋ exactly; x ≤ 2^32 and e_lo < 2^32
+            # keep x·e_lo below 2^64 (uint64) and x·e_hi ≤ E below 2^63
+            e_hi, e_lo = e >> _FRAC_BITS, e & (_ONE - 1)
+            low = (x.astype(np.uint64) * np.uint64(e_lo)) >> np.uint64(_FRAC_BITS)
+            return x * e_hi + low.astype(np.int64)
+        return ((x.astype(object) * e) >> _FRAC_BITS).astype(np.int64)
 
     @staticmethod
     def exp(x: Any) -> np.ndarray:
@@ -454,6 +486,22 @@ def _i64f64_bits(raw: np.ndarray, original: Any) -> np.ndarray:
 def _stake_bits(raw: np.ndarray, original: Any, threshold: float, owner_uid: int | None) -> np.ndarray:
     """I64F64-normalised stake narrowed to I32F32: ``⌊s_i·2^32/Σs⌋``, computed exactly."""
     keep = _above_threshold(raw, threshold, owner_uid)
+    orig = np.asarray(original)
+    if np.issubdtype(orig.dtype, np.integer) and orig.size:
+        s = np.where(keep, orig, 0).astype(np.uint64)
+        small = orig.min() >= 0 and orig.max() < (1 << 56) // orig.size  # then Σs < 2^56: no overflow
+        total = int(s.sum(dtype=np.uint64)) if small else 1 << 63
+        if 0 < total < 1 << 56:
+            # ⌊s·2^32/T⌋ by long division, 8 bits at a time: each remainder r < T < 2^56, so r·2^8 < 2^64
+            t = np.uint64(total)
+            q, r = s // t, s % t
+            for _ in range(4):
+                r = r << np.uint64(8)
+                q = (q << np.uint64(8)) + r // t
+                r = r % t
+            return q.astype(np.int64)
+        if total == 0:
+            return np.zeros(raw.shape, dtype=np.int64)
     bits = np.where(keep, _i64f64_bits(raw, original), 0)
     total = int(bits.sum()) if bits.size else 0
     if total == 0:
@@ -677,6 +725,30 @@ def _weighted_median(
                 values[c], rows[c] = col[idx[0]], pos[idx[0]]
                 break
     return values, rows
+
+
+def _weighted_median_sorted(ar: _Arith, stake: np.ndarray, score: np.ndarray, majority: Any) -> np.ndarray:
+    """The values :func:`_weighted_median` returns, for every column at once (I32F32 integers only).
+
+    With integer stake the partition search's sums are exact, so where it stops depends only on the
+    order of the values: it returns the value ``v`` of column ``j`` with ``L(v) ≤ minority < H(v)``,
+    ``L(v)`` (``H(v)``) being the stake of the rows whose score is ``< v`` (``≤ v``). Those intervals
+    tile ``[0, Σs)``, so ``v`` is the score at the first sorted position whose running stake sum
+    exceeds ``minority``; ``minority < 0`` gives the column minimum and ``minority ≥ Σs`` the maximum,
+    as the search does (spec §5.2). One ``argsort`` along the staked rows replaces the per-column loop.
+    """
+    n_cols = score.shape[1]
+    pos = np.flatnonzero(stake > 0)
+    if pos.size == 0 or n_cols == 0:
+        return np.zeros(n_cols, dtype=ar.dtype)
+    s = _normalize(ar, stake[pos])
+    minority = s.sum() - majority
+    sc = score[pos]
+    by_col = np.ascontiguousarray(sc.T)  # one row per column: sorting along the last axis is fastest
+    order = np.argsort(by_col, axis=1, kind="stable")
+    running = np.cumsum(s[order], axis=1)
+    first = np.minimum((running <= minority).sum(axis=1), pos.size - 1)
+    return by_col[np.arange(n_cols), order[np.arange(n_cols), first]]
 
 
 def weighted_median_col(stake: Any, weights: Any, majority: float, *, fixed: bool = True) -> np.ndarray:
@@ -1112,7 +1184,7 @@ def epoch(
     )
     row_set = w_raw.any(axis=1)
     submitted = (
-        np.broadcast_to(row_set[:, None], (n, n)).copy()
+        np.broadcast_to(row_set[:, None], (n, n))  # read-only view: the epoch only reads it
         if weights_submitted is None
         else _check_bool_matrix("weights_submitted", weights_submitted, n)
     )
@@ -1143,6 +1215,160 @@ def _epoch(
     tempo: int,
     cutoff: int,
 ) -> EpochResult:
+    """One epoch (spec §5), computed on the rows that can be non-zero.
+
+    Weights survive masking only in rows holding a (stored) validator permit, and bonds are
+    non-zero only in those rows or in rows with stored bonds; every other row of ``W``, ``W̄``,
+    ``W_b`` and the EMA bonds is zero (and the liquid-alpha rate is its value at ``w = b = 0``). So
+    the matrices are computed for those rows ``R`` (64 of them on a full subnet) and scattered into
+    ``n × n`` results. With I32F32 arithmetic the κ-quantile is found for all columns at once
+    (:func:`_weighted_median_sorted`). Same values as :func:`_epoch_reference`, bit for bit.
+    """
+    n = raw_stake.size
+    k = p.max_allowed_validators
+    # --- stake and permits (§5.1)
+    stake = _stake_vector(ar, raw_stake, threshold, owner, original_stake)
+    inactive = _inactive(last_update, current_block, cutoff)
+    permit_new = _topk_nonzero(stake, k)
+    if owner is not None:
+        permit_new[owner] = True
+    if permit_prev is None:
+        permit_prev = permit_new.copy()
+    elif owner is not None:
+        permit_prev = permit_prev.copy()
+        permit_prev[owner] = True
+    active = np.where(inactive | ~permit_prev, ar.dtype(0), stake)
+    active = _normalize(ar, active)
+    rows = np.flatnonzero(permit_prev | prev_bonds.any(axis=1))
+    m = rows.size
+    active_r = active[rows]
+
+    # --- weights (§5.1), rows R only
+    stored = _max_upscale(w_raw[rows])
+    present = submitted[rows] & permit_prev[rows, None] & ~(last_update[rows, None] <= registered[None, :])
+    self_weight = (np.arange(m), rows)
+    present[self_weight] = False  # self-weights are dropped, except the owner's on the sparse path
+    if sparse and owner is not None and permit_prev[owner]:
+        i = int(np.searchsorted(rows, owner))
+        present[i, owner] = submitted[owner, owner] and not last_update[owner] <= registered[owner]
+    w = _row_normalize_u16(ar, np.where(present, stored, 0))
+
+    # --- consensus, clipping, incentive (§5.2)
+    preranks = ar.mul(w, active_r[:, None]).sum(axis=0)
+    kappa = ar.ratio(p.kappa_u16, U16_MAX)[()]
+    if ar.fixed:
+        cons = _weighted_median_sorted(ar, active_r, w, kappa)
+    else:  # float sums depend on their order: keep the chain's partition search
+        cons, _ = _weighted_median(ar, active_r, w, kappa)
+    over = w > cons[None, :]
+    clipped = np.where(over, cons[None, :], w)
+    clipped_present = present & ~(over & (cons[None, :] <= 0))
+    vtrust = np.zeros(n, dtype=ar.dtype)
+    vtrust[rows] = clipped.sum(axis=1)
+    ranks = ar.mul(clipped, active_r[:, None]).sum(axis=0)
+    trust = ar.div(ranks, preranks)
+    inc = _normalize(ar, ranks)
+
+    # --- bonds and dividends (§5.3, §5.4)
+    beta = ar.ratio(p.bonds_penalty_u16, U16_MAX)[()]
+    if beta == 0:
+        wb, wb_present = w, present
+    elif beta == ar.one:
+        wb, wb_present = clipped, clipped_present
+    else:
+        wb = w + ar.mul(beta, clipped - w)
+        wb_present = wb > 0
+    if not sparse:
+        wb_present = np.ones_like(wb_present)
+    recent = _recently_registered(registered, current_block, tempo)
+    prev_masked = np.where(recent[None, :], 0, prev_bonds[rows])
+    alpha_full = None
+    if p.yuma3:
+        prev = ar.ratio(prev_masked, U16_MAX)
+        ema, alpha = _bonds_yuma3(ar, p, wb, wb_present, prev, cons, sparse)
+        div_r = _dividends(ar, ema, inc, active_r, yuma3=True)
+        store = ar.to_u16(ema)
+        if alpha is not None:  # rows outside R: the rate at w = b = 0
+            zero = np.zeros((1, n), dtype=ar.dtype)
+            low, high = ar.ratio(p.alpha_low_u16, U16_MAX)[()], ar.ratio(p.alpha_high_u16, U16_MAX)[()]
+            fill = _alpha_sigmoid(ar, cons[None, :], zero, zero, low, high, _steepness(ar, p.alpha_sigmoid_steepness))
+            alpha_full = np.repeat(ar.lower(fill), n, axis=0)
+            alpha_full[rows] = ar.lower(alpha)
+    else:
+        prev = ar.ratio(prev_masked, prev_masked.sum(axis=0)[None, :])
+        ema = _bonds_yc2(ar, p, wb, active_r, prev)
+        div_r = _dividends(ar, ema, inc, active_r, yuma3=False)
+        store = ar.to_u16(_col_max_upscale(ar, ema))
+    div = np.zeros(n, dtype=ar.dtype)
+    div[rows] = div_r
+    new_bonds = prev_bonds.copy()
+    stored_rows = np.zeros(n, dtype=bool)
+    stored_rows[rows] = permit_new[rows]
+    new_bonds[permit_new & ~stored_rows] = 0
+    new_bonds[stored_rows] = store[permit_new[rows]]
+    new_bonds[~permit_new & permit_prev] = 0
+
+    # --- emission (§5.5)
+    server, validator, combined = _emission(ar, inc, div, active, stake, emission_rao)
+    lo = ar.lower
+
+    def full(x: np.ndarray) -> np.ndarray:
+        out = np.zeros((n, n))
+        out[rows] = lo(x)
+        return out
+
+    return EpochResult(
+        stake=lo(stake),
+        active_stake=lo(active),
+        active=~inactive,
+        validator_permit_prev=permit_prev.copy(),
+        validator_permit=permit_new,
+        weights=full(w),
+        consensus=lo(cons),
+        clipped_weights=full(clipped),
+        validator_trust=lo(vtrust),
+        trust=lo(trust),
+        incentive=lo(inc),
+        weights_for_bonds=full(wb),
+        ema_bonds=full(ema),
+        liquid_alpha=alpha_full,
+        bonds=new_bonds,
+        dividends=lo(div),
+        server_emission=server,
+        validator_emission=validator,
+        emission=server + validator,
+        combined_emission=combined,
+        consensus_u16=ar.to_u16(cons),
+        incentive_u16=ar.to_u16(inc),
+        dividends_u16=ar.to_u16(div),
+        validator_trust_u16=ar.to_u16(vtrust),
+    )
+
+
+def _epoch_reference(
+    ar: _Arith,
+    p: YumaParams,
+    raw_stake: np.ndarray,
+    original_stake: Any,
+    w_raw: np.ndarray,
+    prev_bonds: np.ndarray,
+    permit_prev: np.ndarray | None,
+    emission_rao: int,
+    submitted: np.ndarray,
+    sparse: bool,
+    owner: int | None,
+    threshold: float,
+    current_block: int,
+    last_update: np.ndarray,
+    registered: np.ndarray,
+    tempo: int,
+    cutoff: int,
+) -> EpochResult:
+    """The epoch written plainly on full ``n × n`` matrices with the per-column partition search.
+
+    :func:`_epoch` computes the same result (bit for bit; ``tests/test_yuma.py`` checks it on random
+    networks) on the rows that can hold weights or bonds only; this one is kept as its oracle.
+    """
     k = p.max_allowed_validators
     # --- stake and permits (§5.1)
     stake = _stake_vector(ar, raw_stake, threshold, owner, original_stake)
@@ -1343,8 +1569,8 @@ def run_epochs(
             activity_cutoff=activity_cutoff,
         )
         results.append(res)
-        stored = np.array(res.bonds)
-        permits = np.array(res.validator_permit)
+        stored = res.bonds  # read-only; the next epoch copies before it writes
+        permits = res.validator_permit
     return results
 
 
@@ -1352,6 +1578,14 @@ def run_epochs(
 # Input checks specific to this module
 # ---------------------------------------------------------------------------------------------
 def _check_u16_matrix(name: str, values: Any, *, n: int | None = None, ndim: int | None = 2) -> np.ndarray:
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu" and values.ndim == 2 and n is not None:
+        # integer arrays (the usual input): shape and range only, no float copy
+        if values.shape != (n, n):
+            raise ValueError(f"{name} must have shape {n}×{n}, got {values.shape}")
+        if values.size and (values.min() < 0 or values.max() > U16_MAX):
+            raise ValueError(f"{name} must contain integers in [0, {U16_MAX}] (raw u16), got min "
+                             f"{values.min()!r}, max {values.max()!r}")
+        return values.astype(np.int64, copy=False)
     shape = None if n is None else (n, n)
     arr = check_array(name, values, ndim=ndim, lo=0.0, hi=float(U16_MAX), shape=shape)
     if arr.ndim == 2 and n is None and arr.shape[0] != arr.shape[1] and ndim == 2:
