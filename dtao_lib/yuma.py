@@ -1223,7 +1223,12 @@ def _epoch(
     the matrices are computed for those rows ``R`` (64 of them on a full subnet) and scattered into
     ``n × n`` results. With I32F32 arithmetic the κ-quantile is found for all columns at once
     (:func:`_weighted_median_sorted`). Same values as :func:`_epoch_reference`, bit for bit.
+    float64 sums depend on their length and order, so ``fixed=False`` runs :func:`_epoch_reference`.
     """
+    if not ar.fixed:
+        return _epoch_reference(ar, p, raw_stake, original_stake, w_raw, prev_bonds, permit_prev, emission_rao,
+                                submitted, sparse, owner, threshold, current_block, last_update, registered, tempo,
+                                cutoff)
     n = raw_stake.size
     k = p.max_allowed_validators
     # --- stake and permits (§5.1)
@@ -1256,10 +1261,7 @@ def _epoch(
     # --- consensus, clipping, incentive (§5.2)
     preranks = ar.mul(w, active_r[:, None]).sum(axis=0)
     kappa = ar.ratio(p.kappa_u16, U16_MAX)[()]
-    if ar.fixed:
-        cons = _weighted_median_sorted(ar, active_r, w, kappa)
-    else:  # float sums depend on their order: keep the chain's partition search
-        cons, _ = _weighted_median(ar, active_r, w, kappa)
+    cons = _weighted_median_sorted(ar, active_r, w, kappa)
     over = w > cons[None, :]
     clipped = np.where(over, cons[None, :], w)
     clipped_present = present & ~(over & (cons[None, :] <= 0))

@@ -828,3 +828,74 @@ def test_lone_validator_inside_an_epoch_is_clipped(stakes, data):
     honest = np.delete(r.weights[:miner, miner], lone)
     assert r.consensus[miner] <= honest.max()
     assert r.clipped_weights[lone, miner] <= honest.max()
+
+
+# ---------------------------------------------------------------------------------------------
+# the fast epoch (rows that can be non-zero, sort-based κ-quantile, uint64 products) against the
+# plain epoch on full n × n matrices with the chain's partition search (yuma._epoch_reference)
+# ---------------------------------------------------------------------------------------------
+def _run_with(impl, *args, **kwargs):
+    fast = yuma._epoch
+    yuma._epoch = impl
+    try:
+        return yuma.run_epochs(*args, **kwargs)
+    finally:
+        yuma._epoch = fast
+
+
+def _assert_same_results(a: yuma.EpochResult, b: yuma.EpochResult) -> None:
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if x is None or y is None:
+            assert (x is None, y is None) == (True, True), f.name
+            continue
+        np.testing.assert_array_equal(x, y, err_msg=f.name)
+        assert np.asarray(x).dtype == np.asarray(y).dtype, f.name
+
+
+@settings(deadline=None, max_examples=200)
+@given(networks(max_n=9, max_epochs=4), st.booleans(), st.booleans(), st.data())
+def test_fast_epoch_equals_the_reference_epoch_bit_for_bit(net, sparse, fixed, data):
+    stakes, mats, params = net
+    n = len(stakes)
+    owner = data.draw(st.none() | st.integers(0, n - 1))
+    bonds = data.draw(st.none() | hnp.arrays(np.int64, (n, n), elements=st.sampled_from([0, 0, 1, 30000, U16])))
+    permits = data.draw(st.none() | hnp.arrays(np.bool_, n))
+    registered = data.draw(st.none() | hnp.arrays(np.int64, n, elements=st.sampled_from([0, 0, 300, 1000])))
+    kwargs = dict(sparse=sparse, fixed=fixed, owner_uid=owner, initial_bonds=bonds, initial_permits=permits,
+                  block_at_registration=registered, emission_rao=data.draw(st.sampled_from([10**9, 7, 2**40 + 3])))
+    fast = yuma.run_epochs(stakes, mats, params, **kwargs)
+    ref = _run_with(yuma._epoch_reference, stakes, mats, params, **kwargs)
+    for a, b in zip(fast, ref, strict=True):
+        _assert_same_results(a, b)
+
+
+@settings(deadline=None, max_examples=100)
+@given(st.integers(2, 40), st.integers(1, 70), st.integers(0, 2**31), st.booleans())
+def test_fast_epoch_equals_the_reference_on_larger_random_subnets(n, validators, seed, liquid):
+    """Mainnet-like sizes: stakes up to 10^7 TAO in rao, weights on a random third of the miners."""
+    rng = np.random.default_rng(seed)
+    validators = min(validators, n)
+    stakes = np.zeros(n, dtype=np.int64)
+    stakes[:validators] = rng.integers(1, 10**7, validators) * 10**9
+    w = np.where(rng.random((n, n)) < 0.33, rng.integers(0, U16 + 1, (n, n)), 0)
+    params = yuma.YumaParams(liquid_alpha=liquid, max_allowed_validators=int(rng.integers(1, 65)))
+    mats = [w, np.roll(w, 1, axis=1), w]
+    fast = yuma.run_epochs(stakes, mats, params)
+    ref = _run_with(yuma._epoch_reference, stakes, mats, params)
+    for a, b in zip(fast, ref, strict=True):
+        _assert_same_results(a, b)
+
+
+@given(hnp.arrays(np.int64, st.integers(0, 6), elements=st.integers(0, 2**32)),
+       hnp.arrays(np.int64, st.integers(0, 6), elements=st.integers(0, 2**32)))
+def test_fixed_point_products_and_quotients_match_python_integers(a, b):
+    """The uint64 shortcuts of _fx_mul/_fx_div/ratio give the exact floors Python integers give."""
+    k = min(a.size, b.size)
+    a, b = a[:k], b[:k]
+    assert yuma._fx_mul(a, b).tolist() == [(int(x) * int(y)) >> 32 for x, y in zip(a, b, strict=True)]
+    want = [min((int(x) << 32) // int(y), 2**63 - 1) if y else 0 for x, y in zip(a, b, strict=True)]
+    assert yuma._fx_div(a, b).tolist() == want
+    assert yuma._Fixed.ratio(a, b).tolist() == want
+    assert yuma._Fixed.to_rao(np.minimum(a, 2**32), 2**40 + 12345).tolist() == [
+        (min(int(x), 2**32) * (2**40 + 12345)) >> 32 for x in a]
