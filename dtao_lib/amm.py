@@ -50,11 +50,21 @@ a ≥ 50-significant-digit decimal ``exp(ln)`` evaluation that is floored only o
 the nearest integer is resolved (the chain's own fallback works at 1024 bits; both give the exact
 floor except for values within ~1e-30 of an integer).
 
+Domain. A pool is built from reserves in [1, 21e15] rao (:data:`MAX_RESERVE_RAO`, the supply cap)
+with a spot price of at most :data:`MAX_PRICE` (1e6 TAO per alpha, the pallet's ``max_price``);
+a trade or an injection that would lift an input reserve above 21e15 rao raises ``ValueError``
+(no account holds that much), amounts beyond u64 raise too. Inside that domain no round trip
+returns more than it took (property tests in ``tests/test_amm_free_lunch.py``).
+
 Places where we had to choose (documented where they apply): the v3 pallet's initial √price comes
-from a bisection with tolerance 1e-12; we take the exact floor square root instead. A pool never
-ends with a zero reserve: a swap that would pay out the whole output reserve is rejected (the chain
-would allow ``payout == reserve``). Rejected swaps return a result with ``rejected`` set, zero output
-and the unchanged pool; they never raise.
+from a bisection with tolerance 1e-12; we take the exact floor square root instead. As on chain a
+swap may pay out the whole output reserve (only ``payout > reserve`` is refused,
+``pallets/swap/src/pallet/impls.rs`` L173 at 14bc6f9f). A v3 buy whose U64F64 intermediate
+``(L·s + Δy)·s`` would saturate is refused (``"Overflow"``): the chain would pay more than the
+formula there (a free lunch, see :class:`FullRangePool`). The v3 pool's default limit prices are the
+Balancer pallet's (1e6 and 1e-6 TAO per alpha); the v3 pallet's own defaults were the tick range's.
+Rejected swaps return a result with ``rejected`` set, zero output and the unchanged pool; they
+never raise.
 
 Public API
 ----------
@@ -88,6 +98,7 @@ from .params import (
     BALANCER_MIN_WEIGHT,
     SWAP_FEE_U16,
     SWAP_MIN_RESERVE_RAO,
+    TOTAL_SUPPLY_RAO,
     U16_MAX,
     V2_MIN_POOL_LIQUIDITY_RAO,
     V2_STAKING_FEE_RAO,
@@ -95,6 +106,8 @@ from .params import (
 from .params import era as _resolve_era
 
 __all__ = [
+    "MAX_PRICE",
+    "MAX_RESERVE_RAO",
     "PERQUINTILL",
     "ArraySwap",
     "BalancerPool",
@@ -136,6 +149,13 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 PERQUINTILL: int = 10**18
 """Perquintill scale: Balancer weights are integer parts of 1e18 (spec §4.3, §8)."""
+
+MAX_RESERVE_RAO: int = TOTAL_SUPPLY_RAO
+"""Largest reserve a pool accepts: the 21e15 rao TAO supply cap (spec §0.1; a subnet's alpha has the same cap)."""
+
+MAX_PRICE: float = 1e6
+"""Largest spot price a pool accepts, in TAO per alpha: the swap pallet's ``max_price`` of 1e15 rao
+(``pallets/swap/src/pallet/impls.rs`` L284–286 at 14bc6f9f; L277–279 at v3.3.10-380)."""
 
 _U64_MAX = 2**64 - 1
 _FX_ONE = 1 << 64  # 1.0 in U64F64
@@ -196,8 +216,49 @@ def _fx_to_float(bits: int) -> float:
 # Input checks
 # ---------------------------------------------------------------------------------------------
 def _rao(name: str, value: Any, *, lo: int = 0) -> int:
-    """An amount or reserve in rao: an integer in [lo, u64::MAX]."""
+    """An amount in rao: an integer in [lo, u64::MAX]."""
     return check_int(name, value, lo=lo, hi=_U64_MAX)
+
+
+def _reserve(name: str, value: Any, *, lo: int = 1) -> int:
+    """A pool reserve in rao: an integer in [lo, 21e15] (the supply cap, :data:`MAX_RESERVE_RAO`)."""
+    return check_int(name, value, lo=lo, hi=MAX_RESERVE_RAO)
+
+
+def _trade(name: str, value: Any, reserve_in: int, token: str) -> int:
+    """A trade amount: an integer in [0, u64::MAX] that keeps the input reserve within the 21e15 rao cap.
+
+    No account can hold more than the supply, so ``reserve + amount`` above :data:`MAX_RESERVE_RAO`
+    cannot happen on chain; we refuse it instead of computing outside the chain's domain.
+    """
+    amount = _rao(name, value)
+    if reserve_in + amount > MAX_RESERVE_RAO:
+        raise ValueError(
+            f"{name} must be an integer in [0, {MAX_RESERVE_RAO - reserve_in}] rao: the pool's {token} reserve "
+            f"({reserve_in}) plus the trade may not exceed the 21e15 rao supply cap, got {amount}"
+        )
+    return amount
+
+
+def _evolve(pool: Any, **changes: Any) -> Any:
+    """A copy of a frozen pool with ``changes``, without re-running the user-input checks.
+
+    Used for the pools a swap or an injection leaves: their fields come from the chain's own
+    arithmetic (a swap may legitimately leave a reserve at 0 or, on the v2 pool, a price above
+    :data:`MAX_PRICE`), so the constructor's domain checks do not apply to them.
+    """
+    new = object.__new__(type(pool))
+    new.__dict__.update(pool.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
+def _check_price_cap(name: str, price_bits: int) -> None:
+    if price_bits > _DEFAULT_MAX_PRICE:
+        raise ValueError(
+            f"{name} must be at most {MAX_PRICE:g} TAO per alpha (the swap pallet's max_price, 1e15 rao), "
+            f"got {_fx_to_float(price_bits)!r}"
+        )
 
 
 def _fee_rate(value: Any) -> int:
@@ -218,6 +279,13 @@ def _positive_price(name: str, value: Any) -> int:
     return bits
 
 
+def _limit_price(value: Any) -> int:
+    """A limit price in (0, :data:`MAX_PRICE`] TAO per alpha, as U64F64 bits."""
+    bits = _positive_price("limit_price", value)
+    _check_price_cap("limit_price", bits)
+    return bits
+
+
 def _weight_parts(name: str, value: Any, *, lo: int = 1, hi: int = PERQUINTILL - 1) -> int:
     """A weight in (0, 1) as Perquintill parts, rounded down like ``Perquintill::from_rational``.
 
@@ -229,7 +297,7 @@ def _weight_parts(name: str, value: Any, *, lo: int = 1, hi: int = PERQUINTILL -
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{name} must be a finite number in [{lo / PERQUINTILL}, {hi / PERQUINTILL}], got {value}")
-        exact = Fraction(repr(value))
+        exact = Fraction(repr(float(value)))  # np.float64 reprs as "np.float64(...)"
     elif isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{name} must be a finite number, got {value!r}")
@@ -631,6 +699,17 @@ def _v3_tao_out(l_fx: int, s: int, dx: int) -> int:
     return _fx_to_u64(_fx_mul(d, _fx_mul(_fx_div(l_fx, denom), s)))
 
 
+def _v3_buy_saturates(l_fx: int, s: int, dy: int) -> bool:
+    """True if the buy formula's intermediate ``(L·s + Δy)·s`` exceeds U64F64::MAX.
+
+    The chain saturates it (``swap_step.rs`` ``convert_deltas``, v3.4.5-419) and then pays
+    ``L/U64F64::MAX·Δy``, more than the formula gives: e.g. ``FullRangePool(2·10^16, 2·10^10)``
+    (price 1e6, ``T·√p`` = 2e19 > 2^64) sell 784 759 970 alpha and buy back returns ~33 million rao of
+    alpha more than was sold. The model refuses such a buy (``rejected="Overflow"``).
+    """
+    return dy > 0 and (((l_fx * s) >> 64) + _fx_int(dy)) * s >> 64 > _FX_MAX
+
+
 def _sqrt_price_arg(value: Any) -> int:
     if isinstance(value, Decimal):
         if not value.is_finite() or value <= 0:
@@ -706,6 +785,7 @@ def _tick_sqrt_price_bits(tick: int) -> int:
 _V3_MAX_TICK = 443_636  # usable tick range of the pallet (half of Uniswap's 887 272), spec §4.2
 _V3_SQRT_MIN = _tick_sqrt_price_bits(-_V3_MAX_TICK)
 _V3_SQRT_MAX = _tick_sqrt_price_bits(_V3_MAX_TICK)
+_V3_MAX_LIMIT_SQRT = math.isqrt(_fx_int(10**6) << 64)  # √(max_price) in U64F64
 _DEFAULT_MAX_PRICE = _fx_int(10**6)  # max_price: 1e15 rao = 1e6 TAO per alpha
 _DEFAULT_MIN_PRICE = _fx_div(_fx_int(1_000), _fx_int(10**9))  # min_price: 1000 rao = 1e-6 TAO per alpha
 
@@ -910,8 +990,13 @@ class ConstantProductPool:
     kind: Literal["constant_product"] = field(default="constant_product", init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tao_reserve", _rao("tao_reserve", self.tao_reserve, lo=1))
-        object.__setattr__(self, "alpha_reserve", _rao("alpha_reserve", self.alpha_reserve, lo=1))
+        t = _reserve("tao_reserve", self.tao_reserve)
+        a = _reserve("alpha_reserve", self.alpha_reserve)
+        if t > 10**6 * a:
+            raise ValueError(f"tao_reserve / alpha_reserve must be at most {MAX_PRICE:g} TAO per alpha "
+                             f"(the swap pallet's max_price), got {t / a!r}")
+        object.__setattr__(self, "tao_reserve", t)
+        object.__setattr__(self, "alpha_reserve", a)
         object.__setattr__(self, "staking_fee_rao", _rao("staking_fee_rao", self.staking_fee_rao))
         object.__setattr__(self, "min_liquidity_rao", _rao("min_liquidity_rao", self.min_liquidity_rao))
 
@@ -933,7 +1018,7 @@ class ConstantProductPool:
 
         Rejected (0 out, pool unchanged) if the new alpha reserve would be below ``min_liquidity_rao``.
         """
-        amount = _rao("tao_in", tao_in)
+        amount = _trade("tao_in", tao_in, self.tao_reserve, "TAO")
         flat = self.staking_fee_rao if fee_rao is None else _rao("fee_rao", fee_rao)
         net = max(amount - flat, 0)
         fee = amount - net
@@ -944,7 +1029,7 @@ class ConstantProductPool:
         out = min(max((a << 18) - new_a_bits, 0) >> 18, _U64_MAX)
         if out >= a:
             return _rejected(self, "buy", amount, "InsufficientLiquidity", "tao")
-        pool = replace(self, tao_reserve=t + net + fee, alpha_reserve=a - out)
+        pool = _evolve(self, tao_reserve=t + net + fee, alpha_reserve=a - out)
         return SwapResult(side="buy", amount_in=amount, net_in=net, fee=fee, amount_out=out, pool=pool,
                           price_before=self.price, fee_token="tao")
 
@@ -954,7 +1039,7 @@ class ConstantProductPool:
         Rejected (0 out, pool unchanged) if the new TAO reserve would be below ``min_liquidity_rao``.
         ``fee_rao`` overrides the flat fee (the dynamic unstake fee of v2.0.8+).
         """
-        amount = _rao("alpha_in", alpha_in)
+        amount = _trade("alpha_in", alpha_in, self.alpha_reserve, "alpha")
         flat = self.staking_fee_rao if fee_rao is None else _rao("fee_rao", fee_rao)
         t, a = self.tao_reserve, self.alpha_reserve
         new_t_bits = _i110f18_div(self._k_bits(), min((a + amount) << 18, _I110F18_MAX))
@@ -965,7 +1050,7 @@ class ConstantProductPool:
             return _rejected(self, "sell", amount, "InsufficientLiquidity", "tao")
         out = max(gross - flat, 0)
         fee = gross - out
-        pool = replace(self, tao_reserve=t - gross + fee, alpha_reserve=a + amount)
+        pool = _evolve(self, tao_reserve=t - gross + fee, alpha_reserve=a + amount)
         return SwapResult(side="sell", amount_in=amount, net_in=amount, fee=fee, amount_out=out, pool=pool,
                           price_before=self.price, fee_token="tao")
 
@@ -999,10 +1084,14 @@ class FullRangePool:
 
     Notes
     -----
-    The swap formulas run in U64F64 exactly as on chain, including saturation: once ``T·√p``
-    exceeds ~1.8e19 (e.g. 1e8 TAO in the pool at prices above ~3.4e4 TAO per alpha) an intermediate
-    saturates and the chain — and this model — pay out amounts that no longer follow the ideal
-    formula (round trips can then gain). Mainnet pools are far from that regime.
+    The swap formulas run in U64F64 exactly as on chain. One intermediate of the buy,
+    ``(L·s + Δy)·s`` (about ``T·√p`` in rao), exceeds U64F64::MAX once the TAO reserve after the buy
+    times √p passes 2^64 ≈ 1.8e19 (e.g. 18.5 M TAO in a pool at the maximum price 1e6); the chain
+    saturates it and pays out more than the formula (round trips then gain). Such a buy is refused
+    here with ``rejected="Overflow"``. Mainnet pools are far from that regime.
+
+    The spot price :attr:`price` is the chain's ``current_price``: ``(√p)²`` in U64F64 converted
+    to U96F32, which truncates to 32 fractional bits.
 
     Examples
     --------
@@ -1026,8 +1115,8 @@ class FullRangePool:
     kind: Literal["uniswap_v3"] = field(default="uniswap_v3", init=False, repr=False)
 
     def __post_init__(self) -> None:
-        t = _rao("tao_reserve", self.tao_reserve, lo=1)
-        a = _rao("alpha_reserve", self.alpha_reserve, lo=1)
+        t = _reserve("tao_reserve", self.tao_reserve)
+        a = _reserve("alpha_reserve", self.alpha_reserve)
         object.__setattr__(self, "tao_reserve", t)
         object.__setattr__(self, "alpha_reserve", a)
         object.__setattr__(self, "fee_rate_u16", _fee_rate(self.fee_rate_u16))
@@ -1044,8 +1133,9 @@ class FullRangePool:
             price = _fx_div(_fx_int(t), _fx_int(a))
             object.__setattr__(self, "sqrt_price_bits", math.isqrt(price << 64))
         else:
-            s = check_int("sqrt_price_bits", self.sqrt_price_bits, lo=1, hi=_FX_MAX)
+            s = check_int("sqrt_price_bits", self.sqrt_price_bits, lo=1, hi=_V3_MAX_LIMIT_SQRT)
             object.__setattr__(self, "sqrt_price_bits", s)
+        _check_price_cap("price", _fx_mul(self.sqrt_price_bits, self.sqrt_price_bits))
         if self.liquidity is None:
             object.__setattr__(self, "liquidity", min(math.isqrt(t * a), _U64_MAX))
         else:
@@ -1057,12 +1147,22 @@ class FullRangePool:
         return _fx_to_float(self.sqrt_price_bits)
 
     @property
+    def price_bits(self) -> int:
+        """Spot price as U96F32 bits: ``(√p)²`` in U64F64, then converted to U96F32, which truncates.
+
+        ``current_price`` (``pallets/swap/src/pallet/impls.rs`` L55 at v3.4.5-419):
+        ``U96F32::saturating_from_num(sqrt_price.saturating_mul(sqrt_price))``; a fixed-to-fixed
+        conversion drops the 32 extra fractional bits (rounds toward zero), it does not round.
+        """
+        return _fx_mul(self.sqrt_price_bits, self.sqrt_price_bits) >> 32
+
+    @property
     def price(self) -> float:
-        """Spot price ``(√p)²`` as the chain computes it (U64F64)."""
-        return _fx_to_float(_fx_mul(self.sqrt_price_bits, self.sqrt_price_bits))
+        """Spot price ``(√p)²`` as the chain reports it: U64F64 product truncated to U96F32 (see :attr:`price_bits`)."""
+        return self.price_bits / (1 << 32)
 
     def _limit_sqrt(self, limit_price: Any, default_bits: int) -> int:
-        bits = default_bits if limit_price is None else _positive_price("limit_price", limit_price)
+        bits = default_bits if limit_price is None else _limit_price(limit_price)
         return math.isqrt(bits << 64)
 
     def buy_alpha(self, tao_in: int, *, limit_price: Any = None, author_fee_swap: bool = False) -> SwapResult:
@@ -1072,7 +1172,7 @@ class FullRangePool:
         the fee recomputed on the part used. Default: the chain's maximum price (1e6 TAO per alpha).
         ``author_fee_swap`` is accepted for symmetry with :meth:`sell_alpha` (TAO fees need no swap).
         """
-        amount = _rao("tao_in", tao_in)
+        amount = _trade("tao_in", tao_in, self.tao_reserve, "TAO")
         rate = self.fee_rate_u16
         s, l_int = self.sqrt_price_bits, self.liquidity
         if self.enforce_limits and self.alpha_reserve < self.min_reserve_rao:
@@ -1092,13 +1192,15 @@ class FullRangePool:
             delta = _fx_to_u64(_fx_mul(l_fx, _fx_sub(final, s)))
             delta = min(delta, possible)
             fee = _fee_on_partial(delta, rate)
+        if _v3_buy_saturates(l_fx, s, delta):
+            return _rejected(self, "buy", amount, "Overflow", "tao")
         out = _v3_alpha_out(l_fx, s, delta)
         if delta > 0 and out == 0:
             return _rejected(self, "buy", amount, "ReservesTooLow", "tao")
-        if out >= self.alpha_reserve:
+        if out > self.alpha_reserve:  # payout == reserve is allowed (impls.rs L173 at 14bc6f9f)
             return _rejected(self, "buy", amount, "InsufficientLiquidity", "tao")
         fees_tao = self.fees_tao + fee if self.fee_destination == "liquidity_providers" else self.fees_tao
-        pool = replace(self, tao_reserve=self.tao_reserve + delta, alpha_reserve=self.alpha_reserve - out,
+        pool = _evolve(self, tao_reserve=self.tao_reserve + delta, alpha_reserve=self.alpha_reserve - out,
                        sqrt_price_bits=max(final, 1), fees_tao=fees_tao)
         return SwapResult(side="buy", amount_in=amount, net_in=delta, fee=fee, amount_out=out, pool=pool,
                           price_before=self.price, fee_token="tao", refund=amount - delta - fee)
@@ -1111,7 +1213,7 @@ class FullRangePool:
         sold fee-free into the pool and its TAO paid to the block author (``fee_tao_to_author``);
         otherwise that fee alpha leaves the pool (burned).
         """
-        amount = _rao("alpha_in", alpha_in)
+        amount = _trade("alpha_in", alpha_in, self.alpha_reserve, "alpha")
         res = self._sell(amount, limit_price, self.fee_rate_u16)
         if not res.ok or not author_fee_swap or self.fee_destination != "block_author" or res.fee == 0:
             return res
@@ -1144,10 +1246,10 @@ class FullRangePool:
         out = _v3_tao_out(l_fx, s, delta)
         if delta > 0 and out == 0:
             return _rejected(self, "sell", amount, "ReservesTooLow", "alpha")
-        if out >= self.tao_reserve:
+        if out > self.tao_reserve:  # payout == reserve is allowed (impls.rs L173 at 14bc6f9f)
             return _rejected(self, "sell", amount, "InsufficientLiquidity", "alpha")
         fees_alpha = self.fees_alpha + fee if self.fee_destination == "liquidity_providers" else self.fees_alpha
-        pool = replace(self, tao_reserve=self.tao_reserve - out, alpha_reserve=self.alpha_reserve + delta,
+        pool = _evolve(self, tao_reserve=self.tao_reserve - out, alpha_reserve=self.alpha_reserve + delta,
                        sqrt_price_bits=max(final, 1), fees_alpha=fees_alpha)
         return SwapResult(side="sell", amount_in=amount, net_in=delta, fee=fee, amount_out=out, pool=pool,
                           price_before=self.price, fee_token="alpha", refund=amount - delta - fee)
@@ -1159,16 +1261,14 @@ class FullRangePool:
         ``L' = floor(√(T'·A'))``; liquidity only grows (``L += max(L' − L, 0)``); √p is unchanged.
         The accrued fees are folded into the reserves. Full-range bounds use ``1.0001^(±443636/2)``.
         """
-        dt = _rao("tao", tao)
-        da = _rao("alpha", alpha)
+        dt = _trade("tao", tao, self.tao_reserve + self.fees_tao, "TAO")
+        da = _trade("alpha", alpha, self.alpha_reserve + self.fees_alpha, "alpha")
         s, l_fx = self.sqrt_price_bits, _fx_int(self.liquidity)
         pos_tao = _fx_to_u64(_fx_mul(l_fx, _fx_sub(s, _V3_SQRT_MIN)))
         pos_alpha = _fx_to_u64(_fx_mul(l_fx, _fx_sub(_fx_div(_FX_ONE, s), _fx_div(_FX_ONE, _V3_SQRT_MAX))))
         new_l = min(math.isqrt((pos_tao + dt + self.fees_tao) * (pos_alpha + da + self.fees_alpha)), _U64_MAX)
         liquidity = self.liquidity + max(new_l - self.liquidity, 0)
-        if self.tao_reserve + dt + self.fees_tao > _U64_MAX or self.alpha_reserve + da + self.fees_alpha > _U64_MAX:
-            return Injection(pool=self, tao_added=0, alpha_added=0, rejected="ReserveOverflow")
-        pool = replace(self, tao_reserve=self.tao_reserve + dt + self.fees_tao,
+        pool = _evolve(self, tao_reserve=self.tao_reserve + dt + self.fees_tao,
                        alpha_reserve=self.alpha_reserve + da + self.fees_alpha,
                        liquidity=min(liquidity, _U64_MAX), fees_tao=0, fees_alpha=0)
         return Injection(pool=pool, tao_added=dt + self.fees_tao, alpha_added=da + self.fees_alpha)
@@ -1251,8 +1351,8 @@ class BalancerPool:
     kind: Literal["balancer"] = field(default="balancer", init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tao_reserve", _rao("tao_reserve", self.tao_reserve, lo=1))
-        object.__setattr__(self, "alpha_reserve", _rao("alpha_reserve", self.alpha_reserve, lo=1))
+        object.__setattr__(self, "tao_reserve", _reserve("tao_reserve", self.tao_reserve))
+        object.__setattr__(self, "alpha_reserve", _reserve("alpha_reserve", self.alpha_reserve))
         object.__setattr__(self, "fee_rate_u16", _fee_rate(self.fee_rate_u16))
         object.__setattr__(self, "min_reserve_rao", _rao("min_reserve_rao", self.min_reserve_rao))
         if not isinstance(self.enforce_limits, bool):
@@ -1260,6 +1360,7 @@ class BalancerPool:
         lo, hi = (_MIN_WEIGHT_PARTS, PERQUINTILL - _MIN_WEIGHT_PARTS) if self.enforce_limits else (1, PERQUINTILL - 1)
         parts = _weight_parts("quote_weight", self.quote_weight, lo=lo, hi=hi)
         object.__setattr__(self, "quote_weight", Fraction(parts, PERQUINTILL))
+        _check_price_cap("price", self.price_bits)
 
     # -- weights and price ------------------------------------------------------------------
     @property
@@ -1295,8 +1396,8 @@ class BalancerPool:
         Computed as ``maybe_initialize_palswap`` does: ``p·x`` split into ``floor(p)·x`` plus
         ``floor(x·frac(p))`` in U64F64, then ``w2`` rounded down to the Perquintill grid.
         """
-        y = _rao("tao_reserve", tao_reserve, lo=1)
-        x = _rao("alpha_reserve", alpha_reserve, lo=1)
+        y = _reserve("tao_reserve", tao_reserve)
+        x = _reserve("alpha_reserve", alpha_reserve)
         p = _positive_price("price", price)
         px = (p >> 64) * x + _fx_to_u64(_fx_mul(_fx_int(x), p & (_FX_ONE - 1)))
         w2 = (y * PERQUINTILL) // (px + y)
@@ -1321,7 +1422,7 @@ class BalancerPool:
         alpha) caps the post-trade price: the net input is cut to ``y·((p'/p)^w1 − 1)``, the fee
         recomputed on it and the rest refunded. ``author_fee_swap`` has no effect on buys.
         """
-        amount = _rao("tao_in", tao_in)
+        amount = _trade("tao_in", tao_in, self.tao_reserve, "TAO")
         w2, x, y, rate = self.quote_weight_parts, self.alpha_reserve, self.tao_reserve, self.fee_rate_u16
         fee = _fee(amount, rate)
         net = amount - fee
@@ -1330,20 +1431,19 @@ class BalancerPool:
             return _rejected(self, "buy", amount, reason, "tao")
         cur = self.price_bits
         out = _bal_alpha_out(w2, x, y, net)
-        if limit_price is not None:
-            limit = _positive_price("limit_price", limit_price)
-            if not cur < limit:
-                return _rejected(self, "buy", amount, "PriceLimitExceeded", "tao")
-            target = _calc_price_bits(w2, max(x - out, 0), y + net)
-            if target > limit:
-                net = min(_delta_to_price(PERQUINTILL - w2, limit, cur, y), net)
-                fee = _fee_on_partial(net, rate)
-                out = _bal_alpha_out(w2, x, y, net)
+        limit = _DEFAULT_MAX_PRICE if limit_price is None else _limit_price(limit_price)
+        if not cur < limit:
+            return _rejected(self, "buy", amount, "PriceLimitExceeded", "tao")
+        target = _calc_price_bits(w2, max(x - out, 0), y + net)
+        if target > limit:
+            net = min(_delta_to_price(PERQUINTILL - w2, limit, cur, y), net)
+            fee = _fee_on_partial(net, rate)
+            out = _bal_alpha_out(w2, x, y, net)
         if net > 0 and out == 0:
             return _rejected(self, "buy", amount, "ReservesTooLow", "tao")
-        if out >= x:
+        if out > x:  # payout == reserve is allowed (impls.rs L173 at 14bc6f9f)
             return _rejected(self, "buy", amount, "InsufficientLiquidity", "tao")
-        pool = replace(self, tao_reserve=y + net, alpha_reserve=x - out)
+        pool = _evolve(self, tao_reserve=y + net, alpha_reserve=x - out)
         return SwapResult(side="buy", amount_in=amount, net_in=net, fee=fee, amount_out=out, pool=pool,
                           price_before=_fx_to_float(cur), fee_token="tao", refund=amount - net - fee)
 
@@ -1357,7 +1457,7 @@ class BalancerPool:
         ``fee_tao_to_author``; if it cannot execute, the fee is treated as burned). ``limit_price``
         floors the post-trade price as for :meth:`buy_alpha`.
         """
-        amount = _rao("alpha_in", alpha_in)
+        amount = _trade("alpha_in", alpha_in, self.alpha_reserve, "alpha")
         res = self._sell(amount, limit_price, self.fee_rate_u16)
         if not res.ok or not author_fee_swap or res.fee == 0:
             return res
@@ -1375,20 +1475,19 @@ class BalancerPool:
             return _rejected(self, "sell", amount, reason, "alpha")
         cur = self.price_bits
         out = _bal_tao_out(w2, x, y, net)
-        if limit_price is not None:
-            limit = _positive_price("limit_price", limit_price)
-            if not cur > limit:
-                return _rejected(self, "sell", amount, "PriceLimitExceeded", "alpha")
-            target = _calc_price_bits(w2, x + net, max(y - out, 0))
-            if target < limit:
-                net = min(_delta_to_price(w2, cur, limit, x), net)
-                fee = _fee_on_partial(net, rate)
-                out = _bal_tao_out(w2, x, y, net)
+        limit = _DEFAULT_MIN_PRICE if limit_price is None else _limit_price(limit_price)
+        if not cur > limit:
+            return _rejected(self, "sell", amount, "PriceLimitExceeded", "alpha")
+        target = _calc_price_bits(w2, x + net, max(y - out, 0))
+        if target < limit:
+            net = min(_delta_to_price(w2, cur, limit, x), net)
+            fee = _fee_on_partial(net, rate)
+            out = _bal_tao_out(w2, x, y, net)
         if net > 0 and out == 0:
             return _rejected(self, "sell", amount, "ReservesTooLow", "alpha")
-        if out >= y:
+        if out > y:  # payout == reserve is allowed (impls.rs L173 at 14bc6f9f)
             return _rejected(self, "sell", amount, "InsufficientLiquidity", "alpha")
-        pool = replace(self, tao_reserve=y - out, alpha_reserve=x + net)
+        pool = _evolve(self, tao_reserve=y - out, alpha_reserve=x + net)
         return SwapResult(side="sell", amount_in=amount, net_in=net, fee=fee, amount_out=out, pool=pool,
                           price_before=_fx_to_float(cur), fee_token="alpha", refund=amount - net - fee)
 
@@ -1419,15 +1518,13 @@ class BalancerPool:
         chain adds nothing (``adjust_protocol_liquidity`` returns 0/0): the returned
         :class:`Injection` then has ``rejected`` set and the unchanged pool.
         """
-        dt = _rao("tao", tao)
-        da = _rao("alpha", alpha)
+        dt = _trade("tao", tao, self.tao_reserve, "TAO")
+        da = _trade("alpha", alpha, self.alpha_reserve, "alpha")
         w2 = _new_quote_weight(self.quote_weight_parts, self.tao_reserve, self.alpha_reserve, dt, da)
         lo, hi = (_MIN_WEIGHT_PARTS, PERQUINTILL - _MIN_WEIGHT_PARTS) if self.enforce_limits else (1, PERQUINTILL - 1)
         if not lo <= w2 <= hi:
             return Injection(pool=self, tao_added=0, alpha_added=0, rejected="WeightOutOfRange")
-        if self.tao_reserve + dt > _U64_MAX or self.alpha_reserve + da > _U64_MAX:
-            return Injection(pool=self, tao_added=0, alpha_added=0, rejected="ReserveOverflow")
-        pool = replace(self, tao_reserve=self.tao_reserve + dt, alpha_reserve=self.alpha_reserve + da,
+        pool = _evolve(self, tao_reserve=self.tao_reserve + dt, alpha_reserve=self.alpha_reserve + da,
                        quote_weight=Fraction(w2, PERQUINTILL))
         return Injection(pool=pool, tao_added=dt, alpha_added=da)
 
@@ -1490,30 +1587,52 @@ class ArraySwap(NamedTuple):
     ok: np.ndarray
 
 
+_ARRAY_BOUNDS = {
+    "tao_reserve": (0.0, float(MAX_RESERVE_RAO), True),
+    "alpha_reserve": (0.0, float(MAX_RESERVE_RAO), True),
+    "tao_in": (0.0, float(MAX_RESERVE_RAO), False),
+    "alpha_in": (0.0, float(MAX_RESERVE_RAO), False),
+    "quote_weight": (0.0, 1.0, True),
+}
+
+
 def _arrays(**named: Any) -> list[np.ndarray]:
-    arrs = [check_array(name, v, ndim=None, lo=0.0) for name, v in named.items()]
-    try:
-        return list(np.broadcast_arrays(*arrs))
-    except ValueError as exc:
-        raise ValueError(f"{', '.join(named)} must broadcast to a common shape ({exc})") from None
+    """Check the array arguments: bounds per name, and one common shape (scalars are repeated).
+
+    Arrays of different shapes are rejected rather than broadcast (a (3,) and a (3, 1) array would
+    otherwise silently give a 3×3 result).
+    """
+    arrs = []
+    for name, v in named.items():
+        lo, hi, lo_open = _ARRAY_BOUNDS[name]
+        arrs.append(check_array(name, v, ndim=None, lo=lo, hi=hi, lo_open=lo_open, hi_open=name == "quote_weight"))
+    shapes = {a.shape for a in arrs if a.ndim > 0}
+    if len(shapes) > 1:
+        listed = ", ".join(f"{n} {a.shape}" for n, a in zip(named, arrs, strict=True))
+        raise ValueError(f"{', '.join(named)} must have the same shape (or be scalars), got {listed}")
+    return list(np.broadcast_arrays(*arrs))
+
+
+def _array_fee(name: str, value: Any) -> float:
+    return check_real(name, value, lo=0.0, hi=float(_U64_MAX))
 
 
 def cp_buy_array(tao_reserve: Any, alpha_reserve: Any, tao_in: Any, *, staking_fee_rao: float = V2_STAKING_FEE_RAO,
                  min_liquidity_rao: float = V2_MIN_POOL_LIQUIDITY_RAO) -> ArraySwap:
-    """:meth:`ConstantProductPool.buy_alpha` over arrays (float64; broadcasting).
+    """:meth:`ConstantProductPool.buy_alpha` over arrays (float64; arrays of one shape, scalars repeated).
 
     ``α_out = floor(A − A·T/(T + ΔT))`` with ``ΔT = max(tao_in − fee, 0)``. Float64 carries ~16
     significant digits, so outputs can differ from the exact integer version by a rao or so for
     reserves above ~1e15 rao. Reserves must be > 0.
     """
     t, a, d = _arrays(tao_reserve=tao_reserve, alpha_reserve=alpha_reserve, tao_in=tao_in)
-    if np.any(t <= 0) or np.any(a <= 0):
-        raise ValueError("tao_reserve and alpha_reserve must contain numbers > 0")
+    staking_fee_rao = _array_fee("staking_fee_rao", staking_fee_rao)
+    min_liquidity_rao = _array_fee("min_liquidity_rao", min_liquidity_rao)
     net = np.maximum(d - staking_fee_rao, 0.0)
     fee = d - net
     new_a = a * t / (t + net)
     ok = new_a >= min_liquidity_rao
-    out = np.where(ok, np.floor(a - new_a), 0.0)
+    out = np.where(ok, np.maximum(np.floor(a - new_a), 0.0), 0.0)  # float rounding can make a − new_a < 0
     ok &= out < a
     out = np.where(ok, out, 0.0)
     fee = np.where(ok, fee, 0.0)
@@ -1522,16 +1641,16 @@ def cp_buy_array(tao_reserve: Any, alpha_reserve: Any, tao_in: Any, *, staking_f
 
 def cp_sell_array(tao_reserve: Any, alpha_reserve: Any, alpha_in: Any, *, staking_fee_rao: float = V2_STAKING_FEE_RAO,
                   min_liquidity_rao: float = V2_MIN_POOL_LIQUIDITY_RAO) -> ArraySwap:
-    """:meth:`ConstantProductPool.sell_alpha` over arrays (float64; broadcasting).
+    """:meth:`ConstantProductPool.sell_alpha` over arrays (float64; arrays of one shape, scalars repeated).
 
     ``τ_gross = floor(T − T·A/(A + ΔA))``; the trader gets ``τ_gross − fee`` and the fee stays in the pool.
     """
     t, a, d = _arrays(tao_reserve=tao_reserve, alpha_reserve=alpha_reserve, alpha_in=alpha_in)
-    if np.any(t <= 0) or np.any(a <= 0):
-        raise ValueError("tao_reserve and alpha_reserve must contain numbers > 0")
+    staking_fee_rao = _array_fee("staking_fee_rao", staking_fee_rao)
+    min_liquidity_rao = _array_fee("min_liquidity_rao", min_liquidity_rao)
     new_t = t * a / (a + d)
     ok = new_t >= min_liquidity_rao
-    gross = np.where(ok, np.floor(t - new_t), 0.0)
+    gross = np.where(ok, np.maximum(np.floor(t - new_t), 0.0), 0.0)
     ok &= gross < t
     gross = np.where(ok, gross, 0.0)
     out = np.maximum(gross - staking_fee_rao, 0.0)
@@ -1545,20 +1664,17 @@ def _fee_array(amount: np.ndarray, fee_rate_u16: int) -> np.ndarray:
 
 def balancer_buy_array(tao_reserve: Any, alpha_reserve: Any, tao_in: Any, quote_weight: Any = 0.5, *,
                        fee_rate_u16: int = SWAP_FEE_U16, min_reserve_rao: float = SWAP_MIN_RESERVE_RAO) -> ArraySwap:
-    """:meth:`BalancerPool.buy_alpha` over arrays (float64; broadcasting; ``quote_weight`` may be an array).
+    """:meth:`BalancerPool.buy_alpha` over arrays (float64; arrays of one shape, scalars repeated).
 
     ``α_out = floor(x·(1 − (y/(y + Δy))^(w2/w1)))`` evaluated as ``−x·expm1(−(w2/w1)·log1p(Δy/y))``
     for accuracy; ``Δy = tao_in − floor(tao_in·rate/65535)``. The fee leaves the pool. Guards: output
     reserve ≥ ``min_reserve_rao`` and net input ≤ 1000 × ``y``. Accurate to about a rao.
     """
     t, a, d, w = _arrays(tao_reserve=tao_reserve, alpha_reserve=alpha_reserve, tao_in=tao_in, quote_weight=quote_weight)
-    if np.any(t <= 0) or np.any(a <= 0):
-        raise ValueError("tao_reserve and alpha_reserve must contain numbers > 0")
-    if np.any((w <= 0) | (w >= 1)):
-        raise ValueError("quote_weight must contain numbers in (0, 1)")
+    min_reserve_rao = _array_fee("min_reserve_rao", min_reserve_rao)
     fee = _fee_array(d, fee_rate_u16)
     net = d - fee
-    out = np.floor(-a * np.expm1(-(w / (1.0 - w)) * np.log1p(net / t)))
+    out = np.maximum(np.floor(-a * np.expm1(-(w / (1.0 - w)) * np.log1p(net / t))), 0.0)
     ok = (a >= min_reserve_rao) & (net <= BALANCER_MAX_INPUT_MULTIPLE * t) & (out < a) & ((out > 0) | (net == 0))
     out = np.where(ok, out, 0.0)
     fee = np.where(ok, fee, 0.0)
@@ -1573,13 +1689,10 @@ def balancer_sell_array(tao_reserve: Any, alpha_reserve: Any, alpha_in: Any, quo
     """
     t, a, d, w = _arrays(tao_reserve=tao_reserve, alpha_reserve=alpha_reserve, alpha_in=alpha_in,
                          quote_weight=quote_weight)
-    if np.any(t <= 0) or np.any(a <= 0):
-        raise ValueError("tao_reserve and alpha_reserve must contain numbers > 0")
-    if np.any((w <= 0) | (w >= 1)):
-        raise ValueError("quote_weight must contain numbers in (0, 1)")
+    min_reserve_rao = _array_fee("min_reserve_rao", min_reserve_rao)
     fee = _fee_array(d, fee_rate_u16)
     net = d - fee
-    out = np.floor(-t * np.expm1(-((1.0 - w) / w) * np.log1p(net / a)))
+    out = np.maximum(np.floor(-t * np.expm1(-((1.0 - w) / w) * np.log1p(net / a))), 0.0)
     ok = (t >= min_reserve_rao) & (net <= BALANCER_MAX_INPUT_MULTIPLE * a) & (out < t) & ((out > 0) | (net == 0))
     out = np.where(ok, out, 0.0)
     fee = np.where(ok, fee, 0.0)
@@ -1667,6 +1780,8 @@ def stake_to_reach_price(pool: Any, price: Any) -> int:
         return 0
 
     def reached(n: int) -> bool | str:
+        if n + pool.tao_reserve > MAX_RESERVE_RAO:
+            return "SupplyCapExceeded"
         r = pool.buy_alpha(n)
         if not r.ok:
             return r.rejected or "rejected"
@@ -1707,6 +1822,8 @@ def unstake_to_reach_price(pool: Any, price: Any) -> int:
         return 0
 
     def reached(n: int) -> bool | str:
+        if n + pool.alpha_reserve > MAX_RESERVE_RAO:
+            return "SupplyCapExceeded"
         r = pool.sell_alpha(n)
         if not r.ok:
             return r.rejected or "rejected"

@@ -260,7 +260,8 @@ def test_v3_limit_price_stops_and_recomputes_fee():
     r = pool.buy_alpha(10**11, limit_price=0.26)
     assert r.ok
     assert r.refund > 0
-    assert r.pool.price == pytest.approx(0.26, rel=1e-12)
+    # √p stops at floor(√0.26) in U64F64; the reported price is then truncated to U96F32 (2^-32 grid)
+    assert 0.26 - 2**-31 < r.pool.price <= 0.26
     rate = Fraction(33, 65_535 - 33)
     assert r.fee == math.floor(r.net_in * rate) or r.fee == math.floor(r.net_in * rate) - 1
     assert r.net_in + r.fee + r.refund == 10**11
@@ -527,10 +528,25 @@ def _realistic(t: int, a: int) -> bool:
     return 1e-6 <= t / a <= 1e4
 
 
+def _make(cls, *args, **kwargs):
+    """The pool, or skip the example if it lies outside the accepted domain (price above 1e6 TAO)."""
+    try:
+        return cls(*args, **kwargs)
+    except ValueError as exc:
+        assume("max_price" not in str(exc))
+        raise
+
+
+def _fits(t: int, a: int, *amounts: int) -> bool:
+    """Reserves plus any trade stay within the 21e15 rao supply cap (larger trades raise)."""
+    return all(t + d <= amm.MAX_RESERVE_RAO and a + d <= amm.MAX_RESERVE_RAO for d in amounts)
+
+
 @PROPS
 @given(RESERVE, RESERVE, AMOUNT, st.sampled_from([0, 50_000]))
 def test_cp_round_trip_never_profits(t, a, d, fee):
-    pool = amm.ConstantProductPool(t, a, staking_fee_rao=fee)
+    assume(_fits(t, a, d, 2 * d))
+    pool = _make(amm.ConstantProductPool, t, a, staking_fee_rao=fee)
     rt = amm.round_trip(pool, d)
     assert rt.tao_out <= d
 
@@ -538,7 +554,7 @@ def test_cp_round_trip_never_profits(t, a, d, fee):
 @PROPS
 @given(RESERVE, RESERVE, AMOUNT, FEE)
 def test_v3_round_trip_never_profits(t, a, d, fee):
-    assume(_realistic(t, a))
+    assume(_realistic(t, a) and _fits(t, a, d, 2 * d))
     rt = amm.round_trip(amm.FullRangePool(t, a, fee_rate_u16=fee), d)
     assert rt.tao_out <= d
 
@@ -546,15 +562,16 @@ def test_v3_round_trip_never_profits(t, a, d, fee):
 @PROPS
 @given(RESERVE, RESERVE, AMOUNT, WEIGHT, FEE)
 def test_balancer_round_trip_never_profits(t, a, d, w2, fee):
-    assume(_realistic(t, a))
-    rt = amm.round_trip(amm.BalancerPool(t, a, quote_weight=w2, fee_rate_u16=fee), d)
+    assume(_realistic(t, a) and _fits(t, a, d, 2 * d))
+    rt = amm.round_trip(_make(amm.BalancerPool, t, a, quote_weight=w2, fee_rate_u16=fee), d)
     assert rt.tao_out <= d
 
 
 @PROPS
 @given(RESERVE, RESERVE, AMOUNT, AMOUNT)
 def test_cp_k_never_decreases_with_the_chain_fee(t, a, d_buy, d_sell):
-    pool = amm.ConstantProductPool(t, a)
+    assume(_fits(t, a, d_buy + d_sell))
+    pool = _make(amm.ConstantProductPool, t, a)
     buy = pool.buy_alpha(d_buy)
     assert buy.pool.k >= pool.k
     sell = buy.pool.sell_alpha(d_sell)
@@ -565,7 +582,8 @@ def test_cp_k_never_decreases_with_the_chain_fee(t, a, d_buy, d_sell):
 @given(RESERVE, RESERVE, AMOUNT, AMOUNT)
 def test_cp_k_without_fee_loses_less_than_one_rao_of_rounding(t, a, d_buy, d_sell):
     """Without the flat fee, I110F18 truncation can favour the trader by < 1 rao of output."""
-    pool = amm.ConstantProductPool(t, a, staking_fee_rao=0)
+    assume(_fits(t, a, d_buy, d_sell))
+    pool = _make(amm.ConstantProductPool, t, a, staking_fee_rao=0)
     buy = pool.buy_alpha(d_buy)
     if buy.ok:
         assert buy.pool.k > pool.k - buy.pool.tao_reserve
@@ -577,9 +595,9 @@ def test_cp_k_without_fee_loses_less_than_one_rao_of_rounding(t, a, d_buy, d_sel
 @PROPS
 @given(RESERVE, RESERVE, AMOUNT, WEIGHT, st.booleans(), st.booleans())
 def test_reserves_stay_positive(t, a, d, w2, buy, limits):
-    assume(_realistic(t, a) or not limits)
-    pools = [amm.ConstantProductPool(t, a), amm.FullRangePool(t, a, enforce_limits=limits),
-             amm.BalancerPool(t, a, quote_weight=w2, enforce_limits=limits)]
+    assume((_realistic(t, a) or not limits) and _fits(t, a, d))
+    pools = [_make(amm.ConstantProductPool, t, a), _make(amm.FullRangePool, t, a, enforce_limits=limits),
+             _make(amm.BalancerPool, t, a, quote_weight=w2, enforce_limits=limits)]
     for pool in pools:
         r = pool.buy_alpha(d) if buy else pool.sell_alpha(d)
         assert r.pool.tao_reserve > 0
@@ -596,7 +614,8 @@ def test_reserves_stay_positive(t, a, d, w2, buy, limits):
 @PROPS
 @given(RESERVE, RESERVE, WEIGHT, AMOUNT, AMOUNT)
 def test_injection_keeps_balancer_price(t, a, w2, dt, da):
-    pool = amm.BalancerPool(t, a, quote_weight=w2)
+    assume(_fits(t, a, dt, da))
+    pool = _make(amm.BalancerPool, t, a, quote_weight=w2)
     inj = pool.inject(dt, da)
     if not inj.ok:
         assert inj.pool is pool
@@ -613,15 +632,16 @@ def test_injection_keeps_balancer_price(t, a, w2, dt, da):
 @PROPS
 @given(RESERVE, RESERVE, AMOUNT)
 def test_equal_weight_balancer_is_constant_product(t, a, d):
-    bal = amm.BalancerPool(t, a, quote_weight=0.5, fee_rate_u16=0, enforce_limits=False)
+    assume(_fits(t, a, d))
+    bal = _make(amm.BalancerPool, t, a, quote_weight=0.5, fee_rate_u16=0, enforce_limits=False)
     cp = amm.ConstantProductPool(t, a, staking_fee_rao=0, min_liquidity_rao=0)
     exact_buy = a * d // (t + d)
     exact_sell = t * d // (a + d)
     b, s = bal.buy_alpha(d), bal.sell_alpha(d)
-    if b.ok:
+    if b.ok and b.refund == 0:  # not stopped by the pallet's default max_price limit
         assert abs(b.amount_out - exact_buy) <= 1
         assert abs(b.amount_out - cp.buy_alpha(d).amount_out) <= 1
-    if s.ok:
+    if s.ok and s.refund == 0:
         assert abs(s.amount_out - exact_sell) <= 1
         assert abs(s.amount_out - cp.sell_alpha(d).amount_out) <= 1
 
@@ -630,9 +650,10 @@ def test_equal_weight_balancer_is_constant_product(t, a, d):
 @given(RESERVE, RESERVE, AMOUNT, WEIGHT)
 def test_balancer_matches_real_formula(t, a, d, w2):
     """Against the formula in exact-ish arithmetic: within a rao plus the 1e-18 resolution of the power."""
-    pool = amm.BalancerPool(t, a, quote_weight=w2, fee_rate_u16=0, enforce_limits=False)
+    assume(_fits(t, a, d))
+    pool = _make(amm.BalancerPool, t, a, quote_weight=w2, fee_rate_u16=0, enforce_limits=False)
     r = pool.buy_alpha(d)
-    assume(r.ok)
+    assume(r.ok and r.refund == 0)
     parts = pool.quote_weight_parts
     with localcontext() as ctx:
         ctx.prec = 60
