@@ -18,6 +18,11 @@ HTML...) and publishes the bundle; the publisher here JSON-encodes it as the ker
 sending it. The script runs inside an IPython ``InteractiveShell`` (no kernel, no network), so only
 the comm send is missing.
 
+A figure whose render runs off the kernel's main thread (:mod:`dtao_lib.figures._background`: the
+research lab's simulations) answers a change at once with a progress bar; for it the script also
+waits for the result and reports ``result_p50_ms``/``result_p95_ms`` (change → chart shown), which
+the ``worst_p95_ms`` headline does not include but ``slowest_result_p95_ms`` does.
+
 **Output.** A table per figure (p50, p95, max, build time, samples, errors shown), then one JSON
 line: ``{"worst_p95_ms": ..., "worst_figure": ..., "figures": {name: {"p50_ms", "p95_ms", ...}}}``.
 Goal (issue 17): every p95 ≤ 50 ms on the project's 2-core machine. ``--write-reference`` stores
@@ -44,6 +49,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.pop("DTAO_BOOK_BUILD", None)
 
 import numpy as np
+
+from dtao_lib.figures import _background as background
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_JSON = Path(__file__).with_name("reference_widgets.json")
@@ -181,9 +188,11 @@ def bench_figure(fn: Any, rounds: int, pub: _Publisher) -> dict[str, Any]:
     figure = fn()
     panel = figure.live()
     build_ms = (time.perf_counter() - t0) * 1e3
+    background.wait_idle(timeout=120)
     controls = controls_of(panel)
     html_boxes = error_widgets(panel)
     samples: list[float] = []
+    done: list[float] = []
     errors = 0
     bytes0 = pub.bytes
     for _ in range(rounds):
@@ -194,8 +203,11 @@ def bench_figure(fn: Any, rounds: int, pub: _Publisher) -> dict[str, Any]:
                 t = time.perf_counter()
                 c.value = v
                 samples.append((time.perf_counter() - t) * 1e3)
+                if background.wait_idle(timeout=120):  # a panel that computes off the main thread
+                    done.append((time.perf_counter() - t) * 1e3)
+                html_boxes = error_widgets(panel)
                 errors += any("dtao-error" in (h.value or "") for h in html_boxes)
-    return {
+    result = {
         "p50_ms": round(_percentile(samples, 50), 1),
         "p95_ms": round(_percentile(samples, 95), 1),
         "max_ms": round(max(samples), 1) if samples else float("nan"),
@@ -205,6 +217,15 @@ def bench_figure(fn: Any, rounds: int, pub: _Publisher) -> dict[str, Any]:
         "errors_shown": errors,
         "kb_per_change": round((pub.bytes - bytes0) / max(len(samples), 1) / 1024, 1),
     }
+    if uses_background(fn):
+        result["result_p50_ms"] = round(_percentile(done, 50), 1)
+        result["result_p95_ms"] = round(_percentile(done, 95), 1)
+    return result
+
+
+def uses_background(fn: Any) -> bool:
+    """True if the figure computes off the main thread (:mod:`dtao_lib.figures._background`)."""
+    return "Background(" in inspect.getsource(fn)
 
 
 def machine_note() -> str:
@@ -233,14 +254,16 @@ def main() -> None:
         figures = [(n, f) for n, f in figures if any(s in n for s in args.only)]
     results: dict[str, dict[str, Any]] = {}
     t_all = time.perf_counter()
-    print(f"{'figure':<42} {'chapter':<16} {'p50':>7} {'p95':>7} {'max':>7} {'build':>7} {'n':>4} err")
+    print(f"{'figure':<42} {'chapter':<16} {'p50':>7} {'p95':>7} {'max':>7} {'build':>7} {'n':>4} err "
+          "(ms; result p95 for background renders)")
     for name, fn in figures:
         r = bench_figure(fn, args.rounds, pub)
         r["chapter"] = chapters.get(name, "")
         results[name] = r
         flag = "" if r["p95_ms"] <= GOAL_MS else "  > goal"
         print(f"{name:<42} {r['chapter'] or '-':<16} {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f} {r['max_ms']:>7.1f} "
-              f"{r['build_ms']:>7.0f} {r['changes']:>4} {r['errors_shown']}{flag}", flush=True)
+              f"{r['build_ms']:>7.0f} {r['changes']:>4} {r['errors_shown']}{flag}"
+              + (f"  result p95 {r['result_p95_ms']:.0f}" if "result_p95_ms" in r else ""), flush=True)
     missing = sorted(set(k for k in chapters if k not in results and k in dict(live_figures())))
     worst = max(results, key=lambda k: results[k]["p95_ms"]) if results else ""
     summary = {
@@ -248,6 +271,7 @@ def main() -> None:
         "worst_figure": worst,
         "goal_ms": GOAL_MS,
         "figures_over_goal": sum(r["p95_ms"] > GOAL_MS for r in results.values()),
+        "slowest_result_p95_ms": max((r.get("result_p95_ms", r["p95_ms"]) for r in results.values()), default=None),
         "n_figures": len(results),
         "rounds": args.rounds,
         "date": dt.date.today().isoformat(),
@@ -255,7 +279,8 @@ def main() -> None:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "total_seconds": round(time.perf_counter() - t_all, 1),
         "figures": {k: {key: r[key] for key in ("chapter", "p50_ms", "p95_ms", "max_ms", "build_ms", "changes",
-                                                 "errors_shown")} for k, r in results.items()},
+                                                 "errors_shown", "result_p50_ms", "result_p95_ms") if key in r}
+                    for k, r in results.items()},
     }
     if missing and not args.only:
         summary["not_benchmarked"] = missing

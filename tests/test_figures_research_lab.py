@@ -231,3 +231,34 @@ def test_explorer_live_panel_builds():
     pytest.importorskip("ipywidgets")
     panel = fig.explorer().live()
     assert panel.children  # controls and the output
+
+
+def test_explorer_answers_at_once_and_shows_the_simulation_when_ready():
+    """The live face simulates off the main thread: the change returns a progress bar, then the chart."""
+    pytest.importorskip("ipywidgets")
+    import ipywidgets as w
+
+    from dtao_lib.figures import _background
+
+    def find(widget, kind):
+        found = [widget] if isinstance(widget, kind) else []
+        for child in getattr(widget, "children", ()):
+            found += find(child, kind)
+        return found
+
+    shown = []
+    worker = _background.Background("testing")
+    box = worker(lambda progress: (progress(1, 1), shown.append(1), "result")[-1])
+    assert _background.wait_idle(30)
+    out = find(box, w.Output)[0]
+    assert shown == [1]
+    assert out.outputs[0]["data"]["text/plain"] == "'result'"
+    bad = worker(lambda progress: (_ for _ in ()).throw(ValueError("days must be positive")))
+    assert _background.wait_idle(30)
+    assert "days must be positive" in find(bad, w.HTML)[0].value  # a message, not a traceback
+
+    panel = fig.explorer().live()
+    assert _background.wait_idle(120)
+    sliders = {c.description: c for c in find(panel, w.FloatSlider) + find(panel, w.IntSlider)}
+    sliders["days"].value = 6
+    assert _background.wait_idle(120)

@@ -48,8 +48,10 @@ class LiveChart:
         self._build = build
         self._spec: dict[str, Any] | None = None
 
-    def spec(self, values: Mapping[str, Any] | None = None, **frames: pd.DataFrame) -> dict[str, Any]:
-        """The vega-lite spec with ``frames`` as its named datasets and ``values`` as parameter values."""
+    def spec(self, values: Mapping[str, Any] | None = None, *, title: str | None = None,
+             **frames: pd.DataFrame) -> dict[str, Any]:
+        """The vega-lite spec with ``frames`` as its named datasets and ``values`` as parameter values
+        (and ``title`` as the top-level title, if given)."""
         if self._spec is None:
             chart = self._build(**{name: alt.NamedData(name=name) for name in frames})
             self._spec = chart.to_dict(validate=False)
@@ -60,8 +62,11 @@ class LiveChart:
             for p in self._spec.get("params", []):
                 params.append({**p, "value": values[p["name"]]} if p.get("name") in values else p)
             spec["params"] = params
+        if title is not None:
+            spec["title"] = title
         return spec
 
-    def __call__(self, values: Mapping[str, Any] | None = None, **frames: pd.DataFrame) -> _Html:
+    def __call__(self, values: Mapping[str, Any] | None = None, *, title: str | None = None,
+                 **frames: pd.DataFrame) -> _Html:
         """HTML showing the chart for these data (display it, or return it from a live render)."""
-        return _Html(chart_html(self.spec(values, **frames)))
+        return _Html(chart_html(self.spec(values, title=title, **frames)))

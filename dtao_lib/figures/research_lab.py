@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -20,6 +21,8 @@ from ..emission import halving_threshold_rao
 from ..interactive import Figure, live_panel
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO
 from ..params import era as resolve_era
+from ._background import Background
+from ._live import LiveChart
 from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown, slider
 
 FULL_RUNS_ENV = "DTAO_FULL_RUNS"
@@ -521,11 +524,14 @@ def explorer_grid() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _explorer_charts(df: pd.DataFrame, base: pd.DataFrame, title: str) -> alt.HConcatChart:
+def _explorer_charts(df: Any, base: Any = None, title: str = "") -> alt.HConcatChart:
+    """The explorer's two panels; ``df`` is the pump run and ``base`` the run without the pump
+    (DataFrames), or ``df`` is one ``alt.NamedData`` holding both with a ``run`` column."""
     dash = alt.StrokeDash("run:N", title="run", scale=alt.Scale(domain=["with the pump", "no pump"],
                                                                range=[[1, 0], [5, 4]]),
                           legend=alt.Legend(orient="bottom"))
-    both = pd.concat([df.assign(run="with the pump"), base.assign(run="no pump")], ignore_index=True)
+    both = df if base is None else pd.concat([df.assign(run="with the pump"), base.assign(run="no pump")],
+                                             ignore_index=True)
     c = alt.Chart(both).mark_line(strokeWidth=2, color="#8e44ad").encode(x=alt.X("day:Q", title="day"),
                                                                           strokeDash=dash)
     share = c.encode(y=alt.Y("share:Q", title=f"emission share of netuid {EXPLORER_NETUID}",
@@ -535,6 +541,14 @@ def _explorer_charts(df: pd.DataFrame, base: pd.DataFrame, title: str) -> alt.HC
                    tooltip=["run:N", alt.Tooltip("day:Q", format=".1f"), alt.Tooltip("adr:Q", format=".2f")])
     return alt.hconcat(share.properties(width=WIDTH // 2 - 20, height=HEIGHT),
                        adr.properties(width=WIDTH // 2 - 20, height=HEIGHT)).properties(title=title)
+
+
+@lru_cache(maxsize=64)
+def _explorer_run(era: str, pump_k: float, chasers: float, days: int, n_subnets: int, seed: int) -> pd.DataFrame:
+    """One explorer simulation's rows (cached: the no-pump run does not change with the pump slider)."""
+    res = sim.run(explorer_scenario(era, pump_k, chasers=chasers, days=days, n_subnets=n_subnets, seed=seed),
+                  progress=False)
+    return _explorer_rows(res, EXPLORER_NETUID)
 
 
 def explorer() -> Figure:
@@ -569,16 +583,27 @@ def explorer() -> Figure:
                            adr.properties(width=WIDTH // 2 - 20, height=HEIGHT)).add_params(era, pump).properties(
             title=f"Pump netuid {EXPLORER_NETUID} on day 3 (8 subnets, noise traders, chasers 2 000 TAO/day)")
 
+    template = LiveChart(lambda runs: _explorer_charts(runs))
+    worker = Background("simulating")
+
     def render(era: str, pump_k: float, chasers: float, days: int, n_subnets: int, seed: int):
         if n_subnets < 6:
             raise ValueError(f"n_subnets must be at least 6 so that netuid {EXPLORER_NETUID} is simulated, "
                              f"got {n_subnets}")
-        runs = [sim.run(explorer_scenario(era, k, chasers=chasers, days=days, n_subnets=n_subnets, seed=seed),
-                        progress=False) for k in (pump_k, 0.0)]
-        df, base = (_explorer_rows(r, EXPLORER_NETUID) for r in runs)
         e = resolve_era(era)
-        return _explorer_charts(df, base, f"era {e.tag} ({e.letter}): pump {pump_k:g}k TAO, chasers "
-                                          f"{chasers:,.0f} TAO/day, {n_subnets} subnets")
+        title = (f"era {e.tag} ({e.letter}): pump {pump_k:g}k TAO, chasers {chasers:,.0f} TAO/day, "
+                 f"{n_subnets} subnets")
+
+        def compute(progress):
+            frames = []
+            for i, (k, run) in enumerate(((pump_k, "with the pump"), (0.0, "no pump"))):
+                progress(i, 2)
+                frames.append(_explorer_run(era, float(k), float(chasers), int(days), int(n_subnets),
+                                            int(seed)).assign(run=run))
+            progress(2, 2)
+            return template(title=title, runs=pd.concat(frames, ignore_index=True))
+
+        return worker(compute, f"{days} days × 7 200 blocks × {n_subnets} subnets, two runs…")
 
     def live():
         import ipywidgets as w
