@@ -266,7 +266,8 @@ def adr_time_series(
     alpha to participants (``A = α_in + α_out``, its alpha issuance). With Σ prices ≤ 1 the injection
     hits its cap every block, so the pool receives
 
-    * ``α_in = a`` (v2.0.0 – v3.3.0; ``E`` in the v3.2.3 – v3.2.11 subsidy),
+    * ``α_in = a`` (v2.0.0 – v3.3.0; in the v3.2.3 – v3.2.11 subsidy still ``a`` up to v3.2.7, ``E``
+      from v3.2.8),
     * ``α_in = min(a, E)`` (v3.3.1 – v3.4.5, December 2025 – June 2026),
     * ``α_in = root_prop · a`` (v3.4.6 – HEAD, the default), with
       ``root_prop = γ·T_root / (γ·T_root + A)`` in U96F32 (:func:`dtao_lib.coinbase.root_proportion`).
@@ -448,7 +449,7 @@ def subnet_life(
         Alpha held by participants and chain-bought protocol alpha at the start (rao, ≥ 0).
     tao_share
         The subnet's share of the TAO block emission, in [0, 1] (0 for a subnet whose TAO emission is
-        disabled, as for new subnets since v3.4.8).
+        disabled, as for new subnets since v3.4.7).
     net_flow_tao_per_day
         Users' net staking per day in TAO: positive buys alpha, negative sells alpha for that much
         TAO (at most all of ``α_out``; a sale never takes more than 90 % of the pool's TAO in a step).

@@ -14,11 +14,13 @@ claimants and the owner may get part of the lock back:
    paid to anyone: it is recycled with everything else left in the subnet account, so
    ``protocol_share = T − Σ staker payouts`` and the parts sum exactly to the pot (DS-01…DS-04).
    With no claimant at all, the whole pot is recycled.
-4. Owner refund ``max(0, lock − owner_emission_tao)`` — for every subnet in v3.2.8–v3.2.19 (owner
-   emission = ``Σ`` last-epoch Emission vector × owner cut, priced at the spot price), only for
-   *legacy* subnets (registered before ``NetworkRegistrationStartBlock``, Sept 2025) from v3.3.0, where
-   owner emission = ``floor(alpha_issuance · owner_cut) · p_spot``. Pre-dTAO the lock was refunded
-   in full; v2.0.0–v3.2.7 paid no refund.
+4. Owner refund ``max(0, lock − owner_emission_tao)`` — for every subnet in v3.2.8, only for
+   *legacy* subnets (registered before ``NetworkRegistrationStartBlock``, Sept 2025) from v3.2.9
+   (tag v3.2.9-326, ``remove_stake.rs`` L452–455). Owner emission = ``Σ`` last-epoch Emission
+   vector × owner cut, sold in a simulated swap (v3.2.8 – v3.2.11; the spot price only if that
+   fails), then ``floor(alpha_issuance · owner_cut) · p_spot`` from v3.2.12
+   (``Era.owner_emission_basis``). Pre-dTAO the lock was refunded in full; v2.0.0–v3.2.7 paid no
+   refund.
 
 The owner-emission value is computed as the chain does, in U96F32 (32 fractional bits):
 ``owner_alpha = floor(α · ⌊cut·2^32/65535⌋ / 2^32)`` and ``tao = floor(owner_alpha · ⌊p·2^32⌋ / 2^32)``.
@@ -205,9 +207,11 @@ def owner_emission_value(
 ) -> int:
     """TAO value of the owner's emission, as the refund rule computes it (spec §6.4 step 4).
 
-    ``alpha_rao`` is the subnet's alpha issuance at HEAD (v3.3.0+, legacy subnets) or the sum of
-    the last epoch's Emission vector (v3.2.8–v3.2.19); ``price`` is the spot price (TAO per alpha).
-    The chain takes the owner cut and prices it in U96F32, truncating both products.
+    ``alpha_rao`` is the subnet's alpha issuance (v3.2.12+, legacy subnets); ``price`` is the spot
+    price (TAO per alpha). The chain takes the owner cut and prices it in U96F32, truncating both
+    products. In v3.2.8 – v3.2.11 the chain summed the last epoch's Emission vector instead and
+    valued the owner's part with a simulated pool sale (``sim_swap``, price impact and fee
+    included), using this spot-price product only when that swap failed.
 
     Examples
     --------
@@ -240,8 +244,8 @@ def owner_refund(
     ===============================  =========================================================
     pre-dTAO (≤ v1.2.5)              the full lock
     v2.0.0 – v3.2.7                  none
-    v3.2.8 – v3.2.19                 ``max(0, lock − owner emission)`` for every subnet
-    v3.3.0 – HEAD                    ``max(0, lock − owner emission)`` if ``legacy`` else 0
+    v3.2.8                           ``max(0, lock − owner emission)`` for every subnet
+    v3.2.9 – HEAD                    ``max(0, lock − owner emission)`` if ``legacy`` else 0
     ===============================  =========================================================
 
     ``legacy`` means registered before ``NetworkRegistrationStartBlock`` (the Sept-2025 re-enable).

@@ -13,23 +13,26 @@ so a young subnet's EMA moves slowly (``a_eff ≈ α·b/h``) and a mature one's 
 a half-life of ``ln 2 / α ≈ 231 000`` blocks (≈ 32 days). The spot price is **clamped at 1** before
 it enters the EMA, so ``p̄ ≤ max(p̄_0, 1)`` for ever.
 
-History (``era=``, see :func:`dtao_lib.params.era`; ``Era.ema_rule``):
+History (``era=``, see :func:`dtao_lib.params.era`; ``Era.ema_rule`` and the ``ema_*`` fields;
+``staking/stake_utils.rs::update_moving_price`` at each tag):
 
-==================  ===========================================================
-``fixed_unclamped``  ``v2.0.0``: ``a = SubnetMovingAlpha``, spot not clamped
-``fixed_clamped``    ``v2.0.5``: ``a = SubnetMovingAlpha``, ``min(p, 1)``
-``age_scaled``       ``v2.0.8``+ (HEAD): the age factor ``b/(b + h)`` and the clamp
-==================  ===========================================================
+* ``fixed_unclamped`` — ``v2.0.0``: ``a = SubnetMovingAlpha``, spot not clamped;
+* ``fixed_clamped`` — ``v2.0.1``: ``a = SubnetMovingAlpha``, ``min(p, 1)`` (L62–63);
+* ``age_scaled`` — ``v2.0.6``: the age factor ``b/(b + 100 800)`` (a fixed constant) and the clamp,
+  ``b`` counted from ``NetworkRegisteredAt`` (L60–67); ``v2.0.8``: ``h`` is the
+  ``EMAPriceHalvingBlocks`` parameter (201 600); ``v2.0.10``+ (HEAD): ``b`` counted from
+  ``start_call`` (``FirstEmissionBlockNumber − 1``).
 
 Fixed point
 -----------
 ``SubnetMovingPrice`` is stored as I96F32 and ``SubnetMovingAlpha`` too (so the mainnet
-0.000003 is really ``12 885 / 2^32 ≈ 3.0000228e-6``). At HEAD the update is computed in U64F64
-(every product truncated to 64 fractional bits) and stored back truncated to 32 fractional bits;
-``v2.0.x`` computed in I96F32. The float64 functions here differ from that by at most a few
-units of ``2^-32 ≈ 2.3e-10`` per block, which is negligible against the tolerances of the EMA
-vectors (EMA-01: ±0.001); pass ``exact=True`` to :func:`update_moving_price` to reproduce the
-fixed-point arithmetic bit for bit.
+0.000003 is really ``12 885 / 2^32 ≈ 3.0000228e-6``). The update was computed with 32 fractional
+bits until v3.4.7 (I96F32 to v2.0.10, U96F32 from v2.0.11: the same bits for these non-negative
+values) and in U64F64 from v3.4.8 (every product truncated to 64 fractional bits), then stored
+back truncated to 32 fractional bits (``Era.ema_fixed_point``). The float64 functions here differ
+from that by at most a few units of ``2^-32 ≈ 2.3e-10`` per block, which is negligible against the
+tolerances of the EMA vectors (EMA-01: ±0.001); pass ``exact=True`` to :func:`update_moving_price`
+to reproduce the fixed-point arithmetic bit for bit.
 
 Functions
 ---------
@@ -82,17 +85,34 @@ def _rule(era: str | Era) -> str:
     return e.ema_rule
 
 
+def _halving(era: str | Era, halving_blocks):
+    """``h`` for the era: the given parameter (v2.0.8+, default 201 600), or the fixed 100 800 of
+    v2.0.6 – v2.0.7 (``stake_utils.rs`` v2.0.6 L63-67), which no other value may replace."""
+    fixed = _era(era).ema_halving_blocks
+    if fixed is None:
+        return EMA_PRICE_HALVING_BLOCKS if halving_blocks is None else halving_blocks
+    if halving_blocks is not None and np.any(np.asarray(halving_blocks) != fixed):
+        raise ValueError(
+            f"halving_blocks is fixed at {fixed} in era {_era(era).tag!r} (the parameter exists from v2.0.8), "
+            f"got {halving_blocks!r}"
+        )
+    return fixed
+
+
+_AGE_NOTE = "age-scaled EMA, v2.0.6+"
+
+
 def effective_alpha(
     blocks_since_start=None,
     *,
     moving_alpha: float = MOVING_ALPHA,
-    halving_blocks=EMA_PRICE_HALVING_BLOCKS,
+    halving_blocks=None,
     era: str | Era = "head",
 ):
     """Per-block EMA weight ``a_eff`` (spec §3.3).
 
     ``a_eff = α·b/(b + h)`` in the ``age_scaled`` era (``b + h = 0`` gives 0, as the chain's
-    ``safe_div`` does); ``a_eff = α`` before ``v2.0.8``.
+    ``safe_div`` does); ``a_eff = α`` before ``v2.0.6``.
 
     Parameters
     ----------
@@ -102,7 +122,8 @@ def effective_alpha(
     moving_alpha
         ``SubnetMovingAlpha`` α in [0, 1] (mainnet 0.000003).
     halving_blocks
-        ``EMAPriceHalvingBlocks`` h (integer ≥ 0, or an array; mainnet 201 600).
+        ``EMAPriceHalvingBlocks`` h (integer ≥ 0, or an array; default: mainnet 201 600, and the
+        fixed 100 800 in v2.0.6 – v2.0.7, where no other value is accepted).
 
     >>> effective_alpha(201_600, moving_alpha=0.1, halving_blocks=201_600)
     0.05
@@ -112,9 +133,9 @@ def effective_alpha(
     if rule != "age_scaled":
         return a
     if blocks_since_start is None:
-        raise ValueError(f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)")
+        raise ValueError(f"blocks_since_start is required in era {_era(era).tag!r} ({_AGE_NOTE})")
     b = _int_array("blocks_since_start", blocks_since_start)
-    h = _int_array("halving_blocks", halving_blocks)
+    h = _int_array("halving_blocks", _halving(era, halving_blocks))
     denom = b + h
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(denom > 0, a * b / np.where(denom > 0, denom, 1.0), 0.0)
@@ -139,7 +160,7 @@ def update_moving_price(
     *,
     blocks_since_start: int | None = None,
     moving_alpha: float = MOVING_ALPHA,
-    halving_blocks: int = EMA_PRICE_HALVING_BLOCKS,
+    halving_blocks: int | None = None,
     era: str | Era = "head",
     exact: bool = False,
 ) -> float:
@@ -155,20 +176,22 @@ def update_moving_price(
     spot
         Current spot price ``p`` (≥ 0).
     blocks_since_start
-        ``b``; required in the ``age_scaled`` era (v2.0.8+).
+        ``b``; required in the ``age_scaled`` era (v2.0.6+): blocks since ``NetworkRegisteredAt``
+        in v2.0.6 – v2.0.9, since ``start_call`` (``FirstEmissionBlockNumber − 1``) from v2.0.10.
     moving_alpha, halving_blocks
-        α and h (mainnet 0.000003 and 201 600).
+        α and h (mainnet 0.000003 and 201 600; h defaults to the era's value, see
+        :func:`effective_alpha`).
     era
         Protocol era (default HEAD); selects the rule in :attr:`Era.ema_rule`.
     exact
-        Reproduce the chain's fixed-point arithmetic (U64F64 at HEAD, I96F32 before v2.0.8,
-        result truncated to the I96F32 grid of ``SubnetMovingPrice``; inputs rounded to that grid
-        first). Default float64.
+        Reproduce the chain's fixed-point arithmetic (``Era.ema_fixed_point``: 32 fractional bits
+        until v3.4.7, U64F64 from v3.4.8; result truncated to the I96F32 grid of
+        ``SubnetMovingPrice``; inputs rounded to that grid first). Default float64.
 
     Returns
     -------
     float
-        The new EMA. It lies between ``ema`` and ``min(spot, 1)`` (``spot`` before v2.0.5).
+        The new EMA. It lies between ``ema`` and ``min(spot, 1)`` (``spot`` in v2.0.0).
 
     Examples
     --------
@@ -187,13 +210,13 @@ def update_moving_price(
     if rule == "age_scaled":
         if blocks_since_start is None:
             raise ValueError(
-                f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)"
+                f"blocks_since_start is required in era {_era(era).tag!r} ({_AGE_NOTE})"
             )
         b = check_int("blocks_since_start", blocks_since_start)
-        h = check_int("halving_blocks", halving_blocks)
+        h = check_int("halving_blocks", _halving(era, halving_blocks))
     target = p if rule == "fixed_unclamped" else min(p, 1.0)
     if exact:
-        return _update_exact(p_old, p, alpha, b, h, rule)
+        return _update_exact(p_old, p, alpha, b, h, rule, _era(era).ema_fixed_point == "U64F64")
     a = alpha
     if rule == "age_scaled":
         a = alpha * b / (b + h) if b + h > 0 else 0.0
@@ -205,21 +228,27 @@ def _to_bits(x: float, frac: int) -> int:
     return round(math.ldexp(x, frac))
 
 
-def _update_exact(p_old: float, p: float, alpha: float, b: int, h: int, rule: str) -> float:
+def _update_exact(p_old: float, p: float, alpha: float, b: int, h: int, rule: str, u64f64: bool) -> float:
     alpha32 = _to_bits(alpha, 32)  # SubnetMovingAlpha is I96F32
     ema32 = _to_bits(p_old, 32)  # SubnetMovingPrice is I96F32
-    if rule == "age_scaled":
-        # U64F64 throughout: α·(b/(b+h)), 1 − a, a·min(p,1) + (1 − a)·p̄, stored as I96F32.
+    if u64f64:
+        # v3.4.8+: U64F64 throughout: α·(b/(b+h)), 1 − a, a·min(p,1) + (1 − a)·p̄, stored as I96F32
+        # (stake_utils.rs v3.4.8 L38-70).
         b64, h64 = b << 64, h << 64
         ratio = (b64 << 64) // (b64 + h64) if b + h > 0 else 0
         a64 = ((alpha32 << 32) * ratio) >> 64
         spot64 = min(_to_bits(p, 64), _ONE64)
         new64 = ((a64 * spot64) >> 64) + (((_ONE64 - a64) * (ema32 << 32)) >> 64)
         return (new64 >> 32) / _ONE32
+    # v2.0.0 – v3.4.7: 32 fractional bits (I96F32, U96F32 from v2.0.11; stake_utils.rs v2.0.8 L59-80,
+    # v3.2.8 L37-70): a = α·(b/(b+h)) with b/(b+h) truncated to 2^-32 first.
+    a32 = alpha32
+    if rule == "age_scaled":
+        a32 = (alpha32 * ((b << 32) // (b + h))) >> 32 if b + h > 0 else 0
     spot32 = _to_bits(p, 32)
-    if rule == "fixed_clamped":
+    if rule != "fixed_unclamped":
         spot32 = min(spot32, _ONE32)
-    new32 = ((alpha32 * spot32) >> 32) + (((_ONE32 - alpha32) * ema32) >> 32)
+    new32 = ((a32 * spot32) >> 32) + (((_ONE32 - a32) * ema32) >> 32)
     return new32 / _ONE32
 
 
@@ -230,7 +259,7 @@ def moving_price_path(
     blocks_since_start=None,
     n_blocks: int | None = None,
     moving_alpha: float = MOVING_ALPHA,
-    halving_blocks=EMA_PRICE_HALVING_BLOCKS,
+    halving_blocks=None,
     era: str | Era = "head",
 ) -> np.ndarray:
     """EMA prices of ``n`` subnets over ``T`` consecutive blocks (spec §3.3), vectorised.
@@ -293,10 +322,10 @@ def moving_price_path(
     if rule == "age_scaled":
         if blocks_since_start is None:
             raise ValueError(
-                f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)"
+                f"blocks_since_start is required in era {_era(era).tag!r} ({_AGE_NOTE})"
             )
         b0 = np.broadcast_to(_int_array("blocks_since_start", blocks_since_start), (n,))
-        h = np.broadcast_to(_int_array("halving_blocks", halving_blocks), (n,))
+        h = np.broadcast_to(_int_array("halving_blocks", _halving(era, halving_blocks)), (n,))
         b = b0[:, None] + steps
         denom = b + h[:, None]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -345,7 +374,7 @@ def keep_factor(
     *,
     blocks_since_start: int | None = None,
     moving_alpha: float = MOVING_ALPHA,
-    halving_blocks: int = EMA_PRICE_HALVING_BLOCKS,
+    halving_blocks: int | None = None,
     era: str | Era = "head",
 ):
     """``K_T = Π_{k<T} (1 − a_k)``: the fraction of the gap to a constant spot price that remains after
@@ -382,9 +411,9 @@ def keep_factor(
     b0 = h = 0
     if rule == "age_scaled":
         if blocks_since_start is None:
-            raise ValueError(f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)")
+            raise ValueError(f"blocks_since_start is required in era {_era(era).tag!r} ({_AGE_NOTE})")
         b0 = check_int("blocks_since_start", blocks_since_start)
-        h = check_int("halving_blocks", halving_blocks)
+        h = check_int("halving_blocks", _halving(era, halving_blocks))
     out = np.exp(_log_keep_at(T, b0, alpha, h, rule))
     return float(out[0]) if scalar else out
 
@@ -412,7 +441,7 @@ def spot_to_reach(
     *,
     blocks_since_start: int | None = None,
     moving_alpha: float = MOVING_ALPHA,
-    halving_blocks: int = EMA_PRICE_HALVING_BLOCKS,
+    halving_blocks: int | None = None,
     era: str | Era = "head",
 ) -> float:
     """The constant spot price that moves the EMA from ``ema`` to ``target`` in ``n_blocks`` (spec §3.3).
@@ -424,7 +453,7 @@ def spot_to_reach(
     -------
     float
         The spot price to hold, or ``math.inf`` if no spot price can do it: the chain clamps the spot
-        at 1 before it enters the EMA (from v2.0.5), so a required ``c > 1`` is out of reach, and a
+        at 1 before it enters the EMA (from v2.0.1), so a required ``c > 1`` is out of reach, and a
         required ``c < 0`` (a fall faster than the EMA allows) too. ``ema`` itself if
         ``target == ema``.
 
@@ -458,13 +487,13 @@ def blocks_to_reach(
     *,
     blocks_since_start: int | None = None,
     moving_alpha: float = MOVING_ALPHA,
-    halving_blocks: int = EMA_PRICE_HALVING_BLOCKS,
+    halving_blocks: int | None = None,
     era: str | Era = "head",
     max_blocks: int = 20_000_000,
 ) -> int | None:
     """Blocks a constant ``spot`` price needs to move the EMA from ``ema`` to ``target`` (spec §3.3).
 
-    The EMA approaches ``c = min(spot, 1)`` (``spot`` before v2.0.5) monotonically; the answer is the
+    The EMA approaches ``c = min(spot, 1)`` (``spot`` in v2.0.0) monotonically; the answer is the
     smallest ``T`` with ``K_T ≤ (target − c)/(ema − c)``, found on cumulative sums in chunks of
     one million blocks.
 
@@ -496,9 +525,9 @@ def blocks_to_reach(
     b0 = h = 0
     if rule == "age_scaled":
         if blocks_since_start is None:
-            raise ValueError(f"blocks_since_start is required in era {_era(era).tag!r} (age-scaled EMA, v2.0.8+)")
+            raise ValueError(f"blocks_since_start is required in era {_era(era).tag!r} ({_AGE_NOTE})")
         b0 = check_int("blocks_since_start", blocks_since_start)
-        h = check_int("halving_blocks", halving_blocks)
+        h = check_int("halving_blocks", _halving(era, halving_blocks))
     need = math.log((tgt - c) / (p0 - c))  # log K_T must fall to this (≤ 0)
     done, acc, chunk = 0, 0.0, 1_000_000
     while done < limit:

@@ -261,16 +261,25 @@ class Release:
     evidence: str = "spec §9 (tag commit date)"
 
 
+_TAG_DATE = "tag commit date, read in opentensor/subtensor (git log -1 --format=%cs TAG)"
+
 RELEASE_INFO: tuple[Release, ...] = (
     Release("v1.2.5", _dt.date(2025, 2, 7)),
     Release("v2.0.0", _dt.date(2025, 2, 13)),
+    Release("v2.0.1", _dt.date(2025, 2, 13), evidence=_TAG_DATE),
+    Release("v2.0.6", _dt.date(2025, 3, 6), evidence=_TAG_DATE),
     Release("v2.0.8", _dt.date(2025, 3, 19)),
     Release("v2.0.9", _dt.date(2025, 3, 28)),
+    Release("v2.0.10", _dt.date(2025, 4, 4), evidence=_TAG_DATE),
+    Release("v2.0.11", _dt.date(2025, 4, 11), evidence=_TAG_DATE),
     Release("v3.1.0", _dt.date(2025, 5, 28)),
     Release("v3.1.6", _dt.date(2025, 6, 30)),
     Release("v3.2.2", _dt.date(2025, 7, 23)),
     Release("v3.2.3", _dt.date(2025, 7, 29)),
+    Release("v3.2.7", _dt.date(2025, 9, 9), evidence=_TAG_DATE),
     Release("v3.2.8", _dt.date(2025, 9, 24)),
+    Release("v3.2.9", _dt.date(2025, 10, 7), evidence=_TAG_DATE + "; tag v3.2.9-326 (the v3.2.9-323 build of "
+            "2025-09-30 still refunded every subnet's lock)"),
     Release("v3.2.10", _dt.date(2025, 11, 4)),
     Release("v3.2.12", _dt.date(2025, 11, 6)),
     Release("v3.2.13", _dt.date(2025, 11, 7)),
@@ -284,6 +293,7 @@ RELEASE_INFO: tuple[Release, ...] = (
     Release("v3.4.1", _dt.date(2026, 6, 1)),
     Release("v3.4.5", _dt.date(2026, 6, 16)),
     Release("v3.4.6", _dt.date(2026, 6, 22)),
+    Release("v3.4.7", _dt.date(2026, 6, 23), evidence=_TAG_DATE + " (v3.4.7-422)"),
     Release("v3.4.8", _dt.date(2026, 6, 25)),
     # After June 2026: runtime versions of RaoFoundation/subtensor (addendum §A1).
     Release("spec425", _dt.date(2026, 6, 30), "commit", None,
@@ -436,6 +446,27 @@ class Era:
     """Conviction-based subnet owner change (addendum §A6): 10 % total conviction (PR #2800, the
     June 2026 baseline, deployed in spec 432 [V]); the king's own conviction above 18 % of eligible
     alpha from spec 447 (PR #3083 [P])."""
+    ema_age_origin: Literal["none", "registration", "start_call"] = "none"
+    """What the EMA age ``b`` counts from: ``NetworkRegisteredAt`` (v2.0.6 – v2.0.9) or the
+    ``start_call`` block ``FirstEmissionBlockNumber − 1`` (v2.0.10+); spec §3.3."""
+    ema_halving_blocks: int | None = None
+    """The EMA age factor's half-point when the code fixes it (100 800 blocks in v2.0.6 – v2.0.7);
+    ``None`` when it is the ``EMAPriceHalvingBlocks`` parameter (v2.0.8+, 201 600 on mainnet) or
+    there is no age factor."""
+    ema_fixed_point: Literal["none", "I96F32", "U96F32", "U64F64"] = "none"
+    """Arithmetic of ``update_moving_price``: I96F32 (v2.0.0 – v2.0.10), U96F32 (v2.0.11 – v3.4.7),
+    U64F64 (v3.4.8+); the stored EMA is I96F32 throughout."""
+    owner_emission_basis: Literal["none", "emission_vector_sim_sale", "alpha_issuance_spot"] = "none"
+    """How the dissolution refund values the owner's emission: the last epoch's ``Emission`` vector
+    × owner cut sold in a simulated swap (v3.2.8 – v3.2.11), or the alpha issuance × owner cut at
+    the spot price (v3.2.12+); spec §6.4."""
+    subnet_limit_enforced: bool = False
+    """Registration checks ``SubnetLimit`` (pruning at the limit): pre-dTAO and from v3.2.8 (128,
+    ``migrate_subnet_limit_to_default``, committed 2025-08-25); v2.0.0 – v3.2.7 had no limit."""
+    first_network_registration_free: bool = False
+    """The subnet-registration rate limit lets the first registration ever (``last_lock_block == 0``)
+    through (``rate_limiting.rs`` ``check_passes_rate_limit``): pre-dTAO and from v3.2.7; v2.0.0 –
+    v3.2.6 compared ``current_block ⊖ last_lock_block`` with the limit directly."""
 
     @classmethod
     def from_tag(cls, tag: str) -> Era:
@@ -506,11 +537,15 @@ class Era:
         else:
             fee_dest = "block_author"
 
+        # EMA price (staking/stake_utils.rs::update_moving_price): min(spot, 1) from v2.0.1 (L62-63);
+        # age factor b/(b + 100 800) from v2.0.6 (L60-67), b counted from registration; the halving
+        # period a parameter (EMAPriceHalvingBlocks, 201 600) from v2.0.8 (L68-72); b counted from
+        # start_call from v2.0.10 (L61-69); U96F32 arithmetic from v2.0.11, U64F64 from v3.4.8.
         if not dtao:
             ema: EmaRule = "none"
-        elif not since("v2.0.5"):
+        elif not since("v2.0.1"):
             ema = "fixed_unclamped"
-        elif not since("v2.0.8"):
+        elif not since("v2.0.6"):
             ema = "fixed_clamped"
         else:
             ema = "age_scaled"
@@ -536,11 +571,13 @@ class Era:
         else:
             lock_dest = "pool_at_median_price"
 
+        # owner refund (staking/remove_stake.rs::destroy_alpha_in_out_stakes): every subnet in v3.2.8,
+        # only legacy subnets (registered before NetworkRegistrationStartBlock) from v3.2.9 (-326, L452-455)
         if not dtao:
             refund = "full_lock"
         elif not since("v3.2.8"):
             refund = "none"
-        elif not since("v3.3.0"):
+        elif not since("v3.2.9"):
             refund = "lock_minus_owner_emission"
         else:
             refund = "legacy_only"
@@ -572,7 +609,7 @@ class Era:
             yuma3_available=since("v3.1.0"),
             yuma3_default=since("v3.3.14"),
             epoch_schedule="dynamic" if since("v3.4.8") else "tempo_plus_one",
-            new_subnet_emission_enabled=not since("v3.4.8"),
+            new_subnet_emission_enabled=not since("v3.4.7"),  # subnets/subnet.rs v3.4.7 L291
             owner_cut_toggle=since("v3.4.0"),
             taoflow_counts_registration=since("v3.4.0"),
             spec_version=v[4] if v[:4] == _BASELINE_VERSION[:4] else None,
@@ -588,6 +625,14 @@ class Era:
             fees_recycled=since("spec444"),
             conviction_owner_change=("own_conviction_18pct" if since("spec447")
                                      else "total_conviction_10pct" if since("spec425") else "none"),
+            ema_age_origin=("none" if ema != "age_scaled" else "start_call" if since("v2.0.10") else "registration"),
+            ema_halving_blocks=100_800 if ema == "age_scaled" and not since("v2.0.8") else None,
+            ema_fixed_point=("none" if not dtao else "I96F32" if not since("v2.0.11")
+                             else "U96F32" if not since("v3.4.8") else "U64F64"),
+            owner_emission_basis=("none" if not since("v3.2.8") else "emission_vector_sim_sale"
+                                  if not since("v3.2.12") else "alpha_issuance_spot"),
+            subnet_limit_enforced=not dtao or since("v3.2.8"),
+            first_network_registration_free=not dtao or since("v3.2.7"),
         )
 
     @property
@@ -725,27 +770,36 @@ TIMELINE: tuple[Change, ...] = (
            "(weighted rank × sigmoid trust); 18 % owner cut; 50/50 miners/validators", "emission shares", "code"),
     Change(_dt.date(2025, 2, 13), "v2.0.0", "dTAO launch: per-subnet alpha and constant-product pools; "
            "EMA-price shares; γ = 0.18; 18/41/41 split; root alpha sold each block", "emission shares", "code, docs"),
-    Change(_dt.date(2025, 3, 19), "v2.0.8", "EMA price uses min(spot, 1) and an age-scaled alpha; "
-           "dynamic unstake fee", "EMA price", "code"),
+    Change(_dt.date(2025, 2, 13), "v2.0.1", "EMA price moves towards min(spot, 1)", "EMA price",
+           "code (stake_utils.rs v2.0.1 L62-63)"),
+    Change(_dt.date(2025, 3, 6), "v2.0.6", "EMA alpha scaled by the subnet's age b/(b + 100 800), b counted "
+           "from registration", "EMA price", "code (stake_utils.rs v2.0.6 L60-67)"),
+    Change(_dt.date(2025, 3, 19), "v2.0.8", "EMA age half-point becomes the EMAPriceHalvingBlocks parameter "
+           "(201 600); dynamic unstake fee", "EMA price", "code (stake_utils.rs v2.0.8 L68-72)"),
     Change(_dt.date(2025, 3, 28), "v2.0.9", "start_call gate (FirstEmissionBlockNumber)", "coinbase", "code"),
+    Change(_dt.date(2025, 4, 4), "v2.0.10", "EMA age counted from start_call instead of registration",
+           "EMA price", "code (stake_utils.rs v2.0.10 L61-69)"),
     Change(_dt.date(2025, 5, 28), "v3.1.0", "Yuma 3 available per subnet (bonds as fractions, "
            "sigmoid liquid alpha)", "Yuma", "code"),
     Change(_dt.date(2025, 6, 30), "v3.1.6", "Uniswap-v3 swap pallet: fee 0.3 %, protocol full-range "
            "liquidity", "AMM", "code"),
     Change(_dt.date(2025, 7, 23), "v3.2.2", "Swap fee lowered to 33/65535 ≈ 0.05 %", "AMM", "code"),
     Change(_dt.date(2025, 7, 29), "v3.2.3", "Chain-buy subsidy when price < emission share", "injection", "code"),
-    Change(_dt.date(2025, 8, 15), "migration", "Subnet limit set to 128", "registration",
-           "migrate_subnet_limit_to_default", approximate=True),
-    Change(_dt.date(2025, 9, 24), "v3.2.8", "Deregistration re-enabled: prune lowest EMA price, 4-month "
-           "immunity, 4-day rate limit, 2000 TAO lock price decaying over 8 days; mechanisms; CKBurn",
+    Change(_dt.date(2025, 8, 25), "migration", "Subnet limit migration to 128 committed (shipped in v3.2.8; "
+           "v2.0.0 – v3.2.7 enforced no subnet limit)", "registration",
+           "migrate_subnet_limit_to_default (commit date)", date_kind="commit"),
+    Change(_dt.date(2025, 9, 24), "v3.2.8", "Deregistration re-enabled: subnet limit of 128 enforced again, "
+           "prune lowest EMA price, 4-month immunity, 4-day rate limit, 2000 TAO lock price decaying over "
+           "8 days; owner lock refund minus owner emission; mechanisms; CKBurn",
            "registration", "migrations, docs (deploy Sept 16)"),
     Change(_dt.date(2025, 10, 6), "migration", "Lock price reset to 2500 TAO", "registration",
            "migrate_network_lock_cost_2500"),
+    Change(_dt.date(2025, 10, 7), "v3.2.9", "Owner lock refund only for legacy subnets (registered before "
+           "the re-enable)", "dissolution", "code (remove_stake.rs v3.2.9-326 L452-455)"),
     Change(_dt.date(2025, 11, 4), "v3.2.10", "TaoFlow emission shares (30-day EMA of net stake flow); "
            "root dividends kept as claimable alpha", "emission shares", "code, docs"),
     Change(_dt.date(2025, 11, 6), "v3.2.12", "Excess TAO chain-buys alpha (recycled); root alpha only "
-           "if Σ EMA price > 1", "injection", "code"),
-    Change(_dt.date(2025, 12, 9), "v3.3.0", "Owner lock refund only for legacy subnets", "dissolution", "code"),
+           "if Σ EMA price > 1; refund values owner emission from alpha issuance at spot", "injection", "code"),
     Change(_dt.date(2025, 12, 12), "v3.3.1", "Alpha-injection cap = min(α emission, TAO block emission)",
            "injection", "code"),
     Change(_dt.date(2025, 12, 15), "halving", "First TAO halving: 1 → 0.5 TAO per block", "emission",
@@ -759,8 +813,10 @@ TIMELINE: tuple[Change, ...] = (
     Change(_dt.date(2026, 6, 1), "v3.4.1", "Chain-bought alpha kept as protocol alpha", "injection", "code"),
     Change(_dt.date(2026, 6, 22), "v3.4.6", "Shares back to EMA price × (1 − miner burn) × root_prop; "
            "injection cap = root_prop · α emission", "emission shares", "code"),
-    Change(_dt.date(2026, 6, 25), "v3.4.8", "Balancer re-enabled; dynamic tempo; new subnets start "
-           "with TAO emission disabled", "AMM", "code"),
+    Change(_dt.date(2026, 6, 23), "v3.4.7", "New subnets start with TAO emission disabled", "registration",
+           "code (subnets/subnet.rs v3.4.7 L291)"),
+    Change(_dt.date(2026, 6, 25), "v3.4.8", "Balancer re-enabled; dynamic tempo; EMA price computed in "
+           "U64F64", "AMM", "code"),
     Change(_dt.date(2026, 6, 30), "spec425", "root_prop removed from share weighting "
            "(EMA price × (1 − miner burn))", "emission shares", "code"),
     # After June 2026 (addendum §A1; RaoFoundation/subtensor runtime versions)

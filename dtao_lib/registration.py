@@ -14,7 +14,9 @@ subtraction stops at 0. A zero interval means no decay (the division is a ``safe
 interval is scaled by ``E/1e9`` in I64F64 fixed point (``get_lock_reduction_interval``); before dTAO
 (v1.2.5) it was not scaled at all. Each registration sets ``last_lock := amount paid`` and
 ``last_lock_block := current block``, so the price doubles and then decays linearly. Registrations
-are rate-limited: ``current_block − last_lock_block ≥ NetworkRateLimit`` (28 800 blocks, saturating).
+are rate-limited: ``current_block − last_lock_block ≥ NetworkRateLimit`` (28 800 blocks, saturating);
+the first registration ever (``last_lock_block == 0``) passes from v3.2.7 (and before dTAO), not in
+v2.0.0 – v3.2.6 (``Era.first_network_registration_free``).
 
 Pruning (spec §6.3, ``get_network_to_prune``): when the subnet limit is reached, among non-root
 subnets outside immunity (``current < registered_at + 864 000`` is immune) the chain prunes the
@@ -191,16 +193,32 @@ def _lock_cost_raw(last: int, last_block: int, block: int, min_lock: int, interv
 
 
 def can_register_network(
-    last_lock_block: int, current_block: int, *, rate_limit_blocks: int = NETWORK_RATE_LIMIT_BLOCKS
+    last_lock_block: int,
+    current_block: int,
+    *,
+    rate_limit_blocks: int = NETWORK_RATE_LIMIT_BLOCKS,
+    era: str | Era = "head",
 ) -> bool:
     """True if a subnet may be registered at ``current_block`` (spec §6.1 rate limit).
 
     The chain requires ``current_block ⊖ last_lock_block ≥ NetworkRateLimit`` (28 800 blocks = 4 days),
     with saturating subtraction: while the last lock block lies in the future nobody can register.
+    The first registration ever (``last_lock_block == 0``) passes whatever the block, from v3.2.7
+    (``rate_limiting.rs`` ``check_passes_rate_limit``: ``last_block == 0 || …``) and before dTAO;
+    v2.0.0 – v3.2.6 compared the blocks directly (``subnets/subnet.rs``).
+
+    >>> can_register_network(0, 100), can_register_network(0, 100, era="v3.2.6")
+    (True, False)
     """
     last_block = check_int("last_lock_block", last_lock_block, hi=U64_MAX)
     block = check_int("current_block", current_block, hi=U64_MAX)
     limit = check_int("rate_limit_blocks", rate_limit_blocks, hi=U64_MAX)
+    return _passes_rate_limit(last_block, block, limit, _resolve_era(era))
+
+
+def _passes_rate_limit(last_block: int, block: int, limit: int, e: Era) -> bool:
+    if last_block == 0 and e.first_network_registration_free:
+        return True
     return max(block - last_block, 0) >= limit
 
 
@@ -313,6 +331,7 @@ def lock_cost_timeline(
     limit = check_int("rate_limit_blocks", rate_limit_blocks, hi=U64_MAX)
     if on_rate_limit not in ("raise", "skip", "ignore"):
         raise ValueError(f"on_rate_limit must be one of 'raise', 'skip', 'ignore', got {on_rate_limit!r}")
+    e = _resolve_era(era)
     interval = lock_reduction_interval(reduction_interval_blocks, block_emission_rao=block_emission_rao, era=era)
     regs = sorted(check_int("registration_blocks[]", b, hi=U64_MAX) for b in registration_blocks)
     for b in regs:
@@ -330,7 +349,7 @@ def lock_cost_timeline(
             pieces.append(_segment_prices(blocks[seg_start - start: b - start + 1], last, last_block, min_lock,
                                           interval))
             seg_start = b + 1
-        if max(b - last_block, 0) < limit:
+        if not _passes_rate_limit(last_block, b, limit, e):
             limited.append(b)
             if on_rate_limit == "raise":
                 raise RateLimitError(

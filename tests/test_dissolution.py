@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dtao_lib import dissolution as ds
+from dtao_lib import params
 
 TAO = 10**9
 
@@ -202,12 +203,41 @@ def test_owner_refund_by_era():
     assert ds.owner_refund(lock, emitted, legacy=True) == 700 * TAO
     assert ds.owner_refund(lock, emitted, legacy=False) == 0
     assert ds.owner_refund(lock, emitted, legacy=False, era="v3.2.8") == 700 * TAO   # every subnet
-    assert ds.owner_refund(lock, emitted, legacy=False, era="v3.2.13") == 700 * TAO
+    assert ds.owner_refund(lock, emitted, legacy=False, era="v3.2.9") == 0           # legacy only (below)
+    assert ds.owner_refund(lock, emitted, legacy=True, era="v3.2.13") == 700 * TAO
     assert ds.owner_refund(lock, emitted, legacy=True, era="v3.3.0") == 700 * TAO
     assert ds.owner_refund(lock, emitted, legacy=False, era="v3.3.0") == 0
     assert ds.owner_refund(lock, emitted, legacy=True, era="v2.0.0") == 0           # no refunds
     assert ds.owner_refund(lock, emitted, era="pre-dtao") == lock                    # full lock back
     assert ds.owner_refund(lock, 2 * lock, legacy=True) == 0                         # never negative
+
+
+def test_owner_refund_only_for_legacy_subnets_from_v3_2_9():
+    """The refund is limited to legacy subnets from v3.2.9, not v3.3.0.
+
+    subtensor v3.2.9-326 (tag 2025-10-07) ``pallets/subtensor/src/staking/remove_stake.rs`` L452-455
+    ``let should_refund_owner: bool = reg_at < start_block;`` and L619-620 ``if should_refund_owner``;
+    v3.2.8-320 L599 refunds ``lock_cost.saturating_sub(owner_emission_tao)`` to every subnet.
+    """
+    lock, emitted = 1000 * TAO, 300 * TAO
+    assert params.era("v3.2.8").owner_refund == "lock_minus_owner_emission"
+    assert params.era("v3.2.9").owner_refund == "legacy_only"
+    assert ds.owner_refund(lock, emitted, legacy=False, era="v3.2.8") == 700 * TAO
+    assert ds.owner_refund(lock, emitted, legacy=False, era="v3.2.9") == 0
+    assert ds.owner_refund(lock, emitted, legacy=True, era="v3.2.9") == 700 * TAO
+    assert ds.owner_refund(lock, emitted, legacy=False, era="2025-10-07") == 0
+
+
+def test_owner_emission_from_alpha_issuance_from_v3_2_12():
+    """The refund values the owner's emission from alpha issuance at spot from v3.2.12.
+
+    subtensor v3.2.12-342 ``pallets/subtensor/src/staking/remove_stake.rs`` L456
+    ``Self::get_alpha_issuance(netuid)`` and L466-470 ``owner_alpha · current_alpha_price``; v3.2.8-320
+    L457-476 and v3.2.11 sum the ``Emission`` vector and sell it in ``sim_swap`` (spot only as fallback).
+    """
+    basis = [params.era(t).owner_emission_basis for t in ("v3.2.3", "v3.2.8", "v3.2.11", "v3.2.12", "head")]
+    assert basis == ["none", "emission_vector_sim_sale", "emission_vector_sim_sale", "alpha_issuance_spot",
+                     "alpha_issuance_spot"]
 
 
 def test_owner_refund_bad_input():

@@ -169,3 +169,77 @@ def test_validation_messages():
         ema.update_moving_price(0.1, 1.0, blocks_since_start=1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="halving_blocks"):
         ema.update_moving_price(0.1, 1.0, blocks_since_start=1, halving_blocks=-1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit (issue 12 §4): the EMA history read in staking/stake_utils.rs::update_moving_price at each tag
+# ---------------------------------------------------------------------------------------------
+def test_clamp_arrives_in_v2_0_1():
+    """``min(spot, 1)`` from v2.0.1: subtensor v2.0.1 ``pallets/subtensor/src/staking/stake_utils.rs``
+    L62-63 ``alpha.saturating_mul(Self::get_alpha_price(netuid).min(I96F32::saturating_from_num(1.0)))``;
+    v2.0.0 L62 multiplies the unclamped price."""
+    assert era("v2.0.1").ema_rule == "fixed_clamped"
+    assert ema.update_moving_price(0.5, 3.0, moving_alpha=0.5, era="v2.0.0") == 1.75
+    assert ema.update_moving_price(0.5, 3.0, moving_alpha=0.5, era="v2.0.1") == 0.75
+    assert ema.update_moving_price(0.5, 3.0, moving_alpha=0.5, era="v2.0.1", exact=True) == 0.75
+
+
+def test_age_factor_arrives_in_v2_0_6_with_a_fixed_100_800():
+    """The age factor ``b/(b + 100 800)`` from v2.0.6, a constant until the parameter of v2.0.8.
+
+    subtensor v2.0.6 ``pallets/subtensor/src/staking/stake_utils.rs`` L60-67 (``// 7200 * 14 = 100_800
+    is the halving time``, ``blocks_since_registration`` from ``NetworkRegisteredAt``); v2.0.8 L68-72
+    reads ``EMAPriceHalvingBlocks`` (``InitialEmaPriceHalvingPeriod = 201_600``, runtime/src/lib.rs
+    v2.0.8 L1020); v2.0.10 L61-69 counts from ``FirstEmissionBlockNumber − 1`` (start_call).
+    """
+    assert era("v2.0.5").ema_rule == "fixed_clamped"
+    e6 = era("v2.0.6")
+    assert (e6.ema_rule, e6.ema_halving_blocks, e6.ema_age_origin) == ("age_scaled", 100_800, "registration")
+    assert ema.effective_alpha(100_800, moving_alpha=0.1, era="v2.0.6") == 0.05
+    assert ema.effective_alpha(100_800, moving_alpha=0.1, era="v2.0.7", halving_blocks=100_800) == 0.05
+    with pytest.raises(ValueError, match="halving_blocks is fixed at 100800"):
+        ema.effective_alpha(100_800, moving_alpha=0.1, era="v2.0.6", halving_blocks=201_600)
+    # v2.0.8: the parameter, 201 600 by default
+    assert era("v2.0.8").ema_halving_blocks is None
+    assert ema.effective_alpha(201_600, moving_alpha=0.1, era="v2.0.8") == 0.05
+    assert ema.effective_alpha(100_800, moving_alpha=0.1, era="v2.0.8", halving_blocks=100_800) == 0.05
+    assert ema.keep_factor(7_200, blocks_since_start=100_800, era="v2.0.6") == pytest.approx(
+        ema.keep_factor(7_200, blocks_since_start=100_800, halving_blocks=100_800, era="head"), rel=1e-15)
+    assert (era("v2.0.9").ema_age_origin, era("v2.0.10").ema_age_origin) == ("registration", "start_call")
+
+
+def _ema_32(p_old: float, spot: float, alpha: float, b: int, h: int) -> float:
+    """stake_utils.rs v3.2.8 L37-70 in integers (U96F32: 32 fractional bits, each product truncated)."""
+    one = 1 << 32
+    a = round(alpha * one)
+    ratio = ((b << 32) << 32) // ((b + h) << 32)  # U96F32 b / (b + h)
+    a_eff = (a * ratio) >> 32
+    price = min(round(spot * one), one)
+    new = ((a_eff * price) >> 32) + (((one - a_eff) * round(p_old * one)) >> 32)
+    return new / one
+
+
+def test_exact_ema_is_32_bit_until_v3_4_7_and_u64f64_from_v3_4_8():
+    """The update runs with 32 fractional bits before v3.4.8 and in U64F64 from v3.4.8.
+
+    subtensor v2.0.10 ``stake_utils.rs`` L60-84 (I96F32), v2.0.11 L60-87 and v3.4.7 L37-70 (U96F32),
+    v3.4.8 L37-71 (``U64F64::saturating_from_num`` throughout); the result is stored as I96F32.
+    """
+    assert [era(t).ema_fixed_point for t in ("v2.0.0", "v2.0.10", "v2.0.11", "v3.4.7", "v3.4.8", "head")] == [
+        "I96F32", "I96F32", "U96F32", "U96F32", "U64F64", "U64F64"]
+    args = dict(blocks_since_start=1, moving_alpha=0.1, halving_blocks=1_000, exact=True)
+    old, spot = 0.3, 0.7
+    want32 = _ema_32(old, spot, 0.1, 1, 1_000)
+    for tag in ("v2.0.8", "v2.0.11", "v3.2.8", "v3.4.7"):
+        assert ema.update_moving_price(old, spot, era=tag, **args) == want32
+    got64 = ema.update_moving_price(old, spot, era="v3.4.8", **args)
+    assert got64 != want32  # b/(b+h) truncated at 2^-32 first moves the last bit
+    assert abs(got64 - want32) <= 2 * 2**-32
+
+
+@given(old=prices, spot=prices, b=st.integers(1, 10**8), h=st.integers(0, 10**7),
+       alpha=st.floats(min_value=0.0, max_value=1.0), tag=st.sampled_from(["v2.0.8", "v3.2.8", "v3.4.7"]))
+def test_exact_32_bit_matches_the_rust_in_integers(old, spot, b, h, alpha, tag):
+    got = ema.update_moving_price(old, spot, blocks_since_start=b, halving_blocks=h, moving_alpha=alpha, era=tag,
+                                  exact=True)
+    assert got == _ema_32(old, spot, alpha, b, h)

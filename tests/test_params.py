@@ -225,3 +225,51 @@ def test_gate_constants():
     assert params.EMISSION_BAR_QUANTILE == 0.61
     assert params.EMISSION_GATE_EXPONENT == 3
     assert (params.BALANCER_MIN_WEIGHT, params.BALANCER_MAX_WEIGHT) == (0.01, 0.99)
+
+
+# ---------------------------------------------------------------------------------------------
+# Audit (issue 12 §4): release thresholds read in opentensor/subtensor at each tag
+# ---------------------------------------------------------------------------------------------
+def test_new_subnets_start_with_emission_off_from_v3_4_7():
+    """subtensor v3.4.7-422 ``pallets/subtensor/src/subnets/subnet.rs`` L291
+    ``SubnetEmissionEnabled::<T>::insert(netuid_to_register, false)``; absent at v3.4.6-421."""
+    assert params.era("v3.4.6").new_subnet_emission_enabled
+    assert not params.era("v3.4.7").new_subnet_emission_enabled
+    assert not params.era("2026-06-23").new_subnet_emission_enabled
+    assert params.era("2026-06-22").new_subnet_emission_enabled
+
+
+def test_no_subnet_limit_from_v2_0_0_to_v3_2_7():
+    """v2.0.0 – v3.2.7 ``do_register_network`` never reads ``SubnetLimit`` (``get_max_subnets`` is
+    defined, v2.0.0 ``subnets/subnet.rs`` L35, but unused); v3.2.8-320 ``subnet.rs`` L144-156 checks
+    ``current_count >= subnet_limit`` and prunes, with ``migrate_subnet_limit_to_default`` (committed
+    2025-08-25) setting 128; v1.2.5 ``coinbase/root.rs`` L938-940 enforced the limit before dTAO."""
+    assert [params.era(t).subnet_limit_enforced for t in ("v1.2.5", "v2.0.0", "v3.2.7", "v3.2.8", "head")] == [
+        True, False, False, True, True]
+    assert params.era("v3.2.7").pruning == "disabled"
+    migration = next(c for c in params.TIMELINE if "Subnet limit" in c.summary)
+    assert migration.date == dt.date(2025, 8, 25)
+    assert not migration.approximate
+
+
+def test_ema_and_refund_tags_with_their_commit_dates():
+    """Tag commit dates of the releases the audit adds (``git log -1 --format=%cs TAG`` in
+    opentensor/subtensor): v2.0.1 2025-02-13, v2.0.6 2025-03-06, v2.0.10 2025-04-04, v2.0.11 2025-04-11,
+    v3.2.7 2025-09-09, v3.2.9(-326) 2025-10-07, v3.4.7(-422) 2026-06-23."""
+    dates = dict(params.RELEASES)
+    assert dates["v2.0.1"] == dt.date(2025, 2, 13)
+    assert dates["v2.0.6"] == dt.date(2025, 3, 6)
+    assert dates["v2.0.10"] == dt.date(2025, 4, 4)
+    assert dates["v2.0.11"] == dt.date(2025, 4, 11)
+    assert dates["v3.2.7"] == dt.date(2025, 9, 9)
+    assert dates["v3.2.9"] == dt.date(2025, 10, 7)
+    assert dates["v3.4.7"] == dt.date(2026, 6, 23)
+    assert params.era("2025-03-06").ema_halving_blocks == 100_800
+    assert params.era("2025-03-19").ema_halving_blocks is None
+    tl = {c.tag: c for c in params.TIMELINE}
+    assert "min(spot, 1)" in tl["v2.0.1"].summary
+    assert "100 800" in tl["v2.0.6"].summary
+    assert "201 600" in tl["v2.0.8"].summary
+    assert "dynamic unstake fee" in tl["v2.0.8"].summary
+    assert "legacy" in tl["v3.2.9"].summary
+    assert "v3.3.0" not in tl

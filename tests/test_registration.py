@@ -399,3 +399,24 @@ def test_lock_growth_factor_bad_input():
         reg.lock_growth_factor(0)
     with pytest.raises(TypeError, match="every_blocks"):
         reg.lock_growth_factor(1.5)
+
+
+def test_first_registration_ever_passes_the_rate_limit_from_v3_2_7():
+    """``last_lock_block == 0`` passes the subnet-registration rate limit from v3.2.7.
+
+    subtensor 14bc6f9f ``pallets/subtensor/src/utils/rate_limiting.rs`` L64-67
+    ``check_passes_rate_limit``: ``last_block == 0 || block.saturating_sub(last_block) >= limit``;
+    ``subnets/subnet.rs`` calls it for ``RegisterNetwork`` from v3.2.7 (L137-140); v2.0.0 – v3.2.6
+    ensured ``current_block.saturating_sub(last_lock_block) >= NetworkRateLimit`` directly
+    (v3.2.3 ``subnet.rs`` L136-140); v1.2.5 used ``passes_rate_limit`` too (``rate_limiting.rs`` L56-58).
+    """
+    assert reg.can_register_network(0, 100)
+    assert reg.can_register_network(0, 100, era="v3.2.7")
+    assert not reg.can_register_network(0, 100, era="v3.2.6")
+    assert not reg.can_register_network(0, 100, era="A")
+    assert reg.can_register_network(0, 100, era="pre-dtao")
+    assert reg.can_register_network(0, 28_800, era="v3.2.6")  # the plain comparison still lets it through later
+    kw = dict(start_block=100, end_block=200, last_lock_rao=10**12, last_lock_block=0)
+    assert reg.lock_cost_timeline(registration_blocks=[100], **kw).registrations == (100,)
+    with pytest.raises(reg.RateLimitError):
+        reg.lock_cost_timeline(registration_blocks=[100], era="v3.2.3", **kw)

@@ -508,7 +508,7 @@ def owner_refunds(lock_tao: float = 2_000.0, owner_emission_tao: float = 800.0) 
     emitted = round(check_real("owner_emission_tao", owner_emission_tao, lo=0, hi=1e7) * TAO)
     rows = []
     for era_name, when in (("v1.2.5", "pre-dTAO (to Feb 2025)"), ("v2.0.0", "Feb – Sept 2025"),
-                           ("v3.2.8", "Sept – Dec 2025"), ("head", "Dec 2025 – HEAD")):
+                           ("v3.2.8", "Sept – Oct 2025 (v3.2.8)"), ("head", "Oct 2025 (v3.2.9) – HEAD")):
         rows.append({
             "era": when,
             "legacy subnet": dissolution.owner_refund(lock, emitted, legacy=True, era=era_name) / TAO,

@@ -545,8 +545,10 @@ def timeline_chart() -> alt.LayerChart:
 ERA_GROUPS: dict[str, tuple[str, ...]] = {
     "emission": ("share_rule", "injection_rule", "chain_buy_alpha", "new_subnet_emission_enabled"),
     "root and owner": ("root_dividends", "root_sell_flag", "root_alpha_without_sell_flag", "owner_cut_toggle"),
-    "market": ("pool", "swap_fee_u16", "fee_destination", "ema_rule", "taoflow_counts_registration"),
-    "registration": ("lock_destination", "owner_refund", "pruning"),
+    "market": ("pool", "swap_fee_u16", "fee_destination", "ema_rule", "ema_age_origin", "ema_halving_blocks",
+               "ema_fixed_point", "taoflow_counts_registration"),
+    "registration": ("lock_destination", "owner_refund", "owner_emission_basis", "pruning", "subnet_limit_enforced",
+                     "first_network_registration_free"),
     "consensus": ("yuma3_available", "yuma3_default", "epoch_schedule"),
     "after June 2026": ("spec_version", "emission_gate", "miner_burn_weighting", "chain_buy_refund",
                         "balancer_reservoirs", "dividend_split", "root_baskets", "registration_collateral",
