@@ -259,8 +259,9 @@ def test_subnet_limit_and_snapshot_count():
     snap = data_dir() / "subnets_2026-04-11" / "subnets_snapshot_2026-04-11.csv"
     netuids = [int(r["netuid"]) for r in csv.DictReader(snap.open(encoding="utf-8", newline=""))]
     assert sum(n != 0 for n in netuids) == params.SUBNET_LIMIT == 128
-    ev = claims.get("seed-subnet-limit").evidence()
-    assert ev["value"].iloc[1] == 128
+    ev = claims.get("seed-subnet-limit").evidence().set_index("quantity")["value"]
+    assert ev["the limit since v3.2.8 (migration committed Aug 2025)"] == 128
+    assert ev["non-root subnets on 2026-04-11"] == 128
 
 
 def test_registration_reopened_at_2000_tao():

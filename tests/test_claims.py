@@ -43,3 +43,40 @@ def test_duplicate_id_is_rejected():
     c = claims.get(ALL["id"].iloc[0])
     with pytest.raises(ValueError, match="already registered"):
         claims.register(c)
+
+
+# ---------------------------------------------------------------------------------------------
+# Verdicts re-decided from the Rust (issue 12 §4)
+# ---------------------------------------------------------------------------------------------
+def test_seed_subnet_limit_is_outdated():
+    """dTAO did drop the subnet limit, until v3.2.8 restored it: v2.0.0 – v3.2.7 ``do_register_network``
+    never reads ``SubnetLimit``; v3.2.8-320 ``pallets/subtensor/src/subnets/subnet.rs`` L144-156 checks it."""
+    c = claims.get("seed-subnet-limit")
+    assert c.verdict == "outdated"
+    v = c.evidence()["value"].tolist()
+    assert v[:4] == [True, False, False, True]
+    assert "v3.2.8" in c.explanation
+
+
+def test_adr_liquidation_discount_counts_alpha_in_and_balancer_spot():
+    """Since v3.4.2 a new subnet's pool alpha is a claimant (``remove_stake.rs`` v3.4.2-415 L480-487),
+    and a Balancer pool's spot price is not its reserve ratio (amm.BalancerPool)."""
+    c = claims.get("adr-liquidation-discount")
+    assert c.verdict == "partly true"
+    ev = c.evidence().set_index("quantity")["value"]
+    assert any("α_in is a claimant" in q for q in ev.index)
+    new = next(v for q, v in ev.items() if "α_in is a claimant" in q)
+    assert new == pytest.approx(1 / 3, abs=1e-9)  # 1/(ADR + 1) of spot at ADR 2, not 1/ADR
+    assert "P/(ADR + 1)" in c.explanation
+    assert "Balancer" in c.explanation
+
+
+def test_dtao_41_41_18_is_partly_true_because_root_alpha_is_recycled():
+    """Root's share is recycled when Σ p̄ ≤ 1: subtensor 14bc6f9f ``coinbase/run_coinbase.rs`` L312-320
+    (``recycle_subnet_alpha`` without the root-sell flag) and L457-465 (``total_ema_price > 1``)."""
+    c = claims.get("dtao-41-41-18")
+    assert c.verdict == "partly true"
+    ev = c.evidence()["value"].tolist()
+    root, recycled = ev[4], ev[9]
+    assert recycled == pytest.approx(root, abs=1e-8)
+    assert recycled > 0.01

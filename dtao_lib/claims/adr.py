@@ -166,6 +166,9 @@ def _discount_evidence() -> pd.DataFrame:
     prot = dissolution.exit_comparison(pool_tao, pool_alpha, users // 100, users - users // 100,
                                        protocol_alpha_rao=users // 2)
     everyone = dissolution.exit_comparison(pool_tao, pool_alpha, users)
+    new_subnet = dissolution.exit_comparison(pool_tao, pool_alpha, users // 100, users - users // 100,
+                                             include_alpha_in=True)
+    skewed = dissolution.exit_comparison(pool_tao, pool_alpha, users // 100, users - users // 100, quote_weight=0.4)
     ratio = _snapshot_adr()
     cut = np.asarray(adr.haircut(ratio[ratio > 0]))
     return pd.DataFrame([
@@ -184,18 +187,29 @@ def _discount_evidence() -> pd.DataFrame:
          "value": prot.dissolution_rao / prot.spot_value_rao,
          "computed by": "dissolution.exit_comparison(protocol_alpha_rao=…)"},
         {"quantity": "median haircut on 2026-04-11", "value": float(np.median(cut)), "computed by": "adr.haircut"},
+        {"quantity": "ADR 2, subnet registered after the June-2026 deployment (α_in is a claimant, v3.4.2+): "
+                     "dissolution / spot value", "value": new_subnet.dissolution_rao / new_subnet.spot_value_rao,
+         "computed by": "dissolution.exit_comparison(include_alpha_in=True)"},
+        {"quantity": "ADR 2, Balancer quote weight 0.4: spot price / reserve ratio",
+         "value": skewed.spot_price / (pool_tao / pool_alpha),
+         "computed by": "dissolution.exit_comparison(quote_weight=0.4)"},
+        {"quantity": "… dissolution / spot value", "value": skewed.dissolution_rao / skewed.spot_value_rao,
+         "computed by": "dissolution.exit_comparison(quote_weight=0.4)"},
     ])
 
 
 def _discount_check(ev: pd.DataFrame) -> bool:
     v = ev["value"].to_numpy(dtype=float)
-    diss, h, sale_small, all_diss, all_sale, prot, median_cut = v
+    diss, h, sale_small, all_diss, all_sale, prot, median_cut, new_subnet, spot_vs_reserve, skewed = v
     return bool(
-        abs(diss - (1 - h)) < 1e-9 and abs(h - 0.5) < 1e-12   # the discount is 1 − 1/ADR of spot value
+        abs(diss - (1 - h)) < 1e-9 and abs(h - 0.5) < 1e-12   # equal weights: 1 − 1/ADR of spot value
         and sale_small > diss                                 # a small holder does better in the pool
         and all_diss > all_sale                               # the group does better at dissolution
         and prot < diss                                       # protocol alpha deepens it at HEAD
         and median_cut > 0
+        and abs(new_subnet - 1 / 3) < 1e-9                    # α_in as a claimant: 1/(ADR + 1) of spot
+        and abs(spot_vs_reserve - 1) > 0.1                    # Balancer spot ≠ reserve ratio …
+        and abs(skewed - diss / spot_vs_reserve) < 1e-9       # … so the haircut is not 1 − 1/ADR
     )
 
 
@@ -209,10 +223,15 @@ register(Claim(
     verdict="partly true",
     explanation=(
         "The discount is real, but only at dissolution, and it is measured against the spot price, not "
-        "against what anyone paid. When a subnet is dissolved its pool TAO is shared pro rata over the "
-        "alpha held outside the pool, so each alpha receives P/ADR instead of the spot price P: a haircut "
-        "of 1 − 1/ADR (half of the spot value at ADR 2). At HEAD the chain-bought protocol alpha also "
-        "takes a share, which makes the haircut deeper.\n\n"
+        "against what anyone paid. When a subnet is dissolved its pool TAO T is shared pro rata over the "
+        "claimants' alpha, so each alpha receives T/(alpha held outside the pool) — with equal pool weights "
+        "that is P/ADR instead of the spot price P: a haircut of 1 − 1/ADR (half of the spot value at "
+        "ADR 2). Since v3.4.1 the chain-bought protocol alpha also takes a share, and so does the pool's "
+        "own alpha — for every subnet in v3.4.1, from v3.4.2 only for subnets registered after its "
+        "deployment block (June 2026) — so such a subnet pays each alpha at most P/(ADR + 1): a third of "
+        "spot at ADR 2. On a Balancer pool (v3.4.8+) the "
+        "spot price is the reserve ratio only at equal weights, so the haircut against spot is "
+        "1 − (T/outside alpha)/P, larger or smaller than 1 − 1/ADR as the weights have drifted.\n\n"
         "Before a dissolution a holder is not forced to accept it: a small holder who sells in the pool "
         "loses only the fee and a little price impact. All holders together cannot escape this way, "
         "though: selling everything through the pool would pay them less than the dissolution does. "

@@ -98,6 +98,7 @@ def _split_evidence() -> pd.DataFrame:
     chutes = coinbase.split_alpha_out(a, root_proportion=ex.root_proportion, root_sell_flag=ex.sum_ema_prices > 1)
     rp = root_proportions()
     off = coinbase.split_alpha_out(a, root_proportion=0.0, owner_cut_enabled=False, era="head")
+    no_sell = coinbase.split_alpha_out(a, root_proportion=ex.root_proportion, root_sell_flag=False)
     return pd.DataFrame([
         {"quantity": "owner's share of α_out (SubnetOwnerCut = 11 796/65 535)", "value": bare.owner / a,
          "computed by": "coinbase.split_alpha_out"},
@@ -114,16 +115,25 @@ def _split_evidence() -> pd.DataFrame:
          "value": float(rp["root proportion"].median()), "computed by": "fig.root_proportions"},
         {"quantity": "owner cut switched off (toggle since v3.4.0): miners' share", "value": off.server / a,
          "computed by": "coinbase.split_alpha_out"},
+        {"quantity": "Σ EMA prices on 2026-04-11 (root is paid only above 1)", "value": ex.sum_ema_prices,
+         "computed by": "fig.subnet_example(64).sum_ema_prices"},
+        {"quantity": "Chutes' root proportion with Σ EMA prices ≤ 1: share of α_out recycled",
+         "value": no_sell.recycled / a, "computed by": "coinbase.split_alpha_out(root_sell_flag=False)"},
+        {"quantity": "… then paid to validators (alpha and root stakers together)",
+         "value": (no_sell.validator + no_sell.root) / a,
+         "computed by": "coinbase.split_alpha_out(root_sell_flag=False)"},
     ])
 
 
 def _split_check(ev: pd.DataFrame) -> bool:
     v = ev["value"].to_numpy(dtype=float)
-    owner, miners, validators, rp, root, alpha_val, median_rp, miners_off = v
+    owner, miners, validators, rp, root, alpha_val, median_rp, miners_off, sum_ema, recycled, val_no_sell = v
     return bool(
         abs(owner - 0.18) < 1e-4 and abs(miners - 0.41) < 1e-4 and abs(validators - 0.41) < 1e-4
         and 0 < rp < 1 and root > 0.01 and abs(root + alpha_val - validators) < 1e-8
         and median_rp > 0.1 and abs(miners_off - 0.5) < 1e-8
+        and sum_ema > 1                                              # root was paid on the snapshot day
+        and abs(recycled - root) < 1e-8 and abs(val_no_sell - alpha_val) < 1e-8  # else its share is recycled
     )
 
 
@@ -135,17 +145,21 @@ register(
         japanese=("以前はマイナーとバリデータの間で固定的に50/50の報酬配分でしたが、現在は41/41/18に分割され、"
                   "サブネット所有者(18%)への資金提供を強化し、サブネットの中核となるインセンティブメカニズムの"
                   "継続的なイノベーションを促進しています。"),
-        verdict="true",
+        verdict="partly true",
         explanation=(
             "Every block a subnet mints α_out (1 alpha before its own alpha halving), and the coinbase cuts it "
-            "exactly this way: the owner takes 11 796/65 535 ≈ 18 %, and the rest is halved between miners and "
+            "this way: the owner takes 11 796/65 535 ≈ 18 %, and the rest is halved between miners and "
             "validators, 41 % each (spec §3.5).\n\n"
-            "Two things the figure hides. First, the validators' 41 % is not all for the subnet's alpha stakers: "
-            "a fraction equal to the root proportion goes to TAO staked on root (subnet 0), so root stakers take "
-            "part of every subnet's dividends; on 2026-04-11 that was about a sixth of the validators' part on "
-            "most large subnets and more on young ones. Second, since v3.4.0 an owner can switch the cut off "
-            "(miners and validators then get 50 % each). Whether the 41/41/18 was new with dTAO is decided in "
-            "the root-network chapter: the 18 % owner cut already existed before dTAO."
+            "But the validators' 41 % is not all paid to validators' stakers, and not always paid. A fraction "
+            "equal to the root proportion goes to TAO staked on root (subnet 0), so root stakers take part of "
+            "every subnet's dividends; on 2026-04-11 that was about a sixth of the validators' part on most "
+            "large subnets and more on young ones. And root is paid only while the EMA prices of all subnets "
+            "sum to more than 1 (the root-sell flag, since v3.2.12): otherwise that fraction is left to the "
+            "alpha stakers (v3.2.12) or, from v3.2.13, recycled, and the validators' side receives less than "
+            "41 % (run_coinbase.rs at 14bc6f9f, L312–320 and L457–465). On the snapshot day the sum was above "
+            "1. Also, since v3.4.0 an owner can switch the cut off (miners and validators then get 50 % "
+            "each). Whether the 41/41/18 was new with dTAO is decided in the root-network chapter: the 18 % "
+            "owner cut already existed before dTAO."
         ),
         evidence=_split_evidence,
         check=_split_check,

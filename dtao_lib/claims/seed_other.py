@@ -207,22 +207,28 @@ def _own_pool_check(ev: pd.DataFrame) -> bool:
 def _subnet_limit_evidence() -> pd.DataFrame:
     s = _snapshot()
     return pd.DataFrame([
-        {"quantity": "subnet limit in the code (since the Aug-2025 migration)", "value": SUBNET_LIMIT,
+        {"quantity": "subnet limit enforced before dTAO (v1.2.5)", "value": era("v1.2.5").subnet_limit_enforced,
+         "computed by": "params.era('v1.2.5').subnet_limit_enforced"},
+        {"quantity": "subnet limit enforced at the dTAO launch (v2.0.0, Feb 2025)",
+         "value": era("v2.0.0").subnet_limit_enforced, "computed by": "params.era('v2.0.0').subnet_limit_enforced"},
+        {"quantity": "… and in v3.2.7 (Sept 2025)", "value": era("v3.2.7").subnet_limit_enforced,
+         "computed by": "params.era('v3.2.7').subnet_limit_enforced"},
+        {"quantity": "subnet limit enforced since v3.2.8 (tag 24 Sept 2025)",
+         "value": era("v3.2.8").subnet_limit_enforced,
+         "computed by": "params.era('v3.2.8').subnet_limit_enforced"},
+        {"quantity": "the limit since v3.2.8 (migration committed Aug 2025)", "value": SUBNET_LIMIT,
          "computed by": "params.SUBNET_LIMIT"},
+        {"quantity": "rule at the limit since v3.2.8", "value": era("v3.2.8").pruning,
+         "computed by": "params.era('v3.2.8').pruning"},
         {"quantity": f"non-root subnets on {SNAPSHOT_DATE}", "value": int((s["netuid"] != 0).sum()),
          "computed by": "data.load_subnet_snapshot()"},
-        {"quantity": "rule at the limit before dTAO (v1.2.5)", "value": era("v1.2.5").pruning,
-         "computed by": "params.era('v1.2.5').pruning"},
-        {"quantity": "rule at the limit, Feb–Sept 2025 (v2.0.0–v3.2.7)", "value": era("v2.0.0").pruning,
-         "computed by": "params.era('v2.0.0').pruning"},
-        {"quantity": "rule at the limit since v3.2.8 (Sept 2025)", "value": era("v3.2.8").pruning,
-         "computed by": "params.era('v3.2.8').pruning"},
     ])
 
 
 def _subnet_limit_check(ev: pd.DataFrame) -> bool:
-    v = ev["value"].tolist()
-    return v[0] == SUBNET_LIMIT and v[1] == SUBNET_LIMIT and v[2] != "disabled" and v[4] == "lowest_ema_price"
+    before, launch, v327, since, limit, rule, count = ev["value"].tolist()
+    return (before is True and launch is False and v327 is False and since is True and limit == SUBNET_LIMIT
+            and rule == "lowest_ema_price" and count == SUBNET_LIMIT)
 
 
 def _registration_evidence() -> pd.DataFrame:
@@ -384,14 +390,15 @@ register(Claim(
     chapter=_HERE,
     english="Bittensor removed the subnet limit and introduced dTAO, with subnet tokens, to increase competition.",
     japanese=_J_LIMIT,
-    verdict="false",
+    verdict="outdated",
     explanation=(
-        "dTAO introduced subnet tokens, but the chain never dropped its limit on the number of subnets. Before "
-        "dTAO, registering at the limit pruned the subnet with the lowest emission (spec §2). Today the limit is "
-        "128 subnets, set by a migration in August 2025, and registering at the limit prunes the subnet with the "
-        "lowest EMA price (spec §6.3). In the April-2026 snapshot every one of the 128 slots is taken.\n\n"
-        "What did change: from the dTAO launch until September 2025 no subnet could be pruned (v2.0.0–v3.2.7), "
-        "and the number of subnets grew during 2025. The limit itself stayed."
+        "True when dTAO launched, no longer true. Before dTAO, registering at the limit pruned the subnet with "
+        "the lowest emission (spec §2). The dTAO release (v2.0.0, February 2025) introduced subnet tokens and "
+        "its subnet registration no longer read the limit at all: from v2.0.0 to v3.2.7 there was no cap on the "
+        "number of subnets and no pruning, and the number of subnets grew through 2025.\n\n"
+        "The limit came back with v3.2.8 (tag of 24 September 2025; the migration setting it to 128 was "
+        "committed in August 2025): registering at 128 subnets now prunes the one with the lowest EMA price "
+        "outside its immunity (spec §6.3). In the April-2026 snapshot every one of the 128 slots is taken."
     ),
     evidence=_subnet_limit_evidence,
     check=_subnet_limit_check,
