@@ -50,7 +50,10 @@ LAST_TE = 30        # this block's TAO emission τ = floor(E·share)
 LAST_CHAIN_ALPHA = 31  # alpha bought by this block's chain buy
 CUM_STAKED = 32     # Σ TAO paid by users for stake (gross, fees included)
 CUM_UNSTAKED = 33   # Σ TAO received by users for unstake
-N_I = 34
+RES_TAO = 34        # BalancerTaoReservoir: TAO materialised but not yet price-active (spec §A4)
+RES_ALPHA = 35      # BalancerAlphaReservoir: alpha minted but not yet in the pool (spec §A4)
+CUM_TAO_MAT = 36    # Σ τ_in materialised from the block credit (pool + reservoir; = CUM_TAO_IN without reservoirs)
+N_I = 37
 
 # --- F: float64 rows ----------------------------------------------------------------------------
 W2 = 0             # Balancer quote (TAO) weight w2; 0.5 for the other pools
@@ -62,7 +65,8 @@ PFLOW_ACC = 5      # this block's protocol flow accumulator (rao)
 BURN = 6           # MinerBurned fraction
 SHARE = 7          # emission share of the last block
 RP = 8             # root proportion of the last block (pre-injection, the cap's)
-N_F = 9
+PRE_GATE = 9       # share of the last block before the emission gate (= SHARE in eras without a gate)
+N_F = 10
 
 # --- G: int64 network scalars -------------------------------------------------------------------
 G_BLOCK = 0        # next block to execute
@@ -79,7 +83,14 @@ G_ERR_SLOT = 10    # debug: slot of the first error (-1 for network-level)
 G_NOISE_I = 11     # number of noise events consumed (index into the draws)
 G_DISSOLVED_PAID = 12  # Σ TAO paid to stakers of dissolved subnets
 G_LOCKS = 13       # Σ TAO paid for subnet locks
-N_G = 14
+G_TAO_MAT = 14     # Σ τ_in materialised from the credit (into pools or reservoirs)
+G_CHAIN = 15       # Σ TAO spent on chain buys
+G_STRANDED = 16    # Σ chain-buy TAO stranded on subnet accounts by failed swaps (eras before the refund, §A4)
+G_REJ = 17         # rejected user actions: counts at G_REJ + src·N_RSN + reason, amounts (rao) N_SRC·N_RSN later
+N_SRC = 6          # sources of user actions (SRC_*)
+N_RSN = 4          # reasons for rejecting them (RSN_*)
+G_REJ_AMT = G_REJ + N_SRC * N_RSN
+N_G = G_REJ_AMT + N_SRC * N_RSN
 
 # --- IP: int64 parameters -----------------------------------------------------------------------
 IP_SHARE = 0       # share rule code (SHARE_*)
@@ -100,7 +111,13 @@ IP_CHASE_EVERY = 14  # blocks between emission-chaser events (0 = none)
 IP_START = 15      # first block of the run
 IP_REC_EVERY = 16  # record every k-th block
 IP_DEBUG = 17      # 1: conservation checks every block
-N_IP = 18
+IP_GATE = 18       # emission gate (GATE_*), spec §A2
+IP_GATE_RANK = 19  # EmissionBarRank N (rank mode)
+IP_BAR_EVERY = 20  # EMISSION_BAR_UPDATE_INTERVAL (blocks)
+IP_BURN_W = 21     # 1 if shares are weighted by (1 − MinerBurned) (price_burn eras; off in spec 444)
+IP_REFUND = 22     # 1 if a failed chain buy returns its TAO to the credit (recycled), spec §A4
+IP_RESERVOIRS = 23  # 1 if the Balancer keeps what it cannot take in reservoirs (chain buy first), spec §A4
+N_IP = 24
 
 # --- FP: float64 parameters ---------------------------------------------------------------------
 FP_TW_ROOT = 0     # grid32(γ) · T_root  (the weighted root TAO of root_prop)
@@ -115,7 +132,10 @@ FP_ROOT_SWAP = 8   # fraction of drained root alpha sold (root claims of type Sw
 FP_EMIT_SELL = 9   # fraction of drained owner + miner alpha sold at the epoch
 FP_NOISE_SIGMA = 10  # noise traders: σ of one event as a fraction of the pool's TAO
 FP_CHASE_BUDGET = 11  # emission chasers: TAO (rao) rotated per event
-N_FP = 12
+FP_GATE_Q = 12     # EmissionBarQuantile q (q-mass mode)
+FP_GATE_H = 13     # EmissionGateExponent h
+FP_GATE_BAR = 14   # STATE, not a parameter: the stored EmissionGateBar θ (0 = not computed yet)
+N_FP = 15
 
 # --- codes --------------------------------------------------------------------------------------
 SHARE_EMA = 0
@@ -160,6 +180,27 @@ NOFLAG_CODES = {"paid": NOFLAG_PAID, "left_to_validators": NOFLAG_VALIDATORS, "r
 EPOCH_TEMPO_PLUS_ONE = 0
 EPOCH_DYNAMIC = 1
 
+GATE_NONE = 0      # no emission gate (every era before spec 440)
+GATE_QMASS = 1     # bar at the share where the running sum of sorted shares reaches q (spec 440)
+GATE_RANK = 2      # bar at the N-th largest positive share (spec 441+)
+GATE_CODES = {"none": GATE_NONE, "q_mass": GATE_QMASS, "rank": GATE_RANK}
+I32_MAX_F = 2147483647.0  # safe_pow's ceiling: I32F32 from i32::MAX when exp overflows (spec §A2)
+
+# --- user actions the simulator refused (issue: impossible policy actions are reported, not dropped)
+SRC_NOISE = 0
+SRC_CHASERS = 1
+SRC_EMISSION_SALES = 2
+SRC_ROOT_CLAIMS = 3
+SRC_PUMP = 4
+SRC_CUSTOM = 5
+SOURCES = ("noise traders", "emission chasers", "emission sales", "root claims", "pump", "custom policy")
+RSN_SUPPLY = 0     # a stake larger than all the TAO held outside the pools
+RSN_RESERVE = 1    # the pool's output reserve is below its minimum
+RSN_TOO_LARGE = 2  # the swap is larger than the pool accepts (input ≥ the input reserve, Balancer 1000×, drain)
+RSN_TOO_SMALL = 3  # the swap would pay out nothing
+REASONS = ("stake exceeds the TAO outside the pools", "pool reserve below its minimum",
+           "trade larger than the pool accepts", "trade too small to pay out a rao")
+
 # --- recorded metrics -----------------------------------------------------------------------------
 # Per subnet (rec_sub[r, m, slot]); amounts in TAO / alpha (not rao), per-block flows of the recorded block.
 M_PRICE = 0
@@ -180,13 +221,16 @@ M_ACTIVE = 14
 M_NETUID = 15
 M_GEN = 16
 M_TE = 17
-N_M = 18
+M_RES_TAO = 18
+M_RES_ALPHA = 19
+M_PRE_GATE = 20
+N_M = 21
 SUB_METRICS = ("price", "ema_price", "share", "tao_reserve", "alpha_in", "alpha_out", "protocol_alpha",
                "tao_in_per_block", "alpha_in_per_block", "alpha_emission_per_block", "chain_buy_tao_per_block",
                "root_prop", "flow_ema_tao", "emission_enabled", "active", "netuid", "generation",
-               "tao_emission_per_block")
+               "tao_emission_per_block", "tao_reservoir", "alpha_reservoir", "pre_gate_share")
 
-PER_BLOCK_METRICS = (M_SHARE, M_TAO_IN, M_ALPHA_IN, M_ALPHA_EMIT, M_CHAIN_TAO, M_RP, M_TE)
+PER_BLOCK_METRICS = (M_SHARE, M_TAO_IN, M_ALPHA_IN, M_ALPHA_EMIT, M_CHAIN_TAO, M_RP, M_TE, M_PRE_GATE)
 """Metrics of the recorded block itself: NaN in the first record (the state before the first block)."""
 
 # Network (rec_glob[r, k])
@@ -204,19 +248,25 @@ R_AUTHOR_TAO = 10
 R_ROOT_TAO = 11
 R_STAKED = 12
 R_UNSTAKED = 13
-N_R = 14
+R_BAR = 14
+R_STRANDED = 15
+N_R = 16
 GLOB_METRICS = ("block", "issuance_tao", "block_emission_tao", "sum_ema_price", "root_sell_flag",
                 "minted_tao", "recycled_coinbase_tao", "recycled_other_tao", "active_subnets",
-                "chain_buy_tao", "fees_to_authors_tao", "root_dividends_tao", "staked_tao", "unstaked_tao")
+                "chain_buy_tao", "fees_to_authors_tao", "root_dividends_tao", "staked_tao", "unstaked_tao",
+                "emission_bar", "stranded_tao")
 
 # --- debug error codes ------------------------------------------------------------------------------
 ERR_TAO_BLOCK = 1      # E != Σ τ_in + Σ chain-buy TAO + recycled
-ERR_ALPHA_LEDGER = 2   # AIN + AOUT + PROT != baseline + injected + emitted − recycled
+ERR_ALPHA_LEDGER = 2   # AIN + AOUT + PROT + RES_ALPHA != baseline + injected + emitted − recycled
 ERR_TAO_LEDGER = 3     # TAO != baseline + τ_in + chain buys + trades
 ERR_ISSUANCE = 4       # issuance != start + minted − recycled
 ERR_NEGATIVE = 5       # a reserve, balance or pending amount went negative (or a reserve to 0)
 ERR_SPLIT = 6          # the α_out split does not add up
 ERR_PENDING = 7        # pending alpha exceeds alpha outside the pool
+ERR_MINTED = 8         # Σ minted != Σ materialised + Σ chain buys + Σ stranded + Σ recycled (network, cumulative)
+ERR_RESERVOIR = 9      # reservoir TAO != Σ materialised − Σ price-active τ_in (or a reservoir < 0)
+ERR_SUPPLY = 10        # the TAO in pools and reservoirs exceeds the issuance
 ERR_MESSAGES = {
     ERR_TAO_BLOCK: "TAO minted != Σ injected + Σ chain buys + recycled",
     ERR_ALPHA_LEDGER: "alpha in + out + protocol != start + Σ injected + Σ emitted − Σ recycled",
@@ -225,6 +275,9 @@ ERR_MESSAGES = {
     ERR_NEGATIVE: "a reserve or balance became negative (or a pool reserve 0)",
     ERR_SPLIT: "owner + miners + validators + root + recycled + dust != α_out",
     ERR_PENDING: "pending alpha exceeds the alpha outside the pool",
+    ERR_MINTED: "Σ TAO minted != Σ materialised τ_in + Σ chain buys + Σ stranded + Σ recycled",
+    ERR_RESERVOIR: "reservoir TAO != Σ materialised τ_in − Σ price-active τ_in (or a reservoir < 0)",
+    ERR_SUPPLY: "the TAO in pools and reservoirs exceeds the TAO issuance",
 }
 
 # --- constants of the model -------------------------------------------------------------------------

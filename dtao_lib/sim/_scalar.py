@@ -30,9 +30,14 @@ from ._layout import (
     BAL_W_MIN,
     E0,
     FIRST_THRESHOLD,
+    GATE_RANK,
+    I32_MAX_F,
     MIN_RESERVE,
     POOL_BAL,
     POOL_CP,
+    RSN_RESERVE,
+    RSN_TOO_LARGE,
+    RSN_TOO_SMALL,
     TOTAL_SUPPLY,
     TWO32,
     V2_MIN_LIQ,
@@ -179,3 +184,101 @@ def inject_weight(w2: float, tao: float, alpha: float, dt: float, da: float) -> 
     if new < BAL_W_MIN or new > BAL_W_MAX:
         return -1.0
     return new
+
+
+@_jitable
+def chain_buy(kind: int, tao: float, alpha: float, w2: float, d: float) -> tuple[bool, float]:
+    """The protocol's fee-free buy of alpha with ``d`` rao of excess TAO (spec §3.4): ``(ok, alpha_out)``."""
+    if kind == POOL_BAL:  # buy() without fees, written out: the hottest swap of the Balancer eras
+        out = _floor(-alpha * math.expm1(-(w2 / (1.0 - w2)) * math.log1p(d / tao)))
+        ok = alpha >= MIN_RESERVE and d <= BAL_MAX_INPUT * tao and out < alpha and (out > 0.0 or d == 0.0)
+        return ok, out if ok else 0.0
+    ok, out, _into, _fee = buy(kind, tao, alpha, w2, d, 0, 0.0, 1)
+    return ok, out
+
+
+@_jitable
+def reject_reason(kind: int, reserve_in: float, reserve_out: float, net: float) -> int:
+    """Why a swap of ``net`` into a pool was refused (``RSN_*`` of :mod:`._layout`; a coarse label).
+
+    The output reserve below the pool's minimum; else an input at least as large as the input reserve
+    (the Balancer refuses 1000×, the constant-product pools refuse to be drained); else a swap so small
+    that it pays out nothing.
+    """
+    lo = V2_MIN_LIQ if kind == POOL_CP else MIN_RESERVE
+    if reserve_out < lo:
+        return RSN_RESERVE
+    if net >= reserve_in:
+        return RSN_TOO_LARGE
+    return RSN_TOO_SMALL
+
+
+@_jitable
+def gate_bar(shares: np.ndarray, active: np.ndarray, mode: int, rank: int, q: float) -> float:
+    """The emission gate's bar θ from this block's pre-gate shares (spec §A2, ``maybe_update_emission_gate_bar``).
+
+    Rank mode: the ``rank``-th largest positive share, or the smallest positive share if fewer are
+    positive. q-mass mode: add the shares in descending order; θ is the share at which the running sum
+    first reaches ``q`` (the last share, possibly 0, if it never does). 0 means "do not store".
+    """
+    n = shares.shape[0]
+    k = 0
+    zeros = 0
+    for i in range(n):
+        if active[i] == 1:
+            if shares[i] > 0.0:
+                k += 1
+            else:
+                zeros += 1
+    if k == 0:
+        return 0.0
+    buf = np.empty(k)
+    j = 0
+    for i in range(n):
+        if active[i] == 1 and shares[i] > 0.0:
+            buf[j] = shares[i]
+            j += 1
+    buf.sort()  # ascending: the m-th largest is buf[k - m]
+    if mode == GATE_RANK:
+        return buf[k - rank] if rank <= k else buf[0]
+    cum = 0.0
+    for j in range(k - 1, -1, -1):
+        cum += buf[j]
+        if cum >= q:
+            return buf[j]
+    return 0.0 if zeros > 0 else buf[0]
+
+
+@_jitable
+def hill_gate(share: float, bar: float, h: float) -> float:
+    """``1 / (1 + (θ/s)^h)`` with the chain's ``safe_pow`` limits (spec §A2): ``(θ/s)^h`` is 0 when θ/s
+    is below I32F32's resolution (ln fails) and at most ``i32::MAX`` (exp overflows)."""
+    r = bar / share
+    if r * TWO32 < 1.0:
+        pw = 0.0
+    elif h == 3.0:
+        pw = r * r * r
+    else:
+        pw = math.exp(h * math.log(r))
+    if pw > I32_MAX_F:
+        pw = I32_MAX_F
+    return 1.0 / (1.0 + pw)
+
+
+@_jitable
+def adjust_liquidity(w2: float, tao: float, alpha: float, pend_t: float, pend_a: float) -> tuple[float, float, float]:
+    """``adjust_protocol_liquidity`` with reservoirs (spec §A4): which of the pending ``(τ, α)`` become
+    price-active. Tries both, then alpha only, then TAO only; returns ``(τ*, α*, new w2)`` (``w2`` unchanged
+    and ``(0, 0)`` when every update would leave the weight bounds)."""
+    if pend_t == 0.0 and pend_a == 0.0:
+        return 0.0, 0.0, w2
+    nw = inject_weight(w2, tao, alpha, pend_t, pend_a)
+    if nw >= 0.0:
+        return pend_t, pend_a, nw
+    nw = inject_weight(w2, tao, alpha, 0.0, pend_a)
+    if nw >= 0.0:
+        return 0.0, pend_a, nw
+    nw = inject_weight(w2, tao, alpha, pend_t, 0.0)
+    if nw >= 0.0:
+        return pend_t, 0.0, nw
+    return 0.0, 0.0, w2

@@ -27,11 +27,18 @@ from .. import dissolution, registration
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO
 from . import _layout as L
 from ._scalar import block_emission
-from .kernel_numba import apply_buy, apply_sell
+from .kernel_numba import apply_buy, apply_sell, free_tao, reject
 from .scenario import Scenario
 from .state import SimState
 
 __all__ = ["EventQueue"]
+
+
+def _new_rejection(before: np.ndarray, G: np.ndarray, src: int) -> str | None:
+    """The reason of a rejection of ``src`` counted since ``before`` (a copy of the counters), or None."""
+    lo = src * L.N_RSN
+    diff = G[L.G_REJ + lo: L.G_REJ + lo + L.N_RSN] - before[lo: lo + L.N_RSN]
+    return L.REASONS[int(np.argmax(diff))] if diff.any() else None
 
 
 @dataclass
@@ -93,11 +100,21 @@ class EventQueue:
             return
         ip = state.IP
         rao = float(round(p.tao * RAO_PER_TAO))
-        got = apply_buy(state.I, state.F, ip, slot, rao, ip[L.IP_FEE_U16], float(ip[L.IP_FLAT_FEE]),
-                        ip[L.IP_FEE_IN_POOL], False)
+        free = int(free_tao(state.I, state.G))
+        if rao > free:
+            reject(state.G, L.SRC_PUMP, L.RSN_SUPPLY, rao)
+            self._log(block, "pump rejected", p.netuid, slot, tao=p.tao,
+                      note=f"{L.REASONS[L.RSN_SUPPLY]} ({free / RAO_PER_TAO:,.0f} TAO)")
+            return
+        before = state.G[L.G_REJ:L.G_REJ_AMT].copy()
+        got = apply_buy(state.I, state.F, state.G, ip, slot, rao, ip[L.IP_FEE_U16], float(ip[L.IP_FLAT_FEE]),
+                        ip[L.IP_FEE_IN_POOL], False, L.SRC_PUMP)
+        why = _new_rejection(before, state.G, L.SRC_PUMP)
+        if why is not None:
+            self._log(block, "pump rejected", p.netuid, slot, tao=p.tao, note=why)
+            return
         self.pumped[k] = (slot, int(state.I[L.GEN, slot]), int(got))
-        self._log(block, "pump", p.netuid, slot, tao=p.tao, alpha=got / RAO_PER_TAO,
-                  note="" if got > 0 else "rejected by the pool")
+        self._log(block, "pump", p.netuid, slot, tao=p.tao, alpha=got / RAO_PER_TAO)
 
     def _pump_sell(self, block: int, state: SimState, k: int) -> None:
         if k not in self.pumped:
@@ -111,9 +128,14 @@ class EventQueue:
                      - state.I[L.P_VAL, slot] - state.I[L.P_ROOT, slot])
         amt = float(min(alpha, liquid))
         ip = state.IP
-        got = apply_sell(state.I, state.F, ip, slot, amt, ip[L.IP_FEE_U16], float(ip[L.IP_FLAT_FEE]),
-                         ip[L.IP_FEE_IN_POOL], False)
-        self._log(block, "pump sale", netuid, slot, alpha=amt / RAO_PER_TAO, tao=max(got, 0.0) / RAO_PER_TAO)
+        before = state.G[L.G_REJ:L.G_REJ_AMT].copy()
+        got = apply_sell(state.I, state.F, state.G, ip, slot, amt, ip[L.IP_FEE_U16], float(ip[L.IP_FLAT_FEE]),
+                         ip[L.IP_FEE_IN_POOL], False, L.SRC_PUMP)
+        if got < 0.0:
+            self._log(block, "pump sale rejected", netuid, slot, alpha=amt / RAO_PER_TAO,
+                      note=_new_rejection(before, state.G, L.SRC_PUMP))
+            return
+        self._log(block, "pump sale", netuid, slot, alpha=amt / RAO_PER_TAO, tao=got / RAO_PER_TAO)
 
     # -- registrations --------------------------------------------------------------------------
     def _register(self, block: int, state: SimState, _: Any) -> None:
@@ -199,9 +221,10 @@ class EventQueue:
         pending = int(I[L.P_OWNER, slot] + I[L.P_SERVER, slot] + I[L.P_VAL, slot] + I[L.P_ROOT, slot])
         user = int(I[L.AOUT, slot]) - pending
         include_in = bool(I[L.GEN, slot] > 0 and e.at_least("v3.4.8"))
-        pot = int(I[L.TAO, slot])
-        st = dissolution.settle(pot, [max(user, 0)], alpha_in=int(I[L.AIN, slot]), protocol_alpha=int(I[L.PROT, slot]),
-                                include_alpha_in=include_in)
+        # reservoirs are folded into the reserves first (do_clear_protocol_liquidity, spec §A4)
+        pot = int(I[L.TAO, slot] + I[L.RES_TAO, slot])
+        st = dissolution.settle(pot, [max(user, 0)], alpha_in=int(I[L.AIN, slot] + I[L.RES_ALPHA, slot]),
+                                protocol_alpha=int(I[L.PROT, slot]), include_alpha_in=include_in)
         G[L.G_DISSOLVED_PAID] += st.paid_to_stakers
         G[L.G_RECYC_OTHER] += st.recycled_rao
         G[L.G_ISS] -= st.recycled_rao

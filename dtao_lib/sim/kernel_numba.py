@@ -33,7 +33,20 @@ import time
 import numpy as np
 
 from . import _layout as L
-from ._scalar import block_emission, buy, floor32, grid32, inject_weight, sell, spot_price
+from ._scalar import (
+    adjust_liquidity,
+    block_emission,
+    buy,
+    chain_buy,
+    floor32,
+    gate_bar,
+    grid32,
+    hill_gate,
+    inject_weight,
+    reject_reason,
+    sell,
+    spot_price,
+)
 
 try:
     import numba
@@ -55,11 +68,29 @@ def _liquid(I, i):  # noqa: E741
 
 
 @_jitable
-def apply_buy(I, F, IP, i, d, fee_u16, flat_fee, fee_in_pool, protocol):  # noqa: E741
-    """Stake ``d`` rao of TAO into slot ``i`` (in place). Returns the alpha bought (0 if rejected)."""
+def reject(G, src, reason, amount):
+    """Count a refused user action (source ``SRC_*``, reason ``RSN_*``) and its amount in rao."""
+    G[L.G_REJ + src * L.N_RSN + reason] += 1
+    G[L.G_REJ_AMT + src * L.N_RSN + reason] += int(min(amount, 9007199254740992.0))  # ≤ 2^53 each
+
+
+@_jitable
+def free_tao(I, G):  # noqa: E741
+    """TAO that users can stake: the issuance minus the TAO in pools, reservoirs and stranded accounts."""
+    held = 0
+    for i in range(I.shape[1]):
+        held += I[L.TAO, i] + I[L.RES_TAO, i]
+    return G[L.G_ISS] - held - G[L.G_STRANDED]
+
+
+@_jitable
+def apply_buy(I, F, G, IP, i, d, fee_u16, flat_fee, fee_in_pool, protocol, src):  # noqa: E741
+    """Stake ``d`` rao of TAO into slot ``i`` (in place). Returns the alpha bought (0 if the pool refused,
+    which is counted in ``G`` with its reason)."""
     ok, out, into, fee = buy(IP[L.IP_POOL], float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], d,
                              fee_u16, flat_fee, fee_in_pool)
     if not ok:
+        reject(G, src, reject_reason(IP[L.IP_POOL], float(I[L.TAO, i]), float(I[L.AIN, i]), d), d)
         return 0.0
     into_i = int(into)
     out_i = int(out)
@@ -77,11 +108,13 @@ def apply_buy(I, F, IP, i, d, fee_u16, flat_fee, fee_in_pool, protocol):  # noqa
 
 
 @_jitable
-def apply_sell(I, F, IP, i, alpha, fee_u16, flat_fee, fee_in_pool, protocol):  # noqa: E741
-    """Unstake ``alpha`` rao from slot ``i`` (in place). Returns the TAO paid to the seller (−1 if rejected)."""
+def apply_sell(I, F, G, IP, i, alpha, fee_u16, flat_fee, fee_in_pool, protocol, src):  # noqa: E741
+    """Unstake ``alpha`` rao from slot ``i`` (in place). Returns the TAO paid to the seller (−1 if the pool
+    refused, which is counted in ``G`` with its reason)."""
     ok, out, author, burned = sell(IP[L.IP_POOL], float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], alpha,
                                    fee_u16, flat_fee, fee_in_pool)
     if not ok:
+        reject(G, src, reject_reason(IP[L.IP_POOL], float(I[L.AIN, i]), float(I[L.TAO, i]), alpha), alpha)
         return -1.0
     a_i = int(alpha)
     burned_i = int(burned)
@@ -136,6 +169,14 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
     emit_sell = FP[L.FP_EMIT_SELL]
     sigma = FP[L.FP_NOISE_SIGMA]
     budget = FP[L.FP_CHASE_BUDGET]
+    gate = IP[L.IP_GATE]
+    gate_rank = IP[L.IP_GATE_RANK]
+    bar_every = IP[L.IP_BAR_EVERY]
+    burn_w = IP[L.IP_BURN_W]
+    refund = IP[L.IP_REFUND]
+    reservoirs = IP[L.IP_RESERVOIRS]
+    gate_q = FP[L.FP_GATE_Q]
+    gate_h = FP[L.FP_GATE_H]
     flow_era = share_rule == L.SHARE_FLOW or share_rule == L.SHARE_NET_FLOW
 
     ema_g = np.zeros(n)
@@ -164,7 +205,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
         for i in range(n):
             if I[L.ACTIVE, i] == 0:
                 continue
-            iss_i = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i]
+            iss_i = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i] + I[L.RES_ALPHA, i]
             iss[i] = iss_i
             ae[i] = block_emission(iss_i)
             eg = grid32(F[L.EMA, i])
@@ -185,6 +226,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                     F[L.SHARE, i] = ema_g[i] / sum_ema_en
                 else:
                     F[L.SHARE, i] = 0.0
+                F[L.PRE_GATE, i] = F[L.SHARE, i]
         else:
             if flow_era:
                 c = 0.0
@@ -223,23 +265,44 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                 for i in range(n):
                     if I[L.ACTIVE, i] == 1:
                         F[L.SHARE, i] = w[i] / wsum if wsum > 0.0 else 0.0
+                        F[L.PRE_GATE, i] = F[L.SHARE, i]
             else:
                 wsum = 0.0
                 for i in range(n):
                     if I[L.ACTIVE, i] == 1:
                         ps = ema_g[i] / sum_ema if sum_ema > 0.0 else 0.0
                         F[L.SHARE, i] = ps
-                        wi = ps * (1.0 - grid32(F[L.BURN, i]))
+                        wi = ps * (1.0 - grid32(F[L.BURN, i])) if burn_w == 1 else ps
                         if share_rule == L.SHARE_PRICE_BURN_RP:
                             wi = wi * rp_cap[i]
                         w[i] = wi
                         wsum += wi
-                for i in range(n):
+                for i in range(n):  # every weight 0: the price shares stay (era C too, v3.4.6 L362-372)
                     if I[L.ACTIVE, i] == 1:
                         if wsum > 0.0:
                             F[L.SHARE, i] = w[i] / wsum
-                        elif share_rule != L.SHARE_PRICE_BURN:
-                            F[L.SHARE, i] = 0.0
+                        F[L.PRE_GATE, i] = F[L.SHARE, i]
+                # the emission gate (spec §A2): bar every bar_every blocks or when unset, Hill gate, renormalise
+                if gate != L.GATE_NONE:
+                    bar = FP[L.FP_GATE_BAR]
+                    if bar <= 0.0 or b % bar_every == 0:
+                        theta = gate_bar(F[L.SHARE], I[L.ACTIVE], gate, gate_rank, gate_q)
+                        if theta > 0.0:
+                            bar = theta
+                            FP[L.FP_GATE_BAR] = theta
+                    if bar > 0.0:
+                        gsum = 0.0
+                        for i in range(n):
+                            w[i] = 0.0
+                            if I[L.ACTIVE, i] == 1:
+                                si = F[L.SHARE, i]
+                                if si > 0.0:
+                                    w[i] = si * hill_gate(si, bar, gate_h)
+                                gsum += w[i]
+                        if gsum > 0.0:  # all gated products 0: the ungated shares stay (7e20eb76)
+                            for i in range(n):
+                                if I[L.ACTIVE, i] == 1:
+                                    F[L.SHARE, i] = w[i] / gsum
             if not all_enabled:
                 en_sum = 0.0
                 for i in range(n):
@@ -254,6 +317,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
         # 2c–4. injection, chain buy, α_out split, epochs, EMA price — subnet by subnet
         tao_in_total = 0
         spent_total = 0
+        stranded_total = 0
         for i in range(n):
             sell_user[i] = 0
             sell_root[i] = 0
@@ -298,47 +362,82 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
             tin = min(math.floor(tao_in), te_int)
             exc = min(math.floor(excess), te_int - tin)
             ain = math.floor(alpha_in)
-            # injection (Balancer: the weights move, the price does not; rejected outside [0.01, 0.99])
-            if kind == L.POOL_BAL and (tin > 0 or ain > 0):
-                nw = inject_weight(w2, tao_f, a_f, float(tin), float(ain))
-                if nw < 0.0:
-                    tin = 0
-                    ain = 0
-                else:
-                    F[L.W2, i] = nw
-            I[L.TAO, i] += tin
-            I[L.AIN, i] += ain
-            I[L.CUM_TAO_IN, i] += tin
-            I[L.CUM_ALPHA_INJ, i] += ain
-            F[L.PFLOW_ACC, i] += tin
-            tao_in_total += tin
-            # chain buy with the excess (fee-free swap)
             spent = 0
             bought = 0
-            if exc > 0 and chain != L.CHAIN_NONE:
-                if kind == L.POOL_BAL:  # buy() without fees, written out: the hottest swap of HEAD runs
-                    t_c = float(I[L.TAO, i])
-                    a_c = float(I[L.AIN, i])
-                    w_c = F[L.W2, i]
-                    net_c = float(exc)
-                    out = float(math.floor(-a_c * math.expm1(-(w_c / (1.0 - w_c)) * math.log1p(net_c / t_c))))
-                    ok = (a_c >= L.MIN_RESERVE and net_c <= L.BAL_MAX_INPUT * t_c and out < a_c
-                          and (out > 0.0 or net_c == 0.0))
-                else:
-                    ok, out, _into, _fee = buy(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i],
-                                               float(exc), 0, 0.0, 1)
-                if ok:
-                    spent = exc
-                    bought = int(out)
-                    I[L.TAO, i] += spent
-                    I[L.AIN, i] -= bought
-                    I[L.CUM_CHAIN_TAO, i] += spent
-                    I[L.CUM_CHAIN_ALPHA, i] += bought
-                    F[L.PFLOW_ACC, i] += spent
-                    if chain == L.CHAIN_PROTOCOL:
-                        I[L.PROT, i] += bought
+            if reservoirs == 1:
+                # HEAD (spec §A4): the chain buy first, on the pool as it is; then τ_in is materialised and
+                # the Balancer takes what its weight bounds allow, the rest waits in the reservoirs
+                if exc > 0 and chain != L.CHAIN_NONE:
+                    ok, out = chain_buy(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], float(exc))
+                    if ok:
+                        spent = exc
+                        bought = int(out)
+                    elif refund == 0:
+                        stranded_total += exc
+                    if ok:
+                        I[L.TAO, i] += spent
+                        I[L.AIN, i] -= bought
+                        I[L.CUM_CHAIN_TAO, i] += spent
+                        I[L.CUM_CHAIN_ALPHA, i] += bought
+                        F[L.PFLOW_ACC, i] += spent
+                        if chain == L.CHAIN_PROTOCOL:
+                            I[L.PROT, i] += bought
+                        else:
+                            I[L.CUM_ALPHA_RECYC, i] += bought
+                pend_t = I[L.RES_TAO, i] + tin
+                pend_a = I[L.RES_ALPHA, i] + ain
+                acc_t, acc_a, nw = adjust_liquidity(F[L.W2, i], float(I[L.TAO, i]), float(I[L.AIN, i]),
+                                                    float(pend_t), float(pend_a))
+                F[L.W2, i] = nw
+                at = int(acc_t)
+                aa = int(acc_a)
+                I[L.RES_TAO, i] = pend_t - at
+                I[L.RES_ALPHA, i] = pend_a - aa
+                I[L.TAO, i] += at
+                I[L.AIN, i] += aa
+                I[L.CUM_TAO_MAT, i] += tin
+                I[L.CUM_TAO_IN, i] += at
+                I[L.CUM_ALPHA_INJ, i] += ain
+                F[L.PFLOW_ACC, i] += at
+                tao_in_total += tin
+                tin_mat = tin
+                tin = at
+                ain_pool = aa
+            else:
+                # injection (Balancer: the weights move, the price does not; rejected outside [0.01, 0.99])
+                if kind == L.POOL_BAL and (tin > 0 or ain > 0):
+                    nw = inject_weight(w2, tao_f, a_f, float(tin), float(ain))
+                    if nw < 0.0:
+                        tin = 0
+                        ain = 0
                     else:
-                        I[L.CUM_ALPHA_RECYC, i] += bought
+                        F[L.W2, i] = nw
+                I[L.TAO, i] += tin
+                I[L.AIN, i] += ain
+                I[L.CUM_TAO_IN, i] += tin
+                I[L.CUM_TAO_MAT, i] += tin
+                I[L.CUM_ALPHA_INJ, i] += ain
+                F[L.PFLOW_ACC, i] += tin
+                tao_in_total += tin
+                tin_mat = tin
+                ain_pool = ain
+                # chain buy with the excess (fee-free swap); a failed swap strands its TAO unless refunded
+                if exc > 0 and chain != L.CHAIN_NONE:
+                    ok, out = chain_buy(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], float(exc))
+                    if ok:
+                        spent = exc
+                        bought = int(out)
+                        I[L.TAO, i] += spent
+                        I[L.AIN, i] -= bought
+                        I[L.CUM_CHAIN_TAO, i] += spent
+                        I[L.CUM_CHAIN_ALPHA, i] += bought
+                        F[L.PFLOW_ACC, i] += spent
+                        if chain == L.CHAIN_PROTOCOL:
+                            I[L.PROT, i] += bought
+                        else:
+                            I[L.CUM_ALPHA_RECYC, i] += bought
+                    elif refund == 0:
+                        stranded_total += exc
             spent_total += spent
             # α_out split (spec §3.5), root proportion on the post-injection issuance
             post = float(iss[i]) + float(ain) + aef
@@ -396,12 +495,12 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                     I[L.P_ROOT, i] += r_i
             I[L.LAST_TE, i] = te_int
             I[L.LAST_TAO_IN, i] = tin
-            I[L.LAST_ALPHA_IN, i] = ain
+            I[L.LAST_ALPHA_IN, i] = ain_pool
             I[L.LAST_EXCESS, i] = spent
             I[L.LAST_AE, i] = aei
             I[L.LAST_CHAIN_ALPHA, i] = bought
             if debug == 1 and (o_i < 0 or s_i < 0 or v_i < 0 or r_i < 0 or u_i < 0
-                               or o_i + s_i + v_i + r_i + u_i + dust != aei or tin + spent > te_int):
+                               or o_i + s_i + v_i + r_i + u_i + dust != aei or tin_mat + spent > te_int):
                 G[L.G_ERR] = L.ERR_SPLIT
                 G[L.G_ERR_BLOCK] = b
                 G[L.G_ERR_SLOT] = i
@@ -431,29 +530,49 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                 a = m_alpha
             target = p_now if ema_rule == L.EMA_UNCLAMPED else min(p_now, 1.0)
             F[L.EMA, i] = (1.0 - a) * F[L.EMA, i] + a * target
+        # 4a. issuance: E minus what the coinbase and the exogenous rate recycled (spec §1)
+        recycled = E - tao_in_total - spent_total - stranded_total
+        exo = math.floor(Ef * recycle_rate)
+        G[L.G_MINTED] += E
+        G[L.G_TAO_MAT] += tao_in_total
+        G[L.G_CHAIN] += spent_total
+        G[L.G_STRANDED] += stranded_total
+        G[L.G_RECYC_CB] += recycled
+        G[L.G_RECYC_OTHER] += exo
+        G[L.G_ISS] += E - recycled - exo
+        G[L.G_E] = E
+        G[L.G_SELL] = 1 if sell_flag else 0
+        G[L.G_BLOCK] = b + 1
         # 4b. users: root claims and emission sales of the drained epochs
         for i in range(n):
             if sell_root[i] > 0:
-                got = apply_sell(I, F, IP, i, float(sell_root[i]), fee_u16, flat_fee, fee_in_pool, True)
+                got = apply_sell(I, F, G, IP, i, float(sell_root[i]), fee_u16, flat_fee, fee_in_pool, True,
+                                 L.SRC_ROOT_CLAIMS)
                 if got >= 0.0:
                     I[L.CUM_ROOT_TAO, i] += int(got)
             if sell_user[i] > 0:
-                apply_sell(I, F, IP, i, float(min(sell_user[i], _liquid(I, i))), fee_u16, flat_fee, fee_in_pool,
-                           False)
+                apply_sell(I, F, G, IP, i, float(min(sell_user[i], _liquid(I, i))), fee_u16, flat_fee, fee_in_pool,
+                           False, L.SRC_EMISSION_SALES)
         rel = b - start + 1
-        # 4c. noise traders
+        # 4c. noise traders: no stake beyond the TAO outside the pools (refused and counted, never clipped)
         if noise_every > 0 and rel % noise_every == 0:
+            free = float(free_tao(I, G))
             for i in range(n):
                 if I[L.ACTIVE, i] == 0:
                     continue
                 x = noise[kn, i] * sigma * float(I[L.TAO, i])
                 if x >= 1.0:
-                    apply_buy(I, F, IP, i, float(math.floor(x)), fee_u16, flat_fee, fee_in_pool, False)
+                    d = float(math.floor(x))
+                    if d > free:
+                        reject(G, L.SRC_NOISE, L.RSN_SUPPLY, d)
+                    else:
+                        free -= d
+                        apply_buy(I, F, G, IP, i, d, fee_u16, flat_fee, fee_in_pool, False, L.SRC_NOISE)
                 elif x <= -1.0:
                     pr_i = spot_price(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i])
                     amt = min(float(math.floor(-x / pr_i)), float(_liquid(I, i)))
                     if amt >= 1.0:
-                        apply_sell(I, F, IP, i, amt, fee_u16, flat_fee, fee_in_pool, False)
+                        apply_sell(I, F, G, IP, i, amt, fee_u16, flat_fee, fee_in_pool, False, L.SRC_NOISE)
             kn += 1
         # 4d. emission chasers
         if chase_every > 0 and rel % chase_every == 0 and budget > 0.0:
@@ -487,7 +606,8 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                                 pr_i = spot_price(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i])
                                 amt = min(float(math.floor(budget * u / su / pr_i)), float(_liquid(I, i)))
                                 if amt >= 1.0:
-                                    got = apply_sell(I, F, IP, i, amt, fee_u16, flat_fee, fee_in_pool, False)
+                                    got = apply_sell(I, F, G, IP, i, amt, fee_u16, flat_fee, fee_in_pool, False,
+                                                     L.SRC_CHASERS)
                                     if got > 0.0:
                                         proceeds += got
                     for i in range(n):
@@ -497,21 +617,12 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                             if v > 0.0:
                                 d = float(math.floor(proceeds * v / sv))
                                 if d >= 1.0:
-                                    apply_buy(I, F, IP, i, d, fee_u16, flat_fee, fee_in_pool, False)
-        # 5. issuance
-        recycled = E - tao_in_total - spent_total
-        exo = math.floor(Ef * recycle_rate)
-        G[L.G_MINTED] += E
-        G[L.G_RECYC_CB] += recycled
-        G[L.G_RECYC_OTHER] += exo
-        G[L.G_ISS] += E - recycled - exo
-        G[L.G_E] = E
-        G[L.G_SELL] = 1 if sell_flag else 0
-        G[L.G_BLOCK] = b + 1
-        # records
+                                    apply_buy(I, F, G, IP, i, d, fee_u16, flat_fee, fee_in_pool, False,
+                                              L.SRC_CHASERS)
+        # 5. records
         if rel % rec_every == 0 or b == last_block:
             r = (rel + rec_every - 1) // rec_every
-            record(I, F, G, IP, rec_sub, rec_glob, r)
+            record(I, F, G, IP, FP, rec_sub, rec_glob, r)
         # conservation checks
         if debug == 1:
             code, slot = check_conservation(I, G, recycled)
@@ -525,7 +636,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
 
 
 @_jitable
-def record(I, F, G, IP, rec_sub, rec_glob, r):  # noqa: E741
+def record(I, F, G, IP, FP, rec_sub, rec_glob, r):  # noqa: E741
     """Write row ``r`` of the records (amounts in TAO / alpha)."""
     n = I.shape[1]
     kind = IP[L.IP_POOL]
@@ -562,6 +673,9 @@ def record(I, F, G, IP, rec_sub, rec_glob, r):  # noqa: E741
         rec_sub[r, L.M_RP, i] = F[L.RP, i]
         rec_sub[r, L.M_FLOW, i] = F[L.FLOW, i] * 1e-9
         rec_sub[r, L.M_ENABLED, i] = float(I[L.ENABLED, i])
+        rec_sub[r, L.M_RES_TAO, i] = float(I[L.RES_TAO, i]) * 1e-9
+        rec_sub[r, L.M_RES_ALPHA, i] = float(I[L.RES_ALPHA, i]) * 1e-9
+        rec_sub[r, L.M_PRE_GATE, i] = F[L.PRE_GATE, i]
         chain_tao += I[L.CUM_CHAIN_TAO, i]
         author += I[L.CUM_AUTHOR_TAO, i]
         root_tao += I[L.CUM_ROOT_TAO, i]
@@ -581,6 +695,8 @@ def record(I, F, G, IP, rec_sub, rec_glob, r):  # noqa: E741
     rec_glob[r, L.R_ROOT_TAO] = float(root_tao) * 1e-9
     rec_glob[r, L.R_STAKED] = float(staked) * 1e-9
     rec_glob[r, L.R_UNSTAKED] = float(unstaked) * 1e-9
+    rec_glob[r, L.R_BAR] = FP[L.FP_GATE_BAR]
+    rec_glob[r, L.R_STRANDED] = float(G[L.G_STRANDED]) * 1e-9
 
 
 @_jitable
@@ -590,11 +706,18 @@ def check_conservation(I, G, recycled):  # noqa: E741
         return L.ERR_TAO_BLOCK, -1
     if G[L.G_ISS] != G[L.G_ISS0] + G[L.G_MINTED] - G[L.G_RECYC_CB] - G[L.G_RECYC_OTHER]:
         return L.ERR_ISSUANCE, -1
+    if G[L.G_MINTED] != G[L.G_TAO_MAT] + G[L.G_CHAIN] + G[L.G_STRANDED] + G[L.G_RECYC_CB]:
+        return L.ERR_MINTED, -1
+    if free_tao(I, G) < 0:
+        return L.ERR_SUPPLY, -1
     n = I.shape[1]
     for i in range(n):
         if I[L.ACTIVE, i] == 0:
             continue
-        alpha = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i]
+        if (I[L.RES_TAO, i] != I[L.CUM_TAO_MAT, i] - I[L.CUM_TAO_IN, i] or I[L.RES_TAO, i] < 0
+                or I[L.RES_ALPHA, i] < 0):
+            return L.ERR_RESERVOIR, i
+        alpha = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i] + I[L.RES_ALPHA, i]
         if alpha != I[L.INIT_ALPHA, i] + I[L.CUM_ALPHA_INJ, i] + I[L.CUM_ALPHA_EMIT, i] - I[L.CUM_ALPHA_RECYC, i]:
             return L.ERR_ALPHA_LEDGER, i
         if I[L.TAO, i] != I[L.INIT_TAO, i] + I[L.CUM_TAO_IN, i] + I[L.CUM_CHAIN_TAO, i] + I[L.CUM_TRADE_TAO, i]:

@@ -110,13 +110,32 @@ def sell_vec(kind, tao, alpha, w2, d, fee_u16, flat_fee, fee_in_pool):
         return ok, out, author, burned
 
 
-def _apply_buy(I, F, IP, mask, d, fee_u16, flat_fee, fee_in_pool, protocol):  # noqa: E741
+_AMT_CAP = 2.0**53
+"""Rejected amounts are recorded up to 2^53 rao (≈ 9e6 TAO) each, so the int64 counters cannot overflow."""
+
+
+def _reject_vec(G, src, kind, reserve_in, reserve_out, amount, failed):
+    """Vectorised :func:`dtao_lib.sim.kernel_numba.reject` with :func:`~dtao_lib.sim._scalar.reject_reason`."""
+    if src < 0 or not failed.any():  # src −1: the protocol's own sale (root alpha before v3.2.10), not counted
+        return
+    lo = L.V2_MIN_LIQ if kind == L.POOL_CP else L.MIN_RESERVE
+    reason = np.where(reserve_out < lo, L.RSN_RESERVE, np.where(amount >= reserve_in, L.RSN_TOO_LARGE,
+                                                                  L.RSN_TOO_SMALL))
+    for r in range(L.N_RSN):
+        m = failed & (reason == r)
+        if m.any():
+            G[L.G_REJ + src * L.N_RSN + r] += int(m.sum())
+            G[L.G_REJ_AMT + src * L.N_RSN + r] += int(np.minimum(amount[m], _AMT_CAP).astype(np.int64).sum())
+
+
+def _apply_buy(I, F, G, IP, mask, d, fee_u16, flat_fee, fee_in_pool, protocol, src):  # noqa: E741
     """Vectorised :func:`dtao_lib.sim.kernel_numba.apply_buy` on the slots in ``mask`` (d: float rao)."""
     kind = IP[L.IP_POOL]
     d = np.where(mask, d, 0.0)
-    ok, out, into, fee = buy_vec(kind, I[L.TAO].astype(np.float64), I[L.AIN].astype(np.float64), F[L.W2], d,
-                                 fee_u16, flat_fee, fee_in_pool)
+    tao, alpha = I[L.TAO].astype(np.float64), I[L.AIN].astype(np.float64)
+    ok, out, into, fee = buy_vec(kind, tao, alpha, F[L.W2], d, fee_u16, flat_fee, fee_in_pool)
     ok &= mask
+    _reject_vec(G, src, kind, tao, alpha, d, mask & ~ok)
     into_i = np.where(ok, into, 0.0).astype(np.int64)
     out_i = np.where(ok, out, 0.0).astype(np.int64)
     I[L.TAO] += into_i
@@ -130,13 +149,14 @@ def _apply_buy(I, F, IP, mask, d, fee_u16, flat_fee, fee_in_pool, protocol):  # 
     return ok, np.where(ok, out, 0.0)
 
 
-def _apply_sell(I, F, IP, mask, alpha, fee_u16, flat_fee, fee_in_pool, protocol):  # noqa: E741
+def _apply_sell(I, F, G, IP, mask, alpha, fee_u16, flat_fee, fee_in_pool, protocol, src):  # noqa: E741
     """Vectorised :func:`dtao_lib.sim.kernel_numba.apply_sell`; returns (ok, TAO paid to the sellers)."""
     kind = IP[L.IP_POOL]
     alpha = np.where(mask, alpha, 0.0)
-    ok, out, author, burned = sell_vec(kind, I[L.TAO].astype(np.float64), I[L.AIN].astype(np.float64), F[L.W2],
-                                       alpha, fee_u16, flat_fee, fee_in_pool)
+    tao_r, alpha_r = I[L.TAO].astype(np.float64), I[L.AIN].astype(np.float64)
+    ok, out, author, burned = sell_vec(kind, tao_r, alpha_r, F[L.W2], alpha, fee_u16, flat_fee, fee_in_pool)
     ok &= mask
+    _reject_vec(G, src, kind, alpha_r, tao_r, alpha, mask & ~ok)
     a_i = np.where(ok, alpha, 0.0).astype(np.int64)
     burned_i = np.where(ok, burned, 0.0).astype(np.int64)
     out_i = np.where(ok, out, 0.0).astype(np.int64)
@@ -154,6 +174,75 @@ def _apply_sell(I, F, IP, mask, alpha, fee_u16, flat_fee, fee_in_pool, protocol)
     return ok, np.where(ok, out, 0.0)
 
 
+def _chain_buy(I, F, act, exc, kind, chain, refund):  # noqa: E741
+    """Vectorised chain buys with the excess (fee-free); returns (spent, bought, TAO stranded by failed swaps)."""
+    n = I.shape[1]
+    spent = np.zeros(n, dtype=np.int64)
+    bought = np.zeros(n, dtype=np.int64)
+    if chain == L.CHAIN_NONE:
+        return spent, bought, 0
+    want = act & (exc > 0)
+    if not want.any():
+        return spent, bought, 0
+    ok, out, _, _ = buy_vec(kind, I[L.TAO].astype(np.float64), I[L.AIN].astype(np.float64), F[L.W2],
+                            np.where(want, exc, 0).astype(np.float64), 0, 0.0, 1)
+    ok &= want
+    spent = np.where(ok, exc, 0)
+    bought = np.where(ok, out, 0.0).astype(np.int64)
+    I[L.TAO] += spent
+    I[L.AIN] -= bought
+    I[L.CUM_CHAIN_TAO] += spent
+    I[L.CUM_CHAIN_ALPHA] += bought
+    F[L.PFLOW_ACC] += spent.astype(np.float64)
+    if chain == L.CHAIN_PROTOCOL:
+        I[L.PROT] += bought
+    else:
+        I[L.CUM_ALPHA_RECYC] += bought
+    stranded = 0 if refund else int(np.where(want & ~ok, exc, 0).sum())
+    return spent, bought, stranded
+
+
+def _adjust_liquidity(w2, tao, alpha, pt, pa):
+    """Vectorised :func:`dtao_lib.sim._scalar.adjust_liquidity`: ``(τ*, α*, new w2)``."""
+    def weight(dt, da):
+        num = w2 * alpha * (tao + dt)
+        return num / ((1.0 - w2) * tao * (alpha + da) + num)
+
+    def inside(x):
+        return (x >= L.BAL_W_MIN) & (x <= L.BAL_W_MAX)
+
+    both, only_a, only_t = weight(pt, pa), weight(0.0, pa), weight(pt, 0.0)
+    ok1, ok2, ok3 = inside(both), inside(only_a), inside(only_t)
+    none = (pt == 0.0) & (pa == 0.0)
+    acc_t = np.where(none, 0.0, np.where(ok1, pt, np.where(ok2, 0.0, np.where(ok3, pt, 0.0))))
+    acc_a = np.where(none, 0.0, np.where(ok1 | ok2, pa, 0.0))
+    nw = np.where(none, w2, np.where(ok1, both, np.where(ok2, only_a, np.where(ok3, only_t, w2))))
+    return acc_t, acc_a, nw
+
+
+def _gate_bar(share, act, mode, rank, q):
+    """Vectorised :func:`dtao_lib.sim._scalar.gate_bar` (spec §A2)."""
+    pos = np.sort(share[act & (share > 0.0)])[::-1]
+    k = pos.size
+    if k == 0:
+        return 0.0
+    if mode == L.GATE_RANK:
+        return float(pos[rank - 1]) if rank <= k else float(pos[-1])
+    cum = np.cumsum(pos)  # sequential, like the kernel's loop
+    hit = np.flatnonzero(cum >= q)
+    if hit.size:
+        return float(pos[hit[0]])
+    return 0.0 if bool(np.any(act & (share <= 0.0))) else float(pos[-1])
+
+
+def _hill(share, bar, h):
+    """Vectorised :func:`dtao_lib.sim._scalar.hill_gate` for positive shares."""
+    r = bar / share
+    pw = r * r * r if h == 3.0 else np.exp(h * np.log(r))
+    pw = np.where(r * L.TWO32 < 1.0, 0.0, pw)
+    return 1.0 / (1.0 + np.minimum(pw, L.I32_MAX_F))
+
+
 def _liquid(I):  # noqa: E741
     return I[L.AOUT] - I[L.P_OWNER] - I[L.P_SERVER] - I[L.P_VAL] - I[L.P_ROOT]
 
@@ -164,17 +253,36 @@ def _spot(I, F, IP):  # noqa: E741
                         F[L.W2])
 
 
-def _signed_trades(I, F, IP, active, x, fee_u16, flat_fee, fee_in_pool):  # noqa: E741
-    """Noise-style trades: ``x ≥ 1`` stakes ``floor(x)`` TAO, ``x ≤ −1`` sells alpha worth ``−x`` at spot."""
+def _free_tao(I, G):  # noqa: E741
+    """:func:`dtao_lib.sim.kernel_numba.free_tao`: TAO outside pools, reservoirs and stranded accounts."""
+    return int(G[L.G_ISS]) - int(I[L.TAO].sum()) - int(I[L.RES_TAO].sum()) - int(G[L.G_STRANDED])
+
+
+def _signed_trades(I, F, G, IP, active, x, fee_u16, flat_fee, fee_in_pool, src):  # noqa: E741
+    """Noise-style trades: ``x ≥ 1`` stakes ``floor(x)`` TAO, ``x ≤ −1`` sells alpha worth ``−x`` at spot.
+
+    Stakes are checked in slot order against the TAO outside the pools at the start of the event; one
+    that does not fit is refused and counted (reason ``RSN_SUPPLY``), as in the compiled kernel.
+    """
     buy_m = active & (x >= 1.0)
-    _apply_buy(I, F, IP, buy_m, np.floor(np.where(buy_m, x, 0.0)), fee_u16, flat_fee, fee_in_pool, False)
+    d = np.floor(np.where(buy_m, x, 0.0))
+    free = float(_free_tao(I, G))
+    if buy_m.any() and float(d.sum()) > free:  # rare: replay the kernel's sequential check
+        for i in np.flatnonzero(buy_m):
+            if d[i] > free:
+                buy_m[i] = False
+                G[L.G_REJ + src * L.N_RSN + L.RSN_SUPPLY] += 1
+                G[L.G_REJ_AMT + src * L.N_RSN + L.RSN_SUPPLY] += int(min(d[i], _AMT_CAP))
+            else:
+                free -= d[i]
+    _apply_buy(I, F, G, IP, buy_m, np.where(buy_m, d, 0.0), fee_u16, flat_fee, fee_in_pool, False, src)
     sell_m = active & (x <= -1.0)
     pr = _spot(I, F, IP)
     with np.errstate(divide="ignore", invalid="ignore"):
         amt = np.minimum(np.floor(np.where(sell_m, -x / np.where(sell_m, pr, 1.0), 0.0)),
                          _liquid(I).astype(np.float64))
     sell_m &= amt >= 1.0
-    _apply_sell(I, F, IP, sell_m, amt, fee_u16, flat_fee, fee_in_pool, False)
+    _apply_sell(I, F, G, IP, sell_m, amt, fee_u16, flat_fee, fee_in_pool, False, src)
 
 
 def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, custom=(), rng=None):  # noqa: E741
@@ -216,6 +324,14 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
     emit_sell = float(FP[L.FP_EMIT_SELL])
     sigma = float(FP[L.FP_NOISE_SIGMA])
     budget = float(FP[L.FP_CHASE_BUDGET])
+    gate = int(IP[L.IP_GATE])
+    gate_rank = int(IP[L.IP_GATE_RANK])
+    bar_every = int(IP[L.IP_BAR_EVERY])
+    burn_w = int(IP[L.IP_BURN_W])
+    refund = int(IP[L.IP_REFUND])
+    reservoirs = int(IP[L.IP_RESERVOIRS])
+    gate_q = float(FP[L.FP_GATE_Q])
+    gate_h = float(FP[L.FP_GATE_H])
     flow_era = share_rule in (L.SHARE_FLOW, L.SHARE_NET_FLOW)
     kn = 0
     errs = np.errstate(divide="ignore", invalid="ignore")
@@ -233,7 +349,7 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
             F[L.FLOW_ACC] = 0.0
             F[L.PFLOW_ACC] = 0.0
             # 2a. inputs
-            iss = np.where(act, I[L.AIN] + I[L.AOUT] + I[L.PROT], 0)
+            iss = np.where(act, I[L.AIN] + I[L.AOUT] + I[L.PROT] + I[L.RES_ALPHA], 0)
             ae = np.where(act, _alpha_emission(iss), 0)
             ema_g = np.where(act, _grid32(F[L.EMA]), 0.0)
             sum_ema = _ssum(ema_g)
@@ -246,6 +362,7 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
             # 2b. shares
             if share_rule == L.SHARE_EMA:
                 share = np.where(en, ema_g / sum_ema_en, 0.0) if sum_ema_en > 0.0 else np.zeros(n)
+                F[L.PRE_GATE] = np.where(act, share, F[L.PRE_GATE])
             else:
                 if flow_era:
                     s = np.where(act, F[L.FLOW], 0.0)
@@ -265,16 +382,28 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
                     share = np.where(act, z / wsum, 0.0) if wsum > 0.0 else np.zeros(n)
                 else:
                     ps = np.where(act, ema_g / sum_ema, 0.0) if sum_ema > 0.0 else np.zeros(n)
-                    wgt = np.where(act, ps * (1.0 - _grid32(F[L.BURN])), 0.0)
+                    wgt = np.where(act, ps * (1.0 - _grid32(F[L.BURN])) if burn_w else ps, 0.0)
                     if share_rule == L.SHARE_PRICE_BURN_RP:
                         wgt = wgt * rp_cap
                     wsum = _ssum(wgt)
-                    if wsum > 0.0:
-                        share = np.where(act, wgt / wsum, 0.0)
-                    elif share_rule == L.SHARE_PRICE_BURN:
-                        share = ps
-                    else:
-                        share = np.zeros(n)
+                    # every weight 0: the price shares stay (era C too: subnet_emissions.rs v3.4.6 L362-372)
+                    share = np.where(act, wgt / wsum, 0.0) if wsum > 0.0 else ps
+                    F[L.PRE_GATE] = np.where(act, share, F[L.PRE_GATE])
+                    if gate != L.GATE_NONE:  # the emission gate (spec §A2)
+                        bar = float(FP[L.FP_GATE_BAR])
+                        if bar <= 0.0 or b % bar_every == 0:
+                            theta = _gate_bar(share, act, gate, gate_rank, gate_q)
+                            if theta > 0.0:
+                                bar = theta
+                                FP[L.FP_GATE_BAR] = theta
+                        if bar > 0.0:
+                            pos = act & (share > 0.0)
+                            g = np.where(pos, share * _hill(np.where(pos, share, 1.0), bar, gate_h), 0.0)
+                            gsum = _ssum(np.where(act, g, 0.0))
+                            if gsum > 0.0:
+                                share = np.where(act, g / gsum, 0.0)
+                if flow_era:
+                    F[L.PRE_GATE] = np.where(act, share, F[L.PRE_GATE])
                 if not all_enabled:
                     en_sum = _ssum(np.where(en, share, 0.0))
                     share = np.where(en, share / en_sum, 0.0) if en_sum > 0.0 else np.zeros(n)
@@ -314,39 +443,48 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
             tin = np.where(act, np.minimum(np.floor(tao_in).astype(np.int64), te_int), 0)
             exc = np.where(act, np.minimum(np.floor(excess).astype(np.int64), te_int - tin), 0)
             ain = np.where(act, np.floor(alpha_in).astype(np.int64), 0)
-            if kind == L.POOL_BAL:
-                touch = act & ((tin > 0) | (ain > 0))
-                num = w2 * a_f * (tao_f + tin)
-                nw = num / ((1.0 - w2) * tao_f * (a_f + ain) + num)
-                bad = touch & ((nw < L.BAL_W_MIN) | (nw > L.BAL_W_MAX))
-                tin = np.where(bad, 0, tin)
-                ain = np.where(bad, 0, ain)
-                F[L.W2] = np.where(touch & ~bad, nw, F[L.W2])
-            I[L.TAO] += tin
-            I[L.AIN] += ain
-            I[L.CUM_TAO_IN] += tin
-            I[L.CUM_ALPHA_INJ] += ain
-            F[L.PFLOW_ACC] += tin.astype(np.float64)
-            # chain buy
             spent = np.zeros(n, dtype=np.int64)
             bought = np.zeros(n, dtype=np.int64)
-            if chain != L.CHAIN_NONE:
-                want = act & (exc > 0)
-                if want.any():
-                    ok, out, _, _ = buy_vec(kind, I[L.TAO].astype(np.float64), I[L.AIN].astype(np.float64), F[L.W2],
-                                            np.where(want, exc, 0).astype(np.float64), 0, 0.0, 1)
-                    ok &= want
-                    spent = np.where(ok, exc, 0)
-                    bought = np.where(ok, out, 0.0).astype(np.int64)
-                    I[L.TAO] += spent
-                    I[L.AIN] -= bought
-                    I[L.CUM_CHAIN_TAO] += spent
-                    I[L.CUM_CHAIN_ALPHA] += bought
-                    F[L.PFLOW_ACC] += spent.astype(np.float64)
-                    if chain == L.CHAIN_PROTOCOL:
-                        I[L.PROT] += bought
-                    else:
-                        I[L.CUM_ALPHA_RECYC] += bought
+            stranded = 0
+            if reservoirs:  # HEAD (spec §A4): chain buy first, then the reservoir-aware weight update
+                spent, bought, stranded = _chain_buy(I, F, act, exc, kind, chain, refund)
+                tin_mat = tin
+                pend_t = I[L.RES_TAO] + tin
+                pend_a = I[L.RES_ALPHA] + ain
+                acc_t, acc_a, nw = _adjust_liquidity(F[L.W2], I[L.TAO].astype(np.float64),
+                                                     np.maximum(I[L.AIN], 1).astype(np.float64),
+                                                     pend_t.astype(np.float64), pend_a.astype(np.float64))
+                F[L.W2] = np.where(act, nw, F[L.W2])
+                at = np.where(act, acc_t, 0.0).astype(np.int64)
+                aa = np.where(act, acc_a, 0.0).astype(np.int64)
+                I[L.RES_TAO] = np.where(act, pend_t - at, I[L.RES_TAO])
+                I[L.RES_ALPHA] = np.where(act, pend_a - aa, I[L.RES_ALPHA])
+                I[L.TAO] += at
+                I[L.AIN] += aa
+                I[L.CUM_TAO_MAT] += tin
+                I[L.CUM_TAO_IN] += at
+                I[L.CUM_ALPHA_INJ] += ain
+                F[L.PFLOW_ACC] += at.astype(np.float64)
+                tin = at
+                ain_pool = aa
+            else:
+                if kind == L.POOL_BAL:
+                    touch = act & ((tin > 0) | (ain > 0))
+                    num = w2 * a_f * (tao_f + tin)
+                    nw = num / ((1.0 - w2) * tao_f * (a_f + ain) + num)
+                    bad = touch & ((nw < L.BAL_W_MIN) | (nw > L.BAL_W_MAX))
+                    tin = np.where(bad, 0, tin)
+                    ain = np.where(bad, 0, ain)
+                    F[L.W2] = np.where(touch & ~bad, nw, F[L.W2])
+                I[L.TAO] += tin
+                I[L.AIN] += ain
+                I[L.CUM_TAO_IN] += tin
+                I[L.CUM_TAO_MAT] += tin
+                I[L.CUM_ALPHA_INJ] += ain
+                F[L.PFLOW_ACC] += tin.astype(np.float64)
+                tin_mat = tin
+                ain_pool = ain
+                spent, bought, stranded = _chain_buy(I, F, act, exc, kind, chain, refund)
             # α_out split
             post = iss.astype(np.float64) + ain.astype(np.float64) + aef
             den2 = tw_root + post
@@ -385,19 +523,19 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
             if root_divs == L.ROOT_SOLD_EACH_BLOCK:
                 m = act & (r_i > 0)
                 if m.any():
-                    ok, got = _apply_sell(I, F, IP, m, r_i.astype(np.float64), 0, 0.0, 1, True)
+                    ok, got = _apply_sell(I, F, G, IP, m, r_i.astype(np.float64), 0, 0.0, 1, True, -1)
                     I[L.CUM_ROOT_TAO] += np.where(ok, got, 0.0).astype(np.int64)
             else:
                 I[L.P_ROOT] += r_i
             I[L.LAST_TE] = np.where(act, te_int, I[L.LAST_TE])
             I[L.LAST_TAO_IN] = np.where(act, tin, I[L.LAST_TAO_IN])
-            I[L.LAST_ALPHA_IN] = np.where(act, ain, I[L.LAST_ALPHA_IN])
+            I[L.LAST_ALPHA_IN] = np.where(act, ain_pool, I[L.LAST_ALPHA_IN])
             I[L.LAST_EXCESS] = np.where(act, spent, I[L.LAST_EXCESS])
             I[L.LAST_AE] = np.where(act, ae, I[L.LAST_AE])
             I[L.LAST_CHAIN_ALPHA] = np.where(act, bought, I[L.LAST_CHAIN_ALPHA])
             if debug == 1:
                 bad = act & ((o_i < 0) | (s_i < 0) | (v_i < 0) | (r_i < 0) | (u_i < 0)
-                             | (o_i + s_i + v_i + r_i + u_i + dust != ae) | (tin + spent > te_int))
+                             | (o_i + s_i + v_i + r_i + u_i + dust != ae) | (tin_mat + spent > te_int))
                 if bad.any():
                     G[L.G_ERR] = L.ERR_SPLIT
                     G[L.G_ERR_BLOCK] = b
@@ -426,19 +564,35 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
                 a = np.full(n, m_alpha)
             target = p_now if ema_rule == L.EMA_UNCLAMPED else np.minimum(p_now, 1.0)
             F[L.EMA] = np.where(act, (1.0 - a) * F[L.EMA] + a * target, F[L.EMA])
+            # issuance (spec §1)
+            tao_mat_total = int(tin_mat.sum())
+            spent_total = int(spent.sum())
+            recycled = E - tao_mat_total - spent_total - stranded
+            exo = int(np.floor(Ef * recycle_rate))
+            G[L.G_MINTED] += E
+            G[L.G_TAO_MAT] += tao_mat_total
+            G[L.G_CHAIN] += spent_total
+            G[L.G_STRANDED] += stranded
+            G[L.G_RECYC_CB] += recycled
+            G[L.G_RECYC_OTHER] += exo
+            G[L.G_ISS] += E - recycled - exo
+            G[L.G_E] = E
+            G[L.G_SELL] = 1 if sell_flag else 0
+            G[L.G_BLOCK] = b + 1
             # users: root claims and emission sales
             m = sell_root > 0
             if m.any():
-                ok, got = _apply_sell(I, F, IP, m, sell_root.astype(np.float64), fee_u16, flat_fee, fee_in_pool, True)
+                ok, got = _apply_sell(I, F, G, IP, m, sell_root.astype(np.float64), fee_u16, flat_fee, fee_in_pool,
+                                      True, L.SRC_ROOT_CLAIMS)
                 I[L.CUM_ROOT_TAO] += np.where(ok, got, 0.0).astype(np.int64)
             m = sell_user > 0
             if m.any():
                 amt = np.minimum(sell_user, _liquid(I)).astype(np.float64)
-                _apply_sell(I, F, IP, m, amt, fee_u16, flat_fee, fee_in_pool, False)
+                _apply_sell(I, F, G, IP, m, amt, fee_u16, flat_fee, fee_in_pool, False, L.SRC_EMISSION_SALES)
             rel = b - start + 1
             if noise_every > 0 and rel % noise_every == 0:
                 x = noise[kn] * sigma * I[L.TAO].astype(np.float64)
-                _signed_trades(I, F, IP, act, x, fee_u16, flat_fee, fee_in_pool)
+                _signed_trades(I, F, G, IP, act, x, fee_u16, flat_fee, fee_in_pool, L.SRC_NOISE)
                 kn += 1
             if chase_every > 0 and rel % chase_every == 0 and budget > 0.0:
                 pr = _spot(I, F, IP)
@@ -458,12 +612,13 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
                         amt = np.minimum(np.floor(np.where(sm, budget * u / su / np.where(sm, pr, 1.0), 0.0)),
                                          _liquid(I).astype(np.float64))
                         sm &= amt >= 1.0
-                        ok, got = _apply_sell(I, F, IP, sm, amt, fee_u16, flat_fee, fee_in_pool, False)
+                        ok, got = _apply_sell(I, F, G, IP, sm, amt, fee_u16, flat_fee, fee_in_pool, False,
+                                              L.SRC_CHASERS)
                         proceeds = _ssum(np.where(ok & (got > 0.0), got, 0.0))
                         bm = v > 0.0
                         d = np.floor(np.where(bm, proceeds * v / sv, 0.0))
                         bm &= d >= 1.0
-                        _apply_buy(I, F, IP, bm, d, fee_u16, flat_fee, fee_in_pool, False)
+                        _apply_buy(I, F, G, IP, bm, d, fee_u16, flat_fee, fee_in_pool, False, L.SRC_CHASERS)
             for pol in custom:
                 if rel % int(getattr(pol, "every", 360)) == 0:
                     pr = _spot(I, F, IP)
@@ -476,19 +631,9 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
                     if x.shape != (n,) or not np.all(np.isfinite(x)):
                         raise ValueError(f"{type(pol).__name__}.trades must return {n} finite TAO amounts, got "
                                          f"shape {x.shape}")
-                    _signed_trades(I, F, IP, act, x * 1e9, fee_u16, flat_fee, fee_in_pool)
-            # issuance
-            recycled = E - int(tin.sum()) - int(spent.sum())
-            exo = int(np.floor(Ef * recycle_rate))
-            G[L.G_MINTED] += E
-            G[L.G_RECYC_CB] += recycled
-            G[L.G_RECYC_OTHER] += exo
-            G[L.G_ISS] += E - recycled - exo
-            G[L.G_E] = E
-            G[L.G_SELL] = 1 if sell_flag else 0
-            G[L.G_BLOCK] = b + 1
+                    _signed_trades(I, F, G, IP, act, x * 1e9, fee_u16, flat_fee, fee_in_pool, L.SRC_CUSTOM)
             if rel % rec_every == 0 or b == last_block:
-                record(I, F, G, IP, rec_sub, rec_glob, (rel + rec_every - 1) // rec_every)
+                record(I, F, G, IP, FP, rec_sub, rec_glob, (rel + rec_every - 1) // rec_every)
             if debug == 1:
                 code, slot = check_conservation(I, G, recycled)
                 if code != 0:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import params as _params
 from ..params import EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA
 from ..taoflow import FLOW_EMA_ALPHA
 from . import _layout as L
@@ -75,6 +76,9 @@ class _Subnet:
     root_tao: int = 0
     staked: int = 0
     unstaked: int = 0
+    res_tao: int = 0
+    res_alpha: int = 0
+    pre_gate: float = 0.0
 
     # -- the pool (spec §4) ------------------------------------------------------------------------
     def price(self, pool: str) -> float:
@@ -98,6 +102,77 @@ class _Model:
         self.fee_stays = e.fee_destination in ("pool", "liquidity_providers")
         self.weighted_root = _grid(scenario.tao_weight) * float(round(scenario.root_tao * 1e9))
         self.owner_cut = _grid(scenario.owner_cut)
+        # post-June rules (spec §A2–§A4), read by name; eras without them have none of them
+        self.gate = getattr(e, "emission_gate", "none")
+        self.burn_weighting = getattr(e, "miner_burn_weighting", True)
+        self.refund = getattr(e, "chain_buy_refund", False)
+        self.reservoirs = getattr(e, "balancer_reservoirs", False) and e.pool == "balancer"
+        rank = scenario.emission_bar_rank
+        self.rank = getattr(_params, "EMISSION_BAR_RANK", 32) if rank is None else rank
+        q = scenario.emission_bar_quantile
+        self.q = getattr(_params, "EMISSION_BAR_QUANTILE", 0.61) if q is None else q
+        h = scenario.emission_gate_exponent
+        self.h = float(getattr(_params, "EMISSION_GATE_EXPONENT", 3) if h is None else h)
+        self.bar_every = getattr(_params, "EMISSION_BAR_UPDATE_INTERVAL", 360)
+        self.bar = 0.0  # EmissionGateBar: unset at the start
+
+    def update_bar(self, shares: list[float], block: int) -> None:
+        """``maybe_update_emission_gate_bar`` (spec §A2): recompute θ when unset or every 360 blocks."""
+        if self.bar > 0.0 and block % self.bar_every != 0:
+            return
+        ranked = sorted(shares, reverse=True)
+        positive = [x for x in ranked if x > 0.0]
+        if self.gate == "rank" and self.rank > 0:
+            theta = (positive[self.rank - 1] if len(positive) >= self.rank else positive[-1]) if positive else 0.0
+        else:
+            cum = theta = 0.0
+            for x in ranked:
+                cum += x
+                theta = x
+                if cum >= self.q:
+                    break
+        if theta > 0.0:
+            self.bar = theta
+
+    def gated(self, shares: list[float]) -> list[float]:
+        """The Hill gate ``s / (1 + (θ/s)^h)``, renormalised; ungated if θ is unset or every product is 0."""
+        if self.bar <= 0.0:
+            return shares
+        out = []
+        for x in shares:
+            if x <= 0.0:
+                out.append(0.0)
+                continue
+            r = self.bar / x
+            pw = 0.0 if r * _TWO32 < 1.0 else (r * r * r if self.h == 3.0 else math.exp(self.h * math.log(r)))
+            out.append(x * (1.0 / (1.0 + min(pw, 2147483647.0))))  # safe_pow saturates at i32::MAX
+        tot = 0.0
+        for x in out:
+            tot += x
+        return [x / tot for x in out] if tot > 0.0 else shares
+
+    def chain_buy(self, s: _Subnet, exc: int) -> tuple[int, int, int]:
+        """Fee-free buy with the excess: ``(spent, bought, stranded)`` (spec §3.4, §A4). A failed swap
+        returns its TAO to the credit (recycled) where the era refunds it, else it stays on the subnet account."""
+        if exc <= 0 or self.e.chain_buy_alpha == "none":
+            return 0, 0, 0
+        ok, out, _, _ = self.buy(s, float(exc), fee_free=True)
+        if not ok:
+            return 0, 0, 0 if self.refund else exc
+        s.tao += exc
+        s.alpha_in -= int(out)
+        s.chain_tao += exc
+        s.pflow_acc += exc
+        if self.e.chain_buy_alpha == "protocol":
+            s.protocol += int(out)
+        return exc, int(out), 0
+
+    def weight_after(self, s: _Subnet, dt: float, da: float) -> float | None:
+        """Balancer quote weight after adding ``(dt, da)`` at the same price; None outside [0.01, 0.99]."""
+        t, a = float(s.tao), float(s.alpha_in)
+        num = s.w2 * a * (t + dt)
+        w = num / ((1.0 - s.w2) * t * (a + da) + num)
+        return w if 0.01 <= w <= 0.99 else None
 
     # swaps: the formulas of dtao_lib.amm.cp_*_array / balancer_*_array, one subnet at a time
     def buy(self, s: _Subnet, tao_in: float, *, fee_free: bool = False) -> tuple[bool, float, float, float]:
@@ -210,6 +285,9 @@ def _record(subs: list[_Subnet], m: _Model, rec: np.ndarray, net: np.ndarray, r:
         rec[r, L.M_RP, i] = s.root_prop
         rec[r, L.M_FLOW, i] = s.flow * 1e-9
         rec[r, L.M_ENABLED, i] = 1.0
+        rec[r, L.M_RES_TAO, i] = s.res_tao * 1e-9
+        rec[r, L.M_RES_ALPHA, i] = s.res_alpha * 1e-9
+        rec[r, L.M_PRE_GATE, i] = s.pre_gate
     net[r, L.R_BLOCK] = block
     net[r, L.R_ISS] = g["issuance"] * 1e-9
     net[r, L.R_E] = g["E"] * 1e-9
@@ -224,6 +302,8 @@ def _record(subs: list[_Subnet], m: _Model, rec: np.ndarray, net: np.ndarray, r:
     net[r, L.R_ROOT_TAO] = sum(s.root_tao for s in subs) * 1e-9
     net[r, L.R_STAKED] = sum(s.staked for s in subs) * 1e-9
     net[r, L.R_UNSTAKED] = sum(s.unstaked for s in subs) * 1e-9
+    net[r, L.R_BAR] = m.bar
+    net[r, L.R_STRANDED] = g["stranded"] * 1e-9
 
 
 def run_reference(scenario: Scenario) -> ReferenceResult:
@@ -268,7 +348,7 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
     n = len(subs)
     rec = np.zeros((scenario.n_records, L.N_M, n))
     net = np.zeros((scenario.n_records, L.N_R))
-    g = {"issuance": issuance, "E": e0, "sell": 0, "minted": 0, "recycled": 0, "recycled_other": 0}
+    g = {"issuance": issuance, "E": e0, "sell": 0, "minted": 0, "recycled": 0, "recycled_other": 0, "stranded": 0}
     _record(subs, m, rec, net, 0, start - 1, g)
     rec[0, list(L.PER_BLOCK_METRICS)] = np.nan
     pumps = {start + p.at_block_offset: p for p in pol.pumps}
@@ -282,7 +362,8 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
         if b in pumps:
             p = pumps[b]
             s = next(x for x in subs if x.netuid == p.netuid)
-            pumped[id(p)] = int(m.stake(s, float(round(p.tao * 1e9))))
+            if round(p.tao * 1e9) <= _outside_pools(subs, issuance, g["stranded"]):
+                pumped[id(p)] = int(m.stake(s, float(round(p.tao * 1e9))))
         if b in pump_sales:
             p = pump_sales[b]
             s = next(x for x in subs if x.netuid == p.netuid)
@@ -297,7 +378,7 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
                 s.flow = (1.0 - FLOW_EMA_ALPHA) * s.flow + FLOW_EMA_ALPHA * s.flow_acc
                 s.pflow = (1.0 - FLOW_EMA_ALPHA) * s.pflow + FLOW_EMA_ALPHA * s.pflow_acc
             s.flow_acc = s.pflow_acc = 0.0
-        issuances = [s.alpha_in + s.alpha_out + s.protocol for s in subs]
+        issuances = [s.alpha_in + s.alpha_out + s.protocol + s.res_alpha for s in subs]
         emissions = [_emission(x) for x in issuances]
         emas = [_grid(s.ema) for s in subs]
         for s, x in zip(subs, issuances, strict=True):
@@ -336,21 +417,29 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
             shares = [x / tot if tot > 0 else 0.0 for x in z]
         else:
             price_shares = [x / sum_ema if sum_ema > 0 else 0.0 for x in emas]
-            weights = [ps * (1.0 - _grid(s.burn)) for ps, s in zip(price_shares, subs, strict=True)]
+            if m.burn_weighting:
+                weights = [ps * (1.0 - _grid(s.burn)) for ps, s in zip(price_shares, subs, strict=True)]
+            else:  # spec 444 – 445 (§A3): pure price shares
+                weights = list(price_shares)
             if e.share_rule == "price_burn_root_prop":
                 weights = [w * s.root_prop for w, s in zip(weights, subs, strict=True)]
             tot = 0.0
             for w in weights:
                 tot += w
-            if tot > 0:
-                shares = [w / tot for w in weights]
-            else:
-                shares = price_shares if e.share_rule == "price_burn" else [0.0] * n
+            # all weights 0: fall back to the price shares, in era C too (subnet_emissions.rs v3.4.6 L362-372)
+            shares = [w / tot for w in weights] if tot > 0 else price_shares
+            for s, x in zip(subs, shares, strict=True):
+                s.pre_gate = x
+            if m.gate != "none":
+                m.update_bar(shares, b)
+                shares = m.gated(shares)
         sold_root: list[int] = [0] * n
         sold_user: list[int] = [0] * n
-        injected = spent_total = 0
+        injected = spent_total = stranded_total = 0
         for i, s in enumerate(subs):
             s.share = shares[i]
+            if e.share_rule in ("ema_price", "taoflow", "net_taoflow"):
+                s.pre_gate = s.share
             te = E * s.share
             te_int = math.floor(te)
             ae = emissions[i]
@@ -379,29 +468,40 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
             tin = min(math.floor(tao_in), te_int)
             exc = min(math.floor(excess), te_int - tin)
             ain = math.floor(alpha_in)
-            if m.pool == "balancer" and (tin > 0 or ain > 0):
-                num = s.w2 * a_f * (t_f + tin)
-                w2 = num / ((1.0 - s.w2) * t_f * (a_f + ain) + num)
-                if 0.01 <= w2 <= 0.99:
-                    s.w2 = w2
-                else:
-                    tin = ain = 0
-            s.tao += tin
-            s.alpha_in += ain
-            s.pflow_acc += tin
-            injected += tin
-            spent = bought = 0
-            if exc > 0 and e.chain_buy_alpha != "none":
-                ok, out, _, _ = m.buy(s, float(exc), fee_free=True)
-                if ok:
-                    spent, bought = exc, int(out)
-                    s.tao += spent
-                    s.alpha_in -= bought
-                    s.chain_tao += spent
-                    s.pflow_acc += spent
-                    if e.chain_buy_alpha == "protocol":
-                        s.protocol += bought
+            if m.reservoirs:
+                # HEAD (spec §A4): chain buy on the pool as it is, then τ_in is materialised and the
+                # Balancer takes the pending amounts it can (both, alpha only, TAO only, or none)
+                spent, _bought, stranded = m.chain_buy(s, exc)
+                injected += tin
+                pt, pa = s.res_tao + tin, s.res_alpha + ain
+                take_t = take_a = 0
+                if pt or pa:
+                    for dt, da in ((pt, pa), (0, pa), (pt, 0)):
+                        w = m.weight_after(s, float(dt), float(da))
+                        if w is not None:
+                            s.w2, take_t, take_a = w, dt, da
+                            break
+                s.res_tao, s.res_alpha = pt - take_t, pa - take_a
+                s.tao += take_t
+                s.alpha_in += take_a
+                s.pflow_acc += take_t
+                tin, ain_pool = take_t, take_a
+            else:
+                if m.pool == "balancer" and (tin > 0 or ain > 0):
+                    num = s.w2 * a_f * (t_f + tin)
+                    w2 = num / ((1.0 - s.w2) * t_f * (a_f + ain) + num)
+                    if 0.01 <= w2 <= 0.99:
+                        s.w2 = w2
+                    else:
+                        tin = ain = 0
+                s.tao += tin
+                s.alpha_in += ain
+                s.pflow_acc += tin
+                injected += tin
+                ain_pool = ain
+                spent, _bought, stranded = m.chain_buy(s, exc)
             spent_total += spent
+            stranded_total += stranded
             # split α_out (spec §3.5)
             post = float(issuances[i]) + float(ain) + aef
             d2 = m.weighted_root + post
@@ -436,7 +536,7 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
                         s.root_tao += int(got)
                 else:
                     s.pend_root += root_a
-            s.last_te, s.last_tao_in, s.last_alpha_in, s.last_excess, s.last_ae = te_int, tin, ain, spent, ae
+            s.last_te, s.last_tao_in, s.last_alpha_in, s.last_excess, s.last_ae = te_int, tin, ain_pool, spent, ae
             # epoch (spec §3.6)
             due = b - s.last_epoch >= tempo if e.epoch_schedule == "dynamic" else (b + s.netuid + 1) % (tempo + 1) == 0
             if due:
@@ -453,6 +553,13 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
                 a = MOVING_ALPHA
             target = spot if e.ema_rule == "fixed_unclamped" else min(spot, 1.0)
             s.ema = (1.0 - a) * s.ema + a * target
+        # issuance before the users trade (spec §1): E minus what the coinbase and the exogenous rate recycled
+        recycled = E - injected - spent_total - stranded_total
+        other = math.floor(float(E) * scenario.recycle_rate)
+        issuance += E - recycled - other
+        g.update(issuance=issuance, E=E, sell=1 if sell_flag else 0, minted=g["minted"] + E,
+                 recycled=g["recycled"] + recycled, recycled_other=g["recycled_other"] + other,
+                 stranded=g["stranded"] + stranded_total)
         for i, s in enumerate(subs):
             if sold_root[i] > 0:
                 got = m.unstake(s, float(sold_root[i]), protocol=True)
@@ -463,9 +570,11 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
         rel = b - start + 1
         if pol.noise is not None and rel % pol.noise.every == 0:
             draws = noise_rng.standard_normal((1, n))[0]
+            budget = float(_outside_pools(subs, issuance, g["stranded"]))  # no stake beyond the TAO that exists
             for i, s in enumerate(subs):
                 x = draws[i] * pol.noise.sigma_per_event * float(s.tao)
-                if x >= 1.0:
+                if x >= 1.0 and float(math.floor(x)) <= budget:
+                    budget -= float(math.floor(x))
                     m.stake(s, float(math.floor(x)))
                 elif x <= -1.0:
                     amount = min(float(math.floor(-x / s.price(m.pool))), float(s.liquid()))
@@ -473,14 +582,14 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
                         m.unstake(s, amount)
         if pol.chasers is not None and rel % pol.chasers.every == 0 and pol.chasers.budget_rao > 0:
             _chase(subs, m, float(pol.chasers.budget_rao))
-        recycled = E - injected - spent_total
-        other = math.floor(float(E) * scenario.recycle_rate)
-        issuance += E - recycled - other
-        g.update(issuance=issuance, E=E, sell=1 if sell_flag else 0, minted=g["minted"] + E,
-                 recycled=g["recycled"] + recycled, recycled_other=g["recycled_other"] + other)
         if rel % k_rec == 0 or b == last:
             _record(subs, m, rec, net, (rel + k_rec - 1) // k_rec, b, g)
     return ReferenceResult(rec, net, time.perf_counter() - t0)
+
+
+def _outside_pools(subs: list[_Subnet], issuance: int, stranded: int) -> int:
+    """TAO users hold: issuance minus pool TAO, reservoir TAO and TAO stranded on subnet accounts."""
+    return issuance - sum(s.tao + s.res_tao for s in subs) - stranded
 
 
 def _chase(subs: list[_Subnet], m: _Model, budget: float) -> None:

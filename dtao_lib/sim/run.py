@@ -258,7 +258,7 @@ def run(
     events = EventQueue.for_scenario(scenario, state)
     rec_sub = np.zeros((scenario.n_records, L.N_M, n))
     rec_glob = np.zeros((scenario.n_records, L.N_R))
-    kernel_numba.record(state.I, state.F, state.G, state.IP, rec_sub, rec_glob, 0)
+    kernel_numba.record(state.I, state.F, state.G, state.IP, state.FP, rec_sub, rec_glob, 0)
     rec_sub[0, list(L.PER_BLOCK_METRICS)] = np.nan  # nothing has happened yet: no share, no per-block flow
     ss = np.random.SeedSequence([scenario.seed, 0x51D])
     noise_rng, custom_rng = (np.random.default_rng(s) for s in ss.spawn(2))

@@ -119,7 +119,8 @@ class InitialState:
             raise ValueError(f"InitialState must have at most {MAX_SUBNETS} subnets, got {n}")
         conv = {
             "netuid": _int_array("InitialState.netuid", net, n, lo=1, hi=65_535),
-            "tao_reserve": _int_array("InitialState.tao_reserve", self.tao_reserve, n, lo=MIN_LOCK_RAO // 1000),
+            "tao_reserve": _int_array("InitialState.tao_reserve", self.tao_reserve, n, lo=MIN_LOCK_RAO // 1000,
+                                      hi=21 * 10**15),
             "alpha_in": _int_array("InitialState.alpha_in", self.alpha_in, n, lo=MIN_LOCK_RAO // 1000),
             "alpha_out": _int_array("InitialState.alpha_out", self.alpha_out, n, lo=0),
             "ema_price": _float_array("InitialState.ema_price", self.ema_price, n, lo=0.0),
@@ -132,6 +133,9 @@ class InitialState:
         total = conv["alpha_in"] + conv["alpha_out"] + conv["protocol_alpha"]
         if np.any(total >= 21 * 10**15):
             raise ValueError("InitialState: alpha_in + alpha_out + protocol_alpha must stay below 21e15 rao")
+        if int(conv["tao_reserve"].sum(dtype=object)) > 21 * 10**15:
+            raise ValueError("InitialState.tao_reserve must hold at most the TAO supply (21e15 rao) in total, got "
+                             f"{int(conv['tao_reserve'].sum(dtype=object)):,} rao")
         if self.pool_price is not None:
             conv["pool_price"] = _float_array("InitialState.pool_price", self.pool_price, n, lo=0.0, lo_open=True)
         if self.flow_ema is not None:
@@ -142,6 +146,9 @@ class InitialState:
                 raise ValueError(f"InitialState.names must have {n} entries, got {len(names)}")
             conv["names"] = names
         for k, v in conv.items():
+            if isinstance(v, np.ndarray):
+                v = v.copy()
+                v.setflags(write=False)  # frozen means frozen: a validated state cannot be edited in place
             object.__setattr__(self, k, v)
 
     @property
@@ -226,6 +233,8 @@ def _int_array(name: str, values: Any, n: int, *, lo: int | None = None, hi: int
         raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
     if np.issubdtype(arr.dtype, np.floating) and (not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr))):
         raise ValueError(f"{name} must contain whole numbers (rao)")
+    if arr.size and (np.any(arr.astype(np.float64) >= 2.0**63) or np.any(arr.astype(np.float64) < -(2.0**63))):
+        raise ValueError(f"{name} must contain integers that fit in int64 (|x| < 2**63)")
     out = arr.astype(np.int64)
     if lo is not None and out.size and out.min() < lo:
         raise ValueError(f"{name} must contain integers >= {lo}, got min {int(out.min())}")
@@ -372,6 +381,10 @@ class Scenario:
         (sets the EMA's age factor and the pruning immunity; default 2 000 000 ≈ 278 days).
     flow_exponent
         ``FlowNormExponent`` p of TaoFlow shares (eras B, B'; default 1).
+    emission_bar_rank, emission_bar_quantile, emission_gate_exponent
+        ``EmissionBarRank`` N (0 … 1 024; 0 selects the q-mass bar), ``EmissionBarQuantile`` q (in
+        (0, 1]) and ``EmissionGateExponent`` h (in (0, 16]) of the emission gate (spec §A2), for eras
+        that have one; None (default) takes the chain's defaults (N = 32, q = 0.61, h = 3).
     max_record_mb
         Memory allowed for the records (default 1 024 MB).
     name
@@ -399,6 +412,9 @@ class Scenario:
     start_block: int = DEFAULT_START_BLOCK
     initial_age_blocks: int = 2_000_000
     flow_exponent: float = 1.0
+    emission_bar_rank: int | None = None
+    emission_bar_quantile: float | None = None
+    emission_gate_exponent: float | None = None
     max_record_mb: float = 1_024.0
     name: str = ""
 
@@ -454,6 +470,13 @@ class Scenario:
         check_int("Scenario.start_block", self.start_block, lo=0, hi=2**40)
         check_int("Scenario.initial_age_blocks", self.initial_age_blocks, lo=0, hi=2**40)
         check_real("Scenario.flow_exponent", self.flow_exponent, lo=0.0, hi=16.0)
+        if self.emission_bar_rank is not None:
+            check_int("Scenario.emission_bar_rank", self.emission_bar_rank, lo=0, hi=MAX_SUBNETS)
+        if self.emission_bar_quantile is not None:
+            check_real("Scenario.emission_bar_quantile", self.emission_bar_quantile, lo=0.0, lo_open=True, hi=1.0)
+        if self.emission_gate_exponent is not None:
+            check_real("Scenario.emission_gate_exponent", self.emission_gate_exponent, lo=0.0, lo_open=True,
+                       hi=16.0)
         check_real("Scenario.max_record_mb", self.max_record_mb, lo=0.0, lo_open=True, hi=1e6)
         if not isinstance(self.name, str):
             raise TypeError(f"Scenario.name must be a str, got {type(self.name).__name__}")

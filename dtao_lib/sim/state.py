@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import params as _params
 from ..params import EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA
 from ..taoflow import FLOW_EMA_ALPHA
 from . import _layout as L
@@ -90,6 +91,13 @@ def era_params(scenario: Scenario, *, debug: bool = False) -> tuple[np.ndarray, 
     ip[L.IP_START] = scenario.start_block
     ip[L.IP_REC_EVERY] = scenario.record_every
     ip[L.IP_DEBUG] = 1 if debug else 0
+    gate = gate_settings(scenario)
+    ip[L.IP_GATE] = gate["mode"]
+    ip[L.IP_GATE_RANK] = gate["rank"]
+    ip[L.IP_BAR_EVERY] = gate["every"]
+    ip[L.IP_BURN_W] = 1 if getattr(e, "miner_burn_weighting", True) else 0
+    ip[L.IP_REFUND] = 1 if getattr(e, "chain_buy_refund", False) else 0
+    ip[L.IP_RESERVOIRS] = 1 if getattr(e, "balancer_reservoirs", False) and e.pool == "balancer" else 0
     fp = np.zeros(L.N_FP, dtype=np.float64)
     fp[L.FP_TW_ROOT] = grid32(scenario.tao_weight) * float(round(scenario.root_tao * 1e9))
     fp[L.FP_OWNER_CUT] = grid32(scenario.owner_cut)
@@ -103,7 +111,31 @@ def era_params(scenario: Scenario, *, debug: bool = False) -> tuple[np.ndarray, 
     fp[L.FP_EMIT_SELL] = scenario.emission_sell
     fp[L.FP_NOISE_SIGMA] = 0.0 if pol.noise is None else pol.noise.sigma_per_event
     fp[L.FP_CHASE_BUDGET] = 0.0 if pol.chasers is None else pol.chasers.budget_rao
+    fp[L.FP_GATE_Q] = gate["quantile"]
+    fp[L.FP_GATE_H] = gate["exponent"]
+    fp[L.FP_GATE_BAR] = 0.0  # EmissionGateBar starts unset: the first block computes it (spec §A2)
     return ip, fp
+
+
+def gate_settings(scenario: Scenario) -> dict[str, int | float]:
+    """The emission gate of a scenario's era (spec §A2): mode code, bar rank N, quantile q, exponent h
+    and the bar's update interval. In rank mode ``N = 0`` means the q-mass bar, as on chain."""
+    e = scenario.era_rules
+    kind = getattr(e, "emission_gate", "none")
+    rank = scenario.emission_bar_rank
+    if rank is None:
+        rank = getattr(_params, "EMISSION_BAR_RANK", 32)
+    q = scenario.emission_bar_quantile
+    if q is None:
+        q = getattr(_params, "EMISSION_BAR_QUANTILE", 0.61)
+    h = scenario.emission_gate_exponent
+    if h is None:
+        h = getattr(_params, "EMISSION_GATE_EXPONENT", 3)
+    mode = L.GATE_CODES[kind]
+    if mode == L.GATE_RANK and rank == 0:
+        mode = L.GATE_QMASS
+    return {"mode": mode, "rank": int(rank) if mode == L.GATE_RANK else 0, "quantile": float(q),
+            "exponent": float(h), "every": int(getattr(_params, "EMISSION_BAR_UPDATE_INTERVAL", 360))}
 
 
 def _last_epoch(start: int, netuid: int, tempo: int) -> int:
@@ -143,6 +175,10 @@ def build_state(scenario: Scenario, *, debug: bool = False, initial: InitialStat
         F[L.W2, s] = np.clip(w2, L.BAL_W_MIN, L.BAL_W_MAX)
     F[L.EMA, s] = init.ema_price
     F[L.BURN, s] = scenario.miner_burned
+    if int(init.tao_reserve.sum()) > scenario.issuance_rao:
+        raise ValueError(
+            f"Scenario.issuance_tao must be at least the TAO in the initial pools "
+            f"({init.tao_reserve.sum() / 1e9:,.0f} TAO), got {scenario.issuance_rao / 1e9:,.0f}")
     e0 = block_emission(scenario.issuance_rao)
     if init.flow_ema is not None:
         F[L.FLOW, s] = init.flow_ema
