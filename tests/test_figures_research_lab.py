@@ -67,7 +67,7 @@ def test_checks_table_reports_agreement():
     assert t.iloc[2] == 0  # the scalar reference gives the same numbers
     minted = t["TAO minted in the checked run (TAO)"]
     assert minted == pytest.approx(300 * emission.block_emission(sim.Scenario().issuance_rao) / RAO_PER_TAO)
-    assert t["Σ τ_in + Σ chain-buy TAO + Σ recycled (TAO)"] == minted
+    assert t["Σ τ_in + Σ chain-buy TAO + Σ stranded + Σ recycled (TAO)"] == minted
 
 
 # ---------------------------------------------------------------------------------------------

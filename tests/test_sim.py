@@ -320,3 +320,95 @@ def test_events_frame_is_empty_without_events():
     ev = sim.run(small()).events
     assert isinstance(ev, pd.DataFrame)
     assert ev.empty
+
+
+# ---------------------------------------------------------------------------------------------
+# Impossible actions are refused and reported, never dropped silently; scenarios cannot drift
+# ---------------------------------------------------------------------------------------------
+def test_a_pump_larger_than_the_tao_outside_the_pools_is_refused_and_reported():
+    s = small(policy=sim.Pump(netuid=1, tao=5e7, at_day=0.01, sell_after_days=0.01))  # 50 M TAO > supply
+    res = sim.run(s, debug=True)
+    rej = res.rejected
+    assert list(rej["source"]) == ["pump"]
+    assert rej["reason"].iloc[0] == "stake exceeds the TAO outside the pools"
+    assert rej["count"].iloc[0] == 1
+    assert rej["amount"].iloc[0] == 5e7
+    assert "pump rejected" in set(res.events["event"])
+    assert res.summary()["rejected_actions"] == 1
+    quiet = sim.run(small(), debug=True)
+    assert np.array_equal(quiet.records, res.records, equal_nan=True)  # the refused pump changed nothing
+    assert quiet.rejected.empty
+
+
+def test_a_stake_the_pool_cannot_take_is_reported_with_its_reason():
+    """Balancer refuses an input above 1000× its TAO reserve (spec §4.3): counted, state unchanged."""
+    init = sim.InitialState(netuid=np.array([1, 2]), tao_reserve=np.array([10**6, 10**13]),
+                            alpha_in=np.array([10**9, 10**13]), alpha_out=np.zeros(2), ema_price=np.array([0.001, 1.0]))
+    res = sim.run(small(initial=init, policy=sim.Pump(netuid=1, tao=100.0)), debug=True)
+    assert list(res.rejected["reason"]) == ["trade larger than the pool accepts"]
+
+
+class _Whale(sim.CustomPolicy):
+    every = 100
+
+    def trades(self, view, rng):
+        return np.where(view.netuid == 1, 1e12, 0.0)  # a trillion TAO
+
+
+def test_a_custom_policy_cannot_stake_more_tao_than_exists():
+    res = sim.run(small(policy=_Whale()), engine="numpy", debug=True)
+    rej = res.rejected
+    assert set(rej["source"]) == {"custom policy"}
+    assert rej["count"].sum() == 6  # one refused stake per event (600 blocks, every 100)
+    assert (rej["reason"] == "stake exceeds the TAO outside the pools").all()
+
+
+@pytest.mark.parametrize("engine", ["numpy", pytest.param("numba", marks=pytest.mark.skipif(
+    not sim.NUMBA_AVAILABLE, reason="numba is not installed"))])
+def test_noise_traders_never_stake_more_than_exists(engine):
+    """A tiny issuance (just the pools' TAO): noise stakes are refused for lack of TAO, sales go through."""
+    init = sim.InitialState.synthetic(4, seed=1)
+    iss = init.tao_reserve.sum() / 1e9 + 0.5
+    res = sim.run(small(initial=init, issuance_tao=iss, policy=sim.NoiseTraders(daily_volatility=0.5, every=10)),
+                  engine=engine, debug=True)
+    rej = res.rejected
+    assert (rej["source"] == "noise traders").all()
+    assert rej.loc[rej["reason"] == "stake exceeds the TAO outside the pools", "count"].sum() > 0
+    G = res.final.G
+    assert G[L.G_ISS] - res.final.I[L.TAO].sum() - res.final.I[L.RES_TAO].sum() - G[L.G_STRANDED] >= 0
+
+
+def test_run_rechecks_a_scenario_edited_after_construction():
+    s = small()
+    object.__setattr__(s, "tempo", 0)  # bypasses the frozen dataclass
+    with pytest.raises(ValueError, match=r"Scenario\.tempo"):
+        sim.run(s)
+    object.__setattr__(s, "tempo", 360)
+    object.__setattr__(s, "recycle_rate", float("nan"))
+    with pytest.raises(ValueError, match="recycle_rate"):
+        sim.run(s)
+
+
+def test_initial_state_arrays_are_read_only_and_bounded():
+    init = sim.InitialState.synthetic(3)
+    with pytest.raises(ValueError, match=r"read-only"):
+        init.tao_reserve[0] = 10**18
+    src = np.array([10**9, 10**9, 10**9])
+    held = sim.InitialState(netuid=[1, 2, 3], tao_reserve=src, alpha_in=src, alpha_out=src, ema_price=[1.0] * 3)
+    src[0] = 5  # the state keeps its own copy
+    assert held.tao_reserve[0] == 10**9
+    with pytest.raises(ValueError, match="tao_reserve"):
+        sim.InitialState(netuid=[1], tao_reserve=[2.2e16], alpha_in=[10**9], alpha_out=[0], ema_price=[1.0])
+    with pytest.raises(ValueError, match="int64"):
+        sim.InitialState(netuid=[1], tao_reserve=[10**9], alpha_in=[1e19], alpha_out=[0], ema_price=[1.0])
+    with pytest.raises(ValueError, match="issuance_tao must be at least"):
+        sim.run(small(initial=held, issuance_tao=1.0))
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"emission_bar_rank": -1}, "emission_bar_rank"), ({"emission_bar_quantile": 0.0}, "emission_bar_quantile"),
+    ({"emission_gate_exponent": 17.0}, "emission_gate_exponent"), ({"emission_bar_rank": True}, "emission_bar_rank"),
+])
+def test_gate_settings_are_validated(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        small(**kwargs)

@@ -18,7 +18,8 @@ from dtao_lib import sim
 from dtao_lib.sim import _layout as L
 from dtao_lib.sim import kernel_numba
 
-ERAS = ["A", "v2.0.8", "v3.1.6", "v3.2.3", "v3.2.8", "v3.2.12", "B", "v3.3.1", "v3.3.10", "B'", "v3.4.1", "C", "head"]
+ERAS = ["A", "v2.0.8", "v3.1.6", "v3.2.3", "v3.2.8", "v3.2.12", "B", "v3.3.1", "v3.3.10", "B'", "v3.4.1", "C", "D", "E",
+        "spec444", "head"]
 
 
 @st.composite

@@ -14,7 +14,7 @@ from dtao_lib.sim import kernel_numba
 from dtao_lib.sim.reference import run_reference
 from dtao_lib.sim.state import build_state
 
-ERAS = ["A", "v3.1.6", "v3.2.3", "v3.2.12", "B", "v3.3.1", "B'", "C", "head"]
+ERAS = ["A", "v3.1.6", "v3.2.3", "v3.2.12", "B", "v3.3.1", "B'", "C", "D", "E", "spec444", "head"]
 POLICY = (sim.NoiseTraders(daily_volatility=0.1, every=7), sim.EmissionChasers(tao_per_day=5_000, every=11),
           sim.Pump(netuid=2, tao=500, at_day=0.02, sell_after_days=0.05))
 
@@ -39,7 +39,7 @@ def test_numba_equals_scalar_reference(era):
     assert np.array_equal(res.network, ref.network)
 
 
-@pytest.mark.parametrize("era", ["A", "v3.2.12", "B'", "head"])
+@pytest.mark.parametrize("era", ["A", "v3.2.12", "B'", "D", "E", "head"])
 def test_numpy_equals_scalar_reference(era):
     """The vectorised engine agrees with the reference to the documented tolerance (1e-9 relative):
     numpy's SIMD log1p/expm1 may differ from libm's in the last bit, which can flip a floor by a rao."""
@@ -51,7 +51,7 @@ def test_numpy_equals_scalar_reference(era):
 
 
 @needs_numba
-@pytest.mark.parametrize("era", ["A", "v3.2.3", "B", "head"])
+@pytest.mark.parametrize("era", ["A", "v3.2.3", "B", "D", "head"])
 def test_numba_equals_numpy(era):
     s = scenario(era, blocks=500)
     a = sim.run(s, engine="numba", debug=True)
@@ -116,7 +116,7 @@ _SIM_SUBSIDY_GAP = pytest.mark.xfail(
 
 @pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
 @pytest.mark.parametrize("era", ["A", pytest.param("v3.2.3", marks=_SIM_SUBSIDY_GAP), "v3.2.8", "v3.2.12", "B",
-                                 "B'", "v3.3.1", "C", "head"])
+                                 "B'", "v3.3.1", "C", "D"])
 def test_one_block_equals_coinbase_block(era, engine):
     """τ, τ_in, α_in, the excess and the α_out split equal coinbase.block on the same state: exactly
     its float path (exact=False, same flows rule aside), and the exact fixed-point path to ±1 rao
@@ -154,7 +154,7 @@ def test_one_block_equals_coinbase_block(era, engine):
 
 
 @pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
-@pytest.mark.parametrize("era", ["v3.2.12", "head"])
+@pytest.mark.parametrize("era", ["v3.2.12", "D"])
 def test_chain_buy_equals_the_exact_pool(era, engine):
     """The chain buy is a fee-free swap of the era's pool after the injection (spec §3.4, §4)."""
     _, before, st, _ = _one_block(era, engine)
@@ -228,3 +228,185 @@ def test_block_emission_matches_emission_module():
         assert _scalar.block_emission(x) == emission.block_emission(x)
     assert kernel_numpy._alpha_emission(np.array(points, dtype=np.int64)).tolist() == [
         emission.block_emission(x) for x in points]
+
+
+# ---------------------------------------------------------------------------------------------
+# The post-June rules (addendum §A2–§A4): emission gate, reservoirs, chain-buy refund
+# ---------------------------------------------------------------------------------------------
+def _gate_run(era: str, **kw) -> sim.SimResult:
+    base = {"era": era, "n_subnets": 40, "blocks": 800, "record_every": 1, "initial": "synthetic", "seed": 11,
+            "policy": sim.NoiseTraders(daily_volatility=0.3, every=5), "start_block": 7_200_000 + 100}
+    base.update(kw)
+    return sim.run(sim.Scenario(**base), engine="numpy", debug=True)
+
+
+def _hill_shares(pre: np.ndarray, bar: float, h: float = 3.0) -> np.ndarray:
+    g = np.where(pre > 0, pre / (1.0 + (bar / np.where(pre > 0, pre, 1.0)) ** h), 0.0)
+    return g / g.sum()
+
+
+@pytest.mark.parametrize(("era", "rank"), [("head", None), ("head", 5), ("E", None), ("head", 0)])
+def test_gate_bar_and_cadence(era, rank):
+    """The bar is recomputed when unset and at every block with block % 360 == 0, and kept in between
+    (spec §A2): rank mode takes the N-th largest positive pre-gate share (N = 32 by default), q-mass mode
+    (spec 440, or rank 0) the share where the descending running sum first reaches q = 0.61. The shares
+    are then ``s/(1 + (θ/s)^3)`` renormalised — recomputed here from the recorded pre-gate shares."""
+    res = _gate_run(era, emission_bar_rank=rank)
+    rec, net = res.records, res.network
+    blocks = net[:, L.R_BLOCK].astype(np.int64)
+    n_rank = 32 if rank is None else rank
+    qmass = era == "E" or rank == 0
+    recomputed = 0
+    for r in range(1, len(blocks)):
+        pre = rec[r, L.M_PRE_GATE]
+        bar = net[r, L.R_BAR]
+        if r == 1 or blocks[r] % 360 == 0:
+            desc = np.sort(pre[pre > 0])[::-1]
+            if qmass:
+                want = desc[np.flatnonzero(np.cumsum(desc) >= 0.61)[0]]
+            else:
+                want = desc[n_rank - 1] if desc.size >= n_rank else desc[-1]
+            assert bar == want
+            recomputed += 1
+        else:
+            assert bar == net[r - 1, L.R_BAR]
+        assert np.allclose(rec[r, L.M_SHARE], _hill_shares(pre, bar), rtol=1e-12, atol=1e-18)
+    assert recomputed == 1 + sum(1 for b in blocks[2:] if b % 360 == 0) >= 3
+
+
+def test_gate_concentrates_emission_above_the_bar():
+    """With 40 subnets and the bar at the 32nd share, the gate moves emission from the 8 below the bar to
+    the 32 at or above it."""
+    res = _gate_run("head", blocks=50)  # the bar is computed at the first block
+    pre, share, bar = res.records[1, L.M_PRE_GATE], res.records[1, L.M_SHARE], res.network[1, L.R_BAR]
+    below = pre < bar
+    assert below.sum() == 8
+    assert share[below].sum() < pre[below].sum()
+    assert share[~below].sum() > pre[~below].sum()
+    ungated = _gate_run("D", blocks=50)  # spec 425: no gate
+    assert np.array_equal(ungated.records[-1, L.M_SHARE], ungated.records[-1, L.M_PRE_GATE])
+    assert np.all(ungated.network[:, L.R_BAR] == 0.0)
+
+
+@needs_numba
+@pytest.mark.parametrize("era", ["E", "spec444", "head"])
+def test_gate_engines_agree_on_many_subnets(era):
+    s = scenario(era, n_subnets=45, blocks=800, start_block=7_200_000 + 300, emission_bar_quantile=0.5)
+    a = sim.run(s, engine="numba", debug=True)
+    ref = run_reference(s)
+    assert np.array_equal(a.records, ref.records, equal_nan=True)
+    assert np.array_equal(a.network, ref.network)
+    b = sim.run(s, engine="numpy", debug=True)
+    assert np.allclose(a.records, b.records, rtol=1e-9, atol=1e-9, equal_nan=True)
+
+
+def _edge_pools(n: int = 4) -> sim.InitialState:
+    """Nearly dead Balancer pools: price ≈ 1e-8 TAO, TAO weight just above the 0.01 bound. Their capped
+    injection is alpha only (τ_in = ⌊cap·p⌋ = 0), which would push the weight below 0.01 (spec §A4)."""
+    tao = np.full(n, 1_000_000 + np.arange(n) * 1_000, dtype=np.int64)
+    w2 = 0.01 + 1e-14 * (1 + np.arange(n))
+    price = np.full(n, 1e-8)
+    alpha = np.round(tao * (1.0 - w2) / (w2 * price)).astype(np.int64)  # w2 = T / (p·A + T)
+    return sim.InitialState(netuid=np.arange(1, n + 1), tao_reserve=tao, alpha_in=alpha,
+                            alpha_out=np.full(n, 10**15), ema_price=price, pool_price=price)
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy", "reference"])
+def test_reservoirs_hold_what_the_weights_cannot_take(engine):
+    """HEAD (spec §A4): alpha that would push the weight below 0.01 waits in the alpha reservoir (and
+    counts in the alpha issuance); conservation to the rao includes the reservoirs. Without reservoirs
+    (spec 425) the same injections are refused."""
+    s = sim.Scenario(era="head", initial=_edge_pools(), blocks=200, record_every=1, seed=1, tempo=97,
+                     root_tao=100_000.0)
+    if engine == "reference":
+        rec = run_reference(s).records
+        num = sim.run(s, engine="numpy", debug=True)
+        assert np.allclose(rec, num.records, rtol=1e-9, atol=1e-9, equal_nan=True)
+        return
+    res = sim.run(s, engine=engine, debug=True)
+    rec = res.records
+    held = rec[1, L.M_RES_ALPHA]  # block 1: alpha only (τ_in = 0) would push the weight below 0.01
+    assert np.all(held > 0)
+    assert np.all(rec[1, L.M_ALPHA_IN] == 0)
+    assert np.all(rec[2, L.M_ALPHA_IN] > held)  # block 2 (with TAO again): released with this block's alpha
+    assert np.all(rec[2, L.M_RES_ALPHA] == 0)
+    I = res.final.I  # noqa: E741
+    assert np.array_equal(I[L.RES_TAO], I[L.CUM_TAO_MAT] - I[L.CUM_TAO_IN])
+    assert np.array_equal(I[L.AIN] + I[L.AOUT] + I[L.PROT] + I[L.RES_ALPHA],
+                          I[L.INIT_ALPHA] + I[L.CUM_ALPHA_INJ] + I[L.CUM_ALPHA_EMIT] - I[L.CUM_ALPHA_RECYC])
+    G = res.final.G
+    assert G[L.G_MINTED] == G[L.G_TAO_MAT] + G[L.G_CHAIN] + G[L.G_STRANDED] + G[L.G_RECYC_CB]
+    assert np.all(res.final.F[L.W2] <= 0.99)
+    assert np.all(res.final.F[L.W2] >= 0.01)
+    old = sim.run(s.replace(era="D"), engine=engine, debug=True)
+    assert np.all(old.records[:, L.M_RES_ALPHA] == 0.0)
+    assert old.final.I[L.CUM_ALPHA_INJ].sum() < I[L.CUM_ALPHA_INJ].sum()  # refused, not minted
+
+
+def test_reservoir_rule_tries_both_then_alpha_then_tao():
+    """``adjust_protocol_liquidity`` (spec §A4): both pending amounts if the weight stays in [0.01, 0.99],
+    else alpha only, else TAO only, else neither; the weight keeps the price ``(w1/w2)·T/A``."""
+    from dtao_lib.sim._scalar import adjust_liquidity
+
+    t, a = 1e13, 1e15
+    for w2, pt, pa, want in [(0.5, 1e9, 1e11, (1e9, 1e11)),      # both fit
+                             (0.9899, 1e12, 1e9, (0.0, 1e9)),    # TAO would push w2 above 0.99
+                             (0.0101, 1e9, 1e14, (1e9, 0.0)),    # alpha would push w2 below 0.01
+                             (0.0101, 0.0, 0.0, (0.0, 0.0))]:
+        acc_t, acc_a, nw = adjust_liquidity(w2, t, a, pt, pa)
+        assert (acc_t, acc_a) == want
+        assert 0.01 <= nw <= 0.99
+        if acc_t or acc_a:
+            assert (1 - nw) / nw * (t + acc_t) / (a + acc_a) == pytest.approx((1 - w2) / w2 * t / a, rel=1e-12)
+
+
+def _one_block_state(era: str, tweak):
+    s = sim.Scenario(era=era, n_subnets=4, blocks=1, record_every=1, initial="synthetic", seed=7, tempo=50_000)
+    st = build_state(s, debug=True)
+    tweak(st)
+    n = st.n_slots
+    args = (st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
+            np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R)))
+    return st, args
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
+def test_failed_chain_buy_is_refunded_at_head_and_stranded_before(engine):
+    """A chain buy the pool refuses (here: the excess is more than 1000× the pool's TAO) returns its TAO
+    to the block credit, which is recycled, from spec 435 on (``withdraw_tao_as_credit`` @1a587cc8, spec
+    §A4); before, the TAO stayed on the subnet account: still issued, in no pool (issue #2661)."""
+    def thin_pool(st):
+        st.I[L.TAO, 0] = st.I[L.INIT_TAO, 0] = 10_000  # 1e-5 TAO against 1 000 alpha: price 1e-8
+        st.I[L.AIN, 0] = 10**12
+        st.I[L.INIT_ALPHA, 0] = st.I[L.AIN, 0] + st.I[L.AOUT, 0] + st.I[L.PROT, 0]
+        st.F[L.EMA, 0] = 2.0  # most of the block's emission: the injection is capped, the excess large
+
+    out = {}
+    for era in ("D", "spec435", "head"):  # spec 425, the first with the refund (no gate yet), HEAD
+        st, args = _one_block_state(era, thin_pool)
+        run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
+        assert run(*args) == 0
+        out[era] = st
+    assert out["head"].G[L.G_STRANDED] == 0
+    old, new = out["D"], out["spec435"]
+    assert old.I[L.LAST_EXCESS, 0] == 0  # the swap failed in both
+    assert new.I[L.LAST_EXCESS, 0] == 0
+    stranded = int(old.G[L.G_STRANDED])
+    assert stranded > 10**8
+    assert new.G[L.G_STRANDED] == 0
+    # the same TAO is recycled at HEAD and stays issued before
+    assert new.G[L.G_RECYC_CB] - old.G[L.G_RECYC_CB] == stranded
+    assert old.G[L.G_ISS] - new.G[L.G_ISS] == stranded
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy", "reference"])
+def test_era_c_with_every_weight_zero_falls_back_to_price_shares(engine):
+    """Era C (v3.4.6): when every weight p̄·root_prop·(1 − MinerBurned) is 0 the chain returns the plain
+    price shares (opentensor/subtensor v3.4.6-421, pallets/subtensor/src/coinbase/subnet_emissions.rs
+    L362–372: ``if total_weight > zero {…} else { price_shares }``), not zero emission."""
+    s = sim.Scenario(era="C", n_subnets=4, blocks=3, record_every=1, initial="synthetic", seed=2, miner_burned=1.0)
+    rec = run_reference(s).records if engine == "reference" else sim.run(s, engine=engine, debug=True).records
+    ema = s.initial_state().ema_price
+    grid = np.rint(ema * 2.0**32) / 2.0**32
+    assert np.allclose(rec[1, L.M_SHARE], grid / grid.sum(), rtol=1e-12, atol=0)
+    assert rec[1, L.M_TAO_IN].sum() + rec[1, L.M_CHAIN_TAO].sum() > 0.45  # the block's emission is paid out

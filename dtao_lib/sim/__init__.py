@@ -2,11 +2,13 @@
 
 Every rule comes from the mechanism modules of :mod:`dtao_lib`, selected by the protocol era
 (:func:`dtao_lib.params.era`): TAO block emission and the halvings with recycling (spec §1), emission
-shares (§3.2), injection with the era's cap and chain buys (§3.4), the α_out split (§3.5), pending
-emission drained at each epoch (§3.6), EMA prices (§3.3), the era's pool (constant product,
-full-range Uniswap v3 or Balancer, §4), the root proportion, ADR (§7), and optionally subnet
-registration, pruning and dissolution (§6). Staker behaviour is pluggable
-(:mod:`dtao_lib.sim.policies`).
+shares (§3.2) with the post-June emission gate — the bar θ (32nd-largest share, or the q-mass bar of
+spec 440) recomputed every 360 blocks, the Hill gate ``s/(1 + (θ/s)^3)``, ``(1 − MinerBurned)`` before
+it (addendum §A2, §A3) — injection with the era's cap and chain buys (§3.4), with the refund of a failed
+chain buy and the Balancer reservoirs from spec 435 (§A4), the α_out split (§3.5), pending emission
+drained at each epoch (§3.6), EMA prices (§3.3), the era's pool (constant product, full-range Uniswap
+v3 or Balancer, §4), the root proportion, ADR (§7), and optionally subnet registration, pruning and
+dissolution (§6). Staker behaviour is pluggable (:mod:`dtao_lib.sim.policies`).
 
 Quick start::
 
@@ -16,18 +18,26 @@ Quick start::
     res = sim.run(scn)            # numba kernel if installed, else numpy
     res.totals                    # network totals per day
     res.frame                     # tidy table: block × subnet × metric
+    res.rejected                  # user actions the simulator refused, with the reason
     sim.sweep([scn, scn.replace(era="A")])   # in parallel (process pool by default)
 
 State is numpy arrays over subnet slots (:mod:`dtao_lib.sim.state`); one block is vectorised over
 subnets (numpy engine) or a compiled loop (numba engine, which also loops over blocks). Amounts are
 exact int64 rao; prices, shares and weights are float64 (see :mod:`dtao_lib.sim.state` for the
 tolerance against the exact single-block functions). ``run(..., debug=True)`` checks conservation
-after every block: TAO minted = Σ injected + Σ chain buys + recycled, and for every subnet
-α_in + α_out + protocol α = start + Σ injected + Σ emitted − Σ recycled.
+after every block: TAO minted = Σ materialised τ_in + Σ chain buys + Σ stranded + recycled; issuance =
+start + minted − recycled ≥ the TAO in pools and reservoirs; for every subnet α_in + α_out + protocol α
++ reservoir α = start + Σ injected + Σ emitted − Σ recycled, and reservoir TAO = Σ materialised − Σ
+price-active τ_in.
 
-What is not modelled: Yuma consensus inside a subnet (an epoch only drains the pending pools), the
-balancer's reservoir, owner lock refunds, neuron registration burns, root stake changes, the
-``MaxEpochsPerBlock`` deferral, and the random timing of root claims (they are sold when drained).
+Impossible user actions are refused and reported, never clipped or dropped silently: a stake larger than
+the TAO held outside the pools, or a swap the pool refuses, leaves the state unchanged and is counted by
+source and reason in :attr:`SimResult.rejected`.
+
+What is not modelled: Yuma consensus inside a subnet (an epoch only drains the pending pools), owner lock
+refunds, neuron registration burns and miner collateral, root stake changes and Root Reborn's baskets,
+the ``MaxEpochsPerBlock`` deferral, the subnet registration queue, and the random timing of root claims
+(they are sold when drained).
 """
 
 from __future__ import annotations

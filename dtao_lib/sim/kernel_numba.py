@@ -5,14 +5,20 @@
 preallocated buffers. Per block, in the chain's order (spec §3.1):
 
 1. ``E`` from issuance (spec §1); TaoFlow EMAs fold in the previous block's flows (§3.2);
-2. emission shares for the era (§3.2); per subnet ``τ``, then ``τ_in, α_in`` and the excess with the
-   era's cap (§3.4); injection into the pool (Balancer: weight update, §4.3); the chain buy with the
-   excess (fee-free swap; bought alpha recycled or kept as protocol alpha);
+2. emission shares for the era (§3.2), with the emission gate where the era has one (addendum §A2:
+   bar θ when unset or at ``block % 360 == 0``, Hill gate, renormalised); per subnet ``τ``, then
+   ``τ_in, α_in`` and the excess with the era's cap (§3.4). Before spec 435: injection into the pool
+   (Balancer: weight update, §4.3), then the chain buy with the excess (fee-free swap; bought alpha
+   recycled or kept as protocol alpha; a failed swap strands its TAO). From spec 435 (§A4): the chain
+   buy first (a failed swap is refunded to the credit, so recycled), then the reservoir-aware weight
+   update decides which of the pending ``(τ, α)`` become price-active;
 3. ``α_out`` minted and split owner / miners / validators / root (§3.5); root alpha sold at once
    before v3.2.10, pending otherwise; epochs drain the pending pools (§3.6);
-4. EMA price update (§3.3), then the users' trades: root claims and emission sales of the drained
-   epochs, noise traders, emission chasers (:mod:`dtao_lib.sim.policies`);
-5. issuance grows by ``E`` minus what was recycled; records; conservation checks in debug mode.
+4. EMA price update (§3.3); issuance grows by ``E`` minus what was recycled; then the users' trades:
+   root claims and emission sales of the drained epochs, noise traders, emission chasers
+   (:mod:`dtao_lib.sim.policies`) — stakes beyond the TAO outside the pools and swaps the pool refuses
+   are counted in ``G`` by source and reason;
+5. records; conservation checks in debug mode.
 
 The arithmetic is that of :func:`dtao_lib.coinbase.block` with ``exact=False`` and of the float
 swap helpers of :mod:`dtao_lib.amm` (see :mod:`dtao_lib.sim.state` for exactness and tolerances).
@@ -71,7 +77,7 @@ def _liquid(I, i):  # noqa: E741
 def reject(G, src, reason, amount):
     """Count a refused user action (source ``SRC_*``, reason ``RSN_*``) and its amount in rao."""
     G[L.G_REJ + src * L.N_RSN + reason] += 1
-    G[L.G_REJ_AMT + src * L.N_RSN + reason] += int(min(amount, 9007199254740992.0))  # ≤ 2^53 each
+    G[L.G_REJ_AMT + src * L.N_RSN + reason] += int(min(amount, 1e17))  # each counted up to 1e8 TAO
 
 
 @_jitable

@@ -110,8 +110,8 @@ def sell_vec(kind, tao, alpha, w2, d, fee_u16, flat_fee, fee_in_pool):
         return ok, out, author, burned
 
 
-_AMT_CAP = 2.0**53
-"""Rejected amounts are recorded up to 2^53 rao (≈ 9e6 TAO) each, so the int64 counters cannot overflow."""
+_AMT_CAP = 1e17
+"""Rejected amounts are recorded up to 1e17 rao (1e8 TAO) each, so the int64 counters cannot overflow."""
 
 
 def _reject_vec(G, src, kind, reserve_in, reserve_out, amount, failed):

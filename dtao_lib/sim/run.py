@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal
 
@@ -151,6 +151,28 @@ class SimResult:
         return df
 
     @property
+    def rejected(self) -> pd.DataFrame:
+        """User actions the simulator refused, by source and reason (empty if none).
+
+        Columns ``source`` (noise traders, emission chasers, emission sales, root claims, pump, custom
+        policy), ``reason`` (a stake larger than all the TAO outside the pools, a pool reserve below its
+        minimum, a trade larger than the pool accepts, a trade too small to pay out), ``count`` and
+        ``amount`` (TAO for stakes, alpha for sales; each refused amount counted up to 1e8).
+        Nothing is clipped or dropped silently: a refused action leaves the state unchanged and is
+        counted here; pumps are also logged in :attr:`events`.
+        """
+        g = self.final.G
+        rows = []
+        for src, src_name in enumerate(L.SOURCES):
+            for rsn, why in enumerate(L.REASONS):
+                k = src * L.N_RSN + rsn
+                count = int(g[L.G_REJ + k])
+                if count:
+                    rows.append({"source": src_name, "reason": why, "count": count,
+                                 "amount": float(g[L.G_REJ_AMT + k]) / 1e9})
+        return pd.DataFrame(rows, columns=["source", "reason", "count", "amount"])
+
+    @property
     def events(self) -> pd.DataFrame:
         """Pumps, registrations, dissolutions... one row each (empty if none)."""
         cols = ["block", "day", "event", "netuid", "slot"]
@@ -180,6 +202,7 @@ class SimResult:
             "final_issuance_tao": float(last["issuance_tao"]),
             "chain_buy_tao": float(last["chain_buy_tao"]),
             "recycled_tao": float(last["recycled_coinbase_tao"] + last["recycled_other_tao"]),
+            "rejected_actions": int(self.final.G[L.G_REJ:L.G_REJ_AMT].sum()),
         }
 
 
@@ -243,6 +266,7 @@ def run(
     """
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be a Scenario, got {type(scenario).__name__}")
+    scenario = _revalidated(scenario)
     eng = _choose_engine(engine, scenario)
     if not isinstance(debug, bool):
         raise TypeError(f"debug must be a bool, got {type(debug).__name__}")
@@ -302,6 +326,12 @@ def run(
     seconds = time.perf_counter() - t0
     return SimResult(scenario=scenario, engine=eng, seconds=seconds, compile_seconds=compile_s, records=rec_sub,
                      network=rec_glob, final=state, event_log=events.log, labels=events.labels)
+
+
+def _revalidated(scenario: Scenario) -> Scenario:
+    """The scenario checked again: a frozen dataclass can still be edited with ``object.__setattr__``,
+    so :func:`run` rebuilds it from its fields (every check of :class:`Scenario` runs again)."""
+    return Scenario(**{f.name: getattr(scenario, f.name) for f in fields(scenario)})
 
 
 def _error_message(state: SimState, code: int) -> str:
