@@ -107,15 +107,8 @@ def _one_block(era: str, engine: str, **kw):
     return s, before, st, bs
 
 
-_SIM_SUBSIDY_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="sim injects α_in = E for a subsidised subnet; up to v3.2.7 the chain injected the subnet's alpha "
-           "emission (run_coinbase.rs v3.2.3 L87), which differs here because E is past the TAO halving",
-)
-
-
 @pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
-@pytest.mark.parametrize("era", ["A", pytest.param("v3.2.3", marks=_SIM_SUBSIDY_GAP), "v3.2.8", "v3.2.12", "B",
+@pytest.mark.parametrize("era", ["A", "v3.2.3", "v3.2.8", "v3.2.12", "B",
                                  "B'", "v3.3.1", "C", "D"])
 def test_one_block_equals_coinbase_block(era, engine):
     """τ, τ_in, α_in, the excess and the α_out split equal coinbase.block on the same state: exactly

@@ -117,7 +117,8 @@ IP_BAR_EVERY = 20  # EMISSION_BAR_UPDATE_INTERVAL (blocks)
 IP_BURN_W = 21     # 1 if shares are weighted by (1 − MinerBurned) (price_burn eras; off in spec 444)
 IP_REFUND = 22     # 1 if a failed chain buy returns its TAO to the credit (recycled), spec §A4
 IP_RESERVOIRS = 23  # 1 if the Balancer keeps what it cannot take in reservoirs (chain buy first), spec §A4
-N_IP = 24
+IP_SUBSIDY_AE = 24  # 1 if a subsidised subnet gets α_in = its alpha emission (v3.2.3 – v3.2.7), else E
+N_IP = 25
 
 # --- FP: float64 parameters ---------------------------------------------------------------------
 FP_TW_ROOT = 0     # grid32(γ) · T_root  (the weighted root TAO of root_prop)

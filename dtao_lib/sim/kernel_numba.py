@@ -181,6 +181,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
     burn_w = IP[L.IP_BURN_W]
     refund = IP[L.IP_REFUND]
     reservoirs = IP[L.IP_RESERVOIRS]
+    subsidy_ae = IP[L.IP_SUBSIDY_AE]
     gate_q = FP[L.FP_GATE_Q]
     gate_h = FP[L.FP_GATE_H]
     flow_era = share_rule == L.SHARE_FLOW or share_rule == L.SHARE_NET_FLOW
@@ -348,7 +349,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
             elif inj == L.INJ_SUBSIDY:
                 subsidized = p < share
                 tao_in = p * Ef if subsidized else te
-                alpha_in = Ef if subsidized else (raw if has_price else aef)
+                alpha_in = (aef if subsidy_ae == 1 else Ef) if subsidized else (raw if has_price else aef)
                 excess = max(te - tao_in, 0.0)
             else:
                 if inj == L.INJ_CAP_AE:

@@ -330,6 +330,7 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
     burn_w = int(IP[L.IP_BURN_W])
     refund = int(IP[L.IP_REFUND])
     reservoirs = int(IP[L.IP_RESERVOIRS])
+    subsidy_ae = int(IP[L.IP_SUBSIDY_AE])
     gate_q = float(FP[L.FP_GATE_Q])
     gate_h = float(FP[L.FP_GATE_H])
     flow_era = share_rule in (L.SHARE_FLOW, L.SHARE_NET_FLOW)
@@ -426,7 +427,7 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
             elif inj == L.INJ_SUBSIDY:
                 subsidized = p < share
                 tao_in = np.where(subsidized, p * Ef, te)
-                alpha_in = np.where(subsidized, Ef, np.where(has_price, raw, aef))
+                alpha_in = np.where(subsidized, aef if subsidy_ae else Ef, np.where(has_price, raw, aef))
                 excess = np.maximum(te - tao_in, 0.0)
             else:
                 if inj == L.INJ_CAP_AE:

@@ -454,7 +454,8 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
             elif rule == "subsidy":
                 subsidized = p < s.share
                 tao_in = p * E if subsidized else te
-                alpha_in = float(E) if subsidized else (raw if p > 0 else aef)
+                # α_in = the subnet's alpha emission until v3.2.7, E from v3.2.8 (run_coinbase.rs v3.2.3 L87)
+                alpha_in = (float(E) if e.at_least("v3.2.8") else aef) if subsidized else (raw if p > 0 else aef)
                 excess = max(te - tao_in, 0.0)
             else:
                 cap = {"cap_alpha_emission": aef, "cap_min_alpha_emission_e": min(aef, float(E))}.get(

@@ -97,6 +97,7 @@ def era_params(scenario: Scenario, *, debug: bool = False) -> tuple[np.ndarray, 
     ip[L.IP_BAR_EVERY] = gate["every"]
     ip[L.IP_BURN_W] = 1 if getattr(e, "miner_burn_weighting", True) else 0
     ip[L.IP_REFUND] = 1 if getattr(e, "chain_buy_refund", False) else 0
+    ip[L.IP_SUBSIDY_AE] = 1 if not e.at_least("v3.2.8") else 0  # run_coinbase.rs v3.2.3 L87
     ip[L.IP_RESERVOIRS] = 1 if getattr(e, "balancer_reservoirs", False) and e.pool == "balancer" else 0
     fp = np.zeros(L.N_FP, dtype=np.float64)
     fp[L.FP_TW_ROOT] = grid32(scenario.tao_weight) * float(round(scenario.root_tao * 1e9))
