@@ -54,7 +54,7 @@ from .scenario import (
     Scenario,
     days,
 )
-from .sweep import grid, sweep
+from .sweep import SweepError, SweepFailure, SweepResults, grid, sweep
 
 __all__ = [
     "DEFAULT_ISSUANCE_TAO",
@@ -73,6 +73,9 @@ __all__ = [
     "Scenario",
     "SimResult",
     "StateView",
+    "SweepError",
+    "SweepFailure",
+    "SweepResults",
     "days",
     "grid",
     "run",
