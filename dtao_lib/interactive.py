@@ -27,8 +27,11 @@ JSON string and is evaluated unchanged, see :func:`_inline_script_js`). If they 
 (e.g. a later cell was run before :func:`setup`), the chart falls back to loading them from the
 jsDelivr CDN.
 
-Widget callbacks never show a traceback: a ``ValueError``/``TypeError`` from ``dtao_lib`` (bad
-input) is shown as a message above the last good output, which stays as it was.
+Widget callbacks never show a traceback: any exception (a ``ValueError``/``TypeError`` from
+``dtao_lib`` for bad input, an ``OverflowError``, a ``KeyError``...) is shown as a message above
+the last good output, which stays as it was (see :func:`live_panel`). Charts in a live panel are
+anywidget views (:class:`ChartSpec`, ``_CHART_ESM``) that swap new data into the drawn vega view
+instead of re-embedding it; they use the same inlined vega as every other chart.
 
 For chapter authors
 -------------------
@@ -44,6 +47,7 @@ import html
 import itertools
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -55,6 +59,7 @@ import altair as alt
 
 __all__ = [
     "BUILD_ENV",
+    "ChartSpec",
     "Figure",
     "building_book",
     "chart_html",
@@ -73,6 +78,14 @@ EMBED_OPTIONS: dict[str, Any] = {
     "actions": {"export": True, "source": False, "compiled": False, "editor": False},
 }
 """vega-embed options: SVG output (crisp, testable) and only the export menu (no external links)."""
+
+PANEL_CSS = (
+    ".dtao-panel .dtao-out{transition:opacity .1s}"
+    ".dtao-panel.dtao-busy .dtao-out{opacity:.45;transition:opacity .2s .2s;cursor:progress}"
+    ".dtao-panel .widget-output,.dtao-panel .jp-OutputArea-output{max-width:100%;overflow-x:auto}"
+    ".dtao-chart{max-width:100%}"
+)
+"""Live-panel style (added by :func:`setup`): a panel that takes more than 0.2 s dims its output."""
 
 _CDN = {
     "vega": f"https://cdn.jsdelivr.net/npm/vega@{alt.VEGA_VERSION}?noext",
@@ -207,7 +220,7 @@ def setup() -> _Html | None:
         return None
     body = "\n".join(_inline_script_js(name) for name in VEGA_SCRIPTS)
     return _Html(
-        '<div class="dtao-setup" style="display:none"></div>'
+        f'<div class="dtao-setup" style="display:none"></div><style>{PANEL_CSS}</style>'
         f'<script type="text/javascript">if (!window.vegaEmbed) {{\n{body}\n}}</script>'
     )
 
@@ -257,6 +270,188 @@ def _error_box(message: str) -> str:
     )
 
 
+def _error_message(exc: BaseException) -> str:
+    """What a reader sees when a live figure cannot be computed for the chosen values."""
+    if isinstance(exc, (ValueError, TypeError)) and str(exc):
+        text = str(exc)  # dtao_lib's bad-input messages name the parameter and its range
+    else:
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return f"{text} (the output below is for the last values that worked)"
+
+
+class ChartSpec:
+    """A vega-lite spec to show in a live panel (what :class:`~dtao_lib.figures._live.LiveChart` returns).
+
+    In a live panel it goes to a chart view that swaps only the data when the chart's shape is
+    unchanged; displayed on its own it is the same HTML as any other chart.
+    """
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        self.spec = spec
+
+    def _repr_html_(self) -> str:
+        return chart_html(self.spec)
+
+
+def _as_spec(item: Any) -> dict[str, Any] | None:
+    """The vega-lite spec of a chart-like render result (``None`` for anything else)."""
+    if isinstance(item, ChartSpec):
+        return dict(item.spec)
+    if isinstance(item, alt.TopLevelMixin):
+        return item.to_dict(validate=False)
+    if isinstance(item, Figure):
+        return _as_spec(item.chart())
+    return None
+
+
+_HASHED_NAME = re.compile(r"^data-[0-9a-f]{32}$")
+
+
+def _split_datasets(spec: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The spec without its data (as canonical JSON and as a dict) and the data, under stable names.
+
+    altair names inline datasets after a hash of their content (``data-<md5>``); renaming those
+    ``data-0, data-1, …`` (in order) makes two renders of the same chart with different numbers
+    compare equal, so the chart view can swap the data instead of rebuilding the chart. Other
+    names (``alt.NamedData``, as :class:`~dtao_lib.figures._live.LiveChart` uses) are kept.
+    """
+    datasets = spec.get("datasets") or {}
+    names = {old: (f"data-{i}" if _HASHED_NAME.match(old) else old) for i, old in enumerate(datasets)}
+    hashed = {old: new for old, new in names.items() if old != new}
+
+    def rename(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: rename(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [rename(v) for v in node]
+        if isinstance(node, str):
+            return hashed.get(node, node)
+        return node
+
+    shape = rename({k: v for k, v in spec.items() if k != "datasets"}) if hashed else {
+        k: v for k, v in spec.items() if k != "datasets"}
+    text = json.dumps(shape, sort_keys=True, separators=(",", ":"))
+    return text, shape, {names[k]: v for k, v in datasets.items()}
+
+
+# The front end of a live chart (an anywidget ES module). vega comes from dtao_lib.interactive.setup()
+# (inlined, offline); without it (setup() not run, or an output sandbox of its own such as Colab's)
+# the module falls back to the CDN.
+_CHART_ESM = r"""
+const CDN = "https://cdn.jsdelivr.net/npm/vega-embed@__EMBED__/+esm";
+function libraryReady() {
+  return new Promise((resolve, reject) => {
+    let n = 0;
+    (function poll() {
+      if (globalThis.vegaEmbed) return resolve(globalThis.vegaEmbed);
+      if (++n > 60) return import(CDN).then(m => resolve(m.default), () => reject(new Error(
+        "Could not load the chart library: run dtao_lib.interactive.setup() first.")));
+      setTimeout(poll, 50);
+    })();
+  });
+}
+function render({ model, el }) {
+  const div = document.createElement("div");
+  div.className = "dtao-chart dtao-live-chart";
+  div.style.width = "100%";
+  el.appendChild(div);
+  let view = null, spec = null, pending = Promise.resolve();
+  function done() { div.dataset.revision = String(model.get("revision")); }
+  async function update() {
+    const next = model.get("spec"), data = model.get("datasets");
+    if (view && next === spec) {
+      for (const [name, rows] of Object.entries(data)) view.data(name, rows);
+      await view.runAsync();
+      return done();
+    }
+    const embed = await libraryReady();
+    const res = await embed(div, { ...next, datasets: data }, model.get("options"));
+    if (view) view.finalize();
+    view = res.view; spec = next;
+    (globalThis.dtaoViews = globalThis.dtaoViews || []).push(view);
+    done();
+  }
+  function queue() {
+    pending = pending.then(update).catch(err => {
+      div.innerText = "Chart error: " + (err && err.message ? err.message : err);
+      console.error(err);
+    });
+  }
+  model.on("change:revision", queue);
+  queue();
+  return () => { if (view) view.finalize(); };
+}
+export default { render };
+""".replace("__EMBED__", alt.VEGAEMBED_VERSION.split(".")[0])
+
+
+@cache
+def _chart_view_class() -> type:
+    """The live chart widget class (built on first use: importing anywidget costs time)."""
+    import anywidget
+    import traitlets
+
+    class ChartView(anywidget.AnyWidget):
+        """A vega-lite chart in a live panel; :meth:`show` swaps the data when the shape is unchanged."""
+
+        _esm = _CHART_ESM
+        spec = traitlets.Dict().tag(sync=True)
+        datasets = traitlets.Dict().tag(sync=True)
+        options = traitlets.Dict(EMBED_OPTIONS).tag(sync=True)
+        revision = traitlets.Int(0).tag(sync=True)
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._shape = ""
+
+        def show(self, prepared: tuple[str, dict[str, Any], dict[str, Any]]) -> None:
+            shape, spec, datasets = prepared
+            with self.hold_sync():
+                if shape != self._shape:
+                    self.spec, self._shape = spec, shape
+                self.datasets = datasets
+                self.revision += 1
+
+    return ChartView
+
+
+def _prepare(item: Any) -> tuple[str, Any]:
+    """Turn one render result into what its output slot shows, before anything on screen changes.
+
+    Returns ``("chart", (shape, spec, datasets))`` or ``("output", display_data)``.
+    """
+    spec = _as_spec(item)
+    if spec is not None:
+        return "chart", _split_datasets(spec)
+    return "output", {"output_type": "display_data", **_bundle(item)}
+
+
+_REPRS = (("_repr_html_", "text/html"), ("_repr_markdown_", "text/markdown"),
+          ("_repr_latex_", "text/latex"), ("_repr_svg_", "image/svg+xml"))
+
+
+def _bundle(item: Any) -> dict[str, Any]:
+    """Jupyter display data for ``item``, computed now; a failing ``_repr_*_`` raises here.
+
+    (IPython's own formatter would print the traceback and show a partial result instead.)
+    """
+    data: dict[str, Any] = {}
+    metadata: dict[str, Any] = {}
+    method = getattr(item, "_repr_mimebundle_", None)
+    if callable(method):
+        bundle = method()
+        data, metadata = (bundle[0], bundle[1] or {}) if isinstance(bundle, tuple) else (bundle, {})
+        data = dict(data)
+    else:
+        for name, mime in _REPRS:
+            method = getattr(item, name, None)
+            value = method() if callable(method) else None
+            if value is not None:
+                data[mime] = value
+    data.setdefault("text/plain", repr(item))
+    return {"data": data, "metadata": metadata}
+
+
 def live_panel(
     controls: Mapping[str, Any],
     render: Callable[..., Any],
@@ -271,39 +466,65 @@ def live_panel(
         Mapping from ``render``'s keyword names to ipywidgets value widgets.
     render
         Pure function of the control values returning something displayable (an altair chart, a
-        DataFrame, a :class:`Figure`, a tuple of those...). It should only call ``dtao_lib``.
+        :class:`ChartSpec`, a DataFrame or Styler, a :class:`Figure`, a tuple of those...). It
+        should only call ``dtao_lib``.
     layout
         ``"vertical"`` (controls above the output) or ``"horizontal"`` (controls on the left).
 
     Notes
     -----
-    On every change the output is replaced. If ``render`` raises ``ValueError`` or
-    ``TypeError`` (the errors ``dtao_lib`` raises for bad input), the message is shown in a red
-    box and the previous output is kept, so nothing half-updates.
+    Each item of the result has its own output slot. Charts go to a chart view that, when the
+    chart has the same shape as before, receives only the new data (the view redraws in place,
+    no re-embedding); other items are replaced whole.
+
+    Widgets never show a traceback: if ``render`` raises *anything* (a ``ValueError`` from
+    ``dtao_lib`` naming the bad parameter, an ``OverflowError`` from ``1e308`` in a number box, a
+    ``KeyError``...), or its result cannot be displayed, the message is shown in a red box and
+    every slot keeps its last good output: all items are computed and prepared before the first
+    slot changes, so nothing half-updates. While a computation runs, the panel carries the CSS
+    class ``dtao-busy`` (dimmed by :func:`setup`'s style after 0.2 s).
     """
     import ipywidgets as widgets
-    from IPython.display import display
 
-    out = widgets.Output()
     err = widgets.HTML(value="")
+    slots = widgets.VBox(layout=widgets.Layout(width="100%"))
+    slots.add_class("dtao-out")
+    kinds: list[str] = []
 
     def update(*_: Any) -> None:
-        values = {name: w.value for name, w in controls.items()}
+        panel.add_class("dtao-busy")
         try:
+            values = {name: w.value for name, w in controls.items()}
             result = render(**values)
-        except (ValueError, TypeError) as exc:
-            err.value = _error_box(str(exc))
+            items = result if isinstance(result, tuple) else (result,)
+            prepared = [_prepare(item) for item in items]
+        except Exception as exc:  # every failure becomes a message, never a traceback
+            err.value = _error_box(_error_message(exc))
+            panel.remove_class("dtao-busy")
             return
+        new_kinds = [kind for kind, _ in prepared]
+        if new_kinds != kinds:
+            children = []
+            for kind in new_kinds:
+                children.append(_chart_view_class()() if kind == "chart" else widgets.Output())
+            slots.children = tuple(children)
+            kinds[:] = new_kinds
+        for slot, (kind, payload) in zip(slots.children, prepared, strict=True):
+            if kind == "chart":
+                slot.show(payload)
+            else:
+                slot.outputs = (payload,)
         err.value = ""
-        with out:
-            out.clear_output(wait=True)
-            for item in result if isinstance(result, tuple) else (result,):
-                display(item)
+        panel.remove_class("dtao-busy")
 
     for w in controls.values():
         w.observe(update, names="value")
-    update()
     boxes = list(controls.values())
     if layout == "horizontal":
-        return widgets.HBox([widgets.VBox(boxes), widgets.VBox([err, out])])
-    return widgets.VBox([widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap")), err, out])
+        panel = widgets.HBox([widgets.VBox(boxes), widgets.VBox([err, slots], layout=widgets.Layout(flex="1"))],
+                             layout=widgets.Layout(flex_flow="row wrap"))
+    else:
+        panel = widgets.VBox([widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap")), err, slots])
+    panel.add_class("dtao-panel")
+    update()
+    return panel

@@ -9,8 +9,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
+import traitlets
 
 from dtao_lib import interactive
+from dtao_lib.figures._live import live_figures
 from dtao_lib.interactive import BUILD_ENV, Figure
 
 VENDOR = Path(interactive.__file__).resolve().parent / "_vendor"
@@ -98,6 +100,20 @@ def test_script_safe_keeps_json_values():
     assert json.loads(text) == value
 
 
+def _slots(panel):
+    """The output slots of a live panel (the VBox after the error line)."""
+    return panel.children[2].children
+
+
+def _snapshot(panel):
+    """What the panel's slots show: chart spec/data/revision or the output bundles."""
+    return [
+        (json.dumps(c.spec, sort_keys=True), json.dumps(c.datasets, sort_keys=True), c.revision)
+        if hasattr(c, "revision") else c.outputs
+        for c in _slots(panel)
+    ]
+
+
 def test_live_panel_shows_errors_and_keeps_the_last_output():
     import ipywidgets as w
 
@@ -110,10 +126,156 @@ def test_live_panel_shows_errors_and_keeps_the_last_output():
 
     panel = interactive.live_panel({"x": x}, render)
     err = panel.children[1]
-    out = panel.children[2]
-    good = out.outputs
+    good = _snapshot(panel)
+    assert "x = 1" in good[0][0]["data"]["text/plain"]
     x.value = -2
     assert "x must be &gt;= 0" in err.value
-    assert out.outputs == good  # nothing half-updated
+    assert _snapshot(panel) == good  # nothing half-updated
     x.value = 3
     assert err.value == ""
+    assert "x = 3" in _snapshot(panel)[0][0]["data"]["text/plain"]
+
+
+@pytest.mark.parametrize("exc", [OverflowError("int too large to convert to float"), KeyError("nope"),
+                                 ZeroDivisionError("division by zero"), RuntimeError()])
+def test_live_panel_catches_any_exception(exc):
+    """Whatever a callback raises becomes a message; the last good output stays."""
+    import ipywidgets as w
+
+    x = w.FloatText(value=1.0)
+
+    def render(x):
+        if x > 1e300:
+            raise exc
+        return f"x = {x}"
+
+    panel = interactive.live_panel({"x": x}, render)
+    good = _snapshot(panel)
+    x.value = 1e308  # the setter would raise here if the exception escaped the panel
+    assert "dtao-error" in panel.children[1].value
+    assert type(exc).__name__ in panel.children[1].value or str(exc) in panel.children[1].value
+    assert "Traceback" not in panel.children[1].value
+    assert _snapshot(panel) == good
+    assert "dtao-busy" not in panel._dom_classes
+
+
+def test_live_panel_never_half_updates_when_an_item_cannot_be_shown():
+    """If the second item of a result cannot be displayed, the first slot keeps its old output too."""
+    import ipywidgets as w
+
+    class Broken:
+        def _repr_html_(self):
+            raise KeyError("column")
+
+    x = w.IntSlider(value=1, min=0, max=5)
+    panel = interactive.live_panel({"x": x}, lambda x: (f"x = {x}", Broken() if x == 4 else f"{x}²"))
+    good = _snapshot(panel)
+    x.value = 4
+    assert "KeyError" in panel.children[1].value
+    assert _snapshot(panel) == good
+
+
+def test_live_chart_swaps_data_when_the_shape_is_unchanged():
+    """Same chart, new numbers: only the data travel (no new spec, no re-embed); a new shape sends a new spec."""
+    import ipywidgets as w
+
+    k = w.IntSlider(value=1, min=1, max=5)
+
+    def render(k):
+        df = pd.DataFrame({"x": [1, 2, 3], "y": [k, 2 * k, 3 * k]})
+        chart = alt.Chart(df).mark_line().encode(x="x", y="y")
+        return chart if k < 5 else chart.mark_point()
+
+    panel = interactive.live_panel({"k": k}, render)
+    view = _slots(panel)[0]
+    spec, rev = view.spec, view.revision
+    assert "datasets" not in spec
+    [(name, rows)] = view.datasets.items()
+    assert rows[0]["y"] == 1
+    k.value = 3
+    assert view is _slots(panel)[0]
+    assert view.spec is spec  # unchanged: the front end swaps data into the drawn view
+    assert view.revision == rev + 1
+    assert view.datasets[name][2]["y"] == 9
+    k.value = 5
+    assert view.spec != spec  # another mark: the chart is rebuilt
+    assert view.spec["mark"]["type"] == "point"
+
+
+def _trial_values(widget):
+    """Values a reader can put in ``widget``: every option; the ends of a bounded range; extremes
+    and junk for free number and text boxes."""
+    import ipywidgets as w
+
+    if isinstance(widget, w.widgets.widget_selection._Selection):
+        return [v for v in widget._options_values]
+    if isinstance(widget, w.Checkbox | w.ToggleButton):
+        return [True, False]
+    if hasattr(widget, "min") and hasattr(widget, "max"):
+        return [widget.min, widget.max]
+    if isinstance(widget, w.IntText):
+        return [0, -1, 2**63, -(2**63), 10**30]
+    if isinstance(widget, w.FloatText):
+        return [0.0, -1.0, 1e308, -1e308, 5e-324, float("nan"), float("inf")]
+    if isinstance(widget, w.Text | w.Textarea):
+        return ["", "garbage", "1e308", "-1"]
+    raise AssertionError(f"no trial values for {type(widget).__name__}; add them here")
+
+
+def _controls(panel):
+    """Every value widget of a panel, found by walking its boxes (the slots excluded)."""
+    import ipywidgets as w
+
+    found = []
+
+    def walk(node):
+        if isinstance(node, w.Box):
+            for child in node.children:
+                walk(child)
+        elif isinstance(node, w.ValueWidget) and not isinstance(node, w.HTML | w.Output):
+            found.append(node)
+
+    walk(panel.children[0])
+    return found
+
+
+LIVE = live_figures()
+
+
+def test_every_live_figure_is_found():
+    """The registry scan finds the live figures the chapters use."""
+    assert len(LIVE) >= 20
+    import re
+
+    used = set()
+    for nb in sorted((Path(interactive.__file__).parents[1] / "chapters").glob("*.ipynb")):
+        src = "".join("".join(c["source"]) for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "code")
+        used |= {f"{m}.{f}" for m, f in re.findall(r"figures\.(\w+)\.(\w+)\(", src)}
+    missing = {u for u in used if u in LIVE} - set(LIVE)
+    assert not missing
+
+
+@pytest.mark.parametrize("name", sorted(LIVE))
+def test_live_figure_survives_extreme_and_invalid_values(name, monkeypatch):
+    """Feed every control of every live figure its extremes and junk: no exception escapes, the
+    panel shows a message or a new output, never an empty or half-updated one, and it recovers."""
+    monkeypatch.delenv(BUILD_ENV, raising=False)
+    panel = LIVE[name].live()
+    err = panel.children[1]
+    assert err.value == "", f"{name}: the default values fail: {err.value}"
+    controls = _controls(panel)
+    assert controls, f"{name}: no controls found"
+    for control in controls:
+        default = control.value
+        for value in _trial_values(control):
+            before = _snapshot(panel)
+            try:
+                control.value = value
+            except traitlets.TraitError:  # the widget itself refused the value: that is fine
+                continue
+            assert _slots(panel), f"{name}: no output after {control.description}={value!r}"
+            if err.value:
+                assert "Traceback" not in err.value
+                assert _snapshot(panel) == before, f"{name}: half-updated after {control.description}={value!r}"
+        control.value = default
+        assert err.value == "", f"{name}: does not recover after {control.description}: {err.value}"

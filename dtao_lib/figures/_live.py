@@ -3,9 +3,10 @@
 Building and serialising a compound altair chart costs 100–300 ms (deep copies and schema checks),
 too slow for a widget that should answer in tens of milliseconds. :class:`LiveChart` builds the
 chart once with *named* datasets (``alt.NamedData``) and keeps its vega-lite spec; each call puts
-new data (and new values of unbound parameters) into a copy of that spec and returns HTML from
-:func:`dtao_lib.interactive.chart_html`. The chart a reader sees is the same one
-``to_dict()`` would give.
+new data (and new values of unbound parameters) into a copy of that spec and returns a
+:class:`dtao_lib.interactive.ChartSpec`: in a live panel only the data travel to the drawn view
+(see :func:`dtao_lib.interactive.live_panel`); displayed alone it is the usual chart HTML. The
+chart a reader sees is the same one ``to_dict()`` would give.
 """
 
 from __future__ import annotations
@@ -17,17 +18,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from ..interactive import chart_html
+from ..interactive import ChartSpec
 
-__all__ = ["LiveChart"]
-
-
-class _Html:
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def _repr_html_(self) -> str:
-        return self.text
+__all__ = ["LiveChart", "live_figures"]
 
 
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -67,6 +60,40 @@ class LiveChart:
         return spec
 
     def __call__(self, values: Mapping[str, Any] | None = None, *, title: str | None = None,
-                 **frames: pd.DataFrame) -> _Html:
-        """HTML showing the chart for these data (display it, or return it from a live render)."""
-        return _Html(chart_html(self.spec(values, title=title, **frames)))
+                 **frames: pd.DataFrame) -> ChartSpec:
+        """The chart for these data (return it from a live render, or display it)."""
+        return ChartSpec(self.spec(values, title=title, **frames))
+
+
+def live_figures() -> dict[str, Any]:
+    """Every figure of the book that has a live face, as ``{"module.function": Figure}``.
+
+    Found by scanning :mod:`dtao_lib.figures` for public functions annotated to return a
+    ``Figure`` that can be called without arguments, so a new live figure cannot escape the
+    tests and benchmarks that iterate over this.
+    """
+    import importlib
+    import inspect
+    import pkgutil
+
+    from .. import figures
+    from ..interactive import Figure
+
+    found: dict[str, Any] = {}
+    for info in pkgutil.iter_modules(figures.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{figures.__name__}.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            sig = inspect.signature(fn)
+            if sig.return_annotation not in ("Figure", Figure):
+                continue
+            if any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                   for p in sig.parameters.values()):
+                continue
+            fig = fn()
+            if fig.live is not None:
+                found[f"{info.name}.{name}"] = fig
+    return found
