@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dtao_lib import claims, coinbase
+from dtao_lib import amm, claims, coinbase, params
 from dtao_lib.data import data_dir
 from dtao_lib.figures import dynamic_tao as fig
 from dtao_lib.figures import timeline
@@ -339,3 +339,33 @@ def test_split_claim_numbers():
     assert ev[1] == pytest.approx((1 - OWNER) / 2, abs=1e-9)
     assert ev[4] + ev[5] == pytest.approx(ev[2], abs=1e-8)
     assert coinbase.root_sell_flag(fig.snapshot_block_state()[0].ema_prices)
+
+
+def test_chain_buy_runs_on_the_pool_as_the_chain_has_it():
+    """The chain buy's pool per era.
+
+    Balancer (2026-06-30): ``adjust_protocol_liquidity`` updates the weights, the swap runs on the
+    reserves before the injection, which is added after it (subtensor 14bc6f9f
+    ``pallets/subtensor/src/coinbase/run_coinbase.rs`` L91, L104, L137-147; ``pallets/swap/src/pallet/impls.rs``
+    L84-115). Subsidy (v3.2.3): the swap (L90) comes before the injection (L127). Uniswap v3 (v3.2.12):
+    ``adjust_protocol_liquidity`` (L112) before the swap (L115).
+    """
+    share, price = 0.08, 0.02  # price < share: chain buys in every era with one
+    reserve = 2 * 10**9  # a thin pool (2 TAO) so that the order shows in the amounts
+    alpha = round(reserve / price)
+    for era in ("2026-06-30", "v3.4.8"):
+        f = fig.one_block(share, price, era, tao_reserve_rao=reserve)
+        e = params.era(era)
+        pool = amm.pool_for(e, reserve, alpha, fee_rate_u16=0)
+        w = pool.inject(f["tao_in"], f["alpha_in"]).pool.quote_weight
+        want = amm.pool_for(e, reserve, alpha, quote_weight=w, fee_rate_u16=0).buy_alpha(f["excess_tao"]).amount_out
+        assert f["excess_tao"] > 0
+        assert f["bought_alpha"] == want
+        after = amm.pool_for(e, reserve + f["tao_in"], alpha + f["alpha_in"], fee_rate_u16=0)
+        assert f["bought_alpha"] < after.buy_alpha(f["excess_tao"]).amount_out  # a smaller pool: more impact
+    f = fig.one_block(share, price, "v3.2.3", tao_reserve_rao=reserve)
+    assert f["bought_alpha"] == amm.pool_for("v3.2.3", reserve, alpha, fee_rate_u16=0).buy_alpha(
+        f["excess_tao"]).amount_out
+    f = fig.one_block(share, price, "v3.2.12", tao_reserve_rao=reserve)
+    assert f["bought_alpha"] == amm.pool_for("v3.2.12", reserve + f["tao_in"], alpha + f["alpha_in"],
+                                             fee_rate_u16=0).buy_alpha(f["excess_tao"]).amount_out

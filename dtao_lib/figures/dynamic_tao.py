@@ -334,9 +334,7 @@ def one_block(
                                      owner_cut_enabled=owner_cut_enabled, subsidized=subsidized, era=e)
     bought = 0
     if terms.excess_tao > 0 and e.chain_buy_alpha != "none":
-        alpha_reserve = max(1, round(reserve / p))
-        pool = amm.pool_for(e, reserve + terms.tao_in, alpha_reserve + terms.alpha_in, fee_rate_u16=0)
-        bought = pool.buy_alpha(terms.excess_tao).amount_out
+        bought = _chain_buy(e, reserve, max(1, round(reserve / p)), terms)
     return {
         "block_emission": E, "tao_emission": tau, "tao_in": terms.tao_in, "excess_tao": terms.excess_tao,
         "recycled_tao": tau - terms.tao_in - terms.excess_tao, "alpha_in": terms.alpha_in, "bought_alpha": bought,
@@ -346,6 +344,30 @@ def one_block(
         "bought_alpha_to": {"none": "—", "recycled": "recycled", "protocol": "protocol alpha"}[e.chain_buy_alpha],
         "root_paid_as": "TAO (alpha sold each block)" if e.root_dividends == "sold_each_block" else "claimable alpha",
     }
+
+
+def _chain_buy(e: Any, tao: int, alpha: int, terms: coinbase.SubnetTerms) -> int:
+    """Alpha the fee-free chain buy gets, on the pool as the chain has it at that moment (spec §3.4).
+
+    * subsidy (v3.2.3 – v3.2.11): the swap runs while the terms are computed, before any injection
+      (``run_coinbase.rs`` v3.2.3 L90, injection from L127);
+    * Balancer (v3.3.10, v3.4.8+): ``adjust_protocol_liquidity`` first moves the weights for the
+      injection, then the swap runs on the reserves *before* the injection, which reaches
+      ``SubnetAlphaIn``/``SubnetTAO`` after it (``run_coinbase.rs`` at 14bc6f9f L91, L104, L137-147;
+      ``pallets/swap/src/pallet/impls.rs`` L84-115 stores only the weights);
+    * Uniswap v3 (v3.2.12 – v3.4.7): the protocol position already holds the injected liquidity
+      (``adjust_protocol_liquidity`` before the swap, ``run_coinbase.rs`` v3.2.12 L112-115).
+    """
+    if e.injection_rule == "subsidy":
+        pool = amm.pool_for(e, tao, alpha, fee_rate_u16=0)
+    elif e.pool == "balancer":
+        pool = amm.pool_for(e, tao, alpha, fee_rate_u16=0)
+        injected = pool.inject(terms.tao_in, terms.alpha_in)
+        if injected.ok:
+            pool = amm.pool_for(e, tao, alpha, quote_weight=injected.pool.quote_weight, fee_rate_u16=0)
+    else:
+        pool = amm.pool_for(e, tao + terms.tao_in, alpha + terms.alpha_in, fee_rate_u16=0)
+    return pool.buy_alpha(terms.excess_tao).amount_out
 
 
 def _long_rows(flows: dict[str, Any], price: float, **keys: Any) -> list[dict[str, Any]]:
