@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import math
 from fractions import Fraction
 
@@ -359,3 +360,23 @@ def test_live_render_is_fast():
     assert time.perf_counter() - t0 < 1.0
     assert err.value == ""
     assert isinstance(fig.compare_trade(1), pd.DataFrame)
+
+
+def test_live_design_comparison_shows_one_trade_size():
+    """The live panel marks only the chosen trade: one rule and one table row per design (not one
+    per grid size drawn on top of each other, as when no size was selected)."""
+    import re
+
+    panel = fig.design_comparison().live()
+    controls, err, slots = _panel_parts(panel)
+    controls["trade (TAO)"].value = 1234.5
+    assert err.value == ""
+    view = slots.children[0]
+    [rows] = view.datasets.values()
+    filters = re.findall(r"datum\.size_pct === ([0-9.e+-]+)", json.dumps(view.spec))
+    assert filters
+    chosen = {float(f) for f in filters}
+    assert len(chosen) == 1
+    assert next(iter(chosen)) == pytest.approx(1234.5 * 100 / (fig.DEMO_TAO_RAO / 10**9))
+    picked = [r for r in rows if r["size_pct"] in chosen]
+    assert sorted(r["design"] for r in picked) == sorted(fig.DESIGNS)

@@ -263,11 +263,13 @@ def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPH
     def render(tao_reserve: float, alpha_reserve: float, trade_tao: float, w2_pct: float, side: str):
         t, a = tao_to_rao(tao_reserve, "tao_reserve"), tao_to_rao(alpha_reserve, "alpha_reserve")
         table = compare_trade(trade_tao, side, tao_rao=t, alpha_rao=a, quote_weight=Fraction(round(w2_pct), 100))
-        top = max(trade_tao * 100 / tao_reserve, 1.0)
-        sizes = sorted({max(1, round(top * k / 20)) for k in range(1, 21)})
+        pct = trade_tao * 100 / tao_reserve  # the chosen trade: its rule on the curves, its row in the table
+        top = max(pct, 1.0)
+        sizes = sorted({*_SMALL_SIZES, *(max(1, round(top * k / 20)) for k in range(1, 21)), pct})
         df = design_grid(sizes, (round(w2_pct),), tao_rao=t, alpha_rao=a)
         df = df[df["side"] == side]
-        return _design_chart(df, None, None, None).properties(title="slippage against trade size"), table.round(6)
+        title = f"slippage against trade size; numbers for {trade_tao:,.6g} TAO ({pct:.3g} % of the TAO reserve)"
+        return _design_chart(df, pct, None, None).properties(title=title), table.round(6)
 
     def live():
         import ipywidgets as w
