@@ -818,7 +818,8 @@ TIMELINE: tuple[Change, ...] = (
     Change(_dt.date(2026, 6, 25), "v3.4.8", "Balancer re-enabled; dynamic tempo; EMA price computed in "
            "U64F64", "AMM", "code"),
     Change(_dt.date(2026, 6, 30), "spec425", "root_prop removed from share weighting "
-           "(EMA price × (1 − miner burn))", "emission shares", "code"),
+           "(EMA price × (1 − miner burn)); conviction-based subnet owner change enforced at each epoch "
+           "(PR #2800)", "emission shares", "code (run_coinbase.rs 14bc6f9f: change_subnet_owner_if_needed)"),
     # After June 2026 (addendum §A1; RaoFoundation/subtensor runtime versions)
     Change(_dt.date(2026, 7, 9), "PR #2753/#2758", "Failed chain buys refund their TAO to the block credit; "
            "injections that would push a Balancer weight out of [0.01, 0.99] wait in reservoirs",

@@ -273,3 +273,13 @@ def test_ema_and_refund_tags_with_their_commit_dates():
     assert "dynamic unstake fee" in tl["v2.0.8"].summary
     assert "legacy" in tl["v3.2.9"].summary
     assert "v3.3.0" not in tl
+
+
+def test_conviction_owner_change_belongs_to_the_june_head():
+    """PR #2800 (merged as 14bc6f9f, 2026-06-30) enforces the conviction-based owner change:
+    ``pallets/subtensor/src/coinbase/run_coinbase.rs`` calls ``change_subnet_owner_if_needed(netuid)``
+    after each epoch (commented out at v3.4.9)."""
+    assert params.era("2026-06-30").conviction_owner_change == "total_conviction_10pct"
+    assert params.era("v3.4.9").conviction_owner_change == "none"
+    row = next(c for c in params.TIMELINE if c.tag == "spec425")
+    assert "PR #2800" in row.summary
