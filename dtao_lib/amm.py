@@ -114,8 +114,10 @@ __all__ = [
     "ConstantProductPool",
     "FullRangePool",
     "Injection",
+    "ProtocolLiquidity",
     "RoundTrip",
     "SwapResult",
+    "adjust_protocol_liquidity",
     "apply_trades",
     "balancer_alpha_needed_for_tao",
     "balancer_alpha_out_for_tao",
@@ -1527,6 +1529,87 @@ class BalancerPool:
         pool = _evolve(self, tao_reserve=self.tao_reserve + dt, alpha_reserve=self.alpha_reserve + da,
                        quote_weight=Fraction(w2, PERQUINTILL))
         return Injection(pool=pool, tao_added=dt, alpha_added=da)
+
+
+# ---------------------------------------------------------------------------------------------
+# Injection with reservoirs (addendum §A4; spec 435+ [G], code @63369449)
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProtocolLiquidity:
+    """Result of :func:`adjust_protocol_liquidity`.
+
+    Attributes
+    ----------
+    pool
+        The pool after adding the price-active amounts (same price, new weights).
+    tao_active, alpha_active
+        What entered the reserves this block (``τ*``, ``α*``).
+    tao_reservoir, alpha_reservoir
+        What waits in ``BalancerTaoReservoir`` / ``BalancerAlphaReservoir`` afterwards.
+    """
+
+    pool: BalancerPool
+    tao_active: int
+    alpha_active: int
+    tao_reservoir: int
+    alpha_reservoir: int
+
+    @property
+    def pending(self) -> tuple[int, int]:
+        """``(τ* + τ reservoir, α* + α reservoir)``: equals the pending amounts before the call."""
+        return self.tao_active + self.tao_reservoir, self.alpha_active + self.alpha_reservoir
+
+
+def adjust_protocol_liquidity(pool: BalancerPool, tao: int, alpha: int, *, tao_reservoir: int = 0,
+                              alpha_reservoir: int = 0) -> ProtocolLiquidity:
+    """Add a block's injection to a Balancer pool through the reservoirs (addendum §A4; vectors RSV-*).
+
+    With ``pending_τ = tao_reservoir + tao`` and ``pending_α = alpha_reservoir + alpha`` the swap
+    pallet (``impls.rs::adjust_protocol_liquidity`` @63369449) tries the price-keeping weight
+    update (:meth:`BalancerPool.inject`) with
+
+    1. ``(pending_τ, pending_α)``; if that fails
+    2. ``(0, pending_α)`` — the TAO stays in the reservoir; if that fails
+    3. ``(pending_τ, 0)`` — the alpha stays in the reservoir; otherwise
+    4. nothing: both wait in the reservoirs.
+
+    An update fails when the new quote weight ``w' = (y+Δy)/(p·(x+Δx) + (y+Δy))`` leaves
+    [0.01, 0.99] (:data:`dtao_lib.params.BALANCER_MIN_WEIGHT`, ``BALANCER_MAX_WEIGHT``; with
+    ``enforce_limits=False`` the open interval (0, 1)) or a reserve would overflow u64. Accepted
+    amounts clear their reservoir. The spot price never moves (up to the Perquintill rounding of
+    the weight). On chain all of ``tao`` is already in the subnet account and all of ``alpha``
+    minted; the reservoirs hold what is not yet price-active.
+
+    Parameters
+    ----------
+    pool
+        The subnet's :class:`BalancerPool`.
+    tao, alpha
+        This block's ``τ_in`` and ``α_in`` (rao).
+    tao_reservoir, alpha_reservoir
+        ``BalancerTaoReservoir`` and ``BalancerAlphaReservoir`` before the block (rao).
+
+    Returns
+    -------
+    ProtocolLiquidity
+        ``.pool``, ``.tao_active``, ``.alpha_active``, ``.tao_reservoir``, ``.alpha_reservoir``.
+
+    Examples
+    --------
+    >>> r = adjust_protocol_liquidity(BalancerPool(1_000, 1_000), 200_000, 1_000)   # vector RSV-01
+    >>> r.tao_active, r.alpha_active, r.tao_reservoir, r.alpha_reservoir
+    (0, 1000, 200000, 0)
+    """
+    if not isinstance(pool, BalancerPool):
+        raise TypeError(f"pool must be a BalancerPool (reservoirs belong to the Balancer pallet), "
+                        f"got {type(pool).__name__}")
+    pending_tao = _rao("tao", tao) + _rao("tao_reservoir", tao_reservoir)
+    pending_alpha = _rao("alpha", alpha) + _rao("alpha_reservoir", alpha_reservoir)
+    for dt, da in ((pending_tao, pending_alpha), (0, pending_alpha), (pending_tao, 0)):
+        inj = pool.inject(dt, da)
+        if inj.ok:
+            return ProtocolLiquidity(inj.pool, dt, da, pending_tao - dt, pending_alpha - da)
+    return ProtocolLiquidity(pool, 0, 0, pending_tao, pending_alpha)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,9 +12,17 @@ Every block the chain mints ``E`` rao (:func:`dtao_lib.emission.block_emission`,
    B, B'   v3.2.10 – v3.4.5       power-normalised clipped flow EMA (:mod:`dtao_lib.taoflow`)
    C       v3.4.6 – v3.4.9        ``∝ p̄_i·(root_prop_i·(1 − burn_i))``, renormalised; pure
                                   price shares if every weight is 0
-   D/HEAD  2026-06-30             ``∝ p̄_i·(1 − burn_i)``, renormalised; pure price shares
+   D       2026-06-30 – spec 43x  ``∝ p̄_i·(1 − burn_i)``, renormalised; pure price shares
                                   if every weight is 0
+   E       spec 440               Hill gate ``w/(1 + (θ/w)^3)`` of era D's shares, θ from
+                                  the q-mass rule (addendum §A2)
+   F/HEAD  spec 441 – 459         the same gate, θ = 32nd-largest share; spec 444 drops
+                                  the ``(1 − burn)`` factor, spec 445 restores it
    ======  =====================  =====================================================
+
+   The gate (:func:`emission_gate_bar`, :func:`emission_gate`, :func:`gated_shares`) keeps a
+   stored bar θ that is recomputed every 360 blocks; :func:`block` carries it in
+   :class:`BlockState` and returns the new one.
 
    Subnets with ``SubnetEmissionEnabled = false`` get 0 and the others' shares are renormalised.
 2. **Injection** (§3.4, :func:`subnet_terms`). With spot price ``p_i``, alpha emission
@@ -91,6 +99,10 @@ from ._validate import check_array, check_fraction, check_int, check_real, check
 from .emission import block_emission as _block_emission
 from .params import (
     DEFAULT_BLOCK_EMISSION_RAO,
+    EMISSION_BAR_QUANTILE,
+    EMISSION_BAR_RANK,
+    EMISSION_BAR_UPDATE_INTERVAL,
+    EMISSION_GATE_EXPONENT,
     SUBNET_OWNER_CUT_U16,
     TAO_WEIGHT,
     TOTAL_SUPPLY_RAO,
@@ -103,12 +115,17 @@ __all__ = [
     "AlphaOutSplit",
     "BlockResult",
     "BlockState",
+    "GatedShares",
     "SubnetTerms",
     "alpha_emission",
     "block",
+    "emission_gate",
+    "emission_gate_bar",
     "emission_shares",
+    "gated_shares",
     "injection_cap",
     "price_for_share",
+    "price_for_share_gated",
     "root_proportion",
     "root_sell_flag",
     "split_alpha_out",
@@ -297,8 +314,14 @@ def _tao_emission_bits(
     net_flow: bool | None,
     enabled: np.ndarray,
     n: int,
+    gate: _GateState | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(U96F32 bits of τ_i, U64F64 bits of share_i) for every subnet, as the era computes them."""
+    """(U96F32 bits of τ_i, U64F64 bits of share_i) for every subnet, as the era computes them.
+
+    In eras with an emission gate (E, F) the price shares pass through it before the
+    ``SubnetEmissionEnabled`` zeroing; ``gate`` carries the stored bar in and the new bar out
+    (default: a fresh bar with the era's mode and the default parameters).
+    """
     rule = e.share_rule
     zero = np.zeros(n, dtype=np.int64).astype(object)
     if rule == "ema_price" and not e.at_least("v3.2.10"):
@@ -330,7 +353,7 @@ def _tao_emission_bits(
         ema64 = _bits32(ema) << 32  # I96F32 storage → U64F64
         total = ema64.sum()
         price_share = _safe_div(ema64, np.full(n, total, dtype=object), 64)
-        if rule == "ema_price":
+        if rule == "ema_price" or not e.miner_burn_weighting:  # spec 444 dropped (1 − burn)
             share64 = price_share
         else:
             factor = _ONE64 - (_bits32(burn) << 32)  # U64F64 1 − burn
@@ -343,6 +366,9 @@ def _tao_emission_bits(
             # every weight 0: fall back to the plain price shares, in eras C and D alike
             # (subnet_emissions.rs v3.4.6 L362-372)
             share64 = _safe_div(weight, np.full(n, wsum, dtype=object), 64) if wsum > 0 else price_share
+        if e.emission_gate != "none":  # addendum §A2: bar, Hill gate, renormalise
+            g = gate if gate is not None else _GateState(rank=_era_gate_rank(e, None))
+            share64, g.bar64, g.updated = _gated_bits(share64, g.stored64, g.block, g.rank, g.q64, g.h64)
     if not enabled.all():
         en_sum = np.where(enabled, share64, 0).sum()
         share64 = np.where(enabled, _safe_div(share64, np.full(n, en_sum, dtype=object), 64), 0)
@@ -403,6 +429,9 @@ def subnet_tao_emission(
     net_flow: bool | None = None,
     emission_enabled: Sequence[bool] | np.ndarray | None = None,
     era: str | Era = "head",
+    emission_bar_rank: int | None = None,
+    emission_bar_quantile: float = EMISSION_BAR_QUANTILE,
+    emission_gate_exponent: float = EMISSION_GATE_EXPONENT,
 ) -> list[int]:
     """TAO emission per subnet, ``floor(E·share_i)`` rao (spec §3.1 step 2, §3.2; vector CB-01).
 
@@ -423,9 +452,16 @@ def subnet_tao_emission(
     net_flow
         Use net flow (default: true in era B', false in B).
     emission_enabled
-        ``SubnetEmissionEnabled`` mask; disabled subnets get 0 and the rest are renormalised.
+        ``SubnetEmissionEnabled`` mask; disabled subnets get 0 and the rest are renormalised (after
+        the gate: disabled subnets take part in the bar and the gate, addendum §A2 step 6).
     era
-        Protocol era (default HEAD).
+        Protocol era (default HEAD: spec 459, shares through the emission gate).
+    emission_bar_rank, emission_bar_quantile, emission_gate_exponent
+        Gate parameters in eras E/F (addendum §A2): ``EmissionBarRank`` (default: 32 in era F,
+        0 = q-mass mode in era E), ``EmissionBarQuantile`` (0.61) and ``EmissionGateExponent`` (3).
+        These functions are stateless: the bar is computed fresh from this block's shares (as on
+        an update block, ``block % 360 == 0``); use :func:`gated_shares` or :func:`block` with a
+        stored bar to follow the 360-block cadence.
 
     Returns
     -------
@@ -442,7 +478,7 @@ def subnet_tao_emission(
     --------
     >>> subnet_tao_emission(100_000_000, [1.0, 2.0], era="A")
     [33333333, 66666666]
-    >>> subnet_tao_emission(1_000_000_000, [0.2, 0.2], miner_burned=[1.0, 0.0])
+    >>> subnet_tao_emission(1_000_000_000, [0.2, 0.2], miner_burned=[1.0, 0.0], era="2026-06-30")
     [0, 1000000000]
     """
     e = _era_dtao(era)
@@ -452,10 +488,12 @@ def subnet_tao_emission(
     )
     if n == 0:
         return []
+    gate = (_GateState.make(e, emission_bar_rank, emission_bar_quantile, emission_gate_exponent)
+            if e.emission_gate != "none" else None)
     te32, _ = _tao_emission_bits(
         e, E, ema, burn=burn, root_props=rp, flows=fl, protocol_flows=pf,
         flow_exponent=check_real("flow_exponent", flow_exponent, lo=0.0),
-        flow_cutoff=check_real("flow_cutoff", flow_cutoff), net_flow=net_flow, enabled=enabled, n=n,
+        flow_cutoff=check_real("flow_cutoff", flow_cutoff), net_flow=net_flow, enabled=enabled, n=n, gate=gate,
     )
     return [int(v) for v in te32 >> 32]
 
@@ -472,14 +510,21 @@ def emission_shares(
     net_flow: bool | None = None,
     emission_enabled: Sequence[bool] | np.ndarray | None = None,
     era: str | Era = "head",
+    emission_bar_rank: int | None = None,
+    emission_bar_quantile: float = EMISSION_BAR_QUANTILE,
+    emission_gate_exponent: float = EMISSION_GATE_EXPONENT,
 ) -> np.ndarray:
     """The shares ``share_i`` behind :func:`subnet_tao_emission`, as floats (spec §3.2).
 
     Same parameters as :func:`subnet_tao_emission` without ``E``. Shares are in [0, 1] and sum to
-    at most 1 (the chain truncates each one).
+    at most 1 (the chain truncates each one). At HEAD the price shares pass through the emission
+    gate with a fresh rank-32 bar (with 32 subnets or fewer every positive share is at or above
+    the smallest one, the bar); era ``"2026-06-30"`` gives the June 2026 rule without the gate.
 
-    >>> emission_shares([1.0, 3.0]).tolist()
+    >>> emission_shares([1.0, 3.0], era="2026-06-30").tolist()
     [0.25, 0.75]
+    >>> emission_shares([1.0, 3.0]).round(4).tolist()    # HEAD: gate with θ = 0.25 (smallest share)
+    [0.1474, 0.8526]
     """
     e = _era_dtao(era)
     n, ema, burn, rp, fl, pf, enabled = _shares_inputs(
@@ -487,10 +532,12 @@ def emission_shares(
     )
     if n == 0:
         return np.zeros(0)
+    gate = (_GateState.make(e, emission_bar_rank, emission_bar_quantile, emission_gate_exponent)
+            if e.emission_gate != "none" else None)
     _, share64 = _tao_emission_bits(
         e, DEFAULT_BLOCK_EMISSION_RAO, ema, burn=burn, root_props=rp, flows=fl, protocol_flows=pf,
         flow_exponent=check_real("flow_exponent", flow_exponent, lo=0.0),
-        flow_cutoff=check_real("flow_cutoff", flow_cutoff), net_flow=net_flow, enabled=enabled, n=n,
+        flow_cutoff=check_real("flow_cutoff", flow_cutoff), net_flow=net_flow, enabled=enabled, n=n, gate=gate,
     )
     return _to_float(share64, 64)
 
@@ -524,6 +571,396 @@ def price_for_share(share: float, others_weight: float, *, miner_burned: float =
     w = check_real("others_weight", others_weight, lo=0.0)
     b = check_real("miner_burned", miner_burned, lo=0.0, hi=1.0, hi_open=True)
     return s * w / ((1.0 - s) * (1.0 - b))
+
+
+# ---------------------------------------------------------------------------------------------
+# 1b. The emission gate (addendum §A2; spec 440 q-mass bar, spec 441 rank bar)
+# ---------------------------------------------------------------------------------------------
+_U128_MAX = (1 << 128) - 1
+_I64_MAX = (1 << 63) - 1
+
+
+def _u64f64(values: Any) -> np.ndarray:
+    """Non-negative floats → U64F64 bits (object array); exact for floats ≥ 2^-11, truncated below."""
+    arr = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    return taoflow._u64f64_bits(arr) if arr.size else np.zeros(0, dtype=object)
+
+
+def _bar_bits(s64: np.ndarray, rank: int, q64: int) -> int:
+    """``maybe_update_emission_gate_bar``'s θ on U64F64 bits (0 = nothing to store)."""
+    ordered = sorted((int(v) for v in s64), reverse=True)
+    if rank > 0:
+        positive = [v for v in ordered if v > 0]
+        if not positive:
+            return 0
+        return positive[rank - 1] if len(positive) >= rank else positive[-1]
+    cumulative = crossing = 0
+    for v in ordered:
+        cumulative = min(cumulative + v, _U128_MAX)
+        crossing = v
+        if cumulative >= q64:
+            break
+    return crossing
+
+
+def _gate_bits(s64: np.ndarray, theta64: int, h64: int) -> np.ndarray:
+    """``apply_emission_gate`` on U64F64 bits: ``s·(1/(1 + safe_pow(θ/s, h)))``, renormalised."""
+    if theta64 <= 0 or s64.size == 0:
+        return s64
+    pos = np.asarray(s64 > 0, dtype=bool)
+    ratio = np.where(pos, (theta64 << 64) // np.where(pos, s64, 1), 0)
+    ratio = np.where(np.asarray(ratio > _U128_MAX, dtype=bool), 0, ratio)  # checked_div overflow → 0
+    pw = taoflow._safe_pow_bits(ratio, min(h64 >> 32, _I64_MAX))  # I32F32 exp(h·ln x), U64F64 bits
+    gate = (_ONE64 << 64) // (_ONE64 + pw)
+    gated = np.where(pos, (s64 * gate) >> 64, s64)
+    total = gated.sum()
+    if total <= 0:
+        return s64  # every product underflowed: the ungated map is restored (7e20eb76)
+    return (gated << 64) // total
+
+
+def _pre_gate_bits(ema: np.ndarray, burn: np.ndarray | None) -> np.ndarray:
+    """Price shares, then ``(1 − min(b, 1))`` weighting renormalised (fallback: price shares)."""
+    n = ema.size
+    ema64 = _bits32(ema) << 32
+    price_share = _safe_div(ema64, np.full(n, ema64.sum(), dtype=object), 64)
+    if burn is None:
+        return price_share
+    weight = (price_share * (_ONE64 - (_bits32(burn) << 32))) >> 64
+    wsum = weight.sum()
+    return _safe_div(weight, np.full(n, wsum, dtype=object), 64) if wsum > 0 else price_share
+
+
+def _check_gate_params(rank: Any, quantile: Any, exponent: Any | None = None) -> tuple[int, int, int]:
+    r = check_int("rank", rank, lo=0, hi=U16_MAX)
+    q = check_real("quantile", quantile, lo=0.0, hi=1.0)
+    h = 0 if exponent is None else check_real("exponent", exponent, lo=0.0, hi=float(2**31 - 1))
+    return r, int(_u64f64([q])[0]), int(_u64f64([h])[0])
+
+
+def _check_shares(name: str, shares: Any) -> np.ndarray:
+    return check_array(name, shares, lo=0.0, hi=1.0)
+
+
+def emission_gate_bar(
+    shares: Sequence[float] | np.ndarray,
+    *,
+    rank: int = EMISSION_BAR_RANK,
+    quantile: float = EMISSION_BAR_QUANTILE,
+) -> float:
+    """The emission-gate bar θ for a set of shares (addendum §A2 step 3; vectors EG-03, EGR-01).
+
+    * **Rank mode** (``rank > 0``, the default ``EmissionBarRank = 32`` from spec 441): θ is the
+      ``rank``-th largest **positive** share; with fewer positive shares, the smallest positive one
+      (every subnet then passes the gate's midpoint).
+    * **q-mass mode** (``rank == 0``, spec 440): sort the shares in descending order and add them
+      up; θ is the share at which the running sum first reaches ``quantile`` q (default 0.61; 0.75
+      on chain from 2026-07-28 [T], inert under rank mode). If the sum never reaches q (rounding),
+      θ is the last share.
+
+    Computed on U64F64 bits as ``maybe_update_emission_gate_bar`` does
+    (``subnet_emissions.rs`` @f8ff769a); the result is exact for shares ≥ 2^-11 and otherwise
+    within 2^-64.
+
+    Parameters
+    ----------
+    shares
+        Shares in [0, 1] (the burn-weighted price shares the chain feeds in; they need not sum to 1).
+    rank
+        ``EmissionBarRank`` N (u16; 0 selects q-mass mode).
+    quantile
+        ``EmissionBarQuantile`` q in [0, 1] (used only when ``rank == 0``).
+
+    Returns
+    -------
+    float
+        θ, or 0.0 for an empty or all-zero input (the chain then stores nothing and the gate stays off).
+
+    Examples
+    --------
+    >>> emission_gate_bar([0.7, 0.2, 0.1], rank=0)
+    0.7
+    >>> emission_gate_bar([0.7, 0.2, 0.1], rank=2), emission_gate_bar([0.7, 0.2, 0.0], rank=32)
+    (0.2, 0.2)
+    """
+    s = _check_shares("shares", shares)
+    r, q64, _ = _check_gate_params(rank, quantile)
+    if s.size == 0:
+        return 0.0
+    return _bar_bits(_u64f64(s), r, q64) / float(_ONE64)
+
+
+def emission_gate(
+    shares: Sequence[float] | np.ndarray,
+    bar: float,
+    *,
+    exponent: float = EMISSION_GATE_EXPONENT,
+) -> np.ndarray:
+    """Pass shares through the Hill gate around the bar θ and renormalise (addendum §A2 step 4–5).
+
+    .. math:: g_i = \\frac{s_i}{1 + (\\theta / s_i)^h}, \\qquad \\text{share}_i = g_i / \\textstyle\\sum_j g_j
+
+    which equals ``s·s^h/(s^h + θ^h)``: a share at the bar keeps half its weight, one far above
+    keeps all of it and one far below almost none. ``bar == 0`` (never computed) skips the gate;
+    zero shares stay 0; if every gated value underflows to 0 the ungated shares are returned
+    (the chain's fallback, commit 7e20eb76, vector EG-06).
+
+    Fixed point: as ``apply_emission_gate`` (``subnet_emissions.rs`` @f8ff769a) computes it, in
+    U64F64 with ``(θ/s)^h = safe_pow`` in I32F32 (``exp(h·ln x)``, emulated bit for bit by
+    :mod:`dtao_lib.taoflow`): when ``ln`` fails (θ/s below 2^-31) the power is 0 and the gate 1;
+    when ``exp`` overflows the power is ``i32::MAX`` and the gate ≈ 4.66e-10. The I32F32 ``ln``
+    and ``exp`` make the result differ from the exact Hill function by up to ~1e-6 relative (the
+    chain's own tests assert 1e-6 on shares). Float inputs are converted to U64F64 exactly
+    (truncated below 2^-11 to the 2^-64 grid).
+
+    Parameters
+    ----------
+    shares
+        Pre-gate shares in [0, 1].
+    bar
+        θ ≥ 0 (from :func:`emission_gate_bar` or the stored ``EmissionGateBar``).
+    exponent
+        ``EmissionGateExponent`` h ≥ 0 (default 3; the chain keeps its integer part, I32F32).
+
+    Returns
+    -------
+    numpy.ndarray
+        Gated shares (sum 1 within 1e-15 unless every input is 0).
+
+    Examples
+    --------
+    >>> emission_gate([1/3, 2/3], 2/3).round(6).tolist()   # vector EG-01
+    [0.1, 0.9]
+    >>> emission_gate([0.25, 0.75], 0.0).tolist()
+    [0.25, 0.75]
+    """
+    s = _check_shares("shares", shares)
+    theta = check_real("bar", bar, lo=0.0, hi=1.0)
+    _, _, h64 = _check_gate_params(0, 0.0, exponent)
+    if s.size == 0:
+        return np.zeros(0)
+    return _to_float(_gate_bits(_u64f64(s), int(_u64f64([theta])[0]), h64), 64)
+
+
+@dataclass(frozen=True)
+class GatedShares:
+    """Result of :func:`gated_shares`: one block's ``get_shares`` (addendum §A2).
+
+    Attributes
+    ----------
+    shares
+        The gated, renormalised shares (before the ``SubnetEmissionEnabled`` zeroing).
+    bar
+        The stored bar θ after this block (recomputed when due, else the stored one; 0.0 if none).
+    pre_gate
+        The burn-weighted price shares the bar and the gate were computed from.
+    bar_updated
+        True if the bar was recomputed and stored this block.
+    """
+
+    shares: np.ndarray = field(repr=False)
+    bar: float
+    pre_gate: np.ndarray = field(repr=False)
+    bar_updated: bool
+
+
+def _gated_bits(pre64: np.ndarray, stored64: int, block_number: int, rank: int, q64: int,
+                h64: int) -> tuple[np.ndarray, int, bool]:
+    """(gated share bits, bar bits after the block, updated?) — ``get_shares`` from step 3."""
+    due = stored64 <= 0 or block_number % EMISSION_BAR_UPDATE_INTERVAL == 0
+    bar64, updated = stored64, False
+    if due:
+        theta = _bar_bits(pre64, rank, q64)
+        if theta > 0:
+            bar64, updated = theta, True
+    return _gate_bits(pre64, bar64, h64), bar64, updated
+
+
+def gated_shares(
+    ema_prices: Sequence[float] | np.ndarray,
+    *,
+    miner_burned: Sequence[float] | np.ndarray | None = None,
+    stored_bar: float = 0.0,
+    block: int = 0,
+    rank: int = EMISSION_BAR_RANK,
+    quantile: float = EMISSION_BAR_QUANTILE,
+    exponent: float = EMISSION_GATE_EXPONENT,
+) -> GatedShares:
+    """HEAD's ``get_shares`` for one block, with the bar as state (addendum §A2, §H; vectors EG-*, EGR-*, EGB-*).
+
+    1. Price shares ``s_i = p̄_i / Σ p̄`` (U64F64, 0 when the sum is 0).
+    2. ``w_i = s_i·(1 − min(MinerBurned_i, 1))`` renormalised; if every weight is 0 the price
+       shares are kept (spec 445 [P], code @f8ff769a [V]). This is ``pre_gate``.
+    3. The bar: recomputed (:func:`emission_gate_bar`) when ``stored_bar`` is 0 or
+       ``block % 360 == 0``, otherwise ``stored_bar`` is kept; a recomputed θ is stored only if > 0.
+    4. The Hill gate (:func:`emission_gate`) with that bar, renormalised, with the underflow fallback.
+
+    Parameters
+    ----------
+    ema_prices
+        EMA prices ``p̄_i`` ≥ 0 of the subnets to emit to (disabled subnets included: they take
+        part in the bar and the gate and are zeroed afterwards, see :func:`emission_shares`).
+    miner_burned
+        ``MinerBurned_i`` in [0, 1] (None: no weighting, as in spec 444).
+    stored_bar
+        ``EmissionGateBar`` before this block (0.0 = never computed).
+    block
+        Current block number (the cadence is global: ``block % 360``).
+    rank, quantile, exponent
+        ``EmissionBarRank`` (0 = q-mass mode), ``EmissionBarQuantile``, ``EmissionGateExponent``.
+
+    Returns
+    -------
+    GatedShares
+        ``.shares``, ``.bar`` (store it for the next block), ``.pre_gate``, ``.bar_updated``.
+        Floats carry the U64F64 values rounded to float64 (a bar passed back in is within 1e-16
+        relative of the stored bits).
+
+    Examples
+    --------
+    >>> g = gated_shares([1.0, 2.0], rank=0)          # vector EG-01
+    >>> round(g.bar, 9), g.shares.round(6).tolist()
+    (0.666666667, [0.1, 0.9])
+    >>> gated_shares([7.0, 2.0, 1.0], stored_bar=0.5, block=1).bar   # not due: kept
+    0.5
+    """
+    ema = _check_price_array("ema_prices", ema_prices)
+    n = ema.size
+    burn = None if miner_burned is None else check_array("miner_burned", miner_burned, lo=0.0, hi=1.0, shape=(n,))
+    stored = check_real("stored_bar", stored_bar, lo=0.0, hi=1.0)
+    blk = check_int("block", block)
+    r, q64, h64 = _check_gate_params(rank, quantile, exponent)
+    if n == 0:
+        return GatedShares(shares=np.zeros(0), bar=stored, pre_gate=np.zeros(0), bar_updated=False)
+    pre64 = _pre_gate_bits(ema, burn)
+    out64, bar64, updated = _gated_bits(pre64, int(_u64f64([stored])[0]), blk, r, q64, h64)
+    return GatedShares(shares=_to_float(out64, 64), bar=bar64 / float(_ONE64) if updated else stored,
+                       pre_gate=_to_float(pre64, 64), bar_updated=updated)
+
+
+@dataclass
+class _GateState:
+    """The gate's inputs (U64F64 bits) and, after :func:`_tao_emission_bits`, the bar it left."""
+
+    rank: int = EMISSION_BAR_RANK
+    q64: int = round(EMISSION_BAR_QUANTILE * 2**64)
+    h64: int = EMISSION_GATE_EXPONENT << 64
+    stored64: int = 0
+    block: int = 0
+    bar64: int = 0
+    updated: bool = False
+
+    @classmethod
+    def make(cls, e: Era, rank: int | None, quantile: Any, exponent: Any, stored_bar: Any = 0.0,
+             block: int = 0) -> _GateState:
+        r = _era_gate_rank(e, rank)
+        _, q64, h64 = _check_gate_params(0, quantile, exponent)
+        stored = check_real("emission_bar", stored_bar, lo=0.0, hi=1.0)
+        return cls(rank=r, q64=q64, h64=h64, stored64=int(_u64f64([stored])[0]), block=check_int("block_number", block))
+
+
+def _era_gate_rank(e: Era, rank: int | None) -> int:
+    """The bar mode of the era: rank 32 (spec 441+), 0 = q-mass (spec 440), unless given."""
+    if rank is not None:
+        return check_int("emission_bar_rank", rank, lo=0, hi=U16_MAX)
+    return EMISSION_BAR_RANK if e.emission_gate == "rank" else 0
+
+
+def price_for_share_gated(
+    share: float,
+    other_prices: Sequence[float] | np.ndarray,
+    *,
+    other_burned: Sequence[float] | np.ndarray | None = None,
+    miner_burned: float = 0.0,
+    bar: float | None = None,
+    rank: int = EMISSION_BAR_RANK,
+    quantile: float = EMISSION_BAR_QUANTILE,
+    exponent: float = EMISSION_GATE_EXPONENT,
+) -> float:
+    """EMA price a subnet needs for ``share`` of the emission under HEAD's gate (addendum §A2, §H).
+
+    Without the gate (:func:`price_for_share`) a share needs a price proportional to it. With the
+    gate, share_i = ``g(w_i)/Σ_j g(w_j)`` with ``w = p̄(1 − b)/Σ p̄(1 − b)`` and
+    ``g(w) = w/(1 + (θ/w)^h)``: a subnet below the bar keeps only ~``(w/θ)^h`` of its weight, so
+    climbing from the tail takes a much larger price rise than the share suggests, while a subnet
+    above the bar gains slightly more than proportionally. The price is found by bisection on
+    the (increasing) share as a function of the subnet's own price, holding the others' prices
+    and burns fixed. Floats (the exact Hill function, not the chain's I32F32 power); relative
+    tolerance 1e-10 on the price.
+
+    Parameters
+    ----------
+    share
+        Target share in [0, 1).
+    other_prices, other_burned
+        The other subnets' EMA prices and ``MinerBurned`` (default 0).
+    miner_burned
+        The subnet's own ``MinerBurned`` in [0, 1).
+    bar
+        A fixed θ (e.g. the stored bar between two 360-block updates). ``None`` (default): the bar
+        is recomputed with the subnet included, as at an update block (``rank``/``quantile``).
+    rank, quantile, exponent
+        Gate parameters (HEAD defaults 32, 0.61, 3).
+
+    Returns
+    -------
+    float
+        The EMA price, or ``math.inf`` if no price reaches ``share`` (for example when every
+        other price is 0 the subnet already holds everything at any positive price).
+
+    Examples
+    --------
+    >>> round(price_for_share_gated(0.5, [1.0], rank=32), 9)   # two subnets: symmetric
+    1.0
+    """
+    s = check_real("share", share, lo=0.0, hi=1.0, hi_open=True)
+    others = _check_price_array("other_prices", other_prices)
+    ob = np.zeros(others.size) if other_burned is None else check_array(
+        "other_burned", other_burned, lo=0.0, hi=1.0, shape=(others.size,))
+    b = check_real("miner_burned", miner_burned, lo=0.0, hi=1.0, hi_open=True)
+    theta = None if bar is None else check_real("bar", bar, lo=0.0, hi=1.0)
+    r = check_int("rank", rank, lo=0, hi=U16_MAX)
+    q = check_real("quantile", quantile, lo=0.0, hi=1.0)
+    h = check_real("exponent", exponent, lo=0.0)
+    if s == 0.0:
+        return 0.0
+    W = others * (1.0 - ob)
+    if W.sum() <= 0.0:
+        return math.inf
+
+    def own_share(price: float) -> float:
+        w = np.concatenate(([price * (1.0 - b)], W))
+        w = w / w.sum()
+        th = theta
+        if th is None:
+            srt = np.sort(w[w > 0])[::-1]
+            if r > 0:
+                th = float(srt[r - 1] if srt.size >= r else srt[-1])
+            else:
+                csum = np.cumsum(srt)
+                k = int(np.searchsorted(csum, q))
+                th = float(srt[min(k, srt.size - 1)])
+        if th <= 0.0:
+            return float(w[0])
+        with np.errstate(divide="ignore", over="ignore"):
+            g = np.where(w > 0, w / (1.0 + (th / np.where(w > 0, w, 1.0)) ** h), 0.0)
+        tot = g.sum()
+        return float(g[0] / tot) if tot > 0 else float(w[0])
+
+    lo_p, hi_p = 0.0, max(float(W.max()), 1e-12)
+    while own_share(hi_p) < s:
+        hi_p *= 2.0
+        if hi_p > 1e300:
+            return math.inf
+    for _ in range(200):
+        mid = 0.5 * (lo_p + hi_p)
+        if own_share(mid) < s:
+            lo_p = mid
+        else:
+            hi_p = mid
+        if hi_p - lo_p <= 1e-12 * hi_p:
+            break
+    return hi_p
 
 
 # ---------------------------------------------------------------------------------------------

@@ -198,7 +198,10 @@ def _tao_split(v: dict):
     from . import coinbase
 
     i = v["inputs"]
-    got = coinbase.subnet_tao_emission(i["block_emission_rao"], i["ema_prices"], miner_burned=i.get("miner_burned"))
+    # The June 2026 price rule (era D; the vector is era A's, which gives the same split): from
+    # spec 440 the shares pass through the emission gate (addendum §A2, vectors EG-*).
+    got = coinbase.subnet_tao_emission(i["block_emission_rao"], i["ema_prices"], miner_burned=i.get("miner_burned"),
+                                       era=i.get("era", "2026-06-30"))
     return {"tao_in_rao": v["expected"]["tao_in_rao"]}, {"tao_in_rao": got}, Tolerance()
 
 

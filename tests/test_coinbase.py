@@ -128,23 +128,24 @@ def test_era_a_is_floor_of_exact_rational(prices, e):
 def test_head_shares_match_rational_within_one_rao(prices, burns, e):
     n = len(prices)
     burn = burns[:n]
-    got = cb.subnet_tao_emission(e, prices, miner_burned=burn)
+    got = cb.subnet_tao_emission(e, prices, miner_burned=burn, era="2026-06-30")  # era D, before the gate
     w = [q32(p) * (1 - q32(b)) for p, b in zip(prices, burn, strict=True)]
-    if sum(w) == 0:  # every subnet fully burned: HEAD falls back to price shares
+    if sum(w) == 0:  # every subnet fully burned: era D falls back to price shares
         w = [q32(p) for p in prices]
     want = [e * x / sum(w) for x in w]
     assert all(0 <= float(wv) - g < 1 + 1e-9 for g, wv in zip(got, want, strict=True))
     assert sum(got) <= e
 
 
-def test_head_burn_weighting_and_fallback():
+def test_june_2026_burn_weighting_and_fallback():
+    june = "2026-06-30"  # era D: the rule before the emission gate
     # Burning half the miner emission halves the weight, then everything is renormalised.
-    got = cb.subnet_tao_emission(1_000_000_000, [0.2, 0.2], miner_burned=[0.5, 0.0])
+    got = cb.subnet_tao_emission(1_000_000_000, [0.2, 0.2], miner_burned=[0.5, 0.0], era=june)
     assert got == [333_333_333, 666_666_666]
-    # All weights zero → pure price shares (HEAD). The U64F64 share floor(2^64/3)/2^64 is a hair
-    # under 1/3, so HEAD pays 299 where era A's I96F32 multiply-then-divide pays 300.
-    assert cb.subnet_tao_emission(900, [0.125, 0.25], miner_burned=[1.0, 1.0]) == [299, 599]
-    assert cb.subnet_tao_emission(1_000, [0.125, 0.25], miner_burned=[1.0, 1.0]) == [333, 666]
+    # All weights zero → pure price shares (era D). The U64F64 share floor(2^64/3)/2^64 is a hair
+    # under 1/3, so era D pays 299 where era A's I96F32 multiply-then-divide pays 300.
+    assert cb.subnet_tao_emission(900, [0.125, 0.25], miner_burned=[1.0, 1.0], era=june) == [299, 599]
+    assert cb.subnet_tao_emission(1_000, [0.125, 0.25], miner_burned=[1.0, 1.0], era=june) == [333, 666]
     # Era C falls back to the same price shares (see test_era_c_all_weights_zero_falls_back_to_price_shares).
     assert cb.subnet_tao_emission(900, [0.125, 0.25], miner_burned=[1.0, 1.0], root_proportions=[0.5, 0.5],
                                   era="C") == [299, 599]
@@ -274,9 +275,10 @@ def test_era_c_weights_by_root_proportion():
 
 
 def test_emission_enabled_mask_renormalises():
-    got = cb.subnet_tao_emission(1_000_000, [1.0, 1.0, 2.0], emission_enabled=[True, False, True])
+    june = "2026-06-30"  # era D (HEAD's gate: test_gate_disabled_subnets_take_part_in_bar_and_gate)
+    got = cb.subnet_tao_emission(1_000_000, [1.0, 1.0, 2.0], emission_enabled=[True, False, True], era=june)
     assert got == [333_333, 0, 666_666]
-    shares = cb.emission_shares([1.0, 1.0, 2.0], emission_enabled=np.array([True, False, True]))
+    shares = cb.emission_shares([1.0, 1.0, 2.0], emission_enabled=np.array([True, False, True]), era=june)
     assert shares[1] == 0.0
     assert shares.sum() <= 1.0
     assert shares[2] == pytest.approx(2 / 3, abs=1e-15)
