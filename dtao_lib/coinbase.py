@@ -708,7 +708,11 @@ def emission_gate(
     Fixed point: as ``apply_emission_gate`` (``subnet_emissions.rs`` @f8ff769a) computes it, in
     U64F64 with ``(θ/s)^h = safe_pow`` in I32F32 (``exp(h·ln x)``, emulated bit for bit by
     :mod:`dtao_lib.taoflow`): when ``ln`` fails (θ/s below 2^-31) the power is 0 and the gate 1;
-    when ``exp`` overflows the power is ``i32::MAX`` and the gate ≈ 4.66e-10. The I32F32 ``ln``
+    when ``exp`` overflows the power is ``i32::MAX`` and the gate ≈ 4.66e-10. ``exp`` overflows
+    for ``|h·ln(θ/s)| > ~21.49`` in **both** directions (the Taylor series of ``exp(|x|)`` leaves
+    I32F32), so with h = 3 a share between ≈ 1290 and 2^31 times the bar
+    (``2^-31 ≤ θ/s < e^-7.16``) is gated to ~0 like one far below it; the chain's own
+    comment expects a gate of 1 there. We reproduce the arithmetic, quirk included. The I32F32 ``ln``
     and ``exp`` make the result differ from the exact Hill function by up to ~1e-6 relative (the
     chain's own tests assert 1e-6 on shares). Float inputs are converted to U64F64 exactly
     (truncated below 2^-11 to the 2^-64 grid).
@@ -1334,6 +1338,23 @@ def _bits32_exact(values: Sequence[int | float]) -> np.ndarray:
     return np.array([v << 32 if isinstance(v, int) else round(math.ldexp(v, 32)) for v in values], dtype=object)
 
 
+def _root_registered(values: Any, keys: list[Any], keyed: bool) -> np.ndarray:
+    if values is None:
+        return np.ones(len(keys), dtype=bool)
+    if isinstance(values, Mapping):
+        out = [values.get(k, False) for k in keys]
+    elif keyed:
+        raise TypeError("root_registered must be a mapping hotkey → bool when dividends is a mapping")
+    else:
+        out = list(np.asarray(values).tolist())
+        if len(out) != len(keys):
+            raise ValueError(f"root_registered must have {len(keys)} entries to match dividends, got {len(out)}")
+    for k, v in zip(keys, out, strict=True):
+        if not isinstance(v, bool | np.bool_) and v not in (0, 1):
+            raise TypeError(f"root_registered[{k!r}] must be a bool, got {v!r}")
+    return np.array([bool(v) for v in out], dtype=bool)
+
+
 def split_dividends(
     dividends: Mapping[Any, float] | Sequence[float],
     alpha_stake: Mapping[Any, float] | Sequence[float],
@@ -1343,13 +1364,28 @@ def split_dividends(
     pending_validator_alpha: int,
     pending_root_alpha: int,
     rao: bool = False,
+    root_registered: Mapping[Any, bool] | Sequence[bool] | None = None,
+    era: str | Era = "head",
 ) -> tuple[dict[Any, float], dict[Any, float]]:
-    """Split validator dividends into alpha and root parts (spec §3.6 step 4; vector CB-07).
+    """Split validator dividends into alpha and root parts (spec §3.6 step 4, addendum §A5; vectors CB-07, RR-01).
 
-    For each hotkey ``rp = γ·root / (alpha + γ·root)`` (0 if both are 0), ``root_div = div·rp``
-    and ``alpha_div = div − root_div``; then every ``alpha_div`` is rescaled so that they sum to
+    Up to spec 440 (``Era.dividend_split == "legacy"``): for each hotkey
+    ``rp = γ·root / (alpha + γ·root)`` (0 if both are 0), ``root_div = div·rp`` and
+    ``alpha_div = div − root_div``. Then every ``alpha_div`` is rescaled so that they sum to
     ``pending_validator_alpha`` and every ``root_div`` so that they sum to ``pending_root_alpha``
     (``calculate_dividend_distribution``, U96F32).
+
+    Root Reborn (Root dividends into baskets) made the root part depend on a root UID:
+
+    * spec 441 (``era="spec441"``): a hotkey **without** a root UID drops ``γ·root`` from the
+      denominator and takes all of ``div`` as alpha; registered hotkeys split as before;
+    * spec 442 on (PR #3035, code @1a587cc8 [V]): ``alpha_div = div·alpha/(alpha + γ·root)``
+      always (``div`` if both stakes are 0) and ``root_div = div − alpha_div`` **only** for a
+      hotkey with a root UID; otherwise the root slice is unassigned (the pending root alpha is
+      shared among root-registered hotkeys only).
+
+    With ``root_registered=None`` every hotkey counts as registered (the legacy split's numbers,
+    up to the operation order of spec 442: alpha part first).
 
     Parameters
     ----------
@@ -1364,6 +1400,12 @@ def split_dividends(
         The pending pools drained at this epoch (rao).
     rao
         Truncate each amount to a rao, as the chain does when it credits the stake.
+    root_registered
+        Whether each hotkey holds a UID on the root subnet (mapping keyed like ``dividends`` — a
+        missing hotkey is not registered — or a sequence aligned with it). ``None``: all are.
+        Used from spec 441 (``Era.dividend_split``); ignored before.
+    era
+        Protocol era (default HEAD).
 
     Returns
     -------
@@ -1388,7 +1430,9 @@ def split_dividends(
     tw32 = _bits32_scalar(check_fraction("tao_weight", tao_weight))
     pv = check_int("pending_validator_alpha", pending_validator_alpha)
     pr = check_int("pending_root_alpha", pending_root_alpha)
+    e = _era(era)
     keys = list(div)
+    reg = _root_registered(root_registered, keys, isinstance(dividends, Mapping))
     if not keys:
         return {}, {}
     d32 = _bits32_exact([div[k] for k in keys])
@@ -1396,9 +1440,16 @@ def split_dividends(
     r32 = _bits32_exact([r_st.get(k, 0) for k in keys])
     weighted_root = (r32 * tw32) >> 32
     total = a32 + weighted_root
-    rp = _safe_div(weighted_root, total, 32)
-    root_div = (d32 * rp) >> 32
-    alpha_div = d32 - root_div
+    if e.dividend_split == "root_registered":
+        # spec 442: alpha part first, D when a + γr = 0; root part only with a root UID
+        alpha_div = np.where(total > 0, (d32 * _safe_div(a32, total, 32)) >> 32, d32)
+        root_div = np.where(reg, d32 - alpha_div, 0)
+    else:
+        rp = _safe_div(weighted_root, total, 32)
+        if e.dividend_split == "root_registered_441":
+            rp = np.where(reg, rp, 0)  # no root UID: γr dropped, all of D as alpha
+        root_div = (d32 * rp) >> 32
+        alpha_div = d32 - root_div
     n = len(keys)
     alpha_share = _safe_div(alpha_div, np.full(n, alpha_div.sum(), dtype=object), 32)
     root_share = _safe_div(root_div, np.full(n, root_div.sum(), dtype=object), 32)
@@ -1447,6 +1498,20 @@ class BlockState:
         γ and the owner cut fraction (mainnet defaults).
     flow_exponent, flow_cutoff
         ``FlowNormExponent`` and ``TaoFlowCutoff``.
+    emission_bar
+        ``EmissionGateBar`` θ stored before this block (eras E/F; 0.0 = never computed).
+    block_number
+        The block's number (the bar is recomputed when ``block_number % 360 == 0``).
+    emission_bar_rank, emission_bar_quantile, emission_gate_exponent
+        Gate parameters (default: the era's mode, rank 32 or q-mass; q = 0.61; h = 3).
+    tao_reservoir, alpha_reservoir
+        ``BalancerTaoReservoir`` / ``BalancerAlphaReservoir`` per subnet (int rao, default 0;
+        spec 435+ [G], addendum §A4).
+    pools
+        Optional :class:`dtao_lib.amm.BalancerPool` per subnet. With pools (in a Balancer era),
+        :func:`block` runs the chain buy (fee-free) and the reservoir-aware injection
+        (:func:`dtao_lib.amm.adjust_protocol_liquidity`) and returns the new pools; ``spot_prices``
+        should then be the pools' prices.
     """
 
     ema_prices: np.ndarray
@@ -1465,6 +1530,14 @@ class BlockState:
     owner_cut: float = MAINNET_OWNER_CUT
     flow_exponent: float = 1.0
     flow_cutoff: float = 0.0
+    emission_bar: float = 0.0
+    block_number: int = 0
+    emission_bar_rank: int | None = None
+    emission_bar_quantile: float = EMISSION_BAR_QUANTILE
+    emission_gate_exponent: float = EMISSION_GATE_EXPONENT
+    tao_reservoir: np.ndarray | None = None
+    alpha_reservoir: np.ndarray | None = None
+    pools: Sequence[Any] | None = None
 
     def __post_init__(self) -> None:
         ema = _check_price_array("ema_prices", self.ema_prices)
@@ -1483,7 +1556,26 @@ class BlockState:
             "owner_cut": check_fraction("owner_cut", self.owner_cut),
             "flow_exponent": check_real("flow_exponent", self.flow_exponent, lo=0.0),
             "flow_cutoff": check_real("flow_cutoff", self.flow_cutoff),
+            "emission_bar": check_real("emission_bar", self.emission_bar, lo=0.0, hi=1.0),
+            "block_number": check_int("block_number", self.block_number),
+            "emission_bar_quantile": check_real("emission_bar_quantile", self.emission_bar_quantile, lo=0.0, hi=1.0),
+            "emission_gate_exponent": check_real("emission_gate_exponent", self.emission_gate_exponent, lo=0.0,
+                                                 hi=float(2**31 - 1)),
+            "tao_reservoir": _check_rao_array(
+                "tao_reservoir", np.zeros(n, np.int64) if self.tao_reservoir is None else self.tao_reservoir, n),
+            "alpha_reservoir": _check_rao_array(
+                "alpha_reservoir", np.zeros(n, np.int64) if self.alpha_reservoir is None else self.alpha_reservoir, n),
         }
+        if self.emission_bar_rank is not None:
+            conv["emission_bar_rank"] = check_int("emission_bar_rank", self.emission_bar_rank, lo=0, hi=U16_MAX)
+        if self.pools is not None:
+            from .amm import BalancerPool
+
+            pools = tuple(self.pools)
+            if len(pools) != n or not all(isinstance(p, BalancerPool) for p in pools):
+                raise ValueError(f"pools must be {n} dtao_lib.amm.BalancerPool objects (one per subnet)")
+            conv["pools"] = pools
+            conv["spot_prices"] = np.array([p.price for p in pools], dtype=np.float64)  # the pools' prices
         if self.block_emission is None and self.total_issuance is None:
             raise ValueError("BlockState needs block_emission or total_issuance")
         if self.block_emission is not None:
@@ -1515,8 +1607,15 @@ class BlockState:
 class BlockResult:
     """Where one block's TAO and alpha went, per subnet (rao int64 arrays unless noted).
 
-    ``Σ tao_in + Σ excess_tao + recycled == block_emission`` and, per subnet,
+    ``Σ tao_in + Σ (excess_tao − refunded_tao) + recycled == block_emission`` and, per subnet,
     ``owner + server + validator + root + root_recycled + alpha_dust == alpha_out``.
+
+    From the gate and reservoir eras on it also carries what the next block needs
+    (:meth:`next_state`): the bar ``emission_bar`` after this block, the reservoirs and the pools.
+    ``tao_active``/``alpha_active`` are the parts of ``tao_in``/``alpha_in`` (plus released
+    reservoir) that entered the pool reserves; without ``pools`` they equal ``tao_in``/``alpha_in``.
+    ``refunded_tao`` is chain-buy TAO returned to the credit after a failed swap (spec 435+ [G];
+    recycled with the rest of the credit, so it is part of ``recycled``).
     """
 
     era: str
@@ -1540,6 +1639,16 @@ class BlockResult:
     subsidized: np.ndarray = field(repr=False)
     chain_bought_alpha: np.ndarray | None = field(default=None, repr=False)
     chain_buy_destination: str = "none"
+    emission_bar: float = 0.0
+    emission_bar_updated: bool = False
+    block_number: int = 0
+    pre_gate_share: np.ndarray | None = field(default=None, repr=False)
+    refunded_tao: np.ndarray | None = field(default=None, repr=False)
+    tao_active: np.ndarray | None = field(default=None, repr=False)
+    alpha_active: np.ndarray | None = field(default=None, repr=False)
+    tao_reservoir: np.ndarray | None = field(default=None, repr=False)
+    alpha_reservoir: np.ndarray | None = field(default=None, repr=False)
+    pools: tuple[Any, ...] | None = field(default=None, repr=False)
 
     @property
     def alpha_emission(self) -> np.ndarray:
@@ -1547,9 +1656,37 @@ class BlockResult:
         return self.alpha_out
 
     def tao_conserved(self) -> bool:
-        """``Σ τ_in + Σ excess + recycled == E`` and ``recycled ≥ 0``."""
-        total = int(self.tao_in.sum()) + int(self.excess_tao.sum()) + self.recycled
-        return total == self.block_emission and self.recycled >= 0
+        """``Σ τ_in + Σ (excess − refunded) + recycled == E``, ``recycled ≥ 0`` and, with reservoirs,
+        ``τ_active + τ_reservoir' == τ_in + τ_reservoir`` (likewise alpha) per subnet."""
+        refunded = 0 if self.refunded_tao is None else int(self.refunded_tao.sum())
+        total = int(self.tao_in.sum()) + int(self.excess_tao.sum()) - refunded + self.recycled
+        return total == self.block_emission and self.recycled >= 0 and self._reservoirs_conserved
+
+    @property
+    def _reservoirs_conserved(self) -> bool:
+        if self.tao_active is None or self._reservoirs_before is None:
+            return True
+        t0, a0 = self._reservoirs_before
+        return bool(np.all(self.tao_active + self.tao_reservoir == self.tao_in + t0)
+                    and np.all(self.alpha_active + self.alpha_reservoir == self.alpha_in + a0))
+
+    _reservoirs_before: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    def next_state(self, state: BlockState, **changes: Any) -> BlockState:
+        """The :class:`BlockState` of the next block: the stored bar, ``block_number + 1``, the
+        reservoirs and (with pools) the new pools and their spot prices; ``changes`` override any
+        field (e.g. new ``ema_prices`` after the EMA update, :mod:`dtao_lib.ema`)."""
+        upd: dict[str, Any] = {"emission_bar": self.emission_bar, "block_number": state.block_number + 1}
+        if self.tao_reservoir is not None:
+            upd["tao_reservoir"] = self.tao_reservoir
+            upd["alpha_reservoir"] = self.alpha_reservoir
+        if self.pools is not None:
+            upd["pools"] = self.pools
+            upd["spot_prices"] = np.array([p.price for p in self.pools])
+        upd.update(changes)
+        from dataclasses import replace as _replace
+
+        return _replace(state, **upd)
 
     def alpha_conserved(self) -> bool:
         """Every subnet's α_out is fully assigned (owner … dust)."""
@@ -1591,6 +1728,18 @@ def block(
     The root proportion used for the cap is the pre-injection one; the one used for the α_out
     split is evaluated on ``alpha_issuance + α_in + α_out`` as in ``emit_to_subnets``.
 
+    From spec 440 (eras E, F) the shares pass through the emission gate with the bar stored in
+    ``state.emission_bar`` (recomputed when it is 0 or ``state.block_number % 360 == 0``); the
+    result's ``emission_bar`` is the bar to store. From spec 435 [G] (addendum §A4):
+
+    * a chain buy that fails refunds its TAO to the block credit (``refunded_tao``, recycled);
+      a ``chain_buy`` callback marks a failed swap with a negative entry;
+    * with ``state.pools`` the chain buy runs fee-free on each :class:`~dtao_lib.amm.BalancerPool`
+      (before the injection, as ``inject_and_maybe_swap`` orders it) and the injection goes through
+      :func:`dtao_lib.amm.adjust_protocol_liquidity` with the state's reservoirs; the result
+      carries the new pools, the price-active amounts and the reservoirs
+      (:meth:`BlockResult.next_state` chains blocks).
+
     Parameters
     ----------
     state
@@ -1598,7 +1747,7 @@ def block(
     era
         Protocol era (default HEAD).
     chain_buy
-        Optional pool model for the chain buys (see above).
+        Optional pool model for the chain buys (see above); not together with ``state.pools``.
     exact
         True (default): the chain's fixed-point arithmetic, exact to the rao (≈ 0.3 ms for 128
         subnets). False: the same formulas in float64 (≈ 10× faster, for long simulations); each
@@ -1611,8 +1760,16 @@ def block(
     """
     st = state if isinstance(state, BlockState) else BlockState(**dict(state))
     e = _era_dtao(era)
+    if st.pools is not None:
+        if not e.balancer_reservoirs:
+            raise ValueError(f"BlockState.pools runs the reservoir injection of spec 435+ (addendum §A4); era "
+                             f"{e.tag!r} has none: use chain_buy= for earlier eras")
+        if chain_buy is not None:
+            raise ValueError("pass either BlockState.pools (built-in fee-free chain buy) or chain_buy=, not both")
+    gate = (_GateState.make(e, st.emission_bar_rank, st.emission_bar_quantile, st.emission_gate_exponent,
+                            st.emission_bar, st.block_number) if e.emission_gate != "none" else None)
     if not exact:
-        return _finish(st, e, **_block_float(st, e), chain_buy=chain_buy)
+        return _finish(st, e, **_block_float(st, e, gate), chain_buy=chain_buy, gate=gate)
     n = st.n_subnets
     E = st.emission
     issuance = st.alpha_issuance
@@ -1628,7 +1785,7 @@ def block(
             e, E, st.ema_prices, burn=st.miner_burned, root_props=rp_weights,
             flows=st.flows if flow_era else None, protocol_flows=st.protocol_flows if flow_era else None,
             flow_exponent=st.flow_exponent, flow_cutoff=st.flow_cutoff, net_flow=None,
-            enabled=st.emission_enabled, n=n,
+            enabled=st.emission_enabled, n=n, gate=gate,
         )
     else:
         te32 = share64 = np.zeros(0, dtype=object)
@@ -1650,16 +1807,38 @@ def block(
         e, ae_obj, _bits32_scalar(st.owner_cut), st.owner_cut_enabled if e.owner_cut_toggle else np.ones(n, bool),
         rp_split32, sell, subsidized,
     )
+    pre_gate = None
+    if gate is not None and n:
+        pre_gate = _to_float(_pre_gate_bits(st.ema_prices, st.miner_burned if e.miner_burn_weighting else None), 64)
     return _finish(
-        st, e,
+        st, e, pre_gate=pre_gate,
         share=_to_float(share64, 64) if n else np.zeros(0),
         tao_emission=_to_int64(te32, 32) if n else np.zeros(0, np.int64),
         tao_in=tao_in, alpha_in=alpha_in, excess=excess, ae=ae,
         parts=(owner, server, validator, root, root_recycled, dust),
         rp_cap=_to_float(rp_cap32, 32) if n else np.zeros(0),
         rp_split=_to_float(rp_split32, 32) if n else np.zeros(0),
-        sell=sell, subsidized=subsidized, chain_buy=chain_buy,
+        sell=sell, subsidized=subsidized, chain_buy=chain_buy, gate=gate,
     )
+
+
+def _pool_chain_buys(pools: tuple[Any, ...], excess: np.ndarray) -> tuple[list[Any], np.ndarray]:
+    """Fee-free ``swap_tao_for_alpha`` of each subnet's excess (-1 where the swap fails)."""
+    from dataclasses import replace as _replace
+
+    out, bought = [], np.zeros(len(pools), dtype=np.int64)
+    for i, (pool, x) in enumerate(zip(pools, excess, strict=True)):
+        if x <= 0:
+            out.append(pool)
+            continue
+        res = _replace(pool, fee_rate_u16=0).buy_alpha(int(x))
+        if res.ok and res.refund == 0:
+            out.append(_replace(res.pool, fee_rate_u16=pool.fee_rate_u16))
+            bought[i] = res.amount_out
+        else:
+            out.append(pool)
+            bought[i] = -1
+    return out, bought
 
 
 def _finish(
@@ -1678,17 +1857,43 @@ def _finish(
     sell: bool,
     subsidized: np.ndarray,
     chain_buy: Callable[[np.ndarray], np.ndarray] | None,
+    gate: _GateState | None = None,
+    pre_gate: np.ndarray | None = None,
 ) -> BlockResult:
     n = st.n_subnets
     E = st.emission
     owner, server, validator, root, root_recycled, dust = parts
-    recycled = E - int(tao_in.sum()) - int(excess.sum())
     bought = None
+    pools = list(st.pools) if st.pools is not None else None
+    refunded = np.zeros(n, dtype=np.int64)
     if chain_buy is not None and e.chain_buy_alpha != "none":
         bought = np.asarray(chain_buy(excess.copy()))
         if bought.shape != (n,):
             raise ValueError(f"chain_buy must return an array of shape ({n},), got {bought.shape}")
         bought = bought.astype(np.int64)
+    elif pools is not None and e.chain_buy_alpha != "none":
+        pools, bought = _pool_chain_buys(tuple(pools), excess)
+    if bought is not None:
+        failed = bought < 0
+        if e.chain_buy_refund:  # the TAO goes back to the credit and is recycled (addendum §A4)
+            refunded = np.where(failed & (excess > 0), excess, 0).astype(np.int64)
+        bought = np.where(failed, 0, bought).astype(np.int64)
+    recycled = E - int(tao_in.sum()) - int(excess.sum()) + int(refunded.sum())
+    t_res0, a_res0 = st.tao_reservoir, st.alpha_reservoir
+    tao_active, alpha_active = tao_in.copy(), alpha_in.copy()
+    t_res, a_res = t_res0.copy(), a_res0.copy()
+    if pools is not None:
+        from .amm import adjust_protocol_liquidity
+
+        for i in range(n):
+            r = adjust_protocol_liquidity(pools[i], int(tao_in[i]), int(alpha_in[i]),
+                                          tao_reservoir=int(t_res0[i]), alpha_reservoir=int(a_res0[i]))
+            pools[i] = r.pool
+            tao_active[i], alpha_active[i] = r.tao_active, r.alpha_active
+            t_res[i], a_res[i] = r.tao_reservoir, r.alpha_reservoir
+    bar, bar_updated = st.emission_bar, False
+    if gate is not None and gate.updated:
+        bar, bar_updated = gate.bar64 / float(_ONE64), True
     return BlockResult(
         era=e.tag,
         block_emission=E,
@@ -1711,11 +1916,23 @@ def _finish(
         subsidized=subsidized,
         chain_bought_alpha=bought,
         chain_buy_destination=e.chain_buy_alpha,
+        emission_bar=bar,
+        emission_bar_updated=bar_updated,
+        block_number=st.block_number,
+        pre_gate_share=pre_gate,
+        refunded_tao=refunded,
+        tao_active=tao_active,
+        alpha_active=alpha_active,
+        tao_reservoir=t_res,
+        alpha_reservoir=a_res,
+        pools=tuple(pools) if pools is not None else None,
+        _reservoirs_before=(t_res0, a_res0),
     )
 
 
-def _block_float(st: BlockState, e: Era) -> dict[str, Any]:
-    """The float64 version of :func:`block`'s arithmetic (``exact=False``)."""
+def _block_float(st: BlockState, e: Era, gate: _GateState | None = None) -> dict[str, Any]:
+    """The float64 version of :func:`block`'s arithmetic (``exact=False``; the gate itself is
+    evaluated on U64F64 bits as in :func:`emission_gate`)."""
     n = st.n_subnets
     E = st.emission
     enabled = st.emission_enabled
@@ -1723,6 +1940,7 @@ def _block_float(st: BlockState, e: Era) -> dict[str, Any]:
     burn = _grid32(st.miner_burned)
     p = _grid32(st.spot_prices)
     rule = e.share_rule
+    pre_gate = None
     issuance = st.alpha_issuance
     weighted_root = float(_grid32(st.tao_weight)) * st.root_tao
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1745,12 +1963,17 @@ def _block_float(st: BlockState, e: Era) -> dict[str, Any]:
                                         p=st.flow_exponent, cutoff=st.flow_cutoff, net=rule == "net_taoflow")
         else:
             price_share = normalise(ema)
-            weight = price_share * (1.0 - burn)
+            weight = price_share * (1.0 - burn) if e.miner_burn_weighting else price_share
             if rule == "price_burn_root_prop":
                 weight = weight * (rp_cap if st.root_prop_weights is None else _grid32(st.root_prop_weights))
             share = normalise(weight)
             if weight.sum() == 0:  # fallback to price shares in eras C and D
                 share = price_share
+            if gate is not None and n:
+                pre_gate = share
+                out64, gate.bar64, gate.updated = _gated_bits(_u64f64(share), gate.stored64, gate.block, gate.rank,
+                                                              gate.q64, gate.h64)
+                share = _to_float(out64, 64)
         if rule != "ema_price" and not enabled.all():
             share = normalise(np.where(enabled, share, 0.0))
         te = E * share
@@ -1814,5 +2037,5 @@ def _block_float(st: BlockState, e: Era) -> dict[str, Any]:
     return {
         "share": share, "tao_emission": te_int, "tao_in": tao_in_i, "alpha_in": alpha_in_i, "excess": excess_i,
         "ae": ae, "parts": (*ints, dust), "rp_cap": rp_cap, "rp_split": rp_split, "sell": sell,
-        "subsidized": np.asarray(subsidized, dtype=bool),
+        "subsidized": np.asarray(subsidized, dtype=bool), "pre_gate": pre_gate,
     }
