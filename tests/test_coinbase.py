@@ -162,7 +162,7 @@ def test_era_c_all_weights_zero_falls_back_to_price_shares():
     ``if total_weight > zero { … } else { price_shares }`` (unchanged through v3.4.9).
     """
     ema = [0.125, 0.25, 0.5]
-    want = cb.subnet_tao_emission(10**9, ema, era="head", miner_burned=[1.0, 1.0, 1.0])  # HEAD's fallback
+    want = cb.subnet_tao_emission(10**9, ema, era="2026-06-30", miner_burned=[1.0, 1.0, 1.0])  # era D fallback
     assert sum(want) > 10**9 - 3
     # every subnet burns all of its miner emission …
     assert cb.subnet_tao_emission(10**9, ema, miner_burned=[1.0, 1.0, 1.0], root_proportions=[0.3, 0.5, 0.2],

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dtao_lib import amm
@@ -399,7 +399,10 @@ def test_block_float_path_gates_too():
 @given(tao=st.integers(10**6, 10**15), alpha=st.integers(10**6, 10**15), w=st.integers(2, 98),
        dt=st.integers(0, 10**16), da=st.integers(0, 10**16), rt=st.integers(0, 10**15), ra=st.integers(0, 10**15))
 def test_reservoir_invariants(tao, alpha, w, dt, da, rt, ra):
-    pool = amm.BalancerPool(tao, alpha, Fraction(w, 100))
+    try:
+        pool = amm.BalancerPool(tao, alpha, Fraction(w, 100))
+    except ValueError:  # outside the pallet's price range
+        assume(False)
     r = amm.adjust_protocol_liquidity(pool, dt, da, tao_reservoir=rt, alpha_reservoir=ra)
     assert r.pending == (dt + rt, da + ra)  # nothing created or lost
     assert r.pool.tao_reserve == tao + r.tao_active
