@@ -292,9 +292,12 @@ def test_protocol_buys_match_the_injection_rule():
     assert len(b) == len(s)
     E = 500_000_000  # 0.5 TAO per block after the first halving
     assert b["tao_rao"].sum() <= E
-    shares = s["moving_price"] / s["moving_price"].sum()
+    shares = (s["moving_price"] / s["moving_price"].sum()).sort_index().to_numpy()
+    # HEAD (spec 459): the price shares pass through the Hill gate around the 32nd-largest share
+    theta = np.sort(shares[shares > 0])[::-1][31]
+    gated = np.where(shares > 0, shares / (1 + (theta / np.where(shares > 0, shares, 1)) ** 3), 0)
     got = (b.set_index("netuid")["tao_rao"] / E).sort_index()
-    assert np.allclose(got.to_numpy(), shares.sort_index().to_numpy(), atol=1e-8)
+    assert np.allclose(got.to_numpy(), gated / gated.sum(), atol=1e-6)
     root_tao = float(pd.read_csv(data_dir() / "subnets_2026-04-11" / "subnets_snapshot_2026-04-11.csv")
                      .query("netuid == 0")["tau_in"].iloc[0])
     for _, r in b.iterrows():

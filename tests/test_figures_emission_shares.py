@@ -103,8 +103,12 @@ def test_price_for_share_inverts_the_price_rules():
         p = coinbase.price_for_share(target, sum(others))
         assert coinbase.emission_shares([p, *others], era="A")[0] == pytest.approx(target, abs=1e-9)
         pb = coinbase.price_for_share(target, sum(others), miner_burned=0.4)
-        shares = coinbase.emission_shares([pb, *others], miner_burned=[0.4, 0, 0, 0], era="head")
+        shares = coinbase.emission_shares([pb, *others], miner_burned=[0.4, 0, 0, 0], era="2026-06-30")
         assert shares[0] == pytest.approx(target, abs=1e-9)
+        # HEAD (the emission gate): the gated variant inverts the gated shares
+        pg = coinbase.price_for_share_gated(target, others, miner_burned=0.4)
+        shares = coinbase.emission_shares([pg, *others], miner_burned=[0.4, 0, 0, 0])
+        assert shares[0] == pytest.approx(target, abs=1e-6)
     assert coinbase.price_for_share(0.0, 1.0) == 0.0
     with pytest.raises(ValueError, match=r"share must be a finite number in \[0.0, 1.0\)"):
         coinbase.price_for_share(1.0, 1.0)

@@ -300,8 +300,9 @@ def _mining_check(ev: pd.DataFrame) -> bool:
 def protocol_buys_at_head() -> pd.DataFrame:
     """HEAD's injection rule applied to every subnet of the 2026-04-11 snapshot (spec §3.2, §3.4).
 
-    A model, not a record: the snapshot's pools and EMA prices with the rules of HEAD (shares ∝ EMA price
-    with no miner burn, cap ``root_prop · α_emission``) and the block emission after the first halving.
+    A model, not a record: the snapshot's pools and EMA prices with the rules of HEAD (EMA-price shares
+    with no miner burn through the emission gate of spec 441 with a fresh rank-32 bar, cap
+    ``root_prop · α_emission``) and the block emission after the first halving.
     One row per subnet with an EMA price: ``tao_rao`` (its TAO emission per block), ``excess_rao`` (TAO
     the chain spends buying alpha from the pool each block), ``buy_tao_per_day`` and
     ``price_rise_per_day``, the relative price rise one day of those buys causes on the subnet's pool

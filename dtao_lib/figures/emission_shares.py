@@ -190,7 +190,8 @@ def share_rules(burn_netuid: int = 64, burn: float = 0.0, *, snapshot: pd.DataFr
     """Every subnet's share of E on 2026-04-11 under the price rules, with one subnet burning.
 
     Columns: netuid, name, ``A`` (``p̄/Σp̄``), ``C`` (× (1 − burn) × root proportion, v3.4.6) and
-    ``D`` (× (1 − burn), HEAD), from :func:`dtao_lib.coinbase.emission_shares`. ``MinerBurned`` is not
+    ``D`` (× (1 − burn), era D: 2026-06-30, before the emission gate), from
+    :func:`dtao_lib.coinbase.emission_shares`. ``MinerBurned`` is not
     in the snapshot: it is 0 for every subnet except ``burn_netuid``, which burns ``burn`` of its
     miners' emission. Counterfactual: the live rule on 2026-04-11 was TaoFlow (era B).
     """
@@ -207,7 +208,7 @@ def share_rules(burn_netuid: int = 64, burn: float = 0.0, *, snapshot: pd.DataFr
         "netuid": ids, "name": [names[i] for i in ids],
         "A": coinbase.emission_shares(state.ema_prices, era="A"),
         "C": coinbase.emission_shares(state.ema_prices, miner_burned=burned, root_proportions=rp, era="v3.4.6"),
-        "D": coinbase.emission_shares(state.ema_prices, miner_burned=burned, era="head"),
+        "D": coinbase.emission_shares(state.ema_prices, miner_burned=burned, era="2026-06-30"),
     })
 
 
