@@ -28,9 +28,11 @@ sequence of trades), :func:`injection_explorer` (an injection moves the weights,
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -41,6 +43,8 @@ from .. import amm, data
 from .._validate import check_int, check_real
 from ..interactive import Figure, live_panel
 from ..params import RAO_PER_TAO, era
+from ._fast import templated
+from ._live import LiveChart
 from ._style import HEIGHT, WIDTH, dropdown, slider
 
 __all__ = [
@@ -243,6 +247,14 @@ def _design_chart(df: pd.DataFrame, size: Any, weight: Any, side: Any) -> alt.VC
     return alt.vconcat(top, table).resolve_scale(color="shared")
 
 
+def _design_build(data: Any) -> alt.VConcatChart:
+    size = alt.param(name="size_now", value=1.0)
+    return _design_chart(data, size, None, None).add_params(size)
+
+
+_design_template = LiveChart(_design_build)
+
+
 def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPHA_RAO) -> Figure:
     """One trade, three designs (the v3 pool at both of its fees, so four curves): slippage against
     trade size, and the numbers at the chosen size.
@@ -263,13 +275,15 @@ def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPH
     def render(tao_reserve: float, alpha_reserve: float, trade_tao: float, w2_pct: float, side: str):
         t, a = tao_to_rao(tao_reserve, "tao_reserve"), tao_to_rao(alpha_reserve, "alpha_reserve")
         table = compare_trade(trade_tao, side, tao_rao=t, alpha_rao=a, quote_weight=Fraction(round(w2_pct), 100))
-        pct = trade_tao * 100 / tao_reserve  # the chosen trade: its rule on the curves, its row in the table
+        # the chosen trade: its rule on the curves, its row in the table (10 digits: the same float in the
+        # data rows and in the parameter once both are JSON)
+        pct = float(f"{trade_tao * 100 / tao_reserve:.10g}")
         top = max(pct, 1.0)
         sizes = sorted({*_SMALL_SIZES, *(max(1, round(top * k / 20)) for k in range(1, 21)), pct})
         df = design_grid(sizes, (round(w2_pct),), tao_rao=t, alpha_rao=a)
         df = df[df["side"] == side]
         title = f"slippage against trade size; numbers for {trade_tao:,.6g} TAO ({pct:.3g} % of the TAO reserve)"
-        return _design_chart(df, pct, None, None).properties(title=title), table.round(6)
+        return _design_template({"size_now": pct}, title=title, data=df), table.round(6)
 
     def live():
         import ipywidgets as w
@@ -380,6 +394,9 @@ def _path_chart(df: pd.DataFrame, scenario: Any, weight: Any) -> alt.Chart:
     ).properties(width=WIDTH, height=HEIGHT)
 
 
+_path_live = templated(_path_chart)
+
+
 def price_path(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPHA_RAO) -> Figure:
     """The spot price along a sequence of trades, in each design.
 
@@ -406,8 +423,12 @@ def price_path(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPHA_RAO) 
     def render(trades: str, tao_reserve: float, alpha_reserve: float, w2_pct: int):
         t, a = tao_to_rao(tao_reserve, "tao_reserve"), tao_to_rao(alpha_reserve, "alpha_reserve")
         df = price_path_frame(trades, tao_rao=t, alpha_rao=a, quote_weight=Fraction(w2_pct, 100))
-        wide = df.pivot_table(index=["step", "trade"], columns="design", values="price", sort=False)
-        return _path_chart(df, None, None), wide[list(DESIGNS)].round(6)
+        # every design follows the same steps: a wide table straight from the rows (pivot_table costs ~10 ms)
+        first = df[df["design"] == next(iter(DESIGNS))]
+        wide = pd.DataFrame({d: df.loc[df["design"] == d, "price"].to_numpy() for d in DESIGNS},
+                            index=pd.MultiIndex.from_arrays([first["step"], first["trade"]]))
+        wide.columns.name = "design"
+        return _path_live(df, None, None), wide.round(6)
 
     def live():
         import ipywidgets as w
@@ -513,6 +534,9 @@ def _injection_chart(bars: pd.DataFrame, curve: pd.DataFrame, tao: Any, alpha: A
     return alt.vconcat(alt.hconcat(*small), line).resolve_scale(color="shared")
 
 
+_injection_live = templated(_injection_chart)
+
+
 def injection_explorer(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPHA_RAO) -> Figure:
     """Add emission to a Balancer pool: its weights move and its price does not (spec §4.3, §3.4).
 
@@ -538,7 +562,7 @@ def injection_explorer(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALP
         st = injection_state(tao_in_pct, alpha_in_pct, tao_rao=tao_rao, alpha_rao=alpha_rao,
                              quote_weight=Fraction(w2_pct, 100))
         b, _ = _injection_rows(st, tao_in_pct, alpha_in_pct)
-        return _injection_chart(pd.DataFrame(b), st["impact"], None, None)
+        return _injection_live(pd.DataFrame(b), st["impact"], None, None)
 
     def live():
         import ipywidgets as w
@@ -641,6 +665,31 @@ def round_trip_after_move(stake_tao: float = 1_000.0, moves_pct: Sequence[float]
 # ---------------------------------------------------------------------------------------------
 # Real subnets: the 2026-04-11 snapshot
 # ---------------------------------------------------------------------------------------------
+_STATES: dict[int, tuple[Any, dict[int, Any]]] = {}
+
+
+def _subnet_state(netuid: int, snapshot: pd.DataFrame | None) -> Any:
+    """:func:`dtao_lib.data.subnet_state`, remembered per snapshot frame (a live panel asks often)."""
+    if snapshot is None:
+        return data.subnet_state(netuid, None)
+    ref, states = _STATES.get(id(snapshot), (None, None))
+    if ref is None or ref() is not snapshot:
+        states = {}
+        _STATES[id(snapshot)] = (weakref.ref(snapshot), states)
+    key = int(netuid) if isinstance(netuid, int | np.integer) else netuid
+    if key not in states:
+        states[key] = data.subnet_state(netuid, snapshot)
+    return states[key]
+
+
+@lru_cache(maxsize=1024)
+def _ten_percent_moves(pool: Any) -> tuple[float, float]:
+    """TAO to stake for +10 % and TAO worth to unstake for −10 % (pools are immutable: cached)."""
+    p = pool.price
+    return (amm.stake_to_reach_price(pool, 1.1 * p) / RAO_PER_TAO,
+            amm.unstake_to_reach_price(pool, p / 1.1) * p / RAO_PER_TAO)
+
+
 def pool_from_snapshot(netuid: int, *, era_name: Any = "head", weights: str = "from_price",
                        snapshot: pd.DataFrame | None = None) -> Any:
     """A real subnet's pool, built from the 2026-04-11 snapshot (:func:`dtao_lib.data.subnet_state`).
@@ -668,7 +717,7 @@ def pool_from_snapshot(netuid: int, *, era_name: Any = "head", weights: str = "f
     """
     if weights not in ("from_price", "equal"):
         raise ValueError(f"weights must be 'from_price' or 'equal', got {weights!r}")
-    s = data.subnet_state(netuid, snapshot)
+    s = _subnet_state(netuid, snapshot)
     if not s.is_dynamic:
         raise ValueError(f"netuid {netuid} is the root network: it has no AMM pool (spec §4.1); choose 1–128")
     t, a = tao_to_rao(s.tao_in_tao, "tao_in_tao"), tao_to_rao(s.alpha_in_alpha, "alpha_in_alpha")
@@ -698,15 +747,15 @@ def snapshot_pool_table(netuids: Sequence[int] | None = None, *, snapshot: pd.Da
     rows = []
     for n in ids:
         pool = pool_from_snapshot(n, snapshot=df)
-        s = data.subnet_state(n, df)
-        p = pool.price
+        s = _subnet_state(n, df)
+        up, down = _ten_percent_moves(pool)
         rows.append({
             "netuid": n, "name": s.name,
             "TAO reserve": pool.tao_reserve / RAO_PER_TAO, "alpha reserve": pool.alpha_reserve / RAO_PER_TAO,
             "reported price": s.price_tao_per_alpha, "reserve ratio": pool.tao_reserve / pool.alpha_reserve,
             "implied w₂": float(pool.quote_weight),
-            "stake for +10 % (TAO)": amm.stake_to_reach_price(pool, 1.1 * p) / RAO_PER_TAO,
-            "unstake for −10 % (TAO worth)": amm.unstake_to_reach_price(pool, p / 1.1) * p / RAO_PER_TAO,
+            "stake for +10 % (TAO)": up,
+            "unstake for −10 % (TAO worth)": down,
         })
     out = pd.DataFrame(rows)
     if not rounded:
@@ -772,10 +821,9 @@ _KIND_NAMES = {"constant_product": "constant-product pool", "uniswap_v3": "v3 fu
 
 
 def _picker_info(pool: Any, netuid: int, snapshot: pd.DataFrame) -> list[dict[str, Any]]:
-    s = data.subnet_state(netuid, snapshot)
+    s = _subnet_state(netuid, snapshot)
     p = pool.price
-    up = amm.stake_to_reach_price(pool, 1.1 * p) / RAO_PER_TAO
-    down = amm.unstake_to_reach_price(pool, p / 1.1) * p / RAO_PER_TAO
+    up, down = _ten_percent_moves(pool)
     weight = (f"implied TAO weight w₂ = {float(pool.quote_weight):.4f}" if isinstance(pool, amm.BalancerPool)
               else f"this pool prices at the reserve ratio, {p:.6f}")
     lines = [
@@ -786,6 +834,9 @@ def _picker_info(pool: Any, netuid: int, snapshot: pd.DataFrame) -> list[dict[st
         f"{_KIND_NAMES[pool.kind]}: +10 % needs a stake of {up:,.1f} TAO; −10 % an unstake worth {down:,.1f} TAO",
     ]
     return [{"netuid": netuid, "line": k, "text": t} for k, t in enumerate(lines)]
+
+
+_picker_live = templated(_picker_chart)
 
 
 def subnet_picker(netuids: Sequence[int] | None = None) -> Figure:
@@ -821,7 +872,7 @@ def subnet_picker(netuids: Sequence[int] | None = None) -> Figure:
 
     def render(netuid: int, design: str):
         curves, info = frames([netuid], design)
-        return _picker_chart(curves, info, None), snapshot_pool_table([netuid], snapshot=snap)
+        return _picker_live(curves, info, None), snapshot_pool_table([netuid], snapshot=snap)
 
     def live():
         import ipywidgets as w
