@@ -46,9 +46,12 @@ def check_int(
     Integers (``int`` or numpy integer) are accepted; ``bool`` and floats are rejected with a
     :class:`TypeError` because on chain these quantities are integers (rao, blocks, u16).
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if type(value) is int:  # the common case, without the (slow) abstract-base-class check
+        v = value
+    elif isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    v = int(value)
+    else:
+        v = int(value)
     if (lo is not None and v < lo) or (hi is not None and v > hi):
         raise ValueError(f"{name} must be an integer {_describe(lo, hi, False, False)}, got {v}")
     return v

@@ -197,8 +197,9 @@ def project_issuance(
 ) -> pd.DataFrame:
     """Issuance at the end of each day for ``days`` days, exact to the rao (spec §1).
 
-    Emission is piecewise constant between halving thresholds, so each day is computed in
-    closed form from the segments it spans (no per-block loop). Columns: ``day``, ``date`` (if
+    Emission is piecewise constant between halving thresholds, so issuance grows linearly within
+    each segment; every day's end is evaluated in closed form from its segment (no per-block or
+    per-day loop). Columns: ``day``, ``date`` (if
     ``start_date`` is given), ``issuance_rao``, ``issuance_tao``, ``emission_rao`` (per block at the
     end of the day), ``halvings``.
     """
@@ -207,28 +208,35 @@ def project_issuance(
     rate = check_fraction("recycle_rate", recycle_rate)
     if rate >= 1.0:
         raise ValueError(f"recycle_rate must be in [0, 1), got {recycle_rate!r}")
-    iss = np.empty(n_days, dtype=np.int64)
-    em = np.empty(n_days, dtype=np.int64)
-    ks = np.empty(n_days, dtype=np.int64)
-    for d in range(n_days):  # one iteration per day; each day is O(halvings) closed-form steps
-        left = BLOCKS_PER_DAY
-        while left > 0:
-            k = halvings_so_far(issuance, total_supply_rao=total_supply_rao)
-            e = block_emission(
-                issuance, total_supply_rao=total_supply_rao, default_emission_rao=default_emission_rao
-            )
-            g = _net_per_block(e, rate)
-            if k is None or g <= 0:
-                break
-            target = halving_threshold_rao(k + 1, total_supply_rao=total_supply_rao)
-            to_threshold = -(-(target - issuance) // g)
-            step = min(left, to_threshold)
-            issuance += step * g
-            left -= step
-        iss[d] = issuance
-        em[d] = block_emission(issuance, total_supply_rao=total_supply_rao, default_emission_rao=default_emission_rao)
-        kk = halvings_so_far(issuance, total_supply_rao=total_supply_rao)
-        ks[d] = -1 if kk is None else kk
+    # Issuance grows by a constant g per block between thresholds: list those segments (a few dozen
+    # at most) and evaluate every day's last block in closed form, I_j + (B − b_j)·g_j.
+    end_block = n_days * BLOCKS_PER_DAY
+    seg_block, seg_issuance, seg_growth, seg_emission, seg_k = [], [], [], [], []
+    block = 0
+    while True:
+        k = halvings_so_far(issuance, total_supply_rao=total_supply_rao)
+        e = block_emission(issuance, total_supply_rao=total_supply_rao, default_emission_rao=default_emission_rao)
+        g = _net_per_block(e, rate)
+        seg_block.append(block)
+        seg_issuance.append(issuance)
+        seg_emission.append(e)
+        seg_k.append(-1 if k is None else k)
+        if k is None or g <= 0:
+            seg_growth.append(0)  # issuance stops here
+            break
+        seg_growth.append(g)
+        target = halving_threshold_rao(k + 1, total_supply_rao=total_supply_rao)
+        steps = -(-(target - issuance) // g)  # ceil: the first block whose issuance reaches the target
+        if block + steps > end_block:
+            break
+        issuance += steps * g
+        block += steps
+    day_end = np.arange(1, n_days + 1, dtype=np.int64) * BLOCKS_PER_DAY
+    j = np.searchsorted(np.asarray(seg_block, dtype=np.int64), day_end, side="right") - 1
+    iss = np.asarray(seg_issuance, dtype=np.int64)[j] + (day_end - np.asarray(seg_block, dtype=np.int64)[j]) * \
+        np.asarray(seg_growth, dtype=np.int64)[j]
+    em = np.asarray(seg_emission, dtype=np.int64)[j]  # emission depends on issuance only through k
+    ks = np.asarray(seg_k, dtype=np.int64)[j]
     df = pd.DataFrame({
         "day": np.arange(1, n_days + 1),
         "issuance_rao": iss,

@@ -26,6 +26,14 @@ from ._live import LiveChart
 __all__ = ["templated"]
 
 
+def _sanitize(df: pd.DataFrame) -> pd.DataFrame:
+    """Datetime columns as ISO strings, as altair writes them (not epoch milliseconds)."""
+    dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
+    if not dates:
+        return df
+    return df.assign(**{c: df[c].dt.strftime("%Y-%m-%dT%H:%M:%S") for c in dates})
+
+
 class _Templated:
     def __init__(self, build: Callable[..., alt.TopLevelMixin], max_layouts: int) -> None:
         self._build = build
@@ -38,13 +46,13 @@ class _Templated:
         tkw: dict[str, Any] = {}
         for i, a in enumerate(args):
             if isinstance(a, pd.DataFrame):
-                frames[f"data_{i}"] = a
+                frames[f"data_{i}"] = _sanitize(a)
                 targs.append(alt.NamedData(name=f"data_{i}"))
             else:
                 targs.append(a)
         for k, v in kwargs.items():
             if isinstance(v, pd.DataFrame):
-                frames[f"data_{k}"] = v
+                frames[f"data_{k}"] = _sanitize(v)
                 tkw[k] = alt.NamedData(name=f"data_{k}")
             else:
                 tkw[k] = v

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -13,6 +14,8 @@ from .. import emission
 from .._validate import check_int, check_real
 from ..interactive import Figure, live_panel
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO, TOTAL_SUPPLY_RAO
+from ._fast import templated
+from ._live import LiveChart
 from ._style import HEIGHT, WIDTH, dropdown, slider
 from ._style import styled_table as _styled
 
@@ -95,6 +98,9 @@ def _issuance_chart(curves: pd.DataFrame, halvings: pd.DataFrame, rate: alt.Para
     return (line + cap + rules + labels).properties(width=WIDTH, height=HEIGHT)
 
 
+_issuance_live = templated(_issuance_chart)
+
+
 def issuance_explorer(
     start_issuance_tao: float = 10_500_000,
     *,
@@ -123,7 +129,7 @@ def issuance_explorer(
         halvings = halvings[halvings["date"] <= pd.Timestamp(start_date) + pd.Timedelta(days=365 * horizon_years)]
         table = halvings[["halving", "date", "threshold_mtao", "tao_per_day_after"]].copy()
         table["date"] = table["date"].dt.date
-        return _issuance_chart(curves, halvings, None), table
+        return _issuance_live(curves, halvings, None), table
 
     def live():
         import ipywidgets as w
@@ -348,13 +354,17 @@ def _tao_halving_years(horizon_years: int = 30) -> pd.DataFrame:
                          for h in hs if (h.date - start).days <= horizon_years * 365])
 
 
-def _cohort_chart(df: pd.DataFrame, filters=(), horizon_years: int = 30) -> alt.VConcatChart:
+def _cohort_chart(df: Any, filters=(), horizon_years: Any = 30, rules: Any = None) -> alt.VConcatChart:
+    """The cohort panels; ``horizon_years`` may be an ``alt.param`` (x-axis end) and ``rules`` the
+    TAO-halving years (default :func:`_tao_halving_years` of the horizon): the live face's template."""
     base = alt.Chart(df)
     for f in filters:
         base = base.transform_filter(f)
     color = alt.Color("cohort:N", scale=alt.Scale(domain=["early (Feb 2025)", "late"], range=["#2980b9", "#d35400"]),
                       title="subnet", legend=alt.Legend(orient="bottom"))
-    x = alt.X("year:Q", title="years since dTAO launch (Feb 2025)", scale=alt.Scale(domain=[0, horizon_years]))
+    x_scale = (alt.Scale(domainMin=0, domainMax=alt.ExprRef(expr=horizon_years.name))
+               if isinstance(horizon_years, alt.Parameter) else alt.Scale(domain=[0, horizon_years]))
+    x = alt.X("year:Q", title="years since dTAO launch (Feb 2025)", scale=x_scale)
     flows = base.transform_fold(["alpha_out", "alpha_in"], as_=["flow", "alpha_per_block"]).mark_line(
         interpolate="step-after", strokeWidth=2).encode(
         x=x, y=alt.Y("alpha_per_block:Q", title="α per block", scale=alt.Scale(type="log", base=2),
@@ -369,13 +379,19 @@ def _cohort_chart(df: pd.DataFrame, filters=(), horizon_years: int = 30) -> alt.
         tooltip=["cohort:N", alt.Tooltip("year:Q", format=".1f"), alt.Tooltip("stock_adr:Q", format=".3f"),
                  alt.Tooltip("flow_adr:Q", format=".3f", title="per-block ratio"), "k:Q", "n:Q"],
     )
-    rules = alt.Chart(_tao_halving_years(horizon_years)).mark_rule(color="#8e44ad", strokeDash=[2, 2]).encode(
+    rules_data = _tao_halving_years(horizon_years) if rules is None else rules
+    rules = alt.Chart(rules_data).mark_rule(color="#8e44ad", strokeDash=[2, 2]).encode(
         x="year:Q", tooltip=["label:N"])
     return alt.vconcat(
         (flows + rules).properties(width=WIDTH, height=HEIGHT * 0.6, title="Alpha minted per block: to participants "
                                    "(α_out, solid) and into the pool (α_in, dashed)"),
         (stock + rules).properties(width=WIDTH, height=HEIGHT * 0.6, title="ADR of each subnet"),
     )
+
+
+@lru_cache(maxsize=128)
+def _cohort_cached(start_years: float, era_name: str, horizon_years: int) -> pd.DataFrame:
+    return cohort_frame(start_years, era_name, horizon_years=horizon_years)
 
 
 def cohort_explorer(*, horizon_years: int = 30) -> Figure:
@@ -393,10 +409,17 @@ def cohort_explorer(*, horizon_years: int = 30) -> Figure:
                                     (alt.datum.late_year == 0) | (alt.datum.late_year == late)],
                              horizon_years).add_params(late, era_p)
 
+    def build(cohorts: Any, rules: Any) -> alt.VConcatChart:
+        hz = alt.param(name="horizon_now", value=horizon_years)
+        return _cohort_chart(cohorts, horizon_years=hz, rules=rules).add_params(hz)
+
+    template = LiveChart(build)
+
     def render(late_year: float, era_name: str, horizon: int):
-        frames = [cohort_frame(0, era_name, horizon_years=horizon).assign(cohort="early (Feb 2025)"),
-                  cohort_frame(late_year, era_name, horizon_years=horizon).assign(cohort="late")]
-        return _cohort_chart(pd.concat(frames, ignore_index=True), horizon_years=horizon)
+        frames = [_cohort_cached(0, era_name, horizon).assign(cohort="early (Feb 2025)"),
+                  _cohort_cached(late_year, era_name, horizon).assign(cohort="late")]
+        return template({"horizon_now": horizon}, cohorts=pd.concat(frames, ignore_index=True),
+                        rules=_tao_halving_years(horizon))
 
     def live():
         import ipywidgets as w
@@ -480,6 +503,12 @@ def haircut_by_gap(max_halvings: int = 6) -> Figure:
         return _gap_chart(df, k_p, n_p).add_params(k_p, n_p).properties(
             title="The haircut depends only on k − n (v3.3.1 cap, flows that last)")
 
+    def build() -> alt.HConcatChart:
+        k_p, n_p = alt.param(name="k_now", value=2), alt.param(name="n_now", value=0)
+        return _gap_chart(df, k_p, n_p).add_params(k_p, n_p)
+
+    template = LiveChart(build)
+
     def render(k: int, n: int):
         row = df[(df["k"] == k) & (df["n"] == n)]
         table = pd.DataFrame([{
@@ -488,7 +517,7 @@ def haircut_by_gap(max_halvings: int = 6) -> Figure:
             "ADR": float(row["flow_adr"].iloc[0]), "2^(k−n)": float(row["formula"].iloc[0]),
             "haircut": float(row["haircut"].iloc[0]),
         }])
-        return table, _gap_chart(df, k, n)
+        return table, template({"k_now": k, "n_now": n})
 
     def live():
         import ipywidgets as w
