@@ -11,12 +11,13 @@ enumeration misses would be a bug here, so the chapter scan is printed with the 
 **What is timed.** The panel is built once (``Figure.live()``; not timed, reported as
 ``build_ms``). Then every control goes through a fixed sequence of values (each option of a
 dropdown; six points across a slider's or a bounded box's range, snapped to its step; back to the
-start value at the end), ``--rounds`` times. One sample is the wall time of ``control.value = v``:
-ipywidgets calls the panel's observer synchronously, which runs the figure's ``render``, formats
-every result with IPython's display formatter (the altair renderer's spec-to-JSON, a DataFrame's
-HTML...) and publishes the bundle; the publisher here JSON-encodes it as the kernel would before
-sending it. The script runs inside an IPython ``InteractiveShell`` (no kernel, no network), so only
-the comm send is missing.
+start value at the end), ``--rounds`` times. One sample is the wall time of ``control.value = v``
+plus the serialisation of what changed: ipywidgets calls the panel's observer synchronously, which
+runs the figure's ``render`` and prepares every result (a chart's spec and data for its chart view,
+a table's HTML for its output widget); then every output widget trait that changed (chart data, the
+spec if the chart's shape changed, output bundles) is JSON-encoded, as the kernel does before
+sending it on the widget comm. The script runs inside an IPython ``InteractiveShell`` (no kernel, no
+network): only the send itself is missing.
 
 A figure whose render runs off the kernel's main thread (:mod:`dtao_lib.figures._background`: the
 research lab's simulations) answers a change at once with a progress bar; for it the script also
@@ -40,7 +41,6 @@ import importlib
 import inspect
 import json
 import os
-import pkgutil
 import platform
 import re
 import sys
@@ -78,6 +78,30 @@ class _Publisher:
         self.messages += 1
 
 
+class _WidgetState:
+    """Stand-in for the widget comm: JSON-encodes every output widget's state that changed.
+
+    A live panel shows charts in chart views (only their data travel when the chart keeps its shape)
+    and other results in ``Output`` widgets; in a kernel each changed trait is serialised and sent.
+    """
+
+    def __init__(self) -> None:
+        self.bytes = 0
+        self._last: dict[tuple[int, str], Any] = {}
+
+    def send(self, panel: Any) -> None:
+        for w in _walk(panel):
+            state = {}
+            for trait in ("spec", "datasets", "outputs"):
+                if w.has_trait(trait):
+                    value = getattr(w, trait)
+                    if self._last.get((id(w), trait)) is not value:  # a new object: the trait was set
+                        state[trait] = value
+                        self._last[(id(w), trait)] = value
+            if state:
+                self.bytes += len(json.dumps(state, default=str))
+
+
 def _shell() -> _Publisher:
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
@@ -94,20 +118,16 @@ def _shell() -> _Publisher:
 # Enumerating the live figures
 # ---------------------------------------------------------------------------------------------
 def live_figures() -> list[tuple[str, Any]]:
-    """``(module.function, function)`` for every figure function that builds a live panel."""
-    import dtao_lib.figures as pkg
+    """``(module.function, function)`` for every figure with a live face, from the figure registry
+    :func:`dtao_lib.figures._live.live_figures` (every public figure function returning a
+    ``Figure`` whose ``live`` is set)."""
+    from dtao_lib.figures._live import live_figures as registry
 
-    found = []
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        mod = importlib.import_module(f"dtao_lib.figures.{info.name}")
-        for name, fn in inspect.getmembers(mod, inspect.isfunction):
-            if name.startswith("_") or fn.__module__ != mod.__name__:
-                continue
-            if "live_panel(" in inspect.getsource(fn):
-                found.append((f"{info.name}.{name}", fn))
-    return found
+    out = []
+    for name in sorted(registry()):
+        module, function = name.split(".")
+        out.append((name, getattr(importlib.import_module(f"dtao_lib.figures.{module}"), function)))
+    return out
 
 
 def chapter_calls() -> dict[str, str]:
@@ -192,6 +212,8 @@ def bench_figure(fn: Any, rounds: int, pub: _Publisher) -> dict[str, Any]:
     panel = figure.live()
     build_ms = (time.perf_counter() - t0) * 1e3
     background.wait_idle(timeout=120)
+    sent = _WidgetState()
+    sent.send(panel)
     controls = controls_of(panel)
     html_boxes = error_widgets(panel)
     samples: list[float] = []
@@ -206,6 +228,7 @@ def bench_figure(fn: Any, rounds: int, pub: _Publisher) -> dict[str, Any]:
                     continue
                 t, cpu = time.perf_counter(), time.thread_time()
                 c.value = v
+                sent.send(panel)
                 samples.append((time.perf_counter() - t) * 1e3)
                 cpu_samples.append((time.thread_time() - cpu) * 1e3)
                 if background.wait_idle(timeout=120):  # a panel that computes off the main thread
@@ -221,7 +244,7 @@ def bench_figure(fn: Any, rounds: int, pub: _Publisher) -> dict[str, Any]:
         "changes": len(samples),
         "controls": [c.description or type(c).__name__ for c in controls],
         "errors_shown": errors,
-        "kb_per_change": round((pub.bytes - bytes0) / max(len(samples), 1) / 1024, 1),
+        "kb_per_change": round((pub.bytes - bytes0 + sent.bytes) / max(len(samples), 1) / 1024, 1),
     }
     if uses_background(fn):
         result["result_p50_ms"] = round(_percentile(done, 50), 1)
