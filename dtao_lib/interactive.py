@@ -216,6 +216,9 @@ def setup() -> _Html | None:
       copies shipped inside ``dtao_lib``, so charts render with no internet. The scripts are
       evaluated with AMD's ``define`` hidden, so they also work where RequireJS is present.
     """
+    from .figures._style import tidy_plain_text
+
+    tidy_plain_text()  # floats print as 6,676.282, not 6676.281999999999 (site and Jupyter alike)
     if building_book():
         return None
     body = "\n".join(_inline_script_js(name) for name in VEGA_SCRIPTS)

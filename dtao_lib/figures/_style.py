@@ -65,6 +65,37 @@ def readable_number(x: Any) -> str:
     return str(x)
 
 
+def plain_float(x: float) -> str:
+    """A float as an output cell shows it: ten significant digits with thousands separators, so
+    binary noise such as ``6676.281999999999`` reads ``6,676.282`` while chain-level detail (a
+    rao, an I32F32 rounding) stays visible."""
+    v = float(x)
+    if not np.isfinite(v):
+        return repr(v)
+    return f"{v:,.10g}"
+
+
+def tidy_plain_text(shell: Any = None) -> bool:
+    """Make IPython print floats (also inside tuples and lists, and numpy float scalars) with
+    :func:`plain_float`. Returns False when there is no IPython shell (plain Python)."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython is a dependency
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+    fmt = shell.display_formatter.formatters["text/plain"]
+
+    def _pretty(obj: Any, p: Any, cycle: bool) -> None:
+        p.text(plain_float(obj))
+
+    for t in (float, np.floating, np.float64, np.float32, np.float16):
+        fmt.for_type(t, _pretty)
+    return True
+
+
 def styled_table(df: pd.DataFrame, formats: dict[str, str] | None = None) -> Any:
     """A display table: ``df`` with readable numbers (or the given per-column formats) and no index.
 
