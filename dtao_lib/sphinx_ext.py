@@ -7,7 +7,9 @@ What it does, so that the built site works offline in a real browser:
 2. Adds the vendored JavaScript (``dtao_lib/_vendor``) to ``html_static_path``; the files land in
    ``_build/html/_static/``.
 3. Adds vega, vega-lite and vega-embed to every page that embeds a chart (and only those).
-4. Points MathJax at the vendored copy (``_static/mathjax/tex-chtml.js``) instead of a CDN.
+4. Points MathJax at the vendored copy instead of a CDN, and loads only the components the book needs
+   (:data:`MATHJAX_LOAD`: TeX input with base, AMS and a few extensions, CHTML output) rather than the
+   combined ``tex-chtml.js`` with its context menu and accessibility code (0.75 MB instead of 1.2 MB).
 5. Removes the sphinx-thebe loader when thebe is disabled: sphinx-book-theme and sphinx-thebe both
    inject it, which logs "Identifier 'THEBE_JS_URL' has already been declared" on every page.
 """
@@ -21,7 +23,11 @@ from typing import Any
 from .interactive import BUILD_ENV, VEGA_SCRIPTS
 
 VENDOR_DIR = Path(__file__).resolve().parent / "_vendor"
-MATHJAX_PATH = "mathjax/tex-chtml.js"
+MATHJAX_PATH = "mathjax/startup.js"
+MATHJAX_LOAD = ["input/tex-base", "[tex]/ams", "[tex]/newcommand", "[tex]/noundefined", "[tex]/configmacros",
+                "output/chtml"]
+"""MathJax components every page with math loads (files under ``_vendor/mathjax``)."""
+MATHJAX_PACKAGES = ["base", "ams", "newcommand", "noundefined", "configmacros"]
 
 
 def _config_inited(app: Any, config: Any) -> None:
@@ -33,6 +39,12 @@ def _config_inited(app: Any, config: Any) -> None:
     path = str(getattr(config, "mathjax_path", "") or "")
     if not path or path.startswith(("http://", "https://", "//")):
         config.mathjax_path = MATHJAX_PATH
+    if config.mathjax_path == MATHJAX_PATH:
+        mj = dict(config.mathjax3_config or {})
+        mj["loader"] = {**mj.get("loader", {}), "load": MATHJAX_LOAD}
+        mj["tex"] = {**mj.get("tex", {}), "packages": MATHJAX_PACKAGES}
+        mj["options"] = {**mj.get("options", {}), "enableMenu": False}
+        config.mathjax3_config = mj
 
 
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

@@ -13,8 +13,12 @@ rm -rf "$here/mathjax" "$here"/*.min.js; mkdir -p "$here/mathjax/input/tex" "$he
 cp "vega-$VEGA/package/build/vega.min.js" "vega-lite-$VEGALITE/package/build/vega-lite.min.js" \
    "vega-embed-$VEGAEMBED/package/build/vega-embed.min.js" "$here/"
 m="mathjax-$MATHJAX/package/es5"
-cp "$m/tex-chtml.js" "$here/mathjax/"; cp -r "$m/input/tex/extensions" "$here/mathjax/input/tex/"
-cp -r "$m/output/chtml/fonts" "$here/mathjax/output/chtml/"; cp -r "$m/ui" "$m/a11y" "$here/mathjax/"
+# Only the components the book loads (dtao_lib.sphinx_ext.MATHJAX_LOAD): the loader, the core, TeX
+# input (base + the extensions it names) and CHTML output with its fonts. Not the combined
+# tex-chtml.js, which adds the 426 kB context menu and accessibility code to every page.
+cp "$m/startup.js" "$m/core.js" "$here/mathjax/"; mkdir -p "$here/mathjax/output"
+cp "$m/input/tex-base.js" "$here/mathjax/input/"; cp -r "$m/input/tex/extensions" "$here/mathjax/input/tex/"
+cp "$m/output/chtml.js" "$here/mathjax/output/"; cp -r "$m/output/chtml/fonts" "$here/mathjax/output/chtml/"
 for p in vega vega-lite vega-embed mathjax; do d=$(ls -d "$p"-[0-9]*/ | head -1); cp "$d/package/LICENSE" "$here/licenses/$p-LICENSE"; done
 sed -i 's|//# sourceMappingURL=.*$||' "$here"/*.min.js   # the maps are not shipped
 python3 - "$here" "$VEGA" "$VEGALITE" "$VEGAEMBED" "$MATHJAX" <<'PY'
