@@ -42,3 +42,11 @@ def test_ipython_prints_floats_in_containers_readably():
 
 def test_without_ipython_shell_nothing_happens():
     assert tidy_plain_text() is False   # plain pytest process: no running IPython shell
+
+
+def test_claim_box_values_are_readable():
+    from dtao_lib.claims import _fmt
+
+    assert _fmt(10_500_000.0) == "10,500,000"
+    assert _fmt(3_600) == "3,600"
+    assert _fmt(0.25) == "0.25"

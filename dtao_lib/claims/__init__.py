@@ -93,6 +93,8 @@ def _fmt(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}"          # 10,500,000, not 1.05e+07
         if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e7):
             return f"{value:.6g}"
         return f"{value:,.4f}".rstrip("0").rstrip(".")

@@ -16,12 +16,12 @@ def _daily_emission_evidence() -> pd.DataFrame:
         [
             {"quantity": "TAO per day before the first halving",
              "value": emission.block_emission(t1 - 1) * BLOCKS_PER_DAY / RAO_PER_TAO,
-             "computed by": "emission.block_emission(T₁ − 1) × 7 200 blocks"},
+             "computed by": "emission.block_emission(I₁ − 1) × 7 200 blocks"},
             {"quantity": "issuance that triggers the first halving (TAO)",
              "value": t1 / RAO_PER_TAO, "computed by": "emission.halving_threshold_rao(1)"},
             {"quantity": "TAO per day after the first halving",
              "value": emission.block_emission(t1) * BLOCKS_PER_DAY / RAO_PER_TAO,
-             "computed by": "emission.block_emission(T₁) × 7 200 blocks"},
+             "computed by": "emission.block_emission(I₁) × 7 200 blocks"},
             {"quantity": "first halving (public reports)", "value": f"≈ {first.date:%d %B %Y}",
              "computed by": "params.TIMELINE (reports give 14–16 Dec 2025)"},
         ]

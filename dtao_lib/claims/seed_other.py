@@ -349,7 +349,7 @@ def _demand_evidence() -> pd.DataFrame:
         {"quantity": "protocol buying per day, all subnets (TAO)", "value": round(float(b["buy_tao_per_day"].sum()), 1),
          "computed by": "Σ coinbase.subnet_terms(…).excess_tao × 7 200"},
         {"quantity": "… as a share of the day's TAO emission", "value": f"{b['buy_tao_per_day'].sum() / day_tao:.1%}",
-         "computed by": "÷ (emission.block_emission(T₁) × 7 200)"},
+         "computed by": "÷ (emission.block_emission(I₁) × 7 200)"},
         {"quantity": f"largest daily price rise from protocol buys alone ({top['name']})",
          "value": f"{top['price_rise_per_day']:+.3%}",
          "computed by": "amm.pool_for('head', …).buy_alpha(day's excess)"},

@@ -194,3 +194,142 @@ def test_some_page_has_an_interactive_chart(base_url, browser):
     _, before, after = _move_first_slider(page)
     page.close()
     assert before != after
+
+
+# Page weight --------------------------------------------------------------------------------
+# A chapter page costs at most 1.5 MB cold: every byte the browser receives from an empty cache,
+# transferred as a static host such as GitHub Pages sends it (text files gzip-compressed, fonts and
+# images as they are). The uncompressed total is reported in the message as well.
+MAX_PAGE_BYTES = 1_500_000
+_GZIP_TYPES = (".html", ".js", ".css", ".json", ".svg", ".txt", ".map")
+
+
+class _GzipQuiet(_Quiet):
+    """Serves text files gzip-compressed when the browser accepts it, like GitHub Pages."""
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if (path.suffix not in _GZIP_TYPES or not path.is_file()
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        import gzip
+        import io
+
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@pytest.fixture(scope="module")
+def gzip_url():
+    if not (HTML / "index.html").exists():
+        pytest.fail(f"{HTML} has no index.html: run `make book` before the browser test")
+    handler = functools.partial(_GzipQuiet, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+ICONS_AND_MATH = """
+() => {
+  const icon = document.querySelector('i.fa-solid, i.fas, i.fab');
+  const before = icon ? getComputedStyle(icon, '::before') : null;
+  return {
+    icon: icon ? icon.className : null,
+    iconGlyph: before ? before.content : null,
+    iconFont: before ? before.fontFamily : null,
+    faLoaded: [...document.fonts].some(f => f.family.includes('Font Awesome') && f.status === 'loaded'),
+    mathSource: document.querySelectorAll('.math, span.math, div.math').length,
+    mathRendered: document.querySelectorAll('mjx-container').length,
+    mathErrors: document.querySelectorAll('mjx-merror').length,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("doc", toc_pages())
+def test_page_weight(doc, gzip_url, browser):
+    """Every page loads in at most 1.5 MB cold, and what was trimmed still works: the theme's icons
+    render from its web fonts (no Font Awesome script), and the math renders with the MathJax
+    components the book loads, without a TeX error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # empty cache
+    page = context.new_page()
+    responses = []
+    page.on("requestfinished", lambda r: responses.append(r))
+    page.goto(f"{gzip_url}/{doc}.html", wait_until="load")
+    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    if page.locator(".math").count():
+        page.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0", timeout=30_000)
+    state = page.evaluate(ICONS_AND_MATH)
+    sent, raw = 0, 0
+    biggest = []
+    for r in responses:
+        sizes = r.sizes()
+        sent += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        resp = r.response()
+        body = len(resp.body()) if resp is not None and resp.ok else 0
+        raw += body
+        biggest.append((sizes["responseBodySize"], r.url.rsplit("/", 1)[-1][:40]))
+    context.close()
+
+    top = ", ".join(f"{name} {size / 1e3:.0f} kB" for size, name in sorted(biggest, reverse=True)[:5])
+    assert sent <= MAX_PAGE_BYTES, (f"{doc} transfers {sent / 1e6:.2f} MB cold ({raw / 1e6:.2f} MB uncompressed)"
+                                    f" > {MAX_PAGE_BYTES / 1e6} MB; largest: {top}")
+    assert not any("fontawesome.js" in n and s > 10_000 for s, n in biggest), "the 1.5 MB icon script is back"
+    assert state["icon"] is None or (state["iconGlyph"] not in (None, "none", "normal")
+                                     and "Font Awesome" in state["iconFont"]), f"{doc}: icons do not render: {state}"
+    assert state["mathErrors"] == 0, f"{doc}: {state['mathErrors']} formulas failed to typeset"
+    if state["mathSource"]:
+        assert state["mathRendered"] > 0, f"{doc}: math not typeset: {state}"
+
+
+# Japanese ------------------------------------------------------------------------------------
+JA_TEXT = """
+(sel) => {
+  const el = document.querySelector(sel);
+  const text = el ? el.textContent : '';
+  const re = /[\\u3000-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef]/;
+  const cjk = [...text].filter(c => re.test(c));
+  return {text: text.slice(0, 80), cjk: cjk.length,
+          faces: [...document.fonts].filter(f => f.family.includes('dTAO Noto Sans JP')).map(f => f.status)};
+}
+"""
+
+
+def test_japanese_renders_with_the_book_font(base_url, browser):
+    """The 原文 of a claim box is drawn with the site's own Japanese font (not a system font, not tofu
+    boxes): Chromium reports which font drew each glyph of the node. The screenshot of the box is
+    saved for review."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{base_url}/chapters/halvings.html", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    box = page.locator(".dtao-claim").first
+    box.locator("details.dtao-claim-original").evaluate("d => d.open = true")
+    selector = ".dtao-claim details.dtao-claim-original p[lang=ja]"
+    page.evaluate("() => document.fonts.ready")
+    page.wait_for_function("() => [...document.fonts].some(f => f.family.includes('dTAO Noto Sans JP')"
+                           " && f.status === 'loaded')", timeout=10_000)
+    info = page.evaluate(JA_TEXT, selector)
+
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    box.screenshot(path=str(SHOTS / "claim-box-japanese.png"))
+    page.close()
+
+    assert info["cjk"] > 10, f"no Japanese text in the claim box: {info}"
+    assert "loaded" in info["faces"], f"the Japanese web font did not load: {info}"
+    web = [f for f in fonts if f.get("isCustomFont")]
+    assert web, f"the Japanese text was drawn with system fonts only: {fonts}"
+    assert sum(f["glyphCount"] for f in web) >= info["cjk"], (
+        f"some Japanese characters fell back to another font: {fonts} for {info['cjk']} CJK characters")
