@@ -117,6 +117,7 @@ __all__ = [
     "BlockState",
     "GatedShares",
     "SubnetTerms",
+    "alpha_dividend_fraction",
     "alpha_emission",
     "block",
     "emission_gate",
@@ -1336,6 +1337,43 @@ def _as_mapping(name: str, values: Any) -> dict[Any, int | float]:
 def _bits32_exact(values: Sequence[int | float]) -> np.ndarray:
     """U96F32 bits of amounts of any size: ints shifted exactly, floats rounded to nearest."""
     return np.array([v << 32 if isinstance(v, int) else round(math.ldexp(v, 32)) for v in values], dtype=object)
+
+
+def alpha_dividend_fraction(
+    alpha_stake: int | float,
+    root_stake: int | float,
+    *,
+    tao_weight: float = TAO_WEIGHT,
+    root_registered: bool = True,
+    era: str | Era = "head",
+) -> float:
+    """The part of a hotkey's dividend that goes to its alpha side (spec §3.6, addendum §A5; vector RR-01).
+
+    Legacy (up to spec 440): ``1 − γr/(a + γr)``; spec 441: 1 for a hotkey without a root UID;
+    spec 442 on: ``a/(a + γr)`` always (1 when ``a + γr = 0``), computed in U96F32 as
+    ``calculate_dividend_distribution`` does (the fraction truncated to 2^-32). The rest is the root
+    part (for a hotkey without a root UID from spec 442: unassigned).
+
+    >>> round(alpha_dividend_fraction(2_000_000_000, 4_083_000_000_000, tao_weight=0.18), 6)  # 2/(2 + 0.18·4083)
+    0.002714
+    """
+    a32 = _bits32_exact([alpha_stake if isinstance(alpha_stake, int) else check_real("alpha_stake", alpha_stake,
+                                                                                      lo=0.0)])
+    r32 = _bits32_exact([root_stake if isinstance(root_stake, int) else check_real("root_stake", root_stake,
+                                                                                   lo=0.0)])
+    if int(a32[0]) < 0 or int(r32[0]) < 0:
+        raise ValueError("alpha_stake and root_stake must be >= 0")
+    tw32 = _bits32_scalar(check_fraction("tao_weight", tao_weight))
+    e = _era(era)
+    weighted = (r32 * tw32) >> 32
+    total = a32 + weighted
+    if e.dividend_split == "root_registered":
+        frac = _safe_div(a32, total, 32)[0] if int(total[0]) > 0 else _ONE32
+    elif e.dividend_split == "root_registered_441" and not root_registered:
+        frac = _ONE32
+    else:
+        frac = _ONE32 - int(_safe_div(weighted, total, 32)[0])
+    return int(frac) / _ONE32
 
 
 def _root_registered(values: Any, keys: list[Any], keyed: bool) -> np.ndarray:

@@ -1,10 +1,12 @@
 """Conformance: run subtensor's test vectors through dtao_lib's public API.
 
-``python -m dtao_lib.conformance [FILE]`` reads a vectors file (default: the public vectors shipped
-in ``data/vectors/public.json``; schema documented inside the file), computes every vector with
-the public functions of ``dtao_lib`` and prints a table with columns
-``vector, mechanism, expected, computed, tolerance, pass``. It exits with status 1 if any vector
-fails. Vectors of a mechanism without a checker are listed as ``n/a`` and do not fail the run.
+``python -m dtao_lib.conformance [FILE ...]`` reads vectors files (default: both shipped files,
+``data/vectors/public.json`` — subtensor up to 2026-06-30 — and ``data/vectors/post-2026-06.json``
+— RaoFoundation/subtensor through runtime spec 459: emission gate, reservoirs, Root Reborn split;
+schema documented inside each file), computes every vector with the public functions of
+``dtao_lib`` and prints a table with columns ``vector, mechanism, expected, computed, tolerance,
+pass`` per file, with a summary line per file. It exits with status 1 if any vector fails.
+Vectors of a mechanism without a checker are listed as ``n/a`` and do not fail the run.
 
 The checkers only translate a vector's inputs into calls of the public API (the same calls any
 user makes); they contain no expected numbers. Tolerances come from each vector's own
@@ -26,10 +28,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CHECKERS", "Result", "Tolerance", "main", "parse_tolerance", "run", "table"]
+__all__ = ["CHECKERS", "AtLeast", "Result", "Tolerance", "default_files", "main", "parse_tolerance", "run",
+           "summary", "table"]
 
 DEFAULT_VECTORS = "vectors/public.json"
 """The shipped public vectors, relative to the data folder (:func:`dtao_lib.data.data_dir`)."""
+POST_2026_06_VECTORS = "vectors/post-2026-06.json"
+"""The shipped vectors for the protocol after June 2026 (addendum), relative to the data folder."""
 
 
 def default_file() -> Path:
@@ -37,6 +42,13 @@ def default_file() -> Path:
     from .data import data_dir
 
     return data_dir() / DEFAULT_VECTORS
+
+
+def default_files() -> tuple[Path, ...]:
+    """Both shipped vectors files: ``public.json`` and ``post-2026-06.json``."""
+    from .data import data_dir
+
+    return data_dir() / DEFAULT_VECTORS, data_dir() / POST_2026_06_VECTORS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -62,8 +74,19 @@ class Tolerance:
         if self.abs:
             parts.append(f"±{self.abs:g}")
         if self.rel:
-            parts.append(f"{self.rel:.2%} rel")
+            parts.append(f"{self.rel:.2%} rel" if self.rel >= 1e-4 else f"{self.rel:g} rel")
         return " + ".join(parts)
+
+
+@dataclass(frozen=True)
+class AtLeast(Tolerance):
+    """A lower bound: the computed value passes if it is ≥ the expected one (vectors asserting ``>=``)."""
+
+    def ok(self, expected: float, computed: float) -> bool:
+        return float(computed) >= float(expected)
+
+    def __str__(self) -> str:
+        return "≥ expected"
 
 
 _NUM = r"([0-9]*\.?[0-9]+(?:e-?[0-9]+)?)"
@@ -118,11 +141,16 @@ def _short(x: Any) -> str:
     return str(x)
 
 
-def _compare(expected: Any, computed: Any, tol: Tolerance) -> bool:
+def _compare(expected: Any, computed: Any, tol: Tolerance | dict[str, Tolerance]) -> bool:
     if isinstance(expected, dict):
+        def key_tol(k: str) -> Tolerance:
+            return tol.get(k, tol.get("*", Tolerance())) if isinstance(tol, dict) else tol
+
         return isinstance(computed, dict) and all(
-            k in computed and _compare(v, computed[k], tol) for k, v in expected.items()
+            k in computed and _compare(v, computed[k], key_tol(k)) for k, v in expected.items()
         )
+    if isinstance(tol, dict):
+        tol = tol.get("*", Tolerance())
     if isinstance(expected, list | tuple):
         comp = list(np.asarray(computed).tolist()) if isinstance(computed, np.ndarray) else list(computed)
         return len(comp) == len(expected) and all(_compare(e, c, tol) for e, c in zip(expected, comp, strict=True))
@@ -131,8 +159,9 @@ def _compare(expected: Any, computed: Any, tol: Tolerance) -> bool:
     return tol.ok(expected, computed)
 
 
-Checker = Callable[[dict], tuple[Any, Any, Tolerance]]
-"""A checker returns (expected, computed, tolerance) for one vector."""
+Checker = Callable[[dict], tuple[Any, Any, Any]]
+"""A checker returns (expected, computed, tolerance) for one vector; the tolerance may be a dict
+``{key: Tolerance}`` (``"*"`` for the rest) when a vector states one per quantity."""
 
 CHECKERS: dict[str, Checker] = {}
 
@@ -500,13 +529,163 @@ def _median(v: dict):
 
 
 # ---------------------------------------------------------------------------------------------
+# Checkers for the protocol after June 2026 (post-2026-06.json; addendum §A2, §A4, §A5)
+# ---------------------------------------------------------------------------------------------
+def _keyed_tolerance(v: dict, keys: Sequence[str]) -> dict[str, Tolerance]:
+    """Per-quantity tolerances of the post-2026-06 vectors: ``"bar 1e-9; shares 1e-6"``,
+    ``"price rel 1e-12; weight abs expected/1e12"``, ``"relative 1e-6"``, ``"1e-9"``, ``"exact"``;
+    keys ending in ``_at_least`` are lower bounds (:class:`AtLeast`)."""
+    text = str(v.get("tolerance", "")).lower()
+    out: dict[str, Tolerance] = {}
+    default = Tolerance()
+    for seg in text.split(";"):
+        m = re.search(r"expected\s*/\s*" + _NUM, seg)
+        if m:
+            t = Tolerance(rel=1 / float(m.group(1)))
+        else:
+            m = re.search(r"(?<![a-z0-9_])" + _NUM, seg)
+            if not m:
+                continue
+            val = float(m.group(1))
+            t = Tolerance(rel=val) if re.search(r"\brel", seg) else Tolerance(abs=val)
+        words = [w for w in re.findall(r"[a-z_]+", seg[: m.start()])
+                 if w not in ("rel", "relative", "abs", "absolute", "expected", "e")]
+        if words:
+            for k in keys:
+                if words[0] in k:
+                    out[k] = t
+        else:
+            default = t
+    for k in keys:
+        if k.endswith("_at_least"):
+            out[k] = AtLeast()
+    out["*"] = default
+    return out
+
+
+def _shares_input(value: Any) -> list[float]:
+    """A list of shares, or the words ``"N equal shares of 1/N"``."""
+    if isinstance(value, str):
+        m = re.search(r"(\d+)\s+equal shares", value)
+        if not m:
+            raise ValueError(f"cannot read shares {value!r}")
+        n = int(m.group(1))
+        return [1.0 / n] * n
+    return [float(x) for x in value]
+
+
+@checker("emission_gate", "emission_gate_bar_cadence", "emission_gate_rank_mode", "emission_gate_underflow")
+def _emission_gate(v: dict):
+    from . import coinbase
+    from .params import EMISSION_BAR_QUANTILE, EMISSION_BAR_RANK, EMISSION_GATE_EXPONENT
+
+    i, x = v["inputs"], v["expected"]
+    # the Rust tests leave EmissionBarRank at its mock default 0 (q-mass); rank mode defaults to 32
+    rank = int(i.get("EmissionBarRank_N", EMISSION_BAR_RANK if v.get("mechanism") == "emission_gate_rank_mode" else 0))
+    q = float(i.get("EmissionBarQuantile_q", EMISSION_BAR_QUANTILE))
+    h = float(i.get("EmissionGateExponent_h", EMISSION_GATE_EXPONENT))
+    stored = float(i.get("initial_bar", i.get("stored_bar", 0.0)))
+    computed: dict[str, Any] = {}
+    if "shares" in i:  # apply_emission_gate with a stored bar
+        out = coinbase.emission_gate(_shares_input(i["shares"]), stored, exponent=h)
+        computed.update(shares=out.tolist(), sum=float(out.sum()), bar_theta=stored)
+        if out.size and np.all(out == out[0]):
+            computed["each_share"] = float(out[0])
+    else:
+        prices = i.get("ema_prices", i.get("subnets", []))
+        keys = list(prices) if isinstance(prices, dict) else None
+        values = list(prices.values()) if isinstance(prices, dict) else list(prices)
+        burned = i.get("miner_burned")
+        if isinstance(burned, dict):
+            burned = [burned.get(k, 0.0) for k in keys or []]
+        g = coinbase.gated_shares(values, miner_burned=burned, stored_bar=stored, block=int(i.get("block", 0)),
+                                  rank=rank, quantile=q, exponent=h)
+        shares: Any = g.shares.tolist()
+        if keys is not None or not values:
+            shares = dict(zip(keys or [], shares, strict=True))
+        computed.update(bar_theta=g.bar, shares=shares, pre_gate=g.pre_gate.tolist(), sum=float(g.shares.sum()))
+    return x, {k: computed.get(k, "not computed") for k in x}, _keyed_tolerance(v, list(x))
+
+
+def _weight_input(value: Any) -> Any:
+    """A quote weight as a number or the words ``"1/3 (state after RSV-01)"``."""
+    from fractions import Fraction
+
+    if isinstance(value, str):
+        m = re.search(r"(\d+)\s*/\s*(\d+)", value) or re.search(_NUM, value)
+        if not m:
+            raise ValueError(f"cannot read quote weight {value!r}")
+        return Fraction(int(m.group(1)), int(m.group(2))) if m.lastindex == 2 else float(m.group(1))
+    return value
+
+
+@checker("injection_reservoir", "balancer_injection_weights")
+def _reservoir(v: dict):
+    from . import amm
+
+    i, x = v["inputs"], v["expected"]
+    pool = amm.BalancerPool(int(i["tao_reserve"]), int(i["alpha_reserve"]), _weight_input(i.get("quote_weight", 0.5)))
+    r = amm.adjust_protocol_liquidity(pool, int(i.get("tao_delta", 0)), int(i.get("alpha_delta", 0)),
+                                      tao_reservoir=int(i.get("tao_reservoir", 0)),
+                                      alpha_reservoir=int(i.get("alpha_reservoir", 0)))
+    computed: dict[str, Any] = {
+        "tao_reservoir_after": r.tao_reservoir, "alpha_reservoir_after": r.alpha_reservoir,
+        "price_after": r.pool.price, "price_before": pool.price, "quote_weight_after": float(r.pool.quote_weight),
+        "tao_reserve_after": r.pool.tao_reserve, "alpha_reserve_after": r.pool.alpha_reserve,
+    }
+    for side, amount in (("tao", r.tao_active), ("alpha", r.alpha_active)):
+        for suffix in ("", "_at_least", "_model"):
+            computed[f"price_active_{side}{suffix}"] = amount
+    return x, {k: computed.get(k, "not computed") for k in x}, _keyed_tolerance(v, list(x))
+
+
+@checker("root_reborn_dividend_split")
+def _dividend_split(v: dict):
+    from . import coinbase
+
+    i, x = v["inputs"], v["expected"]
+    hk = i["hotkeys"]
+    per = i.get("epoch_dividend_per_hotkey_rao")
+    div = {k: float(h.get("dividend_rao", per)) for k, h in hk.items()}
+    alpha = {k: int(h["alpha_stake_rao"]) for k, h in hk.items()}
+    root = {k: int(h["root_stake_rao"]) for k, h in hk.items()}
+    reg = {k: bool(h.get("root_uid", False)) for k, h in hk.items()}
+    tw = float(i.get("tao_weight", 0.18))
+    kw = {"tao_weight": tw, "pending_validator_alpha": int(i["pending_validator_alpha_rao"]),
+          "pending_root_alpha": int(i.get("pending_root_alpha_rao", 0)), "root_registered": reg}
+    eras = {"post_fix": "head", "head": "head", "spec442": "spec442", "spec441": "spec441"}
+    splits = {name: coinbase.split_dividends(div, alpha, root, era=e, **kw) for name, e in eras.items()}
+    computed: dict[str, Any] = {}
+    for key in x:
+        m = re.fullmatch(r"alpha_fraction_(\w+)", key)
+        if m and m.group(1) in hk:
+            k = m.group(1)
+            computed[key] = coinbase.alpha_dividend_fraction(alpha[k], root[k], tao_weight=tw,
+                                                             root_registered=reg[k])
+            continue
+        m = re.fullmatch(r"(alpha|root)_dividend_(\w+?)_(post_fix|head|spec442|spec441)", key)
+        if m and m.group(2) in hk:
+            side = 0 if m.group(1) == "alpha" else 1
+            computed[key] = splits[m.group(3)][side][m.group(2)]
+    return x, {k: computed.get(k, "not computed") for k in x}, _keyed_tolerance(v, list(x))
+
+
+# ---------------------------------------------------------------------------------------------
 # Running
 # ---------------------------------------------------------------------------------------------
 def load(path: str | Path | None = None) -> dict:
-    """Read a vectors file (default: the shipped public vectors)."""
+    """Read a vectors file (default: the shipped public vectors).
+
+    The shipped files go through :func:`dtao_lib.data.load_vectors` (schema, fields, statuses and
+    unique ids checked); other files only need a ``vectors`` list.
+    """
     p = Path(path) if path is not None else default_file()
     if not p.exists():
         raise FileNotFoundError(f"vectors file not found: {p}")
+    if p.resolve() in {f.resolve() for f in default_files() if f.exists()}:
+        from .data import load_vectors
+
+        return load_vectors(p)
     data = json.loads(p.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("vectors"), list):
         raise ValueError(f"{p}: expected a JSON object with a 'vectors' list")
@@ -524,41 +703,78 @@ def check_vector(v: dict) -> Result:
         expected, computed, tol = fn(v)
     except Exception as exc:  # report, do not crash the table
         return Result(vid, mech, _short(v.get("expected")), f"{type(exc).__name__}: {exc}", tol_text, False)
-    return Result(vid, mech, _short(expected), _short(computed), str(tol), _compare(expected, computed, tol))
+    return Result(vid, mech, _short(expected), _short(computed), _tol_text(tol), _compare(expected, computed, tol))
+
+
+def _tol_text(tol: Tolerance | dict[str, Tolerance]) -> str:
+    if not isinstance(tol, dict):
+        return str(tol)
+    rest = tol.get("*", Tolerance())
+    parts = [f"{k}: {t}" for k, t in tol.items() if k != "*" and str(t) != str(rest)]
+    return "; ".join([*parts, str(rest) if not parts else f"others: {rest}"])
 
 
 def run(path: str | Path | None = None, ids: Sequence[str] | None = None) -> list[Result]:
-    """Check every vector in the file (or only ``ids``)."""
+    """Check every vector in the file (default: the shipped public vectors; or only ``ids``)."""
     vectors = load(path)["vectors"]
     if ids is not None:
         vectors = [v for v in vectors if v.get("id") in set(ids)]
     return [check_vector(v) for v in vectors]
 
 
-def table(path: str | Path | None = None) -> pd.DataFrame:
-    """The conformance table as a DataFrame (what the book's appendix shows)."""
-    rows = run(path)
-    return pd.DataFrame(
-        [{"vector": r.vector, "mechanism": r.mechanism, "expected": r.expected, "computed": r.computed,
-          "tolerance": r.tolerance, "pass": {True: "pass", False: "FAIL", None: "n/a"}[r.passed]}
-         for r in rows]
-    )
+def table(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame:
+    """The conformance table as a DataFrame (what the book's appendix shows).
+
+    ``path``: one file, several, or ``None`` for both shipped files (:func:`default_files`). The
+    ``file`` column names the file each vector comes from.
+    """
+    if path is None:
+        paths: list[str | Path] = list(default_files())
+    elif isinstance(path, str | Path):
+        paths = [path]
+    else:
+        paths = list(path)
+    rows = []
+    for p in paths:
+        for r in run(p):
+            rows.append({"file": Path(p).name, "vector": r.vector, "mechanism": r.mechanism,
+                         "expected": r.expected, "computed": r.computed, "tolerance": r.tolerance,
+                         "pass": {True: "pass", False: "FAIL", None: "n/a"}[r.passed]})
+    return pd.DataFrame(rows, columns=["file", "vector", "mechanism", "expected", "computed", "tolerance", "pass"])
+
+
+def summary(df: pd.DataFrame) -> pd.DataFrame:
+    """Pass / fail / n/a counts per file of a :func:`table`."""
+    counts = df.groupby("file", sort=False)["pass"].value_counts().unstack(fill_value=0)
+    for col in ("pass", "FAIL", "n/a"):
+        if col not in counts:
+            counts[col] = 0
+    out = counts[["pass", "FAIL", "n/a"]].rename(columns={"pass": "passed", "FAIL": "failed", "n/a": "no checker"})
+    out["vectors"] = out.sum(axis=1)
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dtao_lib.conformance",
                                      description="Check dtao_lib against subtensor test vectors.")
-    parser.add_argument("file", nargs="?", default=None, help="vectors JSON (default: data/vectors/public.json)")
+    parser.add_argument("files", nargs="*", default=None,
+                        help="vectors JSON files (default: data/vectors/public.json and post-2026-06.json)")
     parser.add_argument("--width", type=int, default=60, help="truncate cells to this many characters")
     args = parser.parse_args(argv)
-    df = table(args.file)
-    shown = df.map(lambda s: s if len(str(s)) <= args.width else str(s)[: args.width - 1] + "…")
-    with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
-        print(shown.to_string(index=False))
-    n_fail = int((df["pass"] == "FAIL").sum())
-    n_pass = int((df["pass"] == "pass").sum())
-    n_na = int((df["pass"] == "n/a").sum())
-    print(f"\n{n_pass} passed, {n_fail} failed, {n_na} without a checker, of {len(df)} vectors")
+    df = table(args.files or None)
+    n_fail = 0
+    for name, part in df.groupby("file", sort=False):
+        shown = part.drop(columns="file").map(
+            lambda s: s if len(str(s)) <= args.width else str(s)[: args.width - 1] + "…")
+        print(f"== {name} ==")
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+            print(shown.to_string(index=False))
+        n_pass = int((part["pass"] == "pass").sum())
+        fails = int((part["pass"] == "FAIL").sum())
+        n_na = int((part["pass"] == "n/a").sum())
+        n_fail += fails
+        print(f"{name}: {n_pass} passed, {fails} failed, {n_na} without a checker, of {len(part)} vectors\n")
+    print(f"total: {int((df['pass'] == 'pass').sum())} passed, {n_fail} failed, of {len(df)} vectors")
     return 1 if n_fail else 0
 
 

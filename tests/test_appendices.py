@@ -39,8 +39,15 @@ def conf() -> pd.DataFrame:
     return ap.conformance_table()
 
 
+def _all_raw() -> list[dict]:
+    """Both shipped vectors files, in the order the appendix shows them."""
+    return [v for f in (VECTORS, VECTORS.parent / "post-2026-06.json")
+            for v in json.loads(f.read_text(encoding="utf-8"))["vectors"]]
+
+
 def test_conformance_table_lists_every_vector_with_its_file_status(conf):
-    raw = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
+    raw = _all_raw()
+    assert set(conf["file"]) == {"public.json", "post-2026-06.json"}
     assert conf["vector"].tolist() == [v["id"] for v in raw]
     assert conf["status"].tolist() == [v["status"] for v in raw]
     assert conf["recomputed"].tolist() == [bool(v["independently_recomputed"]) for v in raw]
@@ -49,7 +56,7 @@ def test_conformance_table_lists_every_vector_with_its_file_status(conf):
 
 def test_conformance_summary_counts(conf):
     s = ap.conformance_summary(conf).set_index("group")
-    raw = json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]
+    raw = _all_raw()
     total = s.loc["all vectors"]
     assert total["vectors"] == len(raw)
     assert total["asserted"] == sum(v["status"] == "asserted" for v in raw)
@@ -57,6 +64,12 @@ def test_conformance_summary_counts(conf):
     assert total["recomputed"] == sum(bool(v["independently_recomputed"]) for v in raw)
     assert total["pass"] + total["FAIL"] + total["n/a"] == len(raw)
     assert s.loc["Block emission and halvings (§1)", "vectors"] == sum(v["id"].startswith("BE") for v in raw)
+    assert s.loc["Injection reservoirs (addendum §A4)", "vectors"] == sum(v["id"].startswith("RSV") for v in raw)
+    assert total["FAIL"] == 0
+
+
+def test_conformance_html_names_both_files(conf):
+    assert "public.json: 56 of 56 pass" in ap.conformance_html(conf).text
 
 
 def test_conformance_html_shows_every_vector(conf):

@@ -10,9 +10,65 @@ import json
 import pytest
 
 from dtao_lib import conformance
+from dtao_lib.data import load_vectors as load_file
 from tests.conftest import load_vectors
 
 VECTORS = load_vectors()
+POST = {v["id"]: v for v in load_file(conformance.default_files()[1])["vectors"]}
+
+
+@pytest.mark.parametrize("vid", sorted(POST))
+def test_post_2026_06_vector(vid):
+    """Every vector of post-2026-06.json (emission gate, reservoirs, Root Reborn split) passes."""
+    result = conformance.check_vector(POST[vid])
+    assert result.passed is not None, f"{vid}: no checker for mechanism {result.mechanism}"
+    assert result.passed, f"{vid} ({result.mechanism}): expected {result.expected}, computed {result.computed}"
+
+
+def test_default_run_covers_both_files():
+    df = conformance.table()
+    assert list(df["file"].unique()) == ["public.json", "post-2026-06.json"]
+    s = conformance.summary(df)
+    assert s.loc["public.json", "vectors"] == len(VECTORS)
+    assert s.loc["post-2026-06.json", "vectors"] == len(POST)
+    assert s["failed"].sum() == 0
+    assert s["no checker"].sum() == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "abs_", "rel"),
+    [
+        ("bar 1e-9; shares 1e-6; sum 1e-9", "bar_theta", 1e-9, 0),
+        ("bar 1e-9; shares 1e-6; sum 1e-9", "shares", 1e-6, 0),
+        ("price rel 1e-12; weight abs expected/1e12", "price_after", 0, 1e-12),
+        ("price rel 1e-12; weight abs expected/1e12", "quote_weight_after", 0, 1e-12),
+        ("relative 1e-6 (U96F32 arithmetic)", "anything", 0, 1e-6),
+        ("1e-6 suggested (I32F32 exp/ln inside safe_pow)", "shares", 1e-6, 0),
+        ("exact", "x", 0, 0),
+    ],
+)
+def test_keyed_tolerance(text, key, abs_, rel):
+    tol = conformance._keyed_tolerance({"tolerance": text}, ["bar_theta", "shares", "sum", "price_after",
+                                                             "quote_weight_after"])
+    t = tol.get(key, tol["*"])
+    assert (t.abs, t.rel) == pytest.approx((abs_, rel))
+
+
+def test_at_least_keys_are_lower_bounds():
+    tol = conformance._keyed_tolerance({"tolerance": "test asserts >="}, ["price_active_tao_at_least", "x"])
+    assert isinstance(tol["price_active_tao_at_least"], conformance.AtLeast)
+    assert tol["price_active_tao_at_least"].ok(1000, 201_000)
+    assert not tol["price_active_tao_at_least"].ok(1000, 999)
+
+
+def test_a_wrong_post_2026_06_expectation_fails(tmp_path):
+    data = json.loads(conformance.default_files()[1].read_text())
+    v = next(v for v in data["vectors"] if v["id"] == "EGR-01")
+    v["expected"]["bar_theta"] = 0.7  # the q-mass bar, not the rank-2 one
+    data["vectors"] = [v]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(data))
+    assert conformance.run(path)[0].passed is False
 
 
 @pytest.mark.parametrize("vid", sorted(VECTORS))
@@ -67,6 +123,9 @@ def test_cli_prints_the_table(capsys):
     assert "vector" in out
     assert "mechanism" in out
     assert "BE-01" in out
+    assert "EGR-01" in out
+    assert "public.json: 56 passed, 0 failed" in out
+    assert f"post-2026-06.json: {len(POST)} passed, 0 failed" in out
     assert code == 0
 
 

@@ -73,7 +73,7 @@ def _write_rows(path: Path, rows: list[dict[str, str]], fields: list[str] | None
 # ---------------------------------------------------------------------------------------------
 def test_shipped_files_match_sha256sums() -> None:
     status = verify_checksums()
-    assert len(status) == 6
+    assert len(status) == 7
     assert set(status.values()) == {"ok"}, status
 
 
@@ -660,7 +660,7 @@ def test_cli_info(capsys: pytest.CaptureFixture[str]) -> None:
     assert "129 subnets" in out
     assert "44 days, 5431 rows" in out
     assert "56 vectors" in out
-    assert "6/6 files ok" in out
+    assert "7/7 files ok" in out
 
 
 @pytest.mark.parametrize("module", [snapshot_mod, emissions_mod, vectors_mod])

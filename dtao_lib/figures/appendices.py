@@ -127,6 +127,11 @@ MECHANISM_GROUPS: dict[str, str] = {
     "SW": "Swap pools (§4)",
     "YC": "Yuma consensus (§5)",
     "DS": "Dissolution, pruning, new-subnet price (§6.2–6.4)",
+    "EG": "Emission gate, q-mass bar (addendum §A2)",
+    "EGR": "Emission gate, rank bar (addendum §A2)",
+    "EGB": "Emission gate with miner burn (addendum §A2–A3)",
+    "RSV": "Injection reservoirs (addendum §A4)",
+    "RR": "Root Reborn dividend split (addendum §A5)",
 }
 """Vector id prefix → mechanism group shown in the appendix."""
 
@@ -143,28 +148,32 @@ def conformance_table(path: str | Path | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path
-        A vectors file (default: the shipped ``data/vectors/public.json``).
+        A vectors file (default: both shipped files, ``data/vectors/public.json`` — subtensor up to
+        2026-06-30 — and ``data/vectors/post-2026-06.json`` — the addendum's protocol after June 2026).
 
     Returns
     -------
     DataFrame
-        Columns ``vector, group, mechanism, expected, computed, tolerance, pass`` (from the
+        Columns ``file, vector, group, mechanism, expected, computed, tolerance, pass`` (from the
         conformance run) and ``status`` (asserted/derived/uncertain), ``recomputed`` (the value was
         recomputed independently when the vectors were made), ``source`` (Rust file and test) and
         ``source_ref`` (tag or commit the test was read at).
     """
-    run = conformance.table(path)
-    meta = {str(v.get("id")): v for v in conformance.load(path)["vectors"]}
+    paths = list(conformance.default_files()) if path is None else [path]
+    run = conformance.table(paths)
+    meta = {(Path(p).name, str(v.get("id"))): v for p in paths for v in conformance.load(p)["vectors"]}
     df = run.copy()
-    df.insert(1, "group", [_group(v) for v in df["vector"]])
+    df.insert(2, "group", [_group(v) for v in df["vector"]])
+    files = df["file"].tolist()
 
-    def field(vid: str, key: str, default: Any = "") -> Any:
-        return meta.get(vid, {}).get(key, default)
+    def column(key: str, default: Any = "") -> list[Any]:
+        return [meta.get((f, v), {}).get(key, default) for f, v in zip(files, df["vector"], strict=True)]
 
-    df["status"] = [str(field(v, "status")) for v in df["vector"]]
-    df["recomputed"] = [bool(field(v, "independently_recomputed", False)) for v in df["vector"]]
-    df["source"] = [f"{Path(str(field(v, 'source_file'))).name} · {field(v, 'test_name')}" for v in df["vector"]]
-    df["source_ref"] = [str(field(v, "source_ref")) for v in df["vector"]]
+    df["status"] = [str(x) for x in column("status")]
+    df["recomputed"] = [bool(x) for x in column("independently_recomputed", False)]
+    df["source"] = [f"{Path(str(sf)).name} · {tn}" for sf, tn in zip(column("source_file"), column("test_name"),
+                                                                       strict=True)]
+    df["source_ref"] = [str(x) for x in column("source_ref")]
     return df
 
 
@@ -221,6 +230,9 @@ def conformance_html(df: pd.DataFrame, *, width: int = 40) -> HtmlBlock:
     counts = {k: int((df["pass"] == k).sum()) for k in PASS_COLORS}
     caption = (f"{counts['pass']} passed, {counts['FAIL']} failed, {counts['n/a']} without a checker, "
                f"of {n} vectors")
+    if "file" in df.columns and df["file"].nunique() > 1:
+        caption += " (" + "; ".join(f"{f}: {int((g['pass'] == 'pass').sum())} of {len(g)} pass"
+                                    for f, g in df.groupby("file", sort=False)) + ")"
     text = (f'<div class="dtao-conformance" style="overflow-x:auto">'
             f'<table class="table dtao-table" style="font-size:0.85em">'
             f'<caption style="caption-side:top;text-align:left">{_esc(caption)}</caption>'
