@@ -133,7 +133,9 @@ def _loader_js(div_id: str, spec_json: str) -> str:
   var spec = {spec_json};
   var opts = {opts};
   function embed() {{
-    vegaEmbed("#{div_id}", spec, opts).then(function(res) {{
+    var el = document.getElementById("{div_id}");
+    if (spec.width === "container") el.classList.add("dtao-fit");
+    vegaEmbed(el, spec, opts).then(function(res) {{
       (window.dtaoViews = window.dtaoViews || []).push(res.view);
     }}).catch(function(err) {{
       document.getElementById("{div_id}").innerText = "Chart error: " + err;
@@ -163,16 +165,52 @@ def _loader_js(div_id: str, spec_json: str) -> str:
 """
 
 
+_COMPOSED = ("vconcat", "hconcat", "concat", "facet", "repeat")
+
+CHART_CSS = (
+    ".dtao-chart{max-width:100%;box-sizing:border-box}"
+    ".dtao-chart.dtao-fit{width:100%;display:block}"
+    ".dtao-chart svg.marks,.dtao-chart canvas.marks{max-width:100%;height:auto}"
+    ".dtao-chart .vega-bindings{display:flex;flex-wrap:wrap;gap:.2em 1.2em;max-width:100%;font-size:.85rem}"
+    ".dtao-chart .vega-bind,.dtao-chart .vega-bind label{max-width:100%;min-width:0;display:flex;"
+    "flex-wrap:wrap;align-items:center;gap:0 .4em}"
+    ".dtao-chart .vega-bind input[type=range]{max-width:min(200px,60vw)}"
+    ".dtao-chart .vega-bind select{max-width:100%;min-width:0;text-overflow:ellipsis}"
+)
+"""Chart sizing for every width: a single view fills its column (:func:`responsive`); a composed
+chart (concatenated panels, whose views vega-lite cannot size to a container) is scaled down to the
+column through its SVG ``viewBox``; the bound sliders and dropdowns wrap."""
+
+
+def responsive(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The spec sized to its container: a single or layered view gets ``width: "container"``.
+
+    Composed charts are left as they are (vega-lite sizes only single and layered views to a
+    container); :data:`CHART_CSS` scales them down to the column instead.
+    """
+    spec = dict(spec)
+    if any(k in spec for k in _COMPOSED) or spec.get("width") == "container":
+        return spec
+    spec["width"] = "container"
+    spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
+    return spec
+
+
+def _fits(spec: Mapping[str, Any]) -> bool:
+    return spec.get("width") == "container"
+
+
 def chart_html(chart: alt.TopLevelMixin | Mapping[str, Any], *, div_id: str | None = None) -> str:
     """HTML for one chart: a ``div`` and the script that embeds it with vega-embed.
 
-    ``chart`` is an altair chart or an already-built vega-lite spec dict.
+    ``chart`` is an altair chart or an already-built vega-lite spec dict. The chart fits its column
+    at every width (:func:`responsive`, :data:`CHART_CSS`).
     """
-    spec = chart if isinstance(chart, Mapping) else chart.to_dict()
+    spec = responsive(chart if isinstance(chart, Mapping) else chart.to_dict())
     div = div_id or f"dtao-chart-{next(_ids)}-{uuid.uuid4().hex[:8]}"
     spec_json = _script_safe(json.dumps(spec, separators=(",", ":")))
     return (
-        f'<div class="dtao-chart" id="{div}"></div>\n'
+        f'<style>{CHART_CSS}</style><div class="dtao-chart" id="{div}"></div>\n'
         f'<script type="text/javascript">{_loader_js(div, spec_json)}</script>'
     )
 
@@ -223,7 +261,7 @@ def setup() -> _Html | None:
         return None
     body = "\n".join(_inline_script_js(name) for name in VEGA_SCRIPTS)
     return _Html(
-        f'<div class="dtao-setup" style="display:none"></div><style>{PANEL_CSS}</style>'
+        f'<div class="dtao-setup" style="display:none"></div><style>{CHART_CSS}{PANEL_CSS}</style>'
         f'<script type="text/javascript">if (!window.vegaEmbed) {{\n{body}\n}}</script>'
     )
 
@@ -356,7 +394,6 @@ function libraryReady() {
 function render({ model, el }) {
   const div = document.createElement("div");
   div.className = "dtao-chart dtao-live-chart";
-  div.style.width = "100%";
   el.appendChild(div);
   let view = null, spec = null, pending = Promise.resolve();
   function done() { div.dataset.revision = String(model.get("revision")); }
@@ -368,6 +405,7 @@ function render({ model, el }) {
       return done();
     }
     const embed = await libraryReady();
+    div.classList.toggle("dtao-fit", next.width === "container");
     const res = await embed(div, { ...next, datasets: data }, model.get("options"));
     if (view) view.finalize();
     view = res.view; spec = next;
@@ -398,6 +436,7 @@ def _chart_view_class() -> type:
         """A vega-lite chart in a live panel; :meth:`show` swaps the data when the shape is unchanged."""
 
         _esm = _CHART_ESM
+        _css = CHART_CSS + PANEL_CSS
         spec = traitlets.Dict().tag(sync=True)
         datasets = traitlets.Dict().tag(sync=True)
         options = traitlets.Dict(EMBED_OPTIONS).tag(sync=True)
@@ -425,7 +464,7 @@ def _prepare(item: Any) -> tuple[str, Any]:
     """
     spec = _as_spec(item)
     if spec is not None:
-        return "chart", _split_datasets(spec)
+        return "chart", _split_datasets(responsive(spec))
     return "output", {"output_type": "display_data", **_bundle(item)}
 
 

@@ -201,3 +201,65 @@ def test_plumbing_cells_hide_their_input(path):
         if lines and all(_PLUMBING.match(ln) for ln in lines):
             shown.append(i)
     assert not shown, f"{path.name}: cells {shown} only draw a figure or claim box; tag them remove-input"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_install_cell_is_generated(path):
+    """Every chapter's first cell is authoring.install_cell for the repository in _config.yml."""
+    from dtao_lib import authoring
+
+    first = next(c for c in _nb(path)["cells"] if c["cell_type"] == "code")
+    assert "".join(first["source"]) == authoring.install_cell(CONFIG["repository"]["url"]), (
+        f"{path.name}: run `python -m dtao_lib.authoring install-cell {path}`"
+    )
+
+
+def _run_install_cell(monkeypatch, reachable: bool, pip_calls: list) -> None:
+    """Run the install cell with dtao_lib missing and the network reachable or not; record %pip."""
+    import builtins
+    import socket
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from dtao_lib import authoring
+
+    real_import = builtins.__import__
+
+    def no_dtao(name, *args, **kwargs):
+        if name == "dtao_lib" or name.startswith("dtao_lib."):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    def connect(address, timeout=None):
+        assert timeout is not None, "the reachability check must time out"
+        assert timeout <= 10, "the reachability check must time out quickly"
+        if not reachable:
+            raise OSError("Network is unreachable")
+        return socket.socket()
+
+    class Shell:
+        def run_line_magic(self, name, line):
+            pip_calls.append(f"%{name} {line}")
+
+    code = TransformerManager().transform_cell(authoring.install_cell(CONFIG["repository"]["url"]))
+    monkeypatch.setattr(socket, "create_connection", connect)
+    monkeypatch.setattr(builtins, "__import__", no_dtao)
+    try:
+        exec(code, {"get_ipython": Shell})
+    finally:
+        monkeypatch.setattr(builtins, "__import__", real_import)
+
+
+def test_install_cell_offline_says_so_instead_of_running_pip(monkeypatch):
+    pip_calls: list[str] = []
+    with pytest.raises(SystemExit, match=r"dtao_lib is not installed and github\.com cannot be reached"):
+        _run_install_cell(monkeypatch, reachable=False, pip_calls=pip_calls)
+    assert pip_calls == []
+
+
+def test_install_cell_online_runs_pip_from_the_repository(monkeypatch):
+    pip_calls: list[str] = []
+    with pytest.raises(ImportError):  # pip is recorded, not run: the import after it still fails here
+        _run_install_cell(monkeypatch, reachable=True, pip_calls=pip_calls)
+    url = CONFIG["repository"]["url"].rstrip("/")
+    assert pip_calls == [f'%pip install --quiet "dtao-lib @ git+{url}"']

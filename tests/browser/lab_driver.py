@@ -209,19 +209,25 @@ async ([i, timeoutMs]) => {
   const sel = panel.querySelector('select');
   const num = panel.querySelector('input[type=number]');
   const readout = panel.querySelector('.widget-readout[contenteditable=true]');
+  // Alternate between two values so that repeated moves (the benchmark) stay in range.
+  const flip = (el) => { const f = el.dataset.dtaoFlip !== '1'; el.dataset.dtaoFlip = f ? '1' : '0'; return f; };
   if (sel) {
     sel.selectedIndex = (sel.selectedIndex + 1) % sel.options.length;
     sel.dispatchEvent(new Event('change', {bubbles: true}));
     label = 'dropdown -> ' + sel.value;
   } else if (num) {
     const v = Number(num.value);
-    num.value = String(v === 0 ? 1 : v * 1.5);
+    num.value = String(v === 0 ? (flip(num) ? 1 : 0) : (flip(num) ? v * 1.5 : v / 1.5));
     num.dispatchEvent(new Event('change', {bubbles: true}));
     num.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
     label = 'number box -> ' + num.value;
   } else if (readout) {
-    const v = Number(readout.textContent.replace(/[^0-9.eE+-]/g, ''));
-    readout.textContent = String(v === 0 ? 1 : v + 1);
+    const handle = readout.parentElement.querySelector('.noUi-handle') || panel.querySelector('.noUi-handle');
+    const lo = Number(handle.getAttribute('aria-valuemin')), hi = Number(handle.getAttribute('aria-valuemax'));
+    const now = Number(handle.getAttribute('aria-valuenow'));
+    const step = Math.max((hi - lo) / 10, Number.isInteger(lo) && Number.isInteger(hi) ? 1 : 0);
+    const up = now + step <= hi && (flip(readout) || now - step < lo);
+    readout.textContent = String(up ? now + step : now - step);
     readout.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', keyCode: 13, bubbles: true}));
     readout.blur();
     label = 'slider readout -> ' + readout.textContent;
