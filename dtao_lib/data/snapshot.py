@@ -250,12 +250,23 @@ def load_subnet_snapshot(path: str | os.PathLike[str] | None = None) -> pd.DataF
     0.943
     """
     p = resolve_file(path, DEFAULT_SNAPSHOT, "subnet snapshot", pattern="subnets_snapshot_*.csv")
-    required = [c for c in SNAPSHOT_COLUMNS if c not in _OPTIONAL]
-    df = _derive(_typed(read_csv_text(p, "subnet snapshot", required), p))
-    df = df[_ORDER].sort_values("netuid", ignore_index=True)
+    stat = p.stat()
+    key = (str(p.resolve()), stat.st_mtime_ns, stat.st_size)
+    cached = _SNAPSHOTS.get(key)
+    if cached is None:
+        required = [c for c in SNAPSHOT_COLUMNS if c not in _OPTIONAL]
+        df = _derive(_typed(read_csv_text(p, "subnet snapshot", required), p))
+        cached = df[_ORDER].sort_values("netuid", ignore_index=True)
+        _SNAPSHOTS.clear()  # keep one file's frame: live figures ask for the same snapshot again and again
+        _SNAPSHOTS[key] = cached
+    df = cached.copy()  # the caller may modify its frame
     m = _DATE_IN_NAME.search(p.name)
     df.attrs = {"units": dict(UNITS), "source": str(p), "snapshot_date": m.group(1) if m else None}
     return df
+
+
+_SNAPSHOTS: dict[tuple[str, int, int], pd.DataFrame] = {}
+"""The last snapshot parsed, by (file, modification time, size): parsing and checking it costs ~20 ms."""
 
 
 # ---------------------------------------------------------------------------------------------

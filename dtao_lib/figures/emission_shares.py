@@ -42,6 +42,7 @@ from ..params import (
     TAO_WEIGHT,
 )
 from ..params import era as _era
+from ._fast import templated
 from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown, slider
 from .amm import pool_from_snapshot
 from .dynamic_tao import era_block_emission, snapshot_block_state, subnet_example
@@ -146,6 +147,9 @@ def _ema_chart(df: pd.DataFrame, age: Any = None, params: Sequence[alt.Parameter
     return chart.add_params(*params) if params else chart
 
 
+_ema_live = templated(_ema_chart)
+
+
 def ema_response() -> Figure:
     """The EMA's response to a jump in spot price, for a subnet of a given age (spec §3.3).
 
@@ -164,7 +168,7 @@ def ema_response() -> Figure:
         hl = ema.blocks_to_reach(0.0, 1.0, 0.5, blocks_since_start=age_days * BLOCKS_PER_DAY,
                                  moving_alpha=alpha_e6 * 1e-6, halving_blocks=h_days * BLOCKS_PER_DAY)
         info = pd.DataFrame({"days to follow half the jump": [None if hl is None else hl / BLOCKS_PER_DAY]})
-        return _ema_chart(df), info
+        return _ema_live(df), info
 
     def live():
         import ipywidgets as w
@@ -227,12 +231,18 @@ _RULE_COLORS = alt.Scale(domain=["A", "C", "D"], range=[ERA_COLORS["A"], ERA_COL
 
 
 def _rules_chart(df: pd.DataFrame, filters: Sequence[Any] = (), params: Sequence[alt.Parameter] = (),
-                 order: Sequence[str] | None = None) -> alt.Chart:
+                 order: Sequence[str] | str | None = None) -> alt.Chart:
+    """Bars per subnet and rule; ``order`` lists the subnets top to bottom, or names a column to sort by."""
     base = alt.Chart(df)
+    sort: Any = None
+    if isinstance(order, str):
+        sort = alt.EncodingSortField(field=order, op="min", order="ascending")
+    elif order:
+        sort = list(order)
     for f in filters:
         base = base.transform_filter(f)
     chart = base.mark_bar().encode(
-        y=alt.Y("subnet:N", sort=list(order) if order else None, title=None),
+        y=alt.Y("subnet:N", sort=sort, title=None),
         yOffset=alt.YOffset("rule:N", sort=["A", "C", "D"]),
         x=alt.X("share:Q", title="share of E", axis=alt.Axis(format="%")),
         color=alt.Color("rule:N", scale=_RULE_COLORS, title="rule",
@@ -243,6 +253,9 @@ def _rules_chart(df: pd.DataFrame, filters: Sequence[Any] = (), params: Sequence
     ).properties(width=WIDTH - 120, height=HEIGHT + 60,
                  title="Share rules on the 2026-04-11 network (counterfactual: the live rule was TaoFlow)")
     return chart.add_params(*params) if params else chart
+
+
+_rules_live = templated(_rules_chart)
 
 
 def share_rules_explorer(burn_netuid: int = 64, top: int = 10) -> Figure:
@@ -266,7 +279,8 @@ def share_rules_explorer(burn_netuid: int = 64, top: int = 10) -> Figure:
         shares = share_rules(netuid, burn_pct / 100)
         df = pd.DataFrame(_top_rows(shares, top_n))
         order = list(dict.fromkeys(df[df["rule"] == "A"]["subnet"]))
-        return _rules_chart(df, order=order), shares[shares["netuid"] == netuid]
+        df["rank"] = df["subnet"].map({name: i for i, name in enumerate(order)})
+        return _rules_live(df, order="rank"), shares[shares["netuid"] == netuid]
 
     def live():
         import ipywidgets as w
@@ -330,6 +344,9 @@ def _taoflow_chart(df: pd.DataFrame, filters: Sequence[Any] = (), params: Sequen
     return chart.add_params(*params) if params else chart
 
 
+_taoflow_live = templated(_taoflow_chart)
+
+
 def _taoflow_long(df: pd.DataFrame, **keys: Any) -> list[dict[str, Any]]:
     rows = []
     for _, r in df.iterrows():
@@ -359,7 +376,7 @@ def taoflow_explorer() -> Figure:
         u = [flows[f"u{i}"] for i in range(5)]
         p = [flows[f"p{i}"] for i in range(5)]
         df = taoflow_example(u[2], exponent=exponent, user=u, protocol=p)
-        return _taoflow_chart(pd.DataFrame(_taoflow_long(df))), df.round(4)
+        return _taoflow_live(pd.DataFrame(_taoflow_long(df))), df.round(4)
 
     def live():
         import ipywidgets as w
@@ -651,6 +668,9 @@ def _pump_chart(paths: pd.DataFrame, bars: pd.DataFrame, filters: Sequence[Any] 
     return chart.add_params(*params) if params else chart
 
 
+_pump_live = templated(_pump_chart)
+
+
 def pump_explorer(netuid: int = _DEFAULT_PUMP_NETUID) -> Figure:
     """The pump experiment (spec §3.2, §3.3, §4): buy, hold, sell; the share gained and the costs.
 
@@ -674,7 +694,7 @@ def pump_explorer(netuid: int = _DEFAULT_PUMP_NETUID) -> Figure:
         s = pump_summary(p)
         paths = p.assign(share_pct=100 * p["share"], base_pct=100 * p["base_share"])
         bars = pd.DataFrame({"item": _BAR_ITEMS, "tao": _bar_values(s)})
-        return _pump_chart(paths, bars), s
+        return _pump_live(paths, bars), s
 
     def live():
         import ipywidgets as w
