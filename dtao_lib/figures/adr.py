@@ -16,6 +16,7 @@ dissolution calculator), :func:`snapshot_distribution` (ADR, haircut and prices 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,6 +36,7 @@ from ..params import (
     SUBNET_LIMIT,
     TAO_WEIGHT,
 )
+from ._fast import templated
 from ._style import HEIGHT, WIDTH, dropdown, slider
 from ._style import styled_table as styled
 
@@ -227,6 +229,9 @@ def _life_chart(df: pd.DataFrame, filters: Sequence[Any] = ()) -> alt.VConcatCha
     )
 
 
+_life_live = templated(_life_chart)
+
+
 def life_explorer(*, years: int = 4, lock_tao: float = DEMO_LOCK_TAO) -> Figure:
     """ADR, spot and liquidation price of a new subnet for a chosen emission share, net flow and era.
 
@@ -248,14 +253,16 @@ def life_explorer(*, years: int = 4, lock_tao: float = DEMO_LOCK_TAO) -> Figure:
 
     def render(share_pct: float, flow: float, lock: float, era_name: str, horizon: int):
         tao_rao, alpha_rao = new_subnet_start(lock)
-        df = _life(share_pct, flow, era_name, horizon, tao_rao=tao_rao, alpha_rao=alpha_rao, step_days=7)
+        # weekly steps up to ~4 years, then at most 200 steps (a step of a few weeks is a pixel or two)
+        step = max(7, math.ceil(horizon * 365 / 200))
+        df = _life(share_pct, flow, era_name, horizon, tao_rao=tao_rao, alpha_rao=alpha_rao, step_days=step)
         last = df.iloc[-1]
         table = pd.DataFrame([{
             "after (years)": horizon, "ADR": last["adr"], "ADR incl. protocol α": last["adr_head"],
             "spot P": last["price"], "liquidation P_L": last["liquidation_price_head"],
             "haircut": 1 - last["liquidation_price_head"] / last["price"],
         }])
-        return _life_chart(df.replace([np.inf, -np.inf], np.nan)), table
+        return _life_live(df.replace([np.inf, -np.inf], np.nan)), table
 
     def live():
         import ipywidgets as w
@@ -391,6 +398,9 @@ def _lock_chart(curve: pd.DataFrame, events: pd.DataFrame, filters: Sequence[Any
     return (line + pts).properties(width=WIDTH, height=HEIGHT)
 
 
+_lock_live = templated(_lock_chart)
+
+
 def lock_explorer(*, days: int = 48) -> Figure:
     """Lock price for registrations every N days, before or after the first halving (spec §6.1).
 
@@ -415,7 +425,7 @@ def lock_explorer(*, days: int = 48) -> Figure:
     def render(reg_days: str, last_lock: float, emission: str, horizon: int):
         curve, events = lock_timeline_frame(parse_days(reg_days), days=horizon, last_lock_tao=last_lock,
                                             block_emission_rao=_LOCK_EMISSIONS[emission])
-        return _lock_chart(curve, events), events
+        return _lock_live(curve, events), events
 
     def live():
         import ipywidgets as w
@@ -560,6 +570,9 @@ def _exit_chart(df: pd.DataFrame, filters: Sequence[Any] = ()) -> alt.Chart:
     ).properties(width=WIDTH, height=HEIGHT)
 
 
+_exit_live = templated(_exit_chart)
+
+
 def exit_explorer() -> Figure:
     """The dissolution calculator: a staker's TAO at dissolution versus a pool sale (spec §6.4, §4.3).
 
@@ -595,7 +608,7 @@ def exit_explorer() -> Figure:
             cc = dissolution.exit_comparison(t, x, m, user - m, **kw)
             rows += [{"frac_pct": f, "exit": "dissolution", "received": cc.dissolution_rao / cc.spot_value_rao},
                      {"frac_pct": f, "exit": "pool sale", "received": cc.pool_sale_rao / cc.spot_value_rao}]
-        return table, _exit_chart(pd.DataFrame(rows))
+        return table, _exit_live(pd.DataFrame(rows))
 
     def live():
         import ipywidgets as w
