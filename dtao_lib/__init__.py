@@ -15,13 +15,16 @@ module             mechanism                                                   s
 ``yuma``           Yuma consensus epoch (YC2 and Yuma 3)                       §5
 ``registration``   lock cost, pruning, new-subnet seeding                      §6.1–6.3
 ``dissolution``    dissolution settlement and owner refunds                    §6.4
+``collateral``     miner registration collateral (spec 435)                   add. §A7
+``ownership``      conviction roll-forward and owner change                    add. §A6
 ``adr``            alpha distribution ratio, liquidation price, haircut        §7
 ``params``         mainnet parameters and protocol eras                        §0.1, §9
 ``sim``            the whole network block by block (all of the above)         §1–§7
 =================  ==========================================================  =========
 
-Every era-dependent rule takes ``era=`` (default ``"head"``, subtensor main 2026-06-30,
-spec_version 425); see :func:`dtao_lib.params.era`.
+Every era-dependent rule takes ``era=`` (default ``"head"``: runtime spec 459, September 2026, the
+addendum ``subtensor-after-2026-06.md``; the June 2026 baseline is ``"2026-06-30"`` / ``"spec425"``);
+see :func:`dtao_lib.params.era`.
 """
 
 from .params import PROTOCOL_DESCRIBED, era

@@ -55,7 +55,16 @@ Every block the chain mints ``E`` rao (:func:`dtao_lib.emission.block_emission`,
    was sold through the pool each block and paid as TAO.
 4. **Epoch** (§3.6 step 4, :func:`split_dividends`): each validator's dividend is split between
    its alpha stake and its γ-weighted root stake, then both sides are rescaled to the pending
-   validator and root amounts.
+   validator and root amounts. From spec 441/442 only root-registered hotkeys receive the root part
+   (addendum §A5). **Root Reborn** (spec 441): each hotkey's root alpha minus take no longer waits as
+   claimable alpha; it is queued as a deposit into the validator's *beta basket* (``enqueue_basket_deposit``
+   [V]; during the seed migration into ``DeferredRootAlphaDividends``), and the automatic root claim of
+   ``block_step`` is gone [V]. How baskets work is PR text [P]: one fund per validator under a global
+   escrow coldkey, allocated by the validator's root weights, deposits minting fund shares at the
+   realisable NAV, stakers redeeming pro rata into root TAO through ``claim_root`` after a hold
+   interval; root registration is burn-based. Third parties report curation switched on with a 1/16
+   cap in spec 449, on-chain beta pricing in spec 450 and ``set_root_weights`` retired in spec 469
+   (uncurated funds accumulating in place) [T]. None of the basket mechanics is modelled here.
 
 :func:`block` runs 1–3 for every subnet at once (numpy, no loop over subnets) and checks that no
 TAO is created or lost: ``Σ τ_in + Σ excess + recycled == E``.

@@ -13,7 +13,12 @@ integer arithmetic (the largest ``k`` with ``2^k · (S − I) ≤ S``), which re
 thresholds the spec and the test vectors (BE-*) describe.
 
 *Issuance* is the subtensor pallet's own counter: minting raises it, **recycling lowers it**
-(so recycling delays the halvings) and burning leaves it unchanged (spec §1). The same function,
+(so recycling delays the halvings) and burning leaves it unchanged (spec §1). From runtime spec 444
+(PR #3053, 2026-08-06 [P only]; ``Era.fees_recycled``) native transaction fees and tips are recycled
+instead of paid to block authors, and alpha-paid fees are swapped to TAO and recycled: a steady fee
+flow is one more recycling rate in :func:`project_issuance` / :func:`halving_schedule` and pushes the
+second halving (issuance 15.75 M TAO; ≈ December 2029 at 0.5 TAO per block with no recycling [G])
+later. Whether AMM swap fees changed too is not determined (addendum §A8). The same function,
 applied to a subnet's own alpha issuance, gives that subnet's alpha emission ("alpha halving",
 spec §3.4).
 

@@ -35,6 +35,19 @@ New-subnet seeding (spec §6.2):
   rest of the lock is recycled.
 * pre-dTAO: no pool; the lock is held and refunded when the subnet is removed.
 
+After June 2026 (addendum §A7; not modelled here, the lock-cost formula above is unchanged in the
+storage defaults read [V, partial]):
+
+* **registration queue** (PR #2957, 2026-07-21 [P]; ``process_network_registration_queue`` in
+  ``on_idle`` at spec 459 [V]; ``Era.registration_queue``): ``register_network`` creates the subnet at
+  once when a slot is free; when the slots are full, or a dissolution is still being cleaned up, it
+  emits ``NetworkRegistrationQueued`` and ``on_idle`` completes it in a later block. From spec 453 the
+  price and the rate limit are fixed when the request is queued [T];
+* **miner registration collateral** (spec 435): part of a *neuron* registration price is staked and
+  locked instead of burned, see :mod:`dtao_lib.collateral`;
+* the "v440 notes" quoted in PR #3023 say the subnet registration cost "should fall toward the
+  transaction fee" [P]; no code for it was found.
+
 Functions
 ---------
 lock_cost, lock_reduction_interval
