@@ -40,8 +40,11 @@ def test_ipython_prints_floats_in_containers_readably():
     assert fmt([np.float32(0.5)]) == "[0.5]"
 
 
-def test_without_ipython_shell_nothing_happens():
-    assert tidy_plain_text() is False   # plain pytest process: no running IPython shell
+def test_without_ipython_shell_nothing_happens(monkeypatch):
+    import IPython
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)   # plain Python: no running shell
+    assert tidy_plain_text() is False
 
 
 def test_claim_box_values_are_readable():
