@@ -80,3 +80,61 @@ def test_dtao_41_41_18_is_partly_true_because_root_alpha_is_recycled():
     root, recycled = ev[4], ev[9]
     assert recycled == pytest.approx(root, abs=1e-8)
     assert recycled > 0.01
+
+
+# ---------------------------------------------------------------------------------------------
+# Verdicts re-decided on the September-2026 rules (issue 13)
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("claim_id", ALL["id"].tolist())
+def test_every_decided_claim_says_which_period_it_holds_for(claim_id):
+    c = claims.get(claim_id)
+    if c.verdict == "out of scope":
+        return
+    assert c.holds_for, f"{claim_id}: holds_for is empty"
+    html = c.render_html()
+    assert "Holds for:" in html
+    assert claims.RULES in html
+
+
+def test_rules_name_the_head_runtime():
+    from dtao_lib.params import era
+
+    assert "spec 459" in claims.RULES
+    assert "spec 470" in claims.RULES
+    assert era("head").tag == "spec459"
+    assert "holds for" in ALL.columns
+
+
+def test_allocation_claim_reads_the_gate_at_head():
+    """At HEAD the share rule is price × (1 − burn) through the rank-bar gate (addendum §H); the June rule
+    (spec 425, 2026-06-30) had no gate."""
+    ev = claims.get("dtao-allocation-market-price").evidence().set_index("quantity")["value"]
+    head = [v for q, v in ev.items() if q.startswith("share rule at head")]
+    june = [v for q, v in ev.items() if q.startswith("share rule on 2026-06-30")]
+    assert head == ["price_burn + gate (rank bar)"]
+    assert june == ["price_burn"]
+
+
+def test_higher_value_claim_gate_rows_match_an_independent_hill_gate():
+    """The gated top-32 share in the evidence equals a float Hill gate (h = 3, θ = 32nd-largest weight)
+    computed here from the snapshot's EMA prices, to the 0.1 % the row prints."""
+    import numpy as np
+
+    from dtao_lib.figures.dynamic_tao import snapshot_block_state
+
+    state, _ = snapshot_block_state()
+    w = state.ema_prices / state.ema_prices.sum()
+    theta = np.sort(w[w > 0])[::-1][31]
+    g = np.where(w > 0, w / (1 + (theta / np.where(w > 0, w, 1)) ** 3), 0.0)
+    g /= g.sum()
+    top = np.argsort(-w)[:32]
+    ev = claims.get("shares-higher-value-more-emission").evidence()
+    row = ev[ev["quantity"].str.startswith("HEAD: emission of the 32 largest")]["value"].iloc[0]
+    assert row == f"{w[top].sum():.1%} → {g[top].sum():.1%}"
+
+
+def test_root_reborn_row_pays_no_root_alpha_without_a_root_uid():
+    """Spec 442 (addendum §A5 [V], vector RR-01): the root part goes only to hotkeys with a root UID."""
+    ev = claims.get("dtao-41-41-18").evidence()
+    assert ev["value"].iloc[-1] == 0.0
+    assert "Root Reborn" in claims.get("dtao-41-41-18").explanation

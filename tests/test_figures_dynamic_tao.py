@@ -369,3 +369,24 @@ def test_chain_buy_runs_on_the_pool_as_the_chain_has_it():
     f = fig.one_block(share, price, "v3.2.12", tao_reserve_rao=reserve)
     assert f["bought_alpha"] == amm.pool_for("v3.2.12", reserve + f["tao_in"], alpha + f["alpha_in"],
                                              fee_rate_u16=0).buy_alpha(f["excess_tao"]).amount_out
+
+
+def test_timeline_rows_after_june_2026_carry_evidence_labels_and_date_kinds():
+    """Every change after 2026-06-30 has an addendum label ([V]/[P]/[T]) and its date kind; the earlier
+    ones (read in code at a tag, spec §9) have none (addendum §A0, §A1)."""
+    df = timeline.timeline_frame()
+    late = df["date"] > "2026-06-30"
+    assert late.sum() >= 10
+    assert (df.loc[late, "labels"] != "").all()
+    assert (df.loc[~late, "labels"] == "").all()
+    assert timeline.evidence_labels("[P] PR #2968; [T] live; code @f8ff769a [V]") == "[V] [P] [T]"
+    assert set(df["kind"]) <= set(timeline.DATE_SHAPES)
+    kinds = dict(zip(df["tag"], df["kind"], strict=False))
+    assert kinds["spec440"] == "live on Finney (chain watchers)"
+    assert kinds["spec444"] == "PR text date"
+    assert kinds["v3.4.6"] == "tag commit date"
+    assert kinds["halving"] == "approximate (public reports)"
+    table = timeline.timeline_table("F")
+    assert {"labels", "date kind"} <= set(table.columns)
+    assert (table["labels"] != "").all()
+    assert "September 2026" in str(timeline.timeline_chart().to_dict()["title"])

@@ -14,6 +14,10 @@ For chapter authors: add claims to your chapter's module with :func:`register`; 
 a pure function returning a DataFrame with columns ``quantity``, ``value``, ``computed by``, and
 ``check`` a function of that DataFrame returning True when the numbers support the verdict.
 
+Every verdict is decided on the rules :data:`RULES` names (the newest rule set the book reconstructs,
+``params.era("head")``). A claim whose truth changed over time says for which period its verdict
+holds (``holds_for``) and its explanation says when and how it changed.
+
 Statements of the article that no chapter decides are in :mod:`dtao_lib.claims.seed_other`, which
 also lists every claim in the article's order (``ARTICLE``) so the appendix can show the claims whose
 chapter is not written yet.
@@ -30,7 +34,10 @@ from typing import Literal
 
 import pandas as pd
 
-__all__ = ["CLAIMS", "Claim", "get", "register", "show", "table"]
+__all__ = ["CLAIMS", "RULES", "Claim", "get", "register", "show", "table"]
+
+RULES = "subtensor through runtime spec 459 (September 2026); later changes up to spec 470 described from public notes"
+"""The rule set every verdict is decided on: ``params.era("head")`` (addendum §H)."""
 
 Verdict = Literal["true", "partly true", "false", "outdated", "out of scope"]
 VERDICT_COLORS = {"true": "#1e8449", "partly true": "#b9770e", "false": "#c0392b", "outdated": "#6c3483",
@@ -54,6 +61,10 @@ class Claim:
     check: Callable[[pd.DataFrame], bool]
     spec: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    holds_for: str = ""
+    """The period the verdict holds for, in eras or releases (e.g. "v2.0.0 → HEAD (spec 459)" or
+    "autumn 2025 (era A)"); empty only for "out of scope" claims. When the verdict differs between
+    eras, ``explanation`` says when it changed."""
 
     def render_html(self) -> str:
         """The "Check the claim" box (HTML; works on the static site and in Jupyter)."""
@@ -67,6 +78,8 @@ class Claim:
         )
         paras = "".join(f"<p>{html.escape(p)}</p>" for p in self.explanation.strip().split("\n\n"))
         spec = f' <span class="dtao-claim-spec">(spec {html.escape(self.spec)})</span>' if self.spec else ""
+        holds = (f'<p class="dtao-claim-era"><em>Holds for:</em> {html.escape(self.holds_for)}. '
+                 f"<em>Decided on:</em> {html.escape(RULES)}.</p>" if self.holds_for else "")
         return (
             f'<div class="admonition note dtao-claim" id="claim-{self.id}" data-verdict="{self.verdict}">'
             '<p class="admonition-title">Check the claim</p>'
@@ -74,7 +87,7 @@ class Claim:
             '<details class="dtao-claim-original"><summary>原文 (Japanese original)</summary>'
             f'<p lang="ja">{html.escape(self.japanese)}</p></details>'
             f'<p><strong class="dtao-verdict" style="color:{color}">Verdict: {self.verdict}.</strong>{spec}</p>'
-            f"{paras}"
+            f"{holds}{paras}"
             '<div class="dtao-evidence-wrap" style="overflow-x:auto">'
             '<table class="dtao-evidence table" style="table-layout:fixed;width:100%;overflow-wrap:anywhere">'
             '<colgroup><col style="width:42%"><col style="width:22%"><col style="width:36%"></colgroup>'
@@ -133,12 +146,12 @@ def show(claim_id: str) -> Claim:
 
 
 def table() -> pd.DataFrame:
-    """Every registered claim: English, Japanese, verdict, chapter, spec section (for the appendix)."""
+    """Every registered claim: English, Japanese, verdict, the period it holds for, chapter, spec section."""
     _load_all()
     return pd.DataFrame(
         [
-            {"claim": c.english, "原文": c.japanese, "verdict": c.verdict, "chapter": c.chapter,
-             "spec": c.spec, "id": c.id}
+            {"claim": c.english, "原文": c.japanese, "verdict": c.verdict, "holds for": c.holds_for,
+             "chapter": c.chapter, "spec": c.spec, "id": c.id}
             for c in CLAIMS.values()
         ]
     )

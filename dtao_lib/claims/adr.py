@@ -85,7 +85,10 @@ register(Claim(
         "usually less, into its pool (α_in): the cap was the alpha emission itself until December 2025, "
         "min(alpha emission, TAO emission) after it (half as much after the first TAO halving) and "
         "root_prop × alpha emission at HEAD. Chain buys and neuron-registration burns take more alpha out "
-        "of the pool. Only net selling by holders moves alpha back into it.\n\n"
+        "of the pool. Only net selling by holders moves alpha back into it. Since the emission gate (spec 440, "
+        "July 2026) a subnet far below the bar receives almost no TAO, so almost no alpha enters its pool, "
+        "while α_out is still minted every block: its ADR climbs faster than under any earlier rule (the ADR "
+        "chapter projects it).\n\n"
         "Withdrawing does not need ADR < 1: the pool always quotes a price and a staker can unstake at any "
         "ADR, paying only the fee and the price impact of the sale. On 2026-04-11 most subnets had an ADR "
         "above 1 (the table counts them). ADR does matter when a subnet is dissolved; see the claim on "
@@ -94,6 +97,7 @@ register(Claim(
     evidence=_below_one_evidence,
     check=_below_one_check,
     spec="§3.4, §7",
+    holds_for="v2.0.0 → HEAD (spec 459); the emission gate (spec 440+) makes it more false for gated-out subnets",
 ))
 
 
@@ -148,11 +152,15 @@ register(Claim(
         "every four days (the table counts the most in a week), and none go if nobody registers.\n\n"
         "The victim is not chosen by performance either: it is the subnet with the lowest EMA price among "
         "those older than their 864 000-block (about 120-day) immunity, the earliest-registered one on a "
-        "tie. On 2026-04-11 all 128 slots were in use, so every registration at that time replaced a subnet."
+        "tie. On 2026-04-11 all 128 slots were in use, so every registration at that time replaced a subnet.\n\n"
+        "Since July 2026 a registration that finds every slot taken, or a dissolution still being cleaned up, "
+        "is queued and completed in a later block (PR #2957 [P]; the queue is in the spec-459 code [V]). That "
+        "changes when a subnet is replaced, not the rule that picks it or the rate limit."
     ),
     evidence=_weekly_evidence,
     check=_weekly_check,
     spec="§6.1, §6.3",
+    holds_for="v3.2.8 → HEAD (spec 459; registrations at full capacity are queued since July 2026 [P])",
 ))
 
 
@@ -235,11 +243,16 @@ register(Claim(
         "Before a dissolution a holder is not forced to accept it: a small holder who sells in the pool "
         "loses only the fee and a little price impact. All holders together cannot escape this way, "
         "though: selling everything through the pool would pay them less than the dissolution does. "
-        "Whether anyone loses TAO relative to what they staked depends on the price they bought at."
+        "Whether anyone loses TAO relative to what they staked depends on the price they bought at.\n\n"
+        "At HEAD (spec 459) a dissolution first folds the pool's reservoirs (emission held back since July "
+        "2026) into its reserves [V], so held-back TAO is shared too. The emission gate makes the case more "
+        "common: a subnet below the bar keeps minting α_out while hardly any TAO reaches its pool, and its "
+        "ADR and haircut grow (the ADR chapter computes it)."
     ),
     evidence=_discount_evidence,
     check=_discount_check,
     spec="§6.4, §7",
+    holds_for="v2.0.0 → HEAD (spec 459); the size of the haircut depends on the era's claimants",
 ))
 
 
@@ -306,11 +319,15 @@ register(Claim(
         "How often subnets register decides the trend: more often than once per interval and the price "
         "climbs, less often and it sinks. Since the halving the interval equals the 4-day rate limit, so "
         "even back-to-back registrations can no longer make it climb. The dollar figure is outside the "
-        "chain. Where the lock goes changed in April 2026: it used to be recycled, now it stays in the pool."
+        "chain. Where the lock goes changed in April 2026: it used to be recycled, now it stays in the pool. "
+        "The lock-price rule shows no change in the code read up to spec 459 [V, partial]; from September 2026 "
+        "a queued registration pays the price fixed when it joined the queue (spec 453 [T])."
     ),
     evidence=_cost_evidence,
     check=_cost_check,
     spec="§6.1, §6.2",
+    holds_for=("autumn 2025 (v3.2.8 after the October reset); the lock-price rule is unchanged through spec 459 as "
+               "far as read"),
 ))
 
 
@@ -356,4 +373,5 @@ register(Claim(
     evidence=_active_evidence,
     check=_active_check,
     spec="§6.3",
+    holds_for="October 2025, when the article was written",
 ))

@@ -63,11 +63,15 @@ register(Claim(
         "injections change the weights so that the price does not move, so after an unbalanced injection the "
         "reserve ratio and the price part ways. The 2026-04-11 snapshot (v3 era) already shows reported prices "
         "that differ from τ_in/α_in, by up to about 14 %; the snapshot alone cannot say why (user liquidity "
-        "positions, or the February–March 2026 Balancer interlude, are possible causes)."
+        "positions, or the February–March 2026 Balancer interlude, are possible causes).\n\n"
+        "Since July 2026 (PR #2758 [P], in the HEAD code [V]) a pool can also hold emission back: TAO or alpha "
+        "whose injection would push a Balancer weight outside [0.01, 0.99] waits in a reservoir that is in no "
+        "reserve and does not enter the price until a later block releases it."
     ),
     evidence=_ratio_evidence,
     check=_ratio_check,
     spec="§4.1–4.3",
+    holds_for="every pool design, v2.0.0 → HEAD (spec 459; Balancer pools with reservoirs since spec 435)",
 ))
 
 
@@ -122,6 +126,7 @@ register(Claim(
     evidence=_stake_evidence,
     check=_stake_check,
     spec="§4.1–4.3",
+    holds_for="every pool design, v2.0.0 → HEAD (spec 459)",
 ))
 
 
@@ -172,9 +177,12 @@ register(Claim(
         "risk (alpha emission earned while staked can offset some of it).\n\n"
         "The influence is real as well: stake flows move prices, and each subnet's share of emission has been set "
         "by its EMA price (February–November 2025 and again since June 2026) or directly by its net stake flow "
-        "(TaoFlow, November 2025 to June 2026), spec §3.2."
+        "(TaoFlow, November 2025 to June 2026), spec §3.2. Since the emission gate (spec 440, July 2026) the "
+        "price decides even more: a subnet whose price falls below the 32nd-largest weight loses most of its "
+        "emission."
     ),
     evidence=_risk_evidence,
     check=_risk_check,
     spec="§4, §3.2",
+    holds_for="v2.0.0 → HEAD (spec 459)",
 ))

@@ -19,18 +19,25 @@ _RULE_DATES = (
     ("2026-04-11", "the 2026-04-11 snapshot"),
     ("2026-05-27", "v3.4.0"),
     ("2026-06-22", "v3.4.6"),
-    ("head", "HEAD (2026-06-30)"),
+    ("2026-06-30", "spec 425, live from 16 July 2026"),
+    ("head", "HEAD, spec 459"),
 )
 
 
 # ---------------------------------------------------------------------------------------------
 # "Emission allocation moved entirely to each subnet's alpha market price"
 # ---------------------------------------------------------------------------------------------
+def _rule_name(day: str) -> str:
+    """The era's share rule, with the emission gate's bar mode when it has one (addendum §A2)."""
+    e = era(day)
+    return e.share_rule if e.emission_gate == "none" else f"{e.share_rule} + gate ({e.emission_gate} bar)"
+
+
 def _allocation_evidence() -> pd.DataFrame:
     from ..figures.dynamic_tao import snapshot_block_state
 
-    rows = [{"quantity": f"share rule on {d if d != 'head' else '2026-06-30'} ({what})",
-             "value": era(d).share_rule, "computed by": f"params.era('{d}')"} for d, what in _RULE_DATES]
+    rows = [{"quantity": f"share rule {'at' if d == 'head' else 'on'} {d} ({what})",
+             "value": _rule_name(d), "computed by": f"params.era('{d}')"} for d, what in _RULE_DATES]
     state, ids = snapshot_block_state()
     has_ema = state.ema_prices > 0  # netuid 96 had just registered and has no moving price
     ids = ids[has_ema]
@@ -52,7 +59,8 @@ def _allocation_evidence() -> pd.DataFrame:
 
 def _allocation_check(ev: pd.DataFrame) -> bool:
     rules = ev["value"].iloc[: len(_RULE_DATES)].tolist()
-    expected = ["ema_price", "ema_price", "taoflow", "taoflow", "net_taoflow", "price_burn_root_prop", "price_burn"]
+    expected = ["ema_price", "ema_price", "taoflow", "taoflow", "net_taoflow", "price_burn_root_prop", "price_burn",
+                "price_burn + gate (rank bar)"]
     ema_share = float(str(ev["value"].iloc[len(_RULE_DATES)]).rstrip("%"))
     spot_share = float(str(ev["value"].iloc[len(_RULE_DATES) + 1]).rstrip("%"))
     return rules == expected and abs(spot_share / ema_share - 1) > 0.1 and ev["value"].iloc[-1] == 0.0
@@ -77,11 +85,17 @@ register(
             "shares followed TaoFlow, a 30-day EMA of the net TAO staked into each subnet: price did not enter "
             "at all, and a subnet with net outflow received nothing however high its price. Since v3.4.6 "
             "(22 June 2026) the rule is price-based again but weighted by (1 − miner burn), and for eight days "
-            "also by the root proportion. The emission shares chapter compares the rules on the same network."
+            "also by the root proportion.\n\n"
+            "Since the emission gate went live (spec 440, 27 July 2026; bar at the 32nd-largest weight since "
+            "spec 441), which HEAD (spec 459) keeps, that price weight is only the input: a Hill function around "
+            "the bar concentrates emission on the subnets above it. Prices still decide the order, not the "
+            "shares. The emission shares chapter compares the rules on the same network."
         ),
         evidence=_allocation_evidence,
         check=_allocation_check,
         spec="§3.2, §3.3, §9",
+        holds_for=("era A only (13 Feb – 4 Nov 2025); outdated since v3.2.10, and at HEAD (spec 459) the price "
+                   "share passes through the emission gate"),
     )
 )
 
@@ -90,7 +104,7 @@ register(
 # "Now split 41/41/18"
 # ---------------------------------------------------------------------------------------------
 def _split_evidence() -> pd.DataFrame:
-    from ..figures.dynamic_tao import root_proportions, subnet_example
+    from ..figures.dynamic_tao import dividend_example, root_proportions, subnet_example
 
     a = RAO_PER_TAO
     bare = coinbase.split_alpha_out(a, root_proportion=0.0)
@@ -99,6 +113,7 @@ def _split_evidence() -> pd.DataFrame:
     rp = root_proportions()
     off = coinbase.split_alpha_out(a, root_proportion=0.0, owner_cut_enabled=False, era="head")
     no_sell = coinbase.split_alpha_out(a, root_proportion=ex.root_proportion, root_sell_flag=False)
+    reborn = dividend_example(root_registered={"V1": True, "V2": False}).set_index("validator")
     return pd.DataFrame([
         {"quantity": "owner's share of α_out (SubnetOwnerCut = 11 796/65 535)", "value": bare.owner / a,
          "computed by": "coinbase.split_alpha_out"},
@@ -122,18 +137,22 @@ def _split_evidence() -> pd.DataFrame:
         {"quantity": "… then paid to validators (alpha and root stakers together)",
          "value": (no_sell.validator + no_sell.root) / a,
          "computed by": "coinbase.split_alpha_out(root_sell_flag=False)"},
+        {"quantity": "HEAD (spec 442+): one epoch's root alpha paid via a validator with root stake but no root UID",
+         "value": float(reborn.loc["V2", "to its root stakers (α)"]),
+         "computed by": "coinbase.split_dividends(root_registered=…)"},
     ])
 
 
 def _split_check(ev: pd.DataFrame) -> bool:
     v = ev["value"].to_numpy(dtype=float)
-    owner, miners, validators, rp, root, alpha_val, median_rp, miners_off, sum_ema, recycled, val_no_sell = v
+    owner, miners, validators, rp, root, alpha_val, median_rp, miners_off, sum_ema, recycled, val_no_sell, unreg = v
     return bool(
         abs(owner - 0.18) < 1e-4 and abs(miners - 0.41) < 1e-4 and abs(validators - 0.41) < 1e-4
         and 0 < rp < 1 and root > 0.01 and abs(root + alpha_val - validators) < 1e-8
         and median_rp > 0.1 and abs(miners_off - 0.5) < 1e-8
         and sum_ema > 1                                              # root was paid on the snapshot day
         and abs(recycled - root) < 1e-8 and abs(val_no_sell - alpha_val) < 1e-8  # else its share is recycled
+        and unreg == 0.0                                             # Root Reborn: root UID required
     )
 
 
@@ -159,10 +178,18 @@ register(
             "41 % (run_coinbase.rs at 14bc6f9f, L312–320 and L457–465). On the snapshot day the sum was above "
             "1. Also, since v3.4.0 an owner can switch the cut off (miners and validators then get 50 % "
             "each). Whether the 41/41/18 was new with dTAO is decided in the root-network chapter: the 18 % "
-            "owner cut already existed before dTAO."
+            "owner cut already existed before dTAO.\n\n"
+            "The split of α_out is unchanged at HEAD (spec 459), but where root's part ends up changed with "
+            "Root Reborn (spec 441, live about 3 August 2026 [T]). Since spec 442 a validator's root share of its "
+            "dividend is paid only if the validator's hotkey holds a UID on the root subnet; otherwise that "
+            "slice is not assigned (read in code [V]; the last row computes it). What is paid goes into the "
+            "validator's basket, from which root stakers claim, instead of being paid out automatically "
+            "(baskets are described from PR text [P])."
         ),
         evidence=_split_evidence,
         check=_split_check,
         spec="§3.4, §3.5",
+        holds_for=("v2.0.0 → HEAD (spec 459); the root part goes only to root-registered hotkeys since spec 442 "
+                   "(4 Aug 2026)"),
     )
 )

@@ -41,10 +41,14 @@ register(
             "Before the first halving every block minted exactly 1 TAO and there are 7,200 twelve-second "
             "blocks a day. The halving is triggered when issuance reaches 10.5 M TAO, not on a date, so "
             "\"two months\" was a forecast from autumn 2025; public reports put the halving on 14–16 "
-            "December 2025. Since then the chain issues 3,600 TAO a day."
+            "December 2025. Since then the chain mints 3,600 TAO a day (unchanged through spec 459). What is "
+            "recycled comes off issuance again, and since spec 444 (August 2026 [P]) that includes transaction "
+            "fees, so net issuance is a little lower and the second halving a little later (the halvings chapter "
+            "computes how much)."
         ),
         evidence=_daily_emission_evidence,
         check=lambda ev: ev["value"].iloc[0] == 7_200 and ev["value"].iloc[2] == 3_600,
         spec="§1",
+        holds_for="until the first halving (December 2025); 3 600 TAO a day since, unchanged through spec 459",
     )
 )

@@ -77,6 +77,7 @@ register(
         evidence=_split_evidence,
         check=_split_check,
         spec="§2, §3.5",
+        holds_for="before dTAO (v1.2.5) and from v2.0.0 to HEAD (spec 459)",
     )
 )
 
@@ -135,6 +136,7 @@ register(
         evidence=_oligarchy_evidence,
         check=_oligarchy_check,
         spec="§2",
+        holds_for="the root-network era, before 13 Feb 2025",
         notes=("Stake figures: Mentat Minds, 'What Root Network weights reveal about Bittensor', 19 June 2024.",),
     )
 )

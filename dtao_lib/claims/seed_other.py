@@ -404,6 +404,8 @@ register(Claim(
     evidence=_subnet_limit_evidence,
     check=_subnet_limit_check,
     spec="§2, §6.3, §9",
+    holds_for=("outdated: true from v2.0.0 to v3.2.7 (Feb – Sep 2025), a 128-subnet limit since v3.2.8 and at HEAD "
+               "(spec 459)"),
 ))
 
 register(Claim(
@@ -422,6 +424,7 @@ register(Claim(
     evidence=_own_pool_evidence,
     check=_own_pool_check,
     spec="§3, §4, §9",
+    holds_for="v2.0.0 → HEAD (spec 459)",
 ))
 
 register(Claim(
@@ -443,6 +446,7 @@ register(Claim(
     evidence=_registration_evidence,
     check=_registration_check,
     spec="§6.1, §6.3, §9",
+    holds_for="September 2025 (v3.2.8)",
 ))
 
 register(Claim(
@@ -460,11 +464,15 @@ register(Claim(
         "For Chutes on 11 April 2026 the table compares the two: selling one day of miners' alpha lowers the "
         "price far more than a registration's buy-back raises it. Offsetting it would take far more "
         "registrations per day than the subnet has UIDs. Mining demand can lift a price only indirectly, when "
-        "it attracts stakers. So \"always\" does not hold."
+        "it attracts stakers. So \"always\" does not hold.\n\n"
+        "Since spec 435 (July 2026) part of a miner's registration price can be kept as locked stake "
+        "(collateral) instead of burned [V]; the whole price is still swapped into the pool in one purchase, "
+        "so the buy-back's effect on the price is the same."
     ),
     evidence=_mining_evidence,
     check=_mining_check,
     spec="§3.2, §3.5, §4",
+    holds_for="v2.0.0 → HEAD (spec 459; miner collateral since spec 435 does not change it)",
 ))
 
 register(Claim(
@@ -483,11 +491,16 @@ register(Claim(
         "How big is that? The table applies HEAD's rules to the pools of April 2026. The protocol then buys on "
         "most subnets every block, and on the subnets where it matters most its buying alone lifts the price "
         "by a fraction of a percent a day, several percent a month, with no staker involved. A rising price "
-        "is therefore a sign of demand only after the protocol's own buying is taken out."
+        "is therefore a sign of demand only after the protocol's own buying is taken out.\n\n"
+        "The table uses the HEAD rules (spec 459): EMA-price shares through the emission gate with a rank-32 "
+        "bar. The gate moves TAO from the small subnets to the large ones, so the protocol's buying "
+        "concentrates on the subnets above the bar; a chain buy that fails now refunds its TAO instead of "
+        "leaving it stranded (July 2026 [P], in code [V])."
     ),
     evidence=_demand_evidence,
     check=_demand_check,
     spec="§3.2, §3.4, §4",
+    holds_for="v3.2.3 → HEAD (spec 459), when the protocol buys alpha",
 ))
 
 register(Claim(
@@ -509,6 +522,7 @@ register(Claim(
     evidence=_top_emission_evidence,
     check=_top_emission_check,
     spec="§3.2",
+    holds_for="autumn 2025 (daily data 14 Sep – 27 Oct 2025)",
 ))
 
 register(Claim(
@@ -526,6 +540,7 @@ register(Claim(
     evidence=_chutes_top_evidence,
     check=lambda ev: ev["value"].iloc[0] == ev["value"].iloc[1],
     spec="§3.2",
+    holds_for="autumn 2025 (daily data 14 Sep – 27 Oct 2025)",
 ))
 
 

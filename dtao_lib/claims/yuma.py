@@ -69,5 +69,6 @@ register(
         evidence=_score_evidence,
         check=_score_check,
         spec="§5.2, §5.5",
+        holds_for="v2.0.0 → HEAD (spec 459): the post-June 2026 releases did not change Yuma",
     )
 )

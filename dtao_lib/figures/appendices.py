@@ -297,7 +297,8 @@ def claims_overview(chapters_dir: str | Path | None = None) -> pd.DataFrame:
     of the sentences), ``claim_id`` (the registered id, or the expected one while the chapter is not
     written), ``verdict`` (``"pending"`` until registered), ``chapter`` (title), ``page`` (file the
     verdict is decided in), ``link`` (relative URL of the claim's box from a page in ``chapters/``,
-    empty if no page shows it yet), ``spec`` and ``registered`` (bool).
+    empty if no page shows it yet), ``spec``, ``holds_for`` (the period the verdict holds for,
+    :attr:`dtao_lib.claims.Claim.holds_for`) and ``registered`` (bool).
     """
     _claims._load_all()
     shown = claim_pages(chapters_dir)
@@ -316,14 +317,14 @@ def claims_overview(chapters_dir: str | Path | None = None) -> pd.DataFrame:
             if cid is None:
                 rows.append({"entry": i, "japanese": entry.japanese, "english": entry.english,
                              "claim_id": d.claim_id, "verdict": "pending", "chapter": d.chapter, "page": d.page,
-                             "link": "", "spec": "", "registered": False})
+                             "link": "", "spec": "", "holds_for": "", "registered": False})
                 continue
             c = _claims.CLAIMS[cid]
             used.add(cid)
             page = d.page if cid.startswith("seed-") else shown.get(cid, d.page)
             rows.append({"entry": i, "japanese": entry.japanese, "english": entry.english, "claim_id": cid,
                          "verdict": c.verdict, "chapter": c.chapter, "page": page, "link": link(cid, d.page),
-                         "spec": c.spec, "registered": True})
+                         "spec": c.spec, "holds_for": c.holds_for, "registered": True})
     extras = [c for cid, c in _claims.CLAIMS.items() if cid not in used]
     for c in extras:
         sents = _sentences(c.japanese) or {c.japanese}
@@ -332,7 +333,7 @@ def claims_overview(chapters_dir: str | Path | None = None) -> pd.DataFrame:
         rows.append({"entry": pos if pos is not None else len(seed_other.ARTICLE) + 1,
                      "japanese": c.japanese, "english": c.english, "claim_id": c.id, "verdict": c.verdict,
                      "chapter": c.chapter, "page": shown.get(c.id, ""), "link": link(c.id, ""), "spec": c.spec,
-                     "registered": True})
+                     "holds_for": c.holds_for, "registered": True})
     df = pd.DataFrame(rows)
     df["_order"] = range(len(df))
     return df.sort_values(["entry", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
@@ -370,7 +371,9 @@ def claims_html(df: pd.DataFrame) -> HtmlBlock:
                 target = f'<a href="{_esc(r["link"])}">{_esc(title)}</a>'
             else:
                 target = _esc(title) + (" <em>(not written yet)</em>" if r["verdict"] == "pending" else "")
-            decided.append(f'<div style="margin-bottom:0.5em">{badge} {target}<br>'
+            holds = r.get("holds_for", "")
+            holds = f'<br><span style="font-size:0.85em">holds for: {_esc(holds)}</span>' if holds else ""
+            decided.append(f'<div style="margin-bottom:0.5em">{badge} {target}{holds}<br>'
                            f'<code style="font-size:0.8em">{_esc(r["claim_id"])}</code></div>')
         body.append(f'<tr id="article-{n}"><td>{n}</td><td>{said}</td><td>{"".join(decided)}</td></tr>')
     text = ('<div class="dtao-claims-table" style="overflow-x:auto"><table class="table dtao-table">'
@@ -485,7 +488,7 @@ def timeline_table() -> pd.DataFrame:
     return pd.DataFrame({
         "date": [f"{d:%Y-%m-%d}" + (" ≈" if a else "") for d, a in zip(ev["date"], ev["approximate"], strict=True)],
         "release": ev["tag"], "change": ev["summary"], "mechanism": ev["mechanism"],
-        "era after": ev["era"], "evidence": ev["evidence"],
+        "era after": ev["era"], "evidence": ev["evidence"], "labels": ev["labels"], "date kind": ev["kind"],
     })
 
 
@@ -512,7 +515,8 @@ def timeline_html() -> HtmlBlock:
     df = timeline_table()
     rows = "".join(
         f'<tr><td style="white-space:nowrap">{_esc(r["date"])}<br><strong>{_esc(r["release"])}</strong></td>'
-        f'<td>{_esc(r["change"])}<br><small>{_esc(r["mechanism"])} · evidence: {_esc(r["evidence"])}</small></td>'
+        f'<td>{_esc(r["change"])}<br><small>{_esc(r["mechanism"])} · evidence: {_esc(r["evidence"])}'
+        f'{" · labels " + _esc(r["labels"]) if r["labels"] else ""} · date: {_esc(r["date kind"])}</small></td>'
         f'<td>{_esc(r["era after"])}</td></tr>'
         for _, r in df.iterrows()
     )
@@ -527,8 +531,7 @@ def timeline_chart() -> alt.LayerChart:
     emission-share eras. A dropdown highlights one mechanism; hover a point for the change."""
     df = timeline_table()
     df["date"] = timeline.timeline_frame()["date"]
-    tag_kind, approx_kind = timeline.DATE_SHAPES
-    df["when"] = [approx_kind if c.approximate else tag_kind for c in params.TIMELINE]
+    df["when"] = df["date kind"]
     mechanisms = sorted(df["mechanism"].unique())
     pick = dropdown("mechanism", ["all", *mechanisms], "all", "highlight mechanism ")
     spans = timeline.era_bands()
@@ -548,10 +551,11 @@ def timeline_chart() -> alt.LayerChart:
                         legend=alt.Legend(orient="bottom")),
         opacity=alt.condition(highlight, alt.value(1.0), alt.value(0.15)),
         color=alt.value("#2c3e50"),
-        tooltip=[alt.Tooltip("date:T"), "release:N", "change:N", "evidence:N", "when:N"],
+        tooltip=[alt.Tooltip("date:T"), "release:N", "change:N", "evidence:N",
+                 alt.Tooltip("labels:N", title="evidence labels"), "when:N"],
     ).add_params(pick)
     return (bands + points).properties(width=WIDTH - 140, height=HEIGHT,
-                                       title="Protocol changes, Feb 2025 – June 2026 (tag dates)")
+                                       title="Protocol changes, Feb 2025 – Sept 2026")
 
 
 ERA_GROUPS: dict[str, tuple[str, ...]] = {

@@ -652,13 +652,18 @@ def alpha_split_explorer() -> Figure:
 # ---------------------------------------------------------------------------------------------
 # The epoch: pending emission and the dividend split
 # ---------------------------------------------------------------------------------------------
-def dividend_example(*, tempo: int = TEMPO, netuid: int = 64) -> pd.DataFrame:
+def dividend_example(*, tempo: int = TEMPO, netuid: int = 64,
+                     root_registered: dict[str, bool] | None = None, era: str = "head") -> pd.DataFrame:
     """Pending emission over one tempo and its split between two validators' alpha and root stakers.
 
     Two validators on subnet ``netuid`` (2026-04-11 state): V1 holds only alpha stake, V2 alpha and
     root stake; Yuma gives them equal dividends. The pending validator and root alpha of ``tempo + 1``
     blocks (the epoch ran every 361 blocks until v3.4.8) are split by
     :func:`dtao_lib.coinbase.split_dividends` (spec §3.6 step 4). Returns alpha per hotkey and side.
+
+    ``root_registered`` (e.g. ``{"V1": True, "V2": False}``) says which hotkeys hold a root UID: from
+    spec 442 (Root Reborn, addendum §A5 [V]) only those receive a root part; ``None`` counts both as
+    registered. ``era`` selects the split rule (default HEAD).
     """
     blocks = check_int("tempo", tempo, lo=1) + 1
     ex = subnet_example(netuid)
@@ -669,7 +674,8 @@ def dividend_example(*, tempo: int = TEMPO, netuid: int = 64) -> pd.DataFrame:
     alpha_stake = {"V1": 400_000 * RAO_PER_TAO, "V2": 400_000 * RAO_PER_TAO}
     root_stake = {"V1": 0, "V2": 2_000_000 * RAO_PER_TAO}
     a, r = coinbase.split_dividends({"V1": 1.0, "V2": 1.0}, alpha_stake, root_stake,
-                                    pending_validator_alpha=pending_v, pending_root_alpha=pending_r, rao=True)
+                                    pending_validator_alpha=pending_v, pending_root_alpha=pending_r, rao=True,
+                                    root_registered=root_registered, era=era)
     rows = []
     for hk in ("V1", "V2"):
         rows.append({"validator": hk, "alpha stake (α)": alpha_stake[hk] / RAO_PER_TAO,

@@ -22,6 +22,7 @@ timeline_table
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 import altair as alt
@@ -34,16 +35,43 @@ from ._style import ERA_COLORS, WIDTH
 __all__ = [
     "DATE_SHAPES",
     "ERA_NAMES",
+    "EVIDENCE_LABELS",
     "MECHANISMS",
+    "date_kind_label",
     "era_bands",
+    "evidence_labels",
     "timeline_chart",
     "timeline_frame",
     "timeline_table",
 ]
 
-DATE_SHAPES: dict[str, str] = {"tag commit date": "circle", "approximate (public reports)": "diamond"}
+DATE_SHAPES: dict[str, str] = {"tag commit date": "circle", "approximate (public reports)": "diamond",
+                               "PR text date": "square", "live on Finney (chain watchers)": "triangle-up"}
 """Marker of each kind of date, the same in every timeline of the book: a circle for a release tag's
-commit date, a diamond for an approximate date taken from public reports."""
+(or a commit's) date, a diamond for an approximate date taken from public reports, and for the changes
+after June 2026 a square for the date of a pull request's text (not a merge or deployment date) and a
+triangle for the day a chain watcher saw the runtime live (addendum §A0, §A1)."""
+
+EVIDENCE_LABELS: dict[str, str] = {"V": "read in code", "P": "pull-request text", "T": "third-party observation",
+                                   "G": "inference"}
+"""The addendum's evidence labels (§A0), used for the changes after June 2026."""
+
+
+def evidence_labels(evidence: str) -> str:
+    """The addendum labels an evidence string carries, in the order V, P, T, G (``"[V] [P]"``; "" if none).
+
+    Changes up to June 2026 cite the code at a release tag and carry no label (the spec read them all
+    in code); later ones start with a label (:data:`dtao_lib.params.Change`).
+    """
+    found = set(re.findall(r"\[([VPTG])\]", str(evidence)))
+    return " ".join(f"[{k}]" for k in EVIDENCE_LABELS if k in found)
+
+
+def date_kind_label(approximate: bool, date_kind: str) -> str:
+    """The :data:`DATE_SHAPES` key of a change's date: approximate first, then by ``Change.date_kind``."""
+    if approximate:
+        return "approximate (public reports)"
+    return {"PR": "PR text date", "live": "live on Finney (chain watchers)"}.get(date_kind, "tag commit date")
 
 MECHANISMS: tuple[str, ...] = (
     "emission",
@@ -81,7 +109,8 @@ def timeline_frame() -> pd.DataFrame:
 
     Columns: ``date`` (Timestamp), ``tag``, ``summary``, ``mechanism``, ``evidence``,
     ``approximate`` (bool: the date comes from public reports, not a tag), ``era`` (share era letter
-    of the release in force on that date, :func:`dtao_lib.params.era`).
+    of the release in force on that date, :func:`dtao_lib.params.era`), ``labels`` (the addendum's
+    evidence labels, :func:`evidence_labels`) and ``kind`` (what the date is, :func:`date_kind_label`).
     """
     rows = []
     for c in TIMELINE:
@@ -93,6 +122,8 @@ def timeline_frame() -> pd.DataFrame:
             "evidence": c.evidence,
             "approximate": c.approximate,
             "era": _era(c.date).letter,
+            "labels": evidence_labels(c.evidence),
+            "kind": date_kind_label(c.approximate, c.date_kind),
         })
     return pd.DataFrame(rows)
 
@@ -195,7 +226,6 @@ def timeline_chart(highlight: str | Iterable[str] | None = None, *, title: str |
         on &= events["era"].isin(eras)
     events["on"] = on
     events["label_dy"] = _label_offsets(events)
-    events["kind"] = events["approximate"].map({True: "approximate (public reports)", False: "tag commit date"})
     era_scale = alt.Scale(domain=list(ERA_COLORS), range=list(ERA_COLORS.values()))
     x_scale = alt.Scale(domain=[pd.Timestamp(_START).isoformat(), pd.Timestamp(_END).isoformat()])
     band = alt.Chart(bands).mark_rect(opacity=0.18).encode(
@@ -224,7 +254,7 @@ def timeline_chart(highlight: str | Iterable[str] | None = None, *, title: str |
         shape=alt.Shape("kind:N", scale=alt.Scale(domain=list(DATE_SHAPES), range=list(DATE_SHAPES.values())),
                         legend=None),
         tooltip=[alt.Tooltip("date:T", format="%d %b %Y"), "tag:N", "mechanism:N", "summary:N", "evidence:N",
-                 alt.Tooltip("kind:N", title="date")],
+                 alt.Tooltip("labels:N", title="evidence labels"), alt.Tooltip("kind:N", title="date")],
     )
     above = base.transform_filter(strong & (alt.datum.label_dy < 0)).mark_text(fontSize=9, dy=-11, color="#333")
     below = base.transform_filter(strong & (alt.datum.label_dy > 0)).mark_text(fontSize=9, dy=13, color="#333")
@@ -233,7 +263,8 @@ def timeline_chart(highlight: str | Iterable[str] | None = None, *, title: str |
     rule = alt.Chart(halving).mark_rule(strokeDash=[4, 3], color="#555").encode(x=alt.X("date:T", scale=x_scale))
     if title is None:
         what = sorted(eras) + sorted(mechs)
-        title = "Protocol changes, February 2025 – June 2026" + (f" (highlight: {', '.join(what)})" if what else "")
+        title = ("Protocol changes, February 2025 – September 2026"
+                 + (f" (highlight: {', '.join(what)})" if what else ""))
     chart = (band + rule + labels + points + tags).resolve_scale(color="independent")
     return chart.properties(width=WIDTH - 40, height=270, title=alt.TitleParams(title, offset=18))
 
@@ -241,7 +272,8 @@ def timeline_chart(highlight: str | Iterable[str] | None = None, *, title: str |
 def timeline_table(highlight: str | Iterable[str] | None = None) -> pd.DataFrame:
     """The changes of the highlighted eras and/or mechanisms (all changes if ``None``).
 
-    Columns: date, tag, mechanism, change, evidence; dates from public reports are marked "≈".
+    Columns: date, tag, mechanism, change, evidence, labels (the addendum's [V]/[P]/[T]/[G] for the
+    changes after June 2026) and date kind; dates from public reports are marked "≈".
     """
     eras, mechs = _resolve_highlight(highlight)
     ev = timeline_frame()
@@ -257,4 +289,6 @@ def timeline_table(highlight: str | Iterable[str] | None = None) -> pd.DataFrame
         "mechanism": ev["mechanism"].to_numpy(),
         "change": ev["summary"].to_numpy(),
         "evidence": ev["evidence"].to_numpy(),
+        "labels": ev["labels"].to_numpy(),
+        "date kind": ev["kind"].to_numpy(),
     }).reset_index(drop=True)
