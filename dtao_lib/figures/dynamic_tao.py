@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -31,6 +32,8 @@ from ..data import load_subnet_snapshot
 from ..interactive import Figure, live_panel
 from ..params import RAO_PER_TAO, TAO_WEIGHT, TEMPO
 from ..params import era as _era
+from ._fast import templated
+from ._live import LiveChart
 from ._style import HEIGHT, ROLE_COLORS, WIDTH, dropdown, slider
 
 __all__ = [
@@ -184,7 +187,19 @@ def subnet_example(netuid: int = 64, *, snapshot: pd.DataFrame | None = None) ->
     ``price_share`` is the subnet's EMA-price share ``p̄_i / Σ p̄`` (the rule of era A).
     """
     n = check_int("netuid", netuid, lo=1, hi=65_535)
-    df = load_subnet_snapshot() if snapshot is None else snapshot
+    if snapshot is None:
+        df = load_subnet_snapshot()
+        return _default_subnet_example(n, df.attrs.get("source", ""), len(df))
+    return _subnet_example(n, snapshot)
+
+
+@lru_cache(maxsize=256)
+def _default_subnet_example(netuid: int, source: str, rows: int) -> SubnetExample:
+    """:func:`subnet_example` of the default snapshot file, remembered (live panels ask on every change)."""
+    return _subnet_example(netuid, load_subnet_snapshot())
+
+
+def _subnet_example(n: int, df: pd.DataFrame) -> SubnetExample:
     state, ids = snapshot_block_state(snapshot=df)
     if n not in set(ids.tolist()):
         raise ValueError(f"netuid must be a non-root subnet of the {SNAPSHOT_DATE} snapshot "
@@ -469,6 +484,9 @@ def _one_block_chart(data: pd.DataFrame, filters: Sequence[Any] = (), params: Se
     return chart.add_params(*params) if params else chart
 
 
+_one_block_live = templated(_one_block_chart)
+
+
 def where_the_tao_goes() -> Figure:
     """One block of one subnet: τ, τ_in, chain buy, α_in and the α_out split, per era (spec §3.4, §3.5).
 
@@ -496,8 +514,8 @@ def where_the_tao_goes() -> Figure:
             amt = f[col] / RAO_PER_TAO
             row[col] = amt if col in _TOKEN else amt * price
         table = split_table(share_pct / 100, price, era, root_sell_flag=sell_flag, owner_cut_enabled=owner_cut)
-        return _one_block_chart(pd.DataFrame([row]), title=f"{era}: E = {f['block_emission'] / RAO_PER_TAO:g} TAO, "
-                                f"root proportion {f['root_proportion']:.3f}"), table
+        return _one_block_live(pd.DataFrame([row]), title=f"{era}: E = {f['block_emission'] / RAO_PER_TAO:g} TAO, "
+                               f"root proportion {f['root_proportion']:.3f}"), table
 
     def live():
         import ipywidgets as w
@@ -612,6 +630,8 @@ def alpha_split_explorer() -> Figure:
         return alpha_split_chart(data, (alt.datum.root_tao_x10 == t_p, alt.datum.flag == f_p), (t_p, f_p),
                                  marks=_subnet_ticks())
 
+    template = LiveChart(lambda data: alpha_split_chart(data, marks=_subnet_ticks()))  # ticks: built once
+
     def render(root_tao_m: float, gamma: float, flag: bool, era: str, issuance_m: float):
         rows = []
         t_rao = _rao(root_tao_m * 1e6)
@@ -627,7 +647,7 @@ def alpha_split_explorer() -> Figure:
                                        "root alpha recycled", "dust (rao)"],
                               "share of α_out": [sp.owner / 1e9, sp.server / 1e9, sp.validator / 1e9, sp.root / 1e9,
                                                  sp.recycled / 1e9, sp.dust]})
-        return alpha_split_chart(pd.DataFrame(rows), marks=_subnet_ticks()), table
+        return template(data=pd.DataFrame(rows)), table
 
     def live():
         import ipywidgets as w
