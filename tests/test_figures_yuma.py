@@ -314,3 +314,13 @@ def test_live_chart_template_equals_a_fresh_chart():
     assert next(p for p in s2["params"] if p["name"] == "scenario_now")["value"] == "YC-07"
     assert len(s2["datasets"]["div"]) == len(d)
     assert "dtao-chart" in t2({"scenario_now": "YC-07"}, div=d, choices=d.head(0))._repr_html_()
+
+
+def test_a_shorter_replay_is_a_prefix_of_a_longer_one():
+    """The live replay keeps its longest run per setting and slices it for fewer epochs."""
+    for v in fig.REPLAY_SCENARIOS:
+        full = fig.replay(v, 20, fixed=False)
+        for n in (3, 11):
+            short = fig.replay(v, n, fixed=False)
+            pd.testing.assert_frame_equal(short.reset_index(drop=True),
+                                          full[full["epoch"] < n].reset_index(drop=True))

@@ -496,9 +496,15 @@ def _pump_context(netuid: int, era_tag: str) -> tuple[Any, Any, int]:
     return ex, pool, alpha_out
 
 
-@cache
 def _daily_keep(blocks_since_start: int, days: int, era_tag: str) -> np.ndarray:
-    """:func:`dtao_lib.ema.keep_factor` after 0, 1, …, ``days`` days (one cumulative product)."""
+    """:func:`dtao_lib.ema.keep_factor` after 0, 1, …, ``days`` days (one cumulative product).
+
+    Computed for a whole number of half-years and sliced: a longer holding time reuses the product."""
+    return _daily_keep_upto(blocks_since_start, -(-(days + 1) // 182) * 182, era_tag)[: days + 1]
+
+
+@cache
+def _daily_keep_upto(blocks_since_start: int, days: int, era_tag: str) -> np.ndarray:
     k = ema.keep_factor(np.arange(days + 1) * BLOCKS_PER_DAY, blocks_since_start=blocks_since_start, era=era_tag)
     k.flags.writeable = False
     return k
