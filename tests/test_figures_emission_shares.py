@@ -187,7 +187,7 @@ def test_taoflow_example_against_the_spec_rule():
 # The pump experiment
 # ---------------------------------------------------------------------------------------------
 def test_pump_path_price_rule_is_the_closed_form():
-    p = fig.pump_path(5_000, 20, "head", horizon_days=40, step_days=1)
+    p = fig.pump_path(5_000, 20, "2026-06-30", horizon_days=40, step_days=1)  # era D: no gate
     buy, sell = p.attrs["buy"], p.attrs["sell"]
     ex = dynamic_tao.subnet_example(62)
     b0 = 365 * DAY
@@ -362,3 +362,89 @@ def test_claim_quotes_the_seed_and_holds():
     except OSError:
         pytest.skip("seed article not available")
     assert c.japanese in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Eras E and F: the emission gate on the 2026-04-11 network (addendum §A2)
+# ---------------------------------------------------------------------------------------------
+def _hill(w, theta, h=3.0):
+    g = np.where(w > 0, w / (1 + (theta / np.where(w > 0, w, 1)) ** h), 0.0)
+    return g / g.sum()
+
+
+def test_gate_snapshot_against_an_independent_hill_gate():
+    raw = pd.read_csv(data_dir() / "subnets_2026-04-11" / "subnets_snapshot_2026-04-11.csv")
+    sub = raw[raw["netuid"] != 0].sort_values("netuid")
+    p = sub["moving_price"].fillna(0).to_numpy()
+    d = p / p.sum()
+    theta = np.sort(d[d > 0])[::-1][31]
+    want = pd.Series(_hill(d, theta), index=sub["netuid"].to_numpy())
+    g = fig.gate_snapshot().set_index("netuid")
+    assert g.attrs["bar"] == pytest.approx(theta, rel=1e-8)  # EMA prices on the 2^-32 grid
+    np.testing.assert_allclose(g["D"].sort_index(), pd.Series(d, index=sub["netuid"].to_numpy()).sort_index(),
+                               atol=1e-12)
+    np.testing.assert_allclose(g["HEAD"].sort_index(), want.sort_index(), atol=1e-6)
+    assert int(g["at or above bar"].sum()) == 32
+    assert g["rank"].sort_values().tolist() == list(range(1, len(g) + 1))
+
+
+def test_gate_summary_concentration():
+    s = fig.gate_summary()
+    g = fig.gate_snapshot()
+    for rule in ("D", "HEAD"):
+        shares = g[rule].to_numpy()
+        assert s.loc["HHI", rule] == pytest.approx(float((shares**2).sum() / shares.sum() ** 2), rel=1e-12)
+        assert s.loc["effective number of subnets", rule] == pytest.approx(1 / s.loc["HHI", rule])
+        assert s.loc["top-32 share", rule] == pytest.approx(float(np.sort(shares)[::-1][:32].sum()), abs=1e-12)
+    assert s.loc["top-32 share", "HEAD"] > s.loc["top-32 share", "D"]
+    assert s.loc["bottom-half share", "HEAD"] < s.loc["bottom-half share", "D"]
+    assert s.loc["HHI", "HEAD"] > s.loc["HHI", "D"]
+    # a lower bar (larger N) concentrates less
+    assert fig.gate_summary(64).loc["HHI", "HEAD"] < s.loc["HHI", "HEAD"]
+
+
+def test_gate_snapshot_price_for_share_round_trip():
+    g = fig.gate_snapshot(prices_for_share=True).set_index("netuid")
+    state, ids = dynamic_tao.snapshot_block_state()
+    for netuid in (64, 66, 1):  # first, just below the bar, around it
+        i = int(np.flatnonzero(ids == netuid)[0])
+        prices = state.ema_prices.copy()
+        prices[i] *= g.loc[netuid, "price × for D share"]
+        got = coinbase.emission_shares(prices)[i]
+        assert got == pytest.approx(g.loc[netuid, "D"], abs=1e-6)
+    assert (g["price × for D share"].dropna() > 0).all()
+
+
+def test_gate_curve():
+    c = fig.gate_curve(bars=(0.01,), exponents=(3,))
+    at = c.iloc[(c["share"] - 0.01).abs().argmin()]
+    assert at["kept"] == pytest.approx(0.5, abs=0.05)
+    assert c["kept"].is_monotonic_increasing
+    with pytest.raises(ValueError, match="bar"):
+        fig.gate_curve(bars=(0.0,))
+
+
+def test_pump_under_the_gate():
+    head, june = fig.pump_path(10_000, 30, "head"), fig.pump_path(10_000, 30, "2026-06-30")
+    # Ridges (8th) is above the bar: the gate amplifies the pump's share gain
+    assert (head["share"] - head["base_share"]).max() > (june["share"] - june["base_share"]).max()
+    i = fig.gate_snapshot().set_index("netuid")
+    assert head["base_share"].iloc[0] == pytest.approx(i.loc[62, "HEAD"], abs=1e-6)
+    target = fig.pump_for_share_gain(1.0, hold_days=(30,))
+    state, ids = dynamic_tao.snapshot_block_state()
+    prices = state.ema_prices.copy()
+    prices[ids == 62] = target["EMA target"].iloc[0]
+    assert coinbase.emission_shares(prices)[ids == 62][0] == pytest.approx(target.attrs["base_share"] + 0.01,
+                                                                          abs=1e-6)
+
+
+def test_gate_explorer_faces():
+    f = fig.gate_explorer()
+    spec = f.chart().to_dict()
+    assert "N" in str(spec["params"])
+    values = next(iter(spec["datasets"].values()))
+    assert {r["N"] for r in values} == set(fig.GATE_RANKS)
+    with pytest.raises(ValueError, match="rank"):
+        fig.gate_snapshot(rank=0)
+    with pytest.raises(ValueError, match="exponent"):
+        fig.gate_summary(32, -1.0)

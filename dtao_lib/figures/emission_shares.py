@@ -36,6 +36,9 @@ from ..interactive import Figure, live_panel
 from ..params import (
     BLOCKS_PER_DAY,
     EMA_PRICE_HALVING_BLOCKS,
+    EMISSION_BAR_QUANTILE,
+    EMISSION_BAR_RANK,
+    EMISSION_GATE_EXPONENT,
     ERA_LETTERS,
     MOVING_ALPHA,
     RAO_PER_TAO,
@@ -48,6 +51,7 @@ from .amm import pool_from_snapshot
 from .dynamic_tao import era_block_emission, snapshot_block_state, subnet_example
 
 __all__ = [
+    "GATE_RANKS",
     "PUMP_ERAS",
     "TAOFLOW_PROTOCOL",
     "TAOFLOW_SUBNETS",
@@ -58,6 +62,10 @@ __all__ = [
     "ema_response_grid",
     "ema_vs_spot",
     "era_rules",
+    "gate_curve",
+    "gate_explorer",
+    "gate_snapshot",
+    "gate_summary",
     "pump_explorer",
     "pump_for_share_gain",
     "pump_grid",
@@ -401,7 +409,8 @@ def taoflow_explorer() -> Figure:
 PUMP_ERAS: tuple[tuple[str, str], ...] = (
     ("v3.2.3", "A · EMA price (autumn 2025)"),
     ("v3.2.10", "B · TaoFlow (Nov 2025)"),
-    ("head", "D · price × (1 − burn) (June 2026)"),
+    ("2026-06-30", "D · price × (1 − burn) (June 2026)"),
+    ("head", "F · gated price share (HEAD, spec 459)"),
 )
 """The releases the pump experiment compares: one per share rule, with that release's pool and E."""
 
@@ -430,7 +439,9 @@ def pump_path(
     * the EMA starts at the subnet's 2026-04-11 moving price and follows the spot with the age factor
       (:func:`dtao_lib.ema.keep_factor`; age ``blocks_since_start`` at the buy, default one year); the
       other subnets' EMA prices stay at their 2026-04-11 values;
-    * price eras (A, C, D; burn 0): share = p̄ / (p̄ + Σ others);
+    * price eras (A, C, D; burn 0): share = p̄ / (p̄ + Σ others); in the gate eras (E, F: HEAD) that
+      share vector then passes through the Hill gate with a bar recomputed every day (float Hill
+      function, within ~1e-6 of the chain's I32F32 power; :func:`_gated_own_share`);
     * TaoFlow eras: the purchase is one block of inflow ``+tao_in`` and the sale one block of outflow;
       before the buy the subnet's flow EMA gives it its price share, and the other subnets' positive
       flow EMAs add up to ``network_inflow_tao_per_day`` (an assumption: the data has no flows).
@@ -476,6 +487,9 @@ def pump_path(
         s = s - np.where(tb >= t_sell, a * sell.amount_out * np.power(1.0 - a, np.maximum(tb - t_sell, 0)), 0.0)
         z = np.maximum(s, 0.0)
         share = z / (z + f_others)
+    elif e.emission_gate != "none":
+        share = _gated_own_share(path, netuid, e)
+        base = float(_gated_own_share(np.array([ex.ema_price]), netuid, e)[0])
     else:
         share = path / (path + others)
     gain = (share - base) * E * BLOCKS_PER_DAY / RAO_PER_TAO  # TAO per day
@@ -485,6 +499,26 @@ def pump_path(
     df.attrs.update(netuid=netuid, name=ex.name, era=e.tag, tao_in=x, hold_days=hold, buy=buy, sell=sell,
                     pool=pool, alpha_out_rao=alpha_out_rao, block_emission_rao=E)
     return df
+
+
+def _gated_own_share(own_ema: np.ndarray, netuid: int, e: Any) -> np.ndarray:
+    """A subnet's share under the emission gate (eras E, F) for each of its EMA prices ``own_ema``,
+    the other subnets at their 2026-04-11 EMA prices (burn 0), with a fresh bar each time."""
+    prices, ids, _ = _snapshot_prices()
+    others = prices[ids != netuid]
+    w = np.concatenate([np.asarray(own_ema, dtype=float)[:, None],
+                        np.broadcast_to(others, (len(own_ema), others.size))], axis=1)
+    w = w / w.sum(axis=1, keepdims=True)
+    desc = -np.sort(-w, axis=1)
+    if e.emission_gate == "rank":
+        k = np.minimum(EMISSION_BAR_RANK, (desc > 0).sum(axis=1)) - 1
+        theta = desc[np.arange(len(w)), np.maximum(k, 0)]
+    else:  # q-mass: the share at which the running sum first reaches q
+        k = np.minimum((np.cumsum(desc, axis=1) < EMISSION_BAR_QUANTILE).sum(axis=1), w.shape[1] - 1)
+        theta = desc[np.arange(len(w)), k]
+    with np.errstate(divide="ignore", over="ignore"):
+        g = np.where(w > 0, w / (1.0 + (theta[:, None] / np.where(w > 0, w, 1.0)) ** EMISSION_GATE_EXPONENT), 0.0)
+    return g[:, 0] / g.sum(axis=1)
 
 
 @cache
@@ -565,8 +599,9 @@ def pump_for_share_gain(
 ) -> pd.DataFrame:
     """How much and how long: the pump that lifts a price-rule share by ``gain_points`` points.
 
-    For each holding time ``N``: the EMA price the subnet needs (:func:`dtao_lib.coinbase.price_for_share`,
-    other subnets fixed at 2026-04-11), the constant spot price that brings the EMA there in ``N`` days
+    For each holding time ``N``: the EMA price the subnet needs (:func:`dtao_lib.coinbase.price_for_share`;
+    in the gate eras :func:`dtao_lib.coinbase.price_for_share_gated`; other subnets fixed at
+    2026-04-11), the constant spot price that brings the EMA there in ``N`` days
     (:func:`dtao_lib.ema.spot_to_reach`), the TAO that buys the pool up to it
     (:func:`dtao_lib.amm.stake_to_reach_price`), and the outcome of :func:`pump_path` with that purchase
     held ``N`` days and watched for ``after_days`` more. Rows where no spot price can do it (it would
@@ -577,7 +612,14 @@ def pump_for_share_gain(
     if e.share_rule not in ("ema_price", "price_burn", "price_burn_root_prop"):
         raise ValueError(f"era must use a price rule (A, C, D), got {e.tag!r} ({e.share_rule})")
     ex, pool, _ = _pump_context(check_int("netuid", netuid, lo=1, hi=65_535), e.tag)
-    target = coinbase.price_for_share(ex.price_share + gain / 100, ex.sum_ema_prices - ex.ema_price)
+    base_share = ex.price_share
+    if e.emission_gate != "none":  # HEAD: the price that gives the gated share (addendum §A2)
+        prices, ids, _ = _snapshot_prices()
+        base_share = float(_gated_own_share(np.array([ex.ema_price]), netuid, e)[0])
+        target = coinbase.price_for_share_gated(base_share + gain / 100, prices[ids != netuid],
+                                                rank=EMISSION_BAR_RANK if e.emission_gate == "rank" else 0)
+    else:
+        target = coinbase.price_for_share(ex.price_share + gain / 100, ex.sum_ema_prices - ex.ema_price)
     rows = []
     for n in hold_days:
         n = check_int("hold_days", n, lo=1, hi=3_650)
@@ -596,7 +638,7 @@ def pump_for_share_gain(
                         "loss if others sell first": tao - float(v["TAO back if others sold the price back first"])})
         rows.append(row)
     df = pd.DataFrame(rows).set_index("days held")
-    df.attrs.update(netuid=netuid, name=ex.name, era=e.tag, base_share=ex.price_share, gain_points=gain)
+    df.attrs.update(netuid=netuid, name=ex.name, era=e.tag, base_share=base_share, gain_points=gain)
     return df
 
 
@@ -606,7 +648,7 @@ _PUMP_HOLDS = (15, 30, 60, 90)
 
 def pump_grid(amounts_k: Sequence[int] = _PUMP_AMOUNTS_K, holds: Sequence[int] = _PUMP_HOLDS, *,
               netuid: int = _DEFAULT_PUMP_NETUID, horizon_days: int = 120,
-              step_days: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+              step_days: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The pump experiment over a grid (static face): paths and cost/gain bars.
 
     Keys ``era`` (tag), ``k`` (thousands of TAO bought), ``hold`` (days). Returns ``(paths, bars)``:
@@ -830,3 +872,158 @@ def ema_vs_spot(top: int = 8, *, snapshot: pd.DataFrame | None = None) -> pd.Dat
                          "spot / EMA − 1": d["gap"].round(4).to_numpy(),
                          "share by EMA": d["by EMA"].round(5).to_numpy(),
                          "share by spot": d["by spot"].round(5).to_numpy()}).set_index("netuid")
+
+
+# ---------------------------------------------------------------------------------------------
+# Eras E and F: the emission gate (addendum §A2) on the 2026-04-11 network
+# ---------------------------------------------------------------------------------------------
+GATE_RANKS: tuple[int, ...] = (8, 16, 32, 64, 96)
+"""Bar ranks N the static gate figure offers (HEAD: 32)."""
+
+
+@cache
+def _snapshot_prices() -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    state, ids = snapshot_block_state()
+    names = load_subnet_snapshot().set_index("netuid")["name"]
+    return state.ema_prices, ids, names
+
+
+def gate_snapshot(rank: int = EMISSION_BAR_RANK, exponent: float = EMISSION_GATE_EXPONENT, *,
+                  prices_for_share: bool = False) -> pd.DataFrame:
+    """Every subnet of 2026-04-11 under the June 2026 rule (era D) and under HEAD's gate (addendum §A2).
+
+    With ``MinerBurned`` = 0 (not in the snapshot) era D's share is the EMA-price share; HEAD passes it
+    through the Hill gate around the bar θ = the ``rank``-th largest share (fresh bar, as on an update
+    block). Both from :func:`dtao_lib.coinbase.emission_shares`. Counterfactual: the live rule on
+    2026-04-11 was TaoFlow.
+
+    Columns: netuid, name, ``rank`` (by EMA price), ``D`` and ``HEAD`` (shares), ``HEAD / D``,
+    ``at or above bar`` (its D share ≥ θ) and, with ``prices_for_share``, ``price × for D share``:
+    the factor by which its EMA price must rise for HEAD to give it its era-D share back
+    (:func:`dtao_lib.coinbase.price_for_share_gated`, bar recomputed with the subnet included).
+    ``attrs['bar']`` is θ.
+    """
+    r = check_int("rank", rank, lo=1, hi=128)
+    h = check_real("exponent", exponent, lo=0.0, hi=20.0)
+    prices, ids, names = _snapshot_prices()
+    d = coinbase.emission_shares(prices, era="2026-06-30")
+    head = coinbase.emission_shares(prices, era="head", emission_bar_rank=r, emission_gate_exponent=h)
+    theta = coinbase.emission_gate_bar(d, rank=r)
+    order = np.argsort(-d, kind="stable")
+    ranks = np.empty(d.size, dtype=int)
+    ranks[order] = np.arange(1, d.size + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(d > 0, head / np.where(d > 0, d, 1.0), np.nan)
+    df = pd.DataFrame({"netuid": ids, "name": [names[i] for i in ids], "rank": ranks, "D": d, "HEAD": head,
+                       "HEAD / D": ratio, "at or above bar": d >= theta})
+    if prices_for_share:
+        mult = []
+        for i in range(d.size):
+            if d[i] <= 0:
+                mult.append(np.nan)
+                continue
+            others = np.delete(prices, i)
+            p = coinbase.price_for_share_gated(float(d[i]), others, rank=r, exponent=h)
+            mult.append(p / prices[i])
+        df["price × for D share"] = mult
+    df = df.sort_values("rank").reset_index(drop=True)
+    df.attrs.update(bar=theta, rank=r, exponent=h)
+    return df
+
+
+def _hhi(s: np.ndarray) -> float:
+    t = s.sum()
+    return float(((s / t) ** 2).sum()) if t > 0 else math.nan
+
+
+def gate_summary(rank: int = EMISSION_BAR_RANK, exponent: float = EMISSION_GATE_EXPONENT) -> pd.DataFrame:
+    """How much the gate concentrates emission on 2026-04-11: era D against HEAD (addendum §A2).
+
+    Rows: the bar θ, subnets at or above it, the largest share, the top-32 share, the bottom half's
+    share, the Herfindahl–Hirschman index ``Σ share²`` and its inverse (the "effective number" of
+    subnets, equal to N when all N shares are equal).
+    """
+    df = gate_snapshot(rank, exponent)
+    rows = []
+    half = len(df) // 2
+    for col in ("D", "HEAD"):
+        s = df[col].to_numpy()  # sorted by era-D rank
+        rows.append({"rule": col, "bar θ": df.attrs["bar"] if col == "HEAD" else math.nan,
+                     "subnets at or above the bar": int(df["at or above bar"].sum()) if col == "HEAD" else math.nan,
+                     "largest share": float(s.max()), "top-32 share": float(s[:32].sum()),
+                     "bottom-half share": float(s[half:].sum()), "HHI": _hhi(s),
+                     "effective number of subnets": 1.0 / _hhi(s)})
+    return pd.DataFrame(rows).set_index("rule").T
+
+
+def gate_curve(bars: Sequence[float] = (0.002, 0.005, 0.01, 0.02), exponents: Sequence[float] = (1, 2, 3, 5, 8), *,
+               points: int = 121) -> pd.DataFrame:
+    """The Hill gate ``1/(1 + (θ/s)^h)``: the fraction of its pre-gate share ``s`` a subnet keeps before
+    renormalisation, for each bar θ and exponent h (float; the chain's I32F32 power is within ~1e-6,
+    :func:`dtao_lib.coinbase.emission_gate`). ``s`` runs over a log grid from 1e-4 to 0.3."""
+    s = np.logspace(-4, math.log10(0.3), check_int("points", points, lo=2, hi=2_000))
+    rows = []
+    for theta in bars:
+        th = check_real("bar", theta, lo=0.0, lo_open=True, hi=1.0)
+        for h in exponents:
+            hh = check_real("exponent", h, lo=0.0, hi=20.0)
+            rows.append(pd.DataFrame({"bar": th, "h": hh, "share": s, "kept": 1.0 / (1.0 + (th / s) ** hh)}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _gate_rows(rank: int, exponent: float) -> pd.DataFrame:
+    df = gate_snapshot(rank, exponent)
+    long = df.melt(id_vars=["netuid", "name", "rank"], value_vars=["D", "HEAD"], var_name="rule", value_name="share")
+    long["N"] = rank
+    long["subnet"] = long["netuid"].astype(str) + " " + long["name"].astype(str)
+    return long[long["share"] > 0]
+
+
+def _gate_chart(df: pd.DataFrame, filters: Sequence[Any] = (), params: Sequence[alt.Parameter] = ()) -> alt.Chart:
+    base = alt.Chart(df)
+    for f in filters:
+        base = base.transform_filter(f)
+    chart = base.mark_line(point=True).encode(
+        x=alt.X("rank:Q", title="subnet rank by EMA price (2026-04-11)", scale=alt.Scale(type="log")),
+        y=alt.Y("share:Q", title="share of E", scale=alt.Scale(type="log"), axis=alt.Axis(format="%")),
+        color=alt.Color("rule:N", title="rule", scale=alt.Scale(domain=["D", "HEAD"],
+                                                              range=[ERA_COLORS["D"], ERA_COLORS["F"]]),
+                        legend=alt.Legend(orient="bottom", labelExpr=(
+                            "datum.label == 'D' ? 'D: p̄ share (30 June 2026)' : 'HEAD: gated (spec 459)'"))),
+        tooltip=["subnet:N", "rule:N", "rank:Q", alt.Tooltip("share:Q", format=".4%")],
+    ).properties(width=WIDTH - 60, height=HEIGHT,
+                 title="The emission gate on the 2026-04-11 network (counterfactual; bar at the N-th share)")
+    return chart.add_params(*params) if params else chart
+
+
+_gate_live = templated(_gate_chart)
+
+
+def gate_explorer() -> Figure:
+    """Era D's shares against HEAD's gated shares, subnet by subnet (addendum §A2).
+
+    Static face: a dropdown for the bar rank N (:data:`GATE_RANKS`; HEAD's is 32) with h = 3. Live face:
+    any N from 1 to 128 and any exponent h, with :func:`gate_summary` beside the chart.
+    """
+
+    def static() -> alt.Chart:
+        n = dropdown("N", list(GATE_RANKS), EMISSION_BAR_RANK, "bar at the N-th largest share ")
+        df = pd.concat([_gate_rows(r, EMISSION_GATE_EXPONENT) for r in GATE_RANKS], ignore_index=True)
+        return _gate_chart(df, (alt.datum.N == n,), (n,))
+
+    def render(rank: int, exponent: float):
+        df = _gate_rows(rank, exponent)
+        return _gate_live(df), gate_summary(rank, exponent).round(4)
+
+    def live():
+        import ipywidgets as w
+
+        controls = {
+            "rank": w.IntSlider(value=EMISSION_BAR_RANK, min=1, max=128, description="bar rank N",
+                                continuous_update=False),
+            "exponent": w.FloatSlider(value=EMISSION_GATE_EXPONENT, min=0.5, max=10, step=0.5, description="h",
+                                      continuous_update=False),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="emission gate")
