@@ -183,10 +183,13 @@ def _shifted_quotient(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 def _fx_div(a: Any, b: Any) -> np.ndarray:
     """``a / b`` on I32F32 bit patterns, truncated toward zero; 0 where ``b == 0`` (``safe_div``)."""
-    a, b = np.broadcast_arrays(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
-    if a.size and a.min() >= 0 and b.min() >= 0 and a.max() < _ONE:
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    if a.size and b.size and a.min() >= 0 and a.max() < _ONE and (b_min := b.min()) >= 0:
         # non-negative numerators below 1.0 (normalisations): one exact uint64 division
+        if b_min > 0:
+            return np.broadcast_to(_shifted_quotient(a, b), np.broadcast_shapes(a.shape, b.shape)).copy()
         return np.where(b > 0, _shifted_quotient(a, np.maximum(b, 1)), 0)
+    a, b = np.broadcast_arrays(a, b)
     out = np.zeros(a.shape, dtype=np.int64)
     nz = b != 0
     if not nz.any():
@@ -230,7 +233,10 @@ class _Fixed:
     @staticmethod
     def ratio(num: Any, den: Any) -> np.ndarray:
         """``I32F32(num) / I32F32(den)`` for non-negative integers: ``⌊num·2^32/den⌋`` (0 if den = 0)."""
-        num, den = np.broadcast_arrays(np.asarray(num, dtype=np.int64), np.asarray(den, dtype=np.int64))
+        num, den = np.asarray(num, dtype=np.int64), np.asarray(den, dtype=np.int64)
+        if den.ndim == 0 and den > 0 and num.size and num.min() >= 0 and num.max() < 1 << 31:
+            return (num << _FRAC_BITS) // den  # num·2^32 < 2^63: exact in int64 (u16 bonds / 65535)
+        num, den = np.broadcast_arrays(num, den)
         if num.size and num.min() >= 0 and num.max() < _ONE:
             return np.where(den > 0, _shifted_quotient(num, np.maximum(den, 1)), 0)
         out = np.zeros(num.shape, dtype=np.int64)
@@ -584,9 +590,13 @@ def _max_upscale(w: np.ndarray) -> np.ndarray:
     m = w.max(axis=-1, keepdims=True) if w.size else np.zeros((*w.shape[:-1], 1), dtype=np.int64)
     safe_m = np.maximum(m, 1)
     # max > 32768: e · ⌊65535/m⌋ (I32F32), rounded;  otherwise ⌊e·65535/m⌋ (I32F32), rounded
-    big = (w * ((U16_MAX << _FRAC_BITS) // safe_m) + _HALF) >> _FRAC_BITS
-    small = (((np.where(m > 32768, 0, w) * U16_MAX) << _FRAC_BITS) // safe_m + _HALF) >> _FRAC_BITS
-    out = np.where(m > 32768, big, small)
+    out = (w * ((U16_MAX << _FRAC_BITS) // safe_m) + _HALF) >> _FRAC_BITS
+    low = (m <= 32768).reshape(-1)
+    if low.any():  # rows whose maximum is at most 32768 use the other rounding
+        flat, m_flat = out.reshape(-1, w.shape[-1]), safe_m.reshape(-1, 1)
+        w_low = w.reshape(-1, w.shape[-1])[low]
+        flat[low] = (((w_low * U16_MAX) << _FRAC_BITS) // m_flat[low] + _HALF) >> _FRAC_BITS
+        out = flat.reshape(w.shape)
     return np.where(m == 0, 0, np.clip(out, 0, U16_MAX)).astype(np.int64)
 
 
@@ -1250,7 +1260,9 @@ def _epoch(
 
     # --- weights (§5.1), rows R only
     stored = _max_upscale(w_raw[rows])
-    present = submitted[rows] & permit_prev[rows, None] & ~(last_update[rows, None] <= registered[None, :])
+    present = submitted[rows] & permit_prev[rows, None]
+    if m and last_update[rows].min() <= registered.max():  # some weights may predate a registration
+        present &= ~(last_update[rows, None] <= registered[None, :])
     self_weight = (np.arange(m), rows)
     present[self_weight] = False  # self-weights are dropped, except the owner's on the sparse path
     if sparse and owner is not None and permit_prev[owner]:
@@ -1314,9 +1326,14 @@ def _epoch(
     server, validator, combined = _emission(ar, inc, div, active, stake, emission_rao)
     lo = ar.lower
 
+    contiguous = m > 0 and rows[-1] - rows[0] == m - 1  # e.g. validators on the first UIDs
+
     def full(x: np.ndarray) -> np.ndarray:
         out = np.zeros((n, n))
-        out[rows] = lo(x)
+        if contiguous:
+            np.multiply(x, 1.0 / _ONE, out=out[rows[0]:rows[-1] + 1])  # = lower(x), written in place
+        else:
+            out[rows] = lo(x)
         return out
 
     return EpochResult(
