@@ -37,9 +37,11 @@ from ._live import LiveChart
 from ._style import HEIGHT, ROLE_COLORS, WIDTH, dropdown, slider
 
 __all__ = [
+    "HEAD_STEPS",
     "INJECTION_ERAS",
     "PARTS",
     "SNAPSHOT_DATE",
+    "HeadBlock",
     "InjectionEra",
     "SubnetExample",
     "alpha_split_chart",
@@ -47,6 +49,10 @@ __all__ = [
     "alpha_split_grid",
     "dividend_example",
     "era_block_emission",
+    "head_block",
+    "head_pipeline",
+    "head_pipeline_explorer",
+    "head_pipeline_frame",
     "injection_table",
     "network_block",
     "one_block",
@@ -704,3 +710,230 @@ def dividend_example(*, tempo: int = TEMPO, netuid: int = 64,
     df = pd.DataFrame(rows)
     df.attrs.update(blocks=blocks, pending_validator=pending_v / RAO_PER_TAO, pending_root=pending_r / RAO_PER_TAO)
     return df
+
+
+# ---------------------------------------------------------------------------------------------
+# HEAD (runtime spec 459): gate → terms → chain buy with refund → reservoirs → split
+# ---------------------------------------------------------------------------------------------
+HEAD_STEPS: tuple[tuple[str, str, str], ...] = (
+    ("pre_gate", "1 · E × weight before the gate", "#95a5a6"),
+    ("tao_in", "2 · τ_in → pool", ROLE_COLORS["pool (τ_in)"]),
+    ("chain_buy", "2 · chain buy TAO → pool", ROLE_COLORS["chain buy"]),
+    ("refunded", "2 · failed chain buy, refunded", "#f5b7b1"),
+    ("alpha_active", "3 · α_in → pool (price-active)", "#5d6d7e"),
+    ("alpha_reservoir", "3 · α_in held in the reservoir", "#d5d8dc"),
+    ("bought_alpha", "4 · alpha the chain buy takes out", "#e6b0aa"),
+    ("owner", "5 · owner", ROLE_COLORS["owner"]),
+    ("server", "5 · miners", ROLE_COLORS["miners"]),
+    ("validator", "5 · validators (alpha stake)", ROLE_COLORS["validators"]),
+    ("root", "5 · root stakers", ROLE_COLORS["root stakers"]),
+    ("root_recycled", "5 · root alpha recycled", "#bdc3c7"),
+)
+"""The flows of one HEAD block drawn by :func:`head_pipeline_explorer`: (key, label, colour); the
+number is the pipeline step (1 gate, 2 TAO to the subnet, 3 injection with reservoirs, 4 chain buy,
+5 α_out split)."""
+
+_HEAD_ROWS = {"pre_gate": "1 · before the gate: E·w", "tao_in": "2 · after the gate: TAO emitted (E·share)",
+              "chain_buy": "2 · after the gate: TAO emitted (E·share)",
+              "refunded": "2 · after the gate: TAO emitted (E·share)",
+              "alpha_active": "3 · alpha minted for the pool (α_in)",
+              "alpha_reservoir": "3 · alpha minted for the pool (α_in)",
+              "bought_alpha": "4 · alpha the chain buy takes out",
+              "owner": "5 · alpha to participants (α_out)", "server": "5 · alpha to participants (α_out)",
+              "validator": "5 · alpha to participants (α_out)", "root": "5 · alpha to participants (α_out)",
+              "root_recycled": "5 · alpha to participants (α_out)"}
+_HEAD_TAO = {"pre_gate", "tao_in", "chain_buy", "refunded"}
+
+
+@dataclass(frozen=True)
+class HeadBlock:
+    """One HEAD block of the whole 2026-04-11 network (:func:`head_block`)."""
+
+    state: coinbase.BlockState
+    result: coinbase.BlockResult
+    netuids: np.ndarray
+
+    def index(self, netuid: int) -> int:
+        """Position of ``netuid`` in the state's arrays (``ValueError`` for a netuid not in the snapshot)."""
+        n = check_int("netuid", netuid, lo=1, hi=65_535)
+        hit = np.flatnonzero(self.netuids == n)
+        if not hit.size:
+            raise ValueError(f"netuid must be a non-root subnet of the {SNAPSHOT_DATE} snapshot "
+                             f"({int(self.netuids.min())}–{int(self.netuids.max())}), got {n}")
+        return int(hit[0])
+
+    @property
+    def weight_rank(self) -> np.ndarray:
+        """Rank of each subnet's weight before the gate (1 = largest; ties by netuid; 0-weight subnets last)."""
+        w = self.result.pre_gate_share
+        order = np.lexsort((self.netuids, -w))
+        rank = np.empty(w.size, dtype=np.int64)
+        rank[order] = np.arange(1, w.size + 1)
+        return rank
+
+
+_HEAD_CACHE: dict[int, HeadBlock] = {}
+
+
+def head_block(block_number: int = 0, *, snapshot: pd.DataFrame | None = None) -> HeadBlock:
+    """One block of the 2026-04-11 network under HEAD's rules (runtime spec 459; addendum §H), with pools.
+
+    :func:`snapshot_block_state` plus each subnet's Balancer pool (:func:`dtao_lib.figures.amm.pool_from_snapshot`,
+    weights from the reported price), no stored bar (so the bar is computed this block, as after
+    ``migrate_reset_emission_gate_bar``), empty reservoirs and ``MinerBurned`` = 0 (the snapshot has
+    none). :func:`dtao_lib.coinbase.block` then runs every step: price shares → (1 − burn) → rank-32 bar
+    → Hill gate → ``E_i``; the injection terms; the fee-free chain buy on each pool, refunded if the
+    swap fails; the reservoir-aware injection; the α_out split. A counterfactual: on 2026-04-11 the
+    chain ran TaoFlow (era B).
+    """
+    from .amm import pool_from_snapshot
+
+    b = check_int("block_number", block_number, lo=0)
+    if snapshot is None and b in _HEAD_CACHE:
+        return _HEAD_CACHE[b]
+    state, ids = snapshot_block_state(snapshot=snapshot)
+    pools = [pool_from_snapshot(int(n), snapshot=snapshot) for n in ids]
+    from dataclasses import replace as _replace
+
+    state = _replace(state, pools=pools, block_number=b)
+    out = HeadBlock(state=state, result=coinbase.block(state, era="head"), netuids=ids)
+    if snapshot is None:
+        _HEAD_CACHE[b] = out
+    return out
+
+
+def _head_flows(hb: HeadBlock, i: int) -> dict[str, float]:
+    """Amounts of one subnet's HEAD block, rao (TAO or alpha)."""
+    r = hb.result
+    refunded = int(r.refunded_tao[i]) if r.refunded_tao is not None else 0
+    return {
+        "pre_gate": float(r.pre_gate_share[i]) * r.block_emission,
+        "tao_in": int(r.tao_in[i]), "chain_buy": int(r.excess_tao[i]) - refunded, "refunded": refunded,
+        "alpha_active": int(r.alpha_active[i]) if r.alpha_active is not None else int(r.alpha_in[i]),
+        "alpha_reservoir": int(r.alpha_reservoir[i]) if r.alpha_reservoir is not None else 0,
+        "bought_alpha": int(r.chain_bought_alpha[i]) if r.chain_bought_alpha is not None else 0,
+        "owner": int(r.owner[i]), "server": int(r.server[i]), "validator": int(r.validator[i]),
+        "root": int(r.root[i]), "root_recycled": int(r.root_recycled[i]),
+    }
+
+
+def head_pipeline(netuid: int = 64, *, block: HeadBlock | None = None) -> pd.DataFrame:
+    """One subnet's HEAD block, step by step (addendum §A2, §A4, §A5, §H; spec §3.4, §3.5).
+
+    Rows (``step``, ``quantity``, ``value``, ``unit``): the weight before the gate ``w_i`` (price share
+    × (1 − burn), renormalised), the bar θ (32nd-largest weight), the gated share and ``E_i``; the
+    terms ``α_in``, ``τ_in``, excess; the chain buy (TAO paid, alpha bought into protocol alpha, TAO
+    refunded after a failed swap); the reservoir-aware injection (price-active TAO and alpha, what
+    stays in the reservoirs); the α_out split. Amounts in rao. ``attrs`` carries the network's bar,
+    the number of subnets at or above it and both conservation checks.
+    """
+    hb = head_block() if block is None else block
+    i = hb.index(netuid)
+    r = hb.result
+    f = _head_flows(hb, i)
+    rows = [
+        ("1 gate", "weight before the gate w (price share × (1 − burn))", float(r.pre_gate_share[i]), "fraction"),
+        ("1 gate", "bar θ (32nd-largest weight)", float(r.emission_bar), "fraction"),
+        ("1 gate", "gated share = g/Σg, g = w/(1 + (θ/w)³)", float(r.share[i]), "fraction"),
+        ("1 gate", "TAO emitted to the subnet E·share", int(r.tao_emission[i]), "TAO rao"),
+        ("2 terms", "α_in = min(E_i/p, root_prop·α_e)", int(r.alpha_in[i]), "alpha rao"),
+        ("2 terms", "τ_in = α_in·p", int(r.tao_in[i]), "TAO rao"),
+        ("2 terms", "excess = E_i − τ_in", int(r.excess_tao[i]), "TAO rao"),
+        ("3 chain buy", "TAO paid into the pool (fee-free swap)", int(f["chain_buy"]), "TAO rao"),
+        ("3 chain buy", "alpha bought (kept as protocol alpha)", int(f["bought_alpha"]), "alpha rao"),
+        ("3 chain buy", "TAO refunded to the block credit (failed swap)", int(f["refunded"]), "TAO rao"),
+        ("4 reservoirs", "TAO entering the reserves (price-active)",
+         int(r.tao_active[i]) if r.tao_active is not None else int(r.tao_in[i]), "TAO rao"),
+        ("4 reservoirs", "alpha entering the reserves (price-active)", int(f["alpha_active"]), "alpha rao"),
+        ("4 reservoirs", "TAO / alpha left in the reservoirs",
+         f"{int(r.tao_reservoir[i]) if r.tao_reservoir is not None else 0} / {int(f['alpha_reservoir'])}",
+         "rao"),
+        ("5 split", "α_out (minted for participants)", int(r.alpha_out[i]), "alpha rao"),
+        ("5 split", "owner", int(r.owner[i]), "alpha rao"),
+        ("5 split", "miners", int(r.server[i]), "alpha rao"),
+        ("5 split", "validators (alpha stake)", int(r.validator[i]), "alpha rao"),
+        ("5 split", "root stakers (pending root alpha)", int(r.root[i]), "alpha rao"),
+    ]
+    out = pd.DataFrame(rows, columns=["step", "quantity", "value", "unit"])
+    out.attrs.update(netuid=int(netuid), weight_rank=int(hb.weight_rank[i]), bar=float(r.emission_bar),
+                     subnets_at_or_above_bar=int((r.pre_gate_share >= r.emission_bar).sum()),
+                     chain_buy_subnets=int((r.excess_tao > 0).sum()),
+                     tao_conserved=r.tao_conserved(), alpha_conserved=r.alpha_conserved(),
+                     block_emission_rao=int(r.block_emission))
+    return out
+
+
+def head_pipeline_frame(*, block: HeadBlock | None = None) -> pd.DataFrame:
+    """Every subnet's HEAD block as one row: ``netuid``, ``name``, ``rank`` (weight rank, 1 = largest),
+    ``price`` (spot), ``share``, ``pre_gate`` and one column per :data:`HEAD_STEPS` key in TAO value
+    per block (alpha valued at the spot price)."""
+    hb = head_block() if block is None else block
+    names = load_subnet_snapshot().set_index("netuid")["name"]
+    ranks = hb.weight_rank
+    rows = []
+    for i, n in enumerate(hb.netuids.tolist()):
+        p = float(hb.state.spot_prices[i])
+        f = _head_flows(hb, i)
+        row: dict[str, Any] = {"netuid": int(n), "name": str(names.get(n, "")), "rank": int(ranks[i]), "price": p,
+                               "share": float(hb.result.share[i]),
+                               "weight": float(hb.result.pre_gate_share[i])}
+        for key, _, _ in HEAD_STEPS:
+            amt = f[key] / RAO_PER_TAO
+            row[key] = amt if key in _HEAD_TAO else amt * p
+        rows.append(row)
+    return pd.DataFrame(rows).sort_values("rank").reset_index(drop=True)
+
+
+def _head_chart(data: pd.DataFrame, filters: Sequence[Any] = (), params: Sequence[alt.Parameter] = (),
+                title: str = "") -> alt.Chart:
+    keys = [k for k, _, _ in HEAD_STEPS]
+    labels = {k: lab for k, lab, _ in HEAD_STEPS}
+    base = alt.Chart(data)
+    for f in filters:
+        base = base.transform_filter(f)
+    base = base.transform_fold(keys, as_=["key", "value_tao"])
+
+    def expr(mapping: dict[str, Any], default: str) -> str:
+        return " : ".join(f"datum.key == '{k}' ? {v}" for k, v in mapping.items()) + f" : {default}"
+
+    base = base.transform_calculate(
+        part=expr({k: repr(labels[k]) for k in keys}, "''"),
+        row=expr({k: repr(_HEAD_ROWS[k]) for k in keys}, "''"),
+        token=expr({k: "'TAO'" for k in _HEAD_TAO}, "'alpha'"),
+        ord=expr({k: str(i) for i, k in enumerate(keys)}, "99"),
+    ).transform_calculate(amount="datum.token == 'TAO' ? datum.value_tao : datum.value_tao / datum.price",
+                          label="'netuid ' + datum.netuid + ' ' + datum.name + ' (rank ' + datum.rank + ')'")
+    base = base.transform_filter(alt.datum.value_tao > 0)
+    color = alt.Color("part:N", title=None, scale=alt.Scale(domain=[lab for _, lab, _ in HEAD_STEPS],
+                                                            range=[c for _, _, c in HEAD_STEPS]),
+                      legend=alt.Legend(orient="bottom", columns=3))
+    chart = base.mark_bar(height=22).encode(
+        y=alt.Y("row:N", title=None, sort=sorted(set(_HEAD_ROWS.values())), axis=alt.Axis(labelLimit=300)),
+        x=alt.X("sum(value_tao):Q", title="value per block (TAO; alpha at the spot price)", stack="zero"),
+        color=color,
+        order=alt.Order("ord:Q"),
+        tooltip=[alt.Tooltip("label:N", title="subnet"), alt.Tooltip("part:N"),
+                 alt.Tooltip("amount:Q", format=",.6f", title="amount per block"), alt.Tooltip("token:N"),
+                 alt.Tooltip("value_tao:Q", format=",.6f", title="value (TAO)")],
+    ).properties(width=WIDTH - 160, height=HEIGHT - 100, title=title)
+    return chart.add_params(*params) if params else chart
+
+
+def head_pipeline_explorer() -> Figure:
+    """One HEAD block of one subnet of the 2026-04-11 network, picked by its weight rank (addendum §H).
+
+    Static face: a slider for the subnet's rank by weight before the gate (1 = largest; the bar is
+    the 32nd), drawing the five steps of :func:`head_pipeline` in TAO value. Past rank 32 the TAO
+    bars shrink much faster than the weight (the gate) while α_out stays put. All numbers from
+    :func:`head_block` (:func:`dtao_lib.coinbase.block` at HEAD).
+    """
+    data = head_pipeline_frame()
+    data = data[data["weight"] > 0]
+    top = int(data["rank"].max())
+
+    def static() -> alt.Chart:
+        rank_p = slider("rank", lo=1, hi=top, step=1, value=32, label="subnet's weight rank (bar = 32) ")
+        return _head_chart(data, (alt.datum.rank == rank_p,), (rank_p,),
+                           title="One HEAD block of one subnet (2026-04-11 prices, spec 459 rules)")
+
+    return Figure(static=static, title="one HEAD block by weight rank")
