@@ -390,3 +390,108 @@ def test_timeline_rows_after_june_2026_carry_evidence_labels_and_date_kinds():
     assert {"labels", "date kind"} <= set(table.columns)
     assert (table["labels"] != "").all()
     assert "September 2026" in str(timeline.timeline_chart().to_dict()["title"])
+
+
+# ---------------------------------------------------------------------------------------------
+# HEAD (spec 459): the pipeline since the gate (addendum §A2, §A4, §A5, §H)
+# ---------------------------------------------------------------------------------------------
+def _hill_shares(ema: np.ndarray, rank: int = 32, h: float = 3.0) -> tuple[np.ndarray, float, np.ndarray]:
+    """Addendum §H in plain floats: price shares, θ = rank-th largest positive weight, g = w/(1+(θ/w)^h)."""
+    w = ema / ema.sum()
+    pos = np.sort(w[w > 0])[::-1]
+    theta = pos[rank - 1] if pos.size >= rank else pos[-1]
+    g = np.zeros_like(w)
+    g[w > 0] = w[w > 0] / (1 + (theta / w[w > 0]) ** h)
+    return w, float(theta), g / g.sum()
+
+
+def test_head_pipeline_gate_terms_and_split_against_independent_formulas():
+    hb = fig.head_block()
+    t = fig.head_pipeline(64).set_index("quantity")["value"]
+    w, theta, share = _hill_shares(hb.state.ema_prices)
+    i = hb.index(64)
+    # EMA prices enter as U96F32 (2^-32 TAO per alpha), so a weight carries ~1e-8 relative error
+    assert t["weight before the gate w (price share × (1 − burn))"] == pytest.approx(w[i], rel=1e-7)
+    assert t["bar θ (32nd-largest weight)"] == pytest.approx(theta, rel=1e-7)
+    assert t["gated share = g/Σg, g = w/(1 + (θ/w)³)"] == pytest.approx(share[i], rel=1e-6)  # I32F32 ln/exp
+    e_i = t["TAO emitted to the subnet E·share"]
+    assert abs(e_i - E_HALF * share[i]) <= E_HALF * 1e-6
+    # terms (spec §3.4): α_in = min(E_i/p, root_prop·α_e), τ_in + excess = E_i
+    p = float(hb.state.spot_prices[i])
+    iss = int(hb.state.alpha_issuance[i])
+    rp = GAMMA * hb.state.root_tao / (GAMMA * hb.state.root_tao + iss)
+    alpha_e = coinbase.alpha_emission(iss)
+    assert abs(t["α_in = min(E_i/p, root_prop·α_e)"] - min(e_i / p, rp * alpha_e)) <= 2 / p + 2
+    assert 0 <= e_i - (t["τ_in = α_in·p"] + t["excess = E_i − τ_in"]) <= 1  # U96F32 truncation: < 1 rao recycled
+    # the chain buy: a fee-free swap of the excess on the subnet's own pool, before the injection
+    pool = hb.state.pools[i]
+    from dataclasses import replace
+
+    bought = replace(pool, fee_rate_u16=0).buy_alpha(int(t["excess = E_i − τ_in"])).amount_out
+    assert t["alpha bought (kept as protocol alpha)"] == bought
+    assert t["TAO refunded to the block credit (failed swap)"] == 0
+    # small injections never push a weight out of [0.01, 0.99]: nothing waits in the reservoirs
+    assert t["TAO / alpha left in the reservoirs"] == "0 / 0"
+    # α_out split (spec §3.5) sums to α_e
+    parts = ["owner", "miners", "validators (alpha stake)", "root stakers (pending root alpha)"]
+    assert t["α_out (minted for participants)"] == alpha_e
+    assert 0 <= alpha_e - sum(t[k] for k in parts) <= 3
+    assert t["owner"] == alpha_e * 11_796 // 65_535
+    a = fig.head_pipeline(64).attrs
+    assert a["tao_conserved"]
+    assert a["alpha_conserved"]
+    assert a["subnets_at_or_above_bar"] == 32
+    assert a["weight_rank"] == 1
+
+
+def test_head_pipeline_frame_ranks_and_the_gate_below_the_bar():
+    df = fig.head_pipeline_frame()
+    pos = df[df["weight"] > 0]
+    assert pos["rank"].tolist() == list(range(1, len(pos) + 1))
+    assert pos["share"].is_monotonic_decreasing  # the gate keeps the order of the weights
+    # g/w = 1/(1 + (θ/w)³) grows with w: the larger a subnet, the more of its weight it keeps
+    kept = (pos["share"] / pos["weight"]).to_numpy()
+    assert (np.diff(kept) <= 1e-9).all()
+    assert kept[0] > 1 > kept[31]  # the largest gain, the one at the bar keeps (1/2)/Σg < 1
+    # TAO side: emitted TAO = E·share; α_out is the same order of magnitude for every subnet
+    emitted = pos["tao_in"] + pos["chain_buy"] + pos["refunded"]
+    np.testing.assert_allclose(emitted, pos["share"] * 0.5, rtol=1e-6, atol=2e-9)
+    with pytest.raises(ValueError, match="netuid must be a non-root subnet"):
+        fig.head_pipeline(999)
+
+
+def test_head_pipeline_explorer_is_a_static_figure_with_a_rank_slider():
+    spec = fig.head_pipeline_explorer().chart().to_dict()
+    params_ = spec.get("params", [])
+    assert [p["name"] for p in params_] == ["rank"]
+    assert params_[0]["bind"]["input"] == "range"
+    assert params_[0]["value"] == 32
+
+
+def test_root_reborn_dividend_example():
+    """Spec 442 (addendum §A5 [V]): no root UID, no root part; the legacy split (spec 425) pays it."""
+    reg = {"V1": True, "V2": False}
+    head = fig.dividend_example(root_registered=reg).set_index("validator")
+    june = fig.dividend_example(root_registered=reg, era="spec425").set_index("validator")
+    assert head.loc["V2", "to its root stakers (α)"] == 0.0
+    assert june.loc["V2", "to its root stakers (α)"] > 0
+    both = fig.dividend_example().set_index("validator")
+    assert both.loc["V2", "to its root stakers (α)"] == pytest.approx(both.attrs["pending_root"], rel=1e-9)
+    # the alpha part is always D·a/(a + γ·r), registered or not
+    assert head.loc["V2", "to its alpha stakers (α)"] == pytest.approx(both.loc["V2", "to its alpha stakers (α)"],
+                                                                      rel=1e-9)
+
+
+def test_collateral_example_splits_one_purchase():
+    df = fig.collateral_example(18, lock_share=0.25, drain_ratio=2.0).set_index("quantity")["value"]
+    price = df["registration price (one swap into the pool)"]
+    assert price == 1.0  # Zeus' neuron burn on 2026-04-11
+    assert df["… of which burned (1 − p)"] == pytest.approx(0.75)
+    assert df["… of which collateral p"] == pytest.approx(0.25)
+    bought = df["alpha bought"]
+    assert df["… burned (leaves α_out)"] + df["… locked on the miner's hotkey"] == pytest.approx(bought, abs=1e-9)
+    assert df["… locked on the miner's hotkey"] == pytest.approx(bought / 4, abs=1e-9)
+    assert df["alpha the miner must earn to free it all (k alpha per alpha earned)"] == pytest.approx(
+        df["… locked on the miner's hotkey"] / 2, abs=1e-9)
+    with pytest.raises(ValueError, match="lock_share"):
+        fig.collateral_example(18, lock_share=1.5)

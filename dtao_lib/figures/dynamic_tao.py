@@ -47,6 +47,7 @@ __all__ = [
     "alpha_split_chart",
     "alpha_split_explorer",
     "alpha_split_grid",
+    "collateral_example",
     "dividend_example",
     "era_block_emission",
     "head_block",
@@ -937,3 +938,40 @@ def head_pipeline_explorer() -> Figure:
                            title="One HEAD block of one subnet (2026-04-11 prices, spec 459 rules)")
 
     return Figure(static=static, title="one HEAD block by weight rank")
+
+
+def collateral_example(netuid: int = 64, lock_share: float = 0.5, drain_ratio: float = 2.0) -> pd.DataFrame:
+    """A miner registration on ``netuid`` (2026-04-11 burn price and pool) with collateral (spec 435; §A7).
+
+    The whole registration price is swapped into the subnet's HEAD pool in one purchase; the bought alpha
+    is split pro rata: ``(1 − p)`` is burned (leaves ``SubnetAlphaOut``), ``p`` is staked to the miner's
+    hotkey and locked (:mod:`dtao_lib.collateral`). The lock drains by ``k`` alpha per alpha the miner
+    earns. ``lock_share`` p and ``drain_ratio`` k are per-subnet settings whose mainnet values the code
+    read does not show: the defaults here are illustrations, not chain values.
+    Rows: ``quantity``, ``value``, ``unit``.
+    """
+    from .. import collateral
+    from ..data import subnet_state
+    from .amm import pool_from_snapshot
+
+    s = subnet_state(check_int("netuid", netuid, lo=1, hi=65_535))
+    price = _rao(s.neuron_burn_tao or 0.0)
+    if price <= 0:
+        raise ValueError(f"netuid {netuid} has no neuron registration price in the {SNAPSHOT_DATE} snapshot")
+    split = collateral.charge_split(price, check_fraction("lock_share", lock_share))
+    pool = pool_from_snapshot(int(netuid))
+    buy = pool.buy_alpha(price)
+    burned, locked = collateral.split_bought_alpha(buy.amount_out, split)
+    k = check_real("drain_ratio", drain_ratio, lo=0.0)
+    earned_to_free = int(np.ceil(locked / k)) if k > 0 else None
+    return pd.DataFrame([
+        ("registration price (one swap into the pool)", price / RAO_PER_TAO, "TAO"),
+        ("… of which burned (1 − p)", split.burned / RAO_PER_TAO, "TAO"),
+        ("… of which collateral p", split.collateral / RAO_PER_TAO, "TAO"),
+        ("price rise from the swap (the same with or without collateral)", buy.price_impact, "fraction"),
+        ("alpha bought", buy.amount_out / RAO_PER_TAO, "alpha"),
+        ("… burned (leaves α_out)", burned / RAO_PER_TAO, "alpha"),
+        ("… locked on the miner's hotkey", locked / RAO_PER_TAO, "alpha"),
+        ("alpha the miner must earn to free it all (k alpha per alpha earned)",
+         np.nan if earned_to_free is None else earned_to_free / RAO_PER_TAO, "alpha"),
+    ], columns=["quantity", "value", "unit"])
