@@ -85,6 +85,13 @@ def data_info(root: str | os.PathLike[str] | None = None) -> str:
         f"conformance vectors  {vec_path.relative_to(base)}  ({_size(vec_path)})",
         f"  {len(vec['vectors'])} vectors from {vec['repo']} at {vec['head_commit'][:12]} ({vec['head_date']})",
     ]
+    post_path = base / "vectors" / "post-2026-06.json"
+    if post_path.is_file():
+        post = load_vectors(post_path)
+        lines += [
+            f"conformance vectors  {post_path.relative_to(base)}  ({_size(post_path)})",
+            f"  {len(post['vectors'])} vectors after June 2026 from {post['repo']} ({post['head_date']})",
+        ]
 
     try:
         status = verify_checksums(base)
