@@ -1390,8 +1390,11 @@ def _root_registered(values: Any, keys: list[Any], keyed: bool) -> np.ndarray:
         return np.ones(len(keys), dtype=bool)
     if isinstance(values, Mapping):
         out = [values.get(k, False) for k in keys]
+    elif isinstance(values, set | frozenset):  # the registered hotkeys
+        out = [k in values for k in keys]
     elif keyed:
-        raise TypeError("root_registered must be a mapping hotkey → bool when dividends is a mapping")
+        raise TypeError("root_registered must be a mapping hotkey → bool or a set of hotkeys when dividends is "
+                        "a mapping")
     else:
         out = list(np.asarray(values).tolist())
         if len(out) != len(keys):
@@ -1448,8 +1451,9 @@ def split_dividends(
     rao
         Truncate each amount to a rao, as the chain does when it credits the stake.
     root_registered
-        Whether each hotkey holds a UID on the root subnet (mapping keyed like ``dividends`` — a
-        missing hotkey is not registered — or a sequence aligned with it). ``None``: all are.
+        Whether each hotkey holds a UID on the root subnet: a mapping keyed like ``dividends`` (a
+        missing hotkey is not registered), a set of the registered hotkeys, or a sequence of bools
+        aligned with a sequence ``dividends``. ``None``: all are.
         Used from spec 441 (``Era.dividend_split``); ignored before.
     era
         Protocol era (default HEAD).

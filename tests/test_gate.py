@@ -292,6 +292,14 @@ def test_dividend_split_spec442_root_part_only_for_registered():
                               pending_root_alpha=500, root_registered={"a": True, "b": False})
     assert a["a"] == pytest.approx(500.0, abs=1e-6)  # equal alpha parts
     assert r == pytest.approx({"a": 500.0, "b": 0.0})  # all root alpha to the registered hotkey
+    as_set = cb.split_dividends(div, alpha, root, tao_weight=0.1, pending_validator_alpha=1_000,
+                                pending_root_alpha=500, root_registered={"a"})
+    assert as_set == (a, r)
+    aligned = cb.split_dividends([100.0, 100.0], [1_000, 1_000], [10_000, 10_000], tao_weight=0.1,
+                                 pending_validator_alpha=1_000, pending_root_alpha=500, root_registered=[True, False])
+    assert aligned[1] == pytest.approx({0: 500.0, 1: 0.0})
+    with pytest.raises(TypeError, match="root_registered"):
+        cb.split_dividends(div, alpha, root, pending_validator_alpha=1, pending_root_alpha=1, root_registered=[True])
     # spec 441: b (no root UID) takes all of its dividend as alpha
     a441, r441 = cb.split_dividends(div, alpha, root, tao_weight=0.1, pending_validator_alpha=1_000,
                                     pending_root_alpha=500, root_registered={"a": True, "b": False}, era="spec441")
