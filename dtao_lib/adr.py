@@ -39,6 +39,8 @@ adr_time_series
     Per-block α_in / α_out and ADR (flow and stock) under the injection cap, sampled every N blocks.
 subnet_life
     A subnet's pool, price, ADR and liquidation price day by day, with chain buys and user flows.
+gated_projection
+    A subnet at a fixed (gated) share of emission at HEAD: pool, ADR and dissolution haircut day by day.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ __all__ = [
     "adr",
     "adr_time_series",
     "effective_adr",
+    "gated_projection",
     "haircut",
     "halving_adr",
     "liquidation_price",
@@ -563,3 +566,113 @@ def subnet_life(
         "chain_buy_tao_per_day", "root_prop",
     ]
     return pd.DataFrame.from_records(rows, columns=cols)
+
+
+# ---------------------------------------------------------------------------------------------
+# A subnet under the emission gate (addendum §A2, §A4; spec §3.4, §7)
+# ---------------------------------------------------------------------------------------------
+def gated_projection(
+    pool: Any,
+    *,
+    share: float,
+    user_alpha_rao: int,
+    days: int,
+    protocol_alpha_rao: int = 0,
+    block_emission_rao: int | None = None,
+    root_tao_rao: int = DEFAULT_ROOT_TAO_RAO,
+    tao_weight: float = TAO_WEIGHT,
+    step_blocks: int = BLOCKS_PER_DAY,
+) -> pd.DataFrame:
+    """One subnet's pool, ADR and dissolution haircut, day by day, at a fixed emission share (HEAD rules).
+
+    Model (spec §3.4, §7; addendum §A4, §H): the subnet keeps the share ``share`` of the block emission
+    ``E`` (the gated share the rest of the network leaves it, held fixed), nobody stakes or unstakes,
+    and each block
+
+    * ``E_i = ⌊E·share⌋``, ``a = α_emission(A)`` (``A`` = pool + reservoir + outstanding alpha),
+      ``r = root_prop(γ, T_root, A)`` and the terms of :func:`dtao_lib.coinbase.subnet_terms`
+      (``α_in = min(E_i/p, r·a)``, ``τ_in = α_in·p``, excess);
+    * the excess buys alpha fee-free from the pool (kept as protocol alpha);
+    * ``τ_in, α_in`` enter through :func:`dtao_lib.amm.adjust_protocol_liquidity` (reservoirs);
+    * ``α_out = a`` goes to participants (all of it is counted as outstanding user alpha).
+
+    The per-block amounts are evaluated at the start of each step of ``step_blocks`` blocks and applied
+    ``step_blocks`` times (the chain buy as one fee-free swap of the step's excess): exact per block while
+    ``r`` and ``p`` do not move within a step. Below the gate's bar ``E_i`` is tiny, so ``α_in`` is far
+    below ``r·a``: the pool takes little TAO and alpha while ``α_out`` keeps being minted, and ADR grows
+    by about ``a/α_in`` per block.
+
+    Parameters
+    ----------
+    pool
+        The subnet's :class:`dtao_lib.amm.BalancerPool` at the start.
+    share
+        The subnet's share of ``E`` in [0, 1] (e.g. a gated share from :func:`dtao_lib.coinbase.gated_shares`).
+    user_alpha_rao, protocol_alpha_rao
+        Alpha held by participants and by the protocol (``SubnetProtocolAlpha``) at the start (rao).
+    days
+        Number of steps to run (1 to 3 650).
+    block_emission_rao
+        ``E`` (default 0.5 TAO, after the first halving; the next is years away).
+    root_tao_rao, tao_weight
+        ``T_root`` and γ for the root proportion (defaults: 2026-04-11 root stake, 0.18).
+    step_blocks
+        Blocks per step (default one day, 7 200).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per step end (and the start, ``day`` 0): ``day`` (step end in days of 7 200 blocks),
+        ``tao_emission_rao`` (``E_i`` per block),
+        ``tao_in_rao``, ``alpha_in_rao``, ``excess_rao`` (per block), ``alpha_out_rao`` (per block),
+        ``pool_tao_rao``, ``pool_alpha_rao``, ``user_alpha_rao``, ``protocol_alpha_rao``, ``price``,
+        ``adr`` (``(user + protocol α)/pool α``, spec §7 with protocol alpha outstanding),
+        ``liquidation_price`` (:func:`liquidation_price_head`) and ``haircut`` (``1 − P_L/P``).
+    """
+    from dataclasses import replace as _replace
+
+    from . import amm, coinbase
+
+    if not isinstance(pool, amm.BalancerPool):
+        raise TypeError(f"pool must be a dtao_lib.amm.BalancerPool (the HEAD pool), got {type(pool).__name__}")
+    s = check_fraction("share", share)
+    n = check_int("days", days, lo=1, hi=3_650)
+    step = check_int("step_blocks", step_blocks, lo=1, hi=10 * BLOCKS_PER_DAY)
+    user = check_int("user_alpha_rao", user_alpha_rao)
+    prot = check_int("protocol_alpha_rao", protocol_alpha_rao)
+    t_root = check_int("root_tao_rao", root_tao_rao)
+    gamma = check_fraction("tao_weight", tao_weight)
+    E = (block_emission(halving_threshold_rao(1)) if block_emission_rao is None
+         else check_int("block_emission_rao", block_emission_rao, lo=0))
+    e_i = int(E * s)
+    tao_res = alpha_res = 0
+    rows = []
+
+    def record(day: int, terms: Any, a: int) -> None:
+        price = pool.price
+        outstanding = user + prot
+        pl = float(liquidation_price_head(pool.tao_reserve, user, protocol_alpha=prot)) if outstanding else np.nan
+        rows.append({"day": day * step / BLOCKS_PER_DAY, "tao_emission_rao": e_i,
+                     "tao_in_rao": terms.tao_in if terms else 0,
+                     "alpha_in_rao": terms.alpha_in if terms else 0, "excess_rao": terms.excess_tao if terms else 0,
+                     "alpha_out_rao": a, "pool_tao_rao": pool.tao_reserve, "pool_alpha_rao": pool.alpha_reserve,
+                     "user_alpha_rao": user, "protocol_alpha_rao": prot, "price": price,
+                     "adr": outstanding / pool.alpha_reserve, "liquidation_price": pl,
+                     "haircut": 1.0 - pl / price if outstanding else np.nan})
+
+    record(0, None, 0)
+    for day in range(1, n + 1):
+        issuance = pool.alpha_reserve + alpha_res + user + prot
+        a = coinbase.alpha_emission(issuance)
+        rp = coinbase.root_proportion(gamma, t_root, issuance)
+        terms = coinbase.subnet_terms(e_i, pool.price, alpha_emission_rao=a, root_proportion=rp)
+        if terms.excess_tao > 0:
+            buy = _replace(pool, fee_rate_u16=0).buy_alpha(terms.excess_tao * step)
+            pool = _replace(buy.pool, fee_rate_u16=pool.fee_rate_u16)
+            prot += buy.amount_out
+        liq = amm.adjust_protocol_liquidity(pool, terms.tao_in * step, terms.alpha_in * step,
+                                            tao_reservoir=tao_res, alpha_reservoir=alpha_res)
+        pool, tao_res, alpha_res = liq.pool, liq.tao_reservoir, liq.alpha_reservoir
+        user += a * step
+        record(day, terms, a)
+    return pd.DataFrame(rows)

@@ -301,3 +301,74 @@ def test_subnet_life_root_prop_is_the_chains():
     # the value recorded with each step is the one computed at that step's start
     for rp, a in zip(df["root_prop"].iloc[1:], issued.iloc[:-1], strict=True):
         assert rp == root_proportion(TAO_WEIGHT, A.DEFAULT_ROOT_TAO_RAO, int(a))
+
+
+# ---------------------------------------------------------------------------------------------
+# gated_projection: a subnet at a fixed (gated) share at HEAD (addendum §A2, §A4; spec §3.4, §7)
+# ---------------------------------------------------------------------------------------------
+def _pool(tao_tao: float = 2_000.0, alpha_tao: float = 500_000.0):
+    from dtao_lib import amm
+
+    return amm.pool_for("head", int(tao_tao * 10**9), int(alpha_tao * 10**9))
+
+
+def test_gated_projection_with_no_share_only_mints_alpha_out():
+    from dtao_lib import adr as adr_mod
+    from dtao_lib import coinbase
+
+    pool = _pool()
+    user = 700_000 * 10**9
+    d = adr_mod.gated_projection(pool, share=0.0, user_alpha_rao=user, days=10)
+    a = coinbase.alpha_emission(pool.alpha_reserve + user)
+    last = d.iloc[-1]
+    assert last["pool_tao_rao"] == pool.tao_reserve
+    assert last["pool_alpha_rao"] == pool.alpha_reserve
+    assert last["user_alpha_rao"] == user + 10 * 7_200 * a
+    assert last["adr"] == pytest.approx((user + 10 * 7_200 * a) / pool.alpha_reserve)
+    # P_L = T/(outstanding) and the haircut against the unchanged spot price (spec §7)
+    assert last["liquidation_price"] == pytest.approx(pool.tao_reserve / (user + 10 * 7_200 * a))
+    assert last["haircut"] == pytest.approx(1 - last["liquidation_price"] / pool.price)
+
+
+def test_gated_projection_below_the_cap_injects_at_the_price_every_block():
+    """A small share: α_in = ⌊E_i/p⌋ < root_prop·α_e, so no chain buy; the pool grows by exactly
+    days × 7 200 × (τ_in, α_in) (independent: the terms computed here in floats, to a rao)."""
+    from dtao_lib import adr as adr_mod
+
+    pool = _pool()
+    share = 0.0005
+    d = adr_mod.gated_projection(pool, share=share, user_alpha_rao=700_000 * 10**9, days=30)
+    e_i = int(5 * 10**8 * share)
+    alpha_in = e_i / pool.price
+    assert (d["excess_rao"] == 0).all()
+    assert d["protocol_alpha_rao"].iloc[-1] == 0
+    assert abs(d["alpha_in_rao"].iloc[-1] - alpha_in) <= 1
+    assert abs(d["tao_in_rao"].iloc[-1] - e_i) <= 1 + pool.price
+    grown_tao = d["pool_tao_rao"].iloc[-1] - pool.tao_reserve
+    assert grown_tao == 30 * 7_200 * d["tao_in_rao"].iloc[-1]
+    assert d["price"].iloc[-1] == pytest.approx(pool.price, rel=1e-12)  # injections keep the price
+
+
+def test_gated_projection_with_a_large_share_buys_alpha_and_lifts_the_price():
+    from dtao_lib import adr as adr_mod
+
+    pool = _pool()
+    d = adr_mod.gated_projection(pool, share=0.05, user_alpha_rao=700_000 * 10**9, days=20)
+    assert (d["excess_rao"].iloc[1:] > 0).all()
+    assert d["protocol_alpha_rao"].iloc[-1] > 0
+    assert d["price"].iloc[-1] > pool.price
+    # every TAO of E_i ends in the pool (τ_in + chain buy; < 1 rao per block recycled by truncation)
+    per_block = d["tao_in_rao"].iloc[1:] + d["excess_rao"].iloc[1:]
+    assert ((d["tao_emission_rao"].iloc[1:] - per_block).between(0, 1)).all()
+    assert d["pool_tao_rao"].iloc[-1] - pool.tao_reserve == 7_200 * per_block.sum()
+
+
+def test_gated_projection_bad_input():
+    from dtao_lib import adr as adr_mod
+
+    with pytest.raises(TypeError, match="BalancerPool"):
+        adr_mod.gated_projection(object(), share=0.1, user_alpha_rao=1, days=1)
+    with pytest.raises(ValueError, match="share"):
+        adr_mod.gated_projection(_pool(), share=1.5, user_alpha_rao=1, days=1)
+    with pytest.raises(ValueError, match="days"):
+        adr_mod.gated_projection(_pool(), share=0.1, user_alpha_rao=1, days=0)

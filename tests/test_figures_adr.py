@@ -280,3 +280,44 @@ def test_live_lock_explorer_reports_bad_days():
     panel = fig.lock_explorer().live()
     _controls(panel)[0].value = "4, soon"
     assert "numbers" in panel.children[1].value
+
+
+# ---------------------------------------------------------------------------------------------
+# The gate projection (addendum §A2, §H)
+# ---------------------------------------------------------------------------------------------
+def test_gate_projection_shares_and_flows_against_an_independent_hill_gate():
+    from dtao_lib.figures.dynamic_tao import snapshot_block_state
+
+    df = fig.gate_projection((64, 96))
+    state, ids = snapshot_block_state()
+    w = state.ema_prices / state.ema_prices.sum()
+    theta = np.sort(w[w > 0])[::-1][31]
+    g = np.where(w > 0, w / (1 + (theta / np.where(w > 0, w, 1)) ** 3), 0.0)
+    g /= g.sum()
+    for (netuid, rule), grp in df.groupby(["netuid", "rule"]):
+        i = int(np.flatnonzero(ids == netuid)[0])
+        expected = g[i] if rule == "head" else w[i]
+        assert grp["share"].iloc[0] == pytest.approx(expected, rel=1e-6)
+        # below the bar under the gate nothing is capped: TAO into the pool per day = E·share·7 200
+        if rule == "head":
+            # (E_i, α_in and τ_in are each truncated to the rao: at most 3 rao per block)
+            assert grp["tao_per_day"].iloc[-1] == pytest.approx(0.5 * expected * 7_200, abs=3 * 7_200 / 1e9)
+    s = fig.gate_projection_summary(df).set_index(["rank", "rule"])
+    for rank in (64, 96):
+        head, june = s.loc[(rank, fig.GATE_RULES["head"])], s.loc[(rank, fig.GATE_RULES["spec425"])]
+        assert head["TAO into the pool per day"] < june["TAO into the pool per day"] / 3
+        last = next(c for c in s.columns if c.startswith("liquidation price after"))
+        assert head[last] < june[last] < head["liquidation price at start"]
+        adr_last = next(c for c in s.columns if c.startswith("ADR after"))
+        assert head[adr_last] > head["ADR at start"]  # α_out keeps being minted
+
+
+def test_gate_adr_explorer_static_face():
+    f = fig.gate_adr_explorer((64, 96))
+    assert isinstance(f, Figure)
+    spec = f.chart().to_dict()
+    bound = [p for p in spec.get("params", []) if "bind" in p]
+    assert [p["name"] for p in bound] == ["gate_rank"]
+    assert bound[0]["value"] == 64
+    with pytest.raises(ValueError, match="rank"):
+        fig.gate_projection((200,))

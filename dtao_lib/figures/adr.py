@@ -42,11 +42,16 @@ from ._style import styled_table as styled
 
 __all__ = [
     "DEMO_LOCK_TAO",
+    "GATE_RANKS",
+    "GATE_RULES",
     "LIFE_ERAS",
     "adr_examples",
     "adr_growth",
     "exit_explorer",
     "exit_grid",
+    "gate_adr_explorer",
+    "gate_projection",
+    "gate_projection_summary",
     "injection_per_era",
     "life_explorer",
     "life_grid",
@@ -745,3 +750,120 @@ def adr_examples(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
     out["haircut"] = adr.haircut(out["ADR"].to_numpy())
     return styled(out, {"haircut": "{:.1%}"})
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Under the emission gate: a subnet below the bar over a year (addendum §A2, §H; spec §7)
+# ---------------------------------------------------------------------------------------------
+GATE_RULES = {"head": "HEAD (spec 459): gated share", "spec425": "June 2026 rule (spec 425): no gate"}
+"""The two share rules the gate projection compares, with their labels."""
+
+GATE_RANKS: tuple[int, ...] = (16, 32, 48, 64, 96)
+"""Weight ranks (1 = largest) of the example subnets of :func:`gate_projection`; the bar is rank 32."""
+
+_GATE_CACHE: dict[tuple[tuple[int, ...], int, int], pd.DataFrame] = {}
+
+
+def gate_projection(ranks: Sequence[int] = GATE_RANKS, *, days: int = 364, step_days: int = 7) -> pd.DataFrame:
+    """A year of pool, ADR and haircut for subnets of the 2026-04-11 network, with and without the gate.
+
+    For each weight rank in ``ranks`` (rank by price share × (1 − burn), the gate's input; 1 = largest,
+    the bar is the 32nd) the subnet of the snapshot with that rank keeps, for ``days`` days, either its
+    gated share of one HEAD block of the whole network (:func:`dtao_lib.figures.dynamic_tao.head_block`)
+    or its share under the June-2026 rule, the weight itself. The rest of the network, the root stake
+    and every price but the subnet's own are held fixed, and nobody stakes or unstakes:
+    :func:`dtao_lib.adr.gated_projection` moves the subnet's pool by emission, chain buys and the
+    reservoir-aware injection only, in steps of ``step_days`` days.
+
+    Columns: ``rank``, ``netuid``, ``name``, ``rule`` (a :data:`GATE_RULES` key), ``label``, ``share``,
+    ``day``, ``tao_per_day`` (TAO entering the pool per day, τ_in + chain buy), ``adr``, ``haircut``,
+    ``liquidation_price`` (TAO per alpha at dissolution), ``price`` (spot) and ``pool_tao`` (TAO).
+    """
+    from ..amm import BalancerPool
+    from .amm import pool_from_snapshot
+    from .dynamic_tao import head_pipeline_frame
+
+    rks = tuple(check_int("rank", r, lo=1, hi=128) for r in ranks)
+    n_days = check_int("days", days, lo=1, hi=3_650)
+    step = check_int("step_days", step_days, lo=1, hi=30)
+    key = (rks, n_days, step)
+    if key in _GATE_CACHE:
+        return _GATE_CACHE[key].copy()
+    frame = head_pipeline_frame()
+    frame = frame[frame["weight"] > 0]
+    if max(rks) > int(frame["rank"].max()):
+        raise ValueError(f"rank must be at most {int(frame['rank'].max())} (subnets with an EMA price), got {max(rks)}")
+    snap = data.load_subnet_snapshot().set_index("netuid")
+    out = []
+    for rank in rks:
+        row = frame[frame["rank"] == rank].iloc[0]
+        n = int(row["netuid"])
+        pool: BalancerPool = pool_from_snapshot(n)
+        user = round((float(snap.loc[n, "total_alpha_alpha"]) - float(snap.loc[n, "alpha_in_alpha"])) * TAO)
+        for rule, share in (("head", float(row["share"])), ("spec425", float(row["weight"]))):
+            d = adr.gated_projection(pool, share=share, user_alpha_rao=user, days=n_days // step,
+                                     step_blocks=step * BLOCKS_PER_DAY)
+            d = d.assign(rank=rank, netuid=n, name=str(row["name"]), rule=rule, label=GATE_RULES[rule], share=share,
+                         tao_per_day=(d["tao_in_rao"] + d["excess_rao"]) * BLOCKS_PER_DAY / TAO,
+                         pool_tao=d["pool_tao_rao"] / TAO)
+            out.append(d[["rank", "netuid", "name", "rule", "label", "share", "day", "tao_per_day", "adr", "haircut",
+                          "liquidation_price", "price", "pool_tao"]])
+    df = pd.concat(out, ignore_index=True)
+    _GATE_CACHE[key] = df
+    return df.copy()
+
+
+def gate_projection_summary(df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Start and end of :func:`gate_projection` per subnet and rule: share, TAO into the pool per day,
+    ADR, haircut and liquidation price (TAO per alpha) at day 0 and at the last day."""
+    d = gate_projection() if df is None else df
+    need = {"rank", "netuid", "rule", "share", "day", "tao_per_day", "adr", "haircut", "liquidation_price"}
+    if not need <= set(d.columns):
+        raise ValueError(f"df must be a frame from gate_projection(); missing {sorted(need - set(d.columns))}")
+    rows = []
+    for (rank, rule), g in d.groupby(["rank", "rule"], sort=True):
+        g = g.sort_values("day")
+        first, last = g.iloc[0], g.iloc[-1]
+        rows.append({"rank": int(rank), "netuid": int(first["netuid"]), "rule": GATE_RULES[str(rule)],
+                     "share of E": float(first["share"]), "TAO into the pool per day": float(last["tao_per_day"]),
+                     "ADR at start": float(first["adr"]), f"ADR after {last['day']:g} days": float(last["adr"]),
+                     "haircut at start": float(first["haircut"]),
+                     f"haircut after {last['day']:g} days": float(last["haircut"]),
+                     "liquidation price at start": float(first["liquidation_price"]),
+                     f"liquidation price after {last['day']:g} days": float(last["liquidation_price"])})
+    return pd.DataFrame(rows)
+
+
+def gate_adr_explorer(ranks: Sequence[int] = GATE_RANKS) -> Figure:
+    """ADR, haircut and liquidation price of one subnet over a year, with and without the gate.
+
+    Static face: a dropdown for the subnet (by weight rank; the bar is rank 32) draws
+    :func:`gate_projection` for both rules: ADR, the dissolution haircut ``1 − P_L/P`` and the
+    liquidation price ``P_L`` in TAO per alpha.
+    """
+    df = gate_projection(ranks)
+    names = df.drop_duplicates("rank").set_index("rank")["name"]
+    rank_p = dropdown("gate_rank", list(names.index), 64 if 64 in names.index else int(names.index[0]),
+                      "subnet by weight rank (bar = 32) ",
+                      labels=[f"rank {r}: netuid {int(df.loc[df['rank'] == r, 'netuid'].iloc[0])} {names[r]}"
+                              for r in names.index])
+    color = alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom"),
+                      scale=alt.Scale(domain=list(GATE_RULES.values()), range=["#c0392b", "#7f8c8d"]))
+    base = alt.Chart(df).transform_filter(alt.datum.rank == rank_p)
+
+    def panel(field: str, title: str, fmt: str) -> alt.Chart:
+        return base.mark_line().encode(
+            x=alt.X("day:Q", title="days from 2026-04-11 state"),
+            y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=fmt)),
+            color=color,
+            tooltip=[alt.Tooltip("name:N"), alt.Tooltip("label:N", title="rule"), alt.Tooltip("day:Q"),
+                     alt.Tooltip("share:Q", format=".3%", title="share of E"),
+                     alt.Tooltip(f"{field}:Q", format=fmt, title=title)],
+        ).properties(width=WIDTH * 0.3, height=HEIGHT * 0.7)
+
+    def static() -> alt.HConcatChart:
+        return alt.hconcat(panel("adr", "ADR", ".2f"), panel("haircut", "haircut 1 − P_L/P", ".0%"),
+                           panel("liquidation_price", "liquidation price P_L (TAO/α)", ".4f")).add_params(
+            rank_p).properties(title="One subnet for a year: the gated share vs the June-2026 share (no trades)")
+
+    return Figure(static=static, title="ADR under the emission gate")
