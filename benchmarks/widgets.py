@@ -300,6 +300,7 @@ def main() -> None:
         "worst_figure": worst,
         "goal_ms": GOAL_MS,
         "figures_over_goal": sum(r["p95_ms"] > GOAL_MS for r in results.values()),
+        "worst_cpu_p95_ms": max((r["cpu_p95_ms"] for r in results.values()), default=None),
         "slowest_result_p95_ms": max((r.get("result_p95_ms", r["p95_ms"]) for r in results.values()), default=None),
         "n_figures": len(results),
         "rounds": args.rounds,

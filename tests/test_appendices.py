@@ -509,3 +509,27 @@ def test_every_timeline_marks_approximate_dates_alike():
         text = json.dumps(chart.to_dict())
         assert '"diamond"' in text
         assert '"triangle"' not in text
+
+
+def test_benchmark_report_shows_the_widget_and_yuma_benchmarks(tmp_path):
+    (tmp_path / "benchmarks").mkdir()
+    widgets = {"worst_p95_ms": 42.5, "figures_over_goal": 0, "slowest_result_p95_ms": 900.0, "n_figures": 2,
+               "machine": "2 cores", "figures": {
+                   "amm.price_path": {"chapter": "amm", "p50_ms": 20.0, "p95_ms": 30.0, "cpu_p95_ms": 9.0,
+                                      "changes": 12},
+                   "research_lab.explorer": {"chapter": "research_lab", "p50_ms": 3.0, "p95_ms": 42.5,
+                                             "cpu_p95_ms": 4.0, "changes": 80, "result_p95_ms": 900.0}}}
+    yuma = {"exact_ms_per_epoch": 2.5, "float_reference_ms_per_epoch": 3.0, "ratio_vs_float_reference": 0.833}
+    (tmp_path / "benchmarks" / "reference_widgets.json").write_text(json.dumps(widgets), encoding="utf-8")
+    (tmp_path / "benchmarks" / "reference_yuma.json").write_text(json.dumps(yuma), encoding="utf-8")
+    text = ap.benchmark_report(tmp_path).text
+    assert "benchmarks/widgets.py" in text
+    assert "benchmarks/yuma.py" in text
+    assert "benchmarks/simulator.py" not in text  # no simulator file here: no empty section
+    assert "42.5 ms" in text
+    assert "0.833 ×" in text
+    assert "Per figure (2)" in text
+    table = ap.widget_latency_table(tmp_path / "benchmarks" / "reference_widgets.json")
+    assert table["figure"].tolist() == ["research_lab.explorer", "amm.price_path"]  # slowest p95 first
+    assert table.loc[0, "result_p95_ms"] == 900.0
+    assert ap.widget_latency_table(tmp_path / "missing.json").empty

@@ -6,7 +6,8 @@
   article in order (:data:`dtao_lib.claims.seed_other.ARTICLE`) joined with the claim registry.
 * Parameters and timeline (:func:`parameters_table`, :func:`timeline_table`, :func:`timeline_chart`,
   :func:`era_rules`, :func:`era_html`): everything from :mod:`dtao_lib.params`.
-* Status (:func:`benchmark_figures`, :func:`benchmark_report`): the simulator's benchmark figures.
+* Status (:func:`benchmark_figures`, :func:`benchmark_report`, :func:`widget_latency_table`): the
+  benchmark figures of the simulator, the live figures and the Yuma epoch.
 * Workshop (:func:`find_exercises`, :func:`exercise_sheet`): exercises read from the chapters.
 
 Every function computes from ``dtao_lib``; nothing here holds a number of its own.
@@ -33,6 +34,7 @@ from . import timeline
 from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown
 
 __all__ = [
+    "BENCHMARKS",
     "BENCHMARK_KEYS",
     "ERA_GROUPS",
     "MECHANISM_GROUPS",
@@ -61,6 +63,7 @@ __all__ = [
     "timeline_chart",
     "timeline_html",
     "timeline_table",
+    "widget_latency_table",
     "workshop_plan_labels",
 ]
 
@@ -634,15 +637,57 @@ BENCHMARK_KEYS: dict[str, tuple[str, str]] = {
 }
 """The figures ``benchmarks/simulator.py`` prints as its last line (one JSON object)."""
 
+WIDGET_KEYS: dict[str, tuple[str, str]] = {
+    "worst_p95_ms": ("ms", "the slowest live figure's 95th-percentile answer to a control change (render and "
+                           "serialisation in the kernel; goal ≤ 50 ms)"),
+    "worst_cpu_p95_ms": ("ms", "the same in the kernel thread's CPU time: without the wait for a core on a "
+                               "shared machine"),
+    "figures_over_goal": ("", "live figures whose p95 is above 50 ms"),
+    "slowest_result_p95_ms": ("ms", "p95 until the result is shown, for the figures that compute off the "
+                                    "kernel's main thread with a progress bar (the research lab's simulations)"),
+    "n_figures": ("", "live figures measured (every figure with a live face)"),
+}
+"""The figures ``benchmarks/widgets.py`` prints as its last line."""
+
+YUMA_KEYS: dict[str, tuple[str, str]] = {
+    "exact_ms_per_epoch": ("ms", "one Yuma-3 epoch of 64 validators × 256 miners, exact I32F32 emulation "
+                                 "(dtao_lib.yuma.run_epochs)"),
+    "float_reference_ms_per_epoch": ("ms", "the same epoch as a plain float64 numpy implementation written for "
+                                           "the benchmark"),
+    "ratio_vs_float_reference": ("×", "exact ÷ float reference (goal ≤ 1); CPU times, best of several runs"),
+    "wall_ratio": ("×", "the same ratio in wall time (on a shared machine it includes waiting for a core)"),
+}
+"""The figures ``benchmarks/yuma.py`` prints as its last line."""
+
 REFERENCE_FILE = Path("benchmarks") / "reference.json"
 LATEST_FILE = Path("benchmarks") / "results" / "latest.json"
 
 
-def benchmark_figures(path: str | Path) -> pd.DataFrame:
-    """The benchmark figures in a JSON file, one row per key of :data:`BENCHMARK_KEYS` present.
+@dataclass(frozen=True)
+class _Benchmark:
+    title: str
+    script: str
+    keys: dict[str, tuple[str, str]]
+    reference: Path
+    latest: Path
 
-    The file is the JSON object ``benchmarks/simulator.py`` prints (extra keys such as ``date``,
-    ``machine`` or ``commit`` are kept in ``df.attrs["meta"]``).
+
+BENCHMARKS = (
+    _Benchmark("Network simulator", "benchmarks/simulator.py", BENCHMARK_KEYS, REFERENCE_FILE, LATEST_FILE),
+    _Benchmark("Live figures", "benchmarks/widgets.py", WIDGET_KEYS, Path("benchmarks") / "reference_widgets.json",
+               Path("benchmarks") / "results" / "widgets.json"),
+    _Benchmark("Yuma epoch", "benchmarks/yuma.py", YUMA_KEYS, Path("benchmarks") / "reference_yuma.json",
+               Path("benchmarks") / "results" / "yuma.json"),
+)
+"""The benchmark scripts the status page reports: their figures, committed reference file and local run."""
+
+
+def benchmark_figures(path: str | Path, keys: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
+    """The benchmark figures in a JSON file, one row per key of ``keys`` present.
+
+    The file is the JSON object a benchmark script prints as its last line (``keys`` default to the
+    simulator's, :data:`BENCHMARK_KEYS`; see :data:`BENCHMARKS` for the others). Extra keys such as
+    ``date``, ``machine`` or ``commit`` are kept in ``df.attrs["meta"]``.
 
     Raises
     ------
@@ -651,6 +696,7 @@ def benchmark_figures(path: str | Path) -> pd.DataFrame:
     ValueError
         If it is not a JSON object, or a figure is not a finite number.
     """
+    keys = BENCHMARK_KEYS if keys is None else keys
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"benchmark file not found: {p}")
@@ -661,7 +707,7 @@ def benchmark_figures(path: str | Path) -> pd.DataFrame:
     if not isinstance(data, dict):
         raise ValueError(f"{p}: expected a JSON object, got {type(data).__name__}")
     rows = []
-    for key, (unit, meaning) in BENCHMARK_KEYS.items():
+    for key, (unit, meaning) in keys.items():
         if key not in data:
             continue
         v = data[key]
@@ -669,49 +715,78 @@ def benchmark_figures(path: str | Path) -> pd.DataFrame:
             raise ValueError(f"{p}: {key} must be a finite number, got {v!r}")
         rows.append({"figure": key, "value": float(v), "unit": unit, "meaning": meaning})
     df = pd.DataFrame(rows, columns=["figure", "value", "unit", "meaning"])
-    df.attrs["meta"] = {k: v for k, v in data.items() if k not in BENCHMARK_KEYS}
+    df.attrs["meta"] = {k: v for k, v in data.items() if k not in keys}
     df.attrs["source"] = str(p)
     return df
 
 
-def benchmark_report(root: str | Path | None = None) -> HtmlBlock:
-    """The benchmark section of the status page.
+def widget_latency_table(path: str | Path) -> pd.DataFrame:
+    """Per live figure, from a ``benchmarks/widgets.py`` result file: chapter, p50/p95/CPU p95 (ms),
+    changes measured and, for figures computing in the background, the p95 until the result shows."""
+    p = Path(path)
+    data = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
+    figures = data.get("figures") if isinstance(data, dict) else None
+    cols = ["figure", "chapter", "p50_ms", "p95_ms", "cpu_p95_ms", "changes", "result_p95_ms"]
+    if not isinstance(figures, dict):
+        return pd.DataFrame(columns=cols)
+    rows = [{"figure": name, **{c: r.get(c) for c in cols[1:]}} for name, r in figures.items() if isinstance(r, dict)]
+    return pd.DataFrame(rows, columns=cols).sort_values("p95_ms", ascending=False, ignore_index=True)
 
-    Shows the committed reference figures (``benchmarks/reference.json``) and, when present, the
-    figures of the last local run (``benchmarks/results/latest.json``, not committed). When neither
-    exists it says how to produce them. Never raises for a missing file; a malformed file is
-    reported in the output.
+
+def _benchmark_section(base: Path, rel: Path, label: str, keys: dict[str, tuple[str, str]]) -> str | None:
+    p = base / rel
+    if not p.is_file():
+        return None
+    try:
+        df = benchmark_figures(p, keys)
+    except ValueError as exc:
+        return (f"<p><strong>{_esc(label)}:</strong> <code>{_esc(rel)}</code> could not be read: "
+                f"{_esc(exc)}</p>")
+    meta = df.attrs["meta"]
+    meta_text = "; ".join(f"{k}: {v}" for k, v in meta.items()
+                          if isinstance(v, str | int | float) and not isinstance(v, bool))
+    estimated = meta.get("year_estimated") or (isinstance(meta.get("details"), dict)
+                                               and meta["details"].get("year_estimated"))
+    rows = "".join(
+        f"<tr><td><code>{_esc(r['figure'])}</code></td><td>{r['value']:,.4g} {_esc(r['unit'])}</td>"
+        f"<td>{_esc(r['meaning'])}</td></tr>" for _, r in df.iterrows()
+    )
+    missing = [k for k in keys if k not in set(df["figure"])]
+    note = f"<p>Missing from the file: {', '.join(missing)}.</p>" if missing else ""
+    if estimated:
+        note += "<p>The year was extrapolated from a shorter run (<code>--quick</code>).</p>"
+    if keys is WIDGET_KEYS:
+        per = widget_latency_table(p)
+        if len(per):
+            body = "".join(
+                "<tr>" + "".join(f"<td>{_esc('' if v is None or v != v else v)}</td>" for v in r) + "</tr>"
+                for r in per.itertuples(index=False))
+            head = "".join(f"<th>{_esc(c)}</th>" for c in per.columns)
+            note += (f"<details><summary>Per figure ({len(per)})</summary><table class=\"table dtao-table\" "
+                     f"style=\"font-size:0.85em\"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+                     "</details>")
+    return (f"<p><strong>{_esc(label)}</strong> from <code>{_esc(rel)}</code>"
+            + (f" ({_esc(meta_text)})" if meta_text else "") + ":</p>"
+            f'<table class="table dtao-table"><thead><tr><th>figure</th><th>value</th><th>meaning</th>'
+            f"</tr></thead><tbody>{rows}</tbody></table>{note}")
+
+
+def benchmark_report(root: str | Path | None = None) -> HtmlBlock:
+    """The benchmark section of the status page: one part per script of :data:`BENCHMARKS`.
+
+    For each it shows the committed reference figures (e.g. ``benchmarks/reference.json``) and, when
+    present, the figures of the last local run (``benchmarks/results/*.json``, not committed). When
+    no file exists it says how to produce them. Never raises for a missing file; a malformed file
+    is reported in the output.
     """
     base = Path(root) if root is not None else REPO_ROOT
     parts = []
-    for rel, label in ((REFERENCE_FILE, "Reference figures (committed)"),
-                       (LATEST_FILE, "Last run on this machine (not committed)")):
-        p = base / rel
-        if not p.is_file():
-            continue
-        try:
-            df = benchmark_figures(p)
-        except ValueError as exc:
-            parts.append(f"<p><strong>{_esc(label)}:</strong> <code>{_esc(rel)}</code> could not be read: "
-                         f"{_esc(exc)}</p>")
-            continue
-        meta = df.attrs["meta"]
-        meta_text = "; ".join(f"{k}: {v}" for k, v in meta.items()
-                              if isinstance(v, str | int | float) and not isinstance(v, bool))
-        estimated = meta.get("year_estimated") or (isinstance(meta.get("details"), dict)
-                                                   and meta["details"].get("year_estimated"))
-        rows = "".join(
-            f"<tr><td><code>{_esc(r['figure'])}</code></td><td>{r['value']:,.4g} {_esc(r['unit'])}</td>"
-            f"<td>{_esc(r['meaning'])}</td></tr>" for _, r in df.iterrows()
-        )
-        missing = [k for k in BENCHMARK_KEYS if k not in set(df["figure"])]
-        note = f"<p>Missing from the file: {', '.join(missing)}.</p>" if missing else ""
-        if estimated:
-            note += "<p>The year was extrapolated from a shorter run (<code>--quick</code>).</p>"
-        parts.append(f"<p><strong>{_esc(label)}</strong> from <code>{_esc(rel)}</code>"
-                     + (f" ({_esc(meta_text)})" if meta_text else "") + ":</p>"
-                     f'<table class="table dtao-table"><thead><tr><th>figure</th><th>value</th><th>meaning</th>'
-                     f"</tr></thead><tbody>{rows}</tbody></table>{note}")
+    for bench in BENCHMARKS:
+        found = [section for rel, label in ((bench.reference, "Reference figures (committed)"),
+                                            (bench.latest, "Last run on this machine (not committed)"))
+                 if (section := _benchmark_section(base, rel, label, bench.keys)) is not None]
+        if found:
+            parts.append(f"<h4>{_esc(bench.title)} (<code>{_esc(bench.script)}</code>)</h4>" + "".join(found))
     if not parts:
         parts.append(
             "<p><strong>No benchmark figures yet.</strong> Neither <code>benchmarks/reference.json</code> "
