@@ -172,3 +172,49 @@ def test_cohort_grid_columns():
     g = fig.cohort_grid(late_years=(1,), eras=("v3.3.1",), horizon_years=5)
     assert set(g["cohort"]) == {"early (Feb 2025)", "late"}
     assert isinstance(g, pd.DataFrame)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fees recycled from spec 444 (addendum §A8 [P]) and the second halving
+# ---------------------------------------------------------------------------------------------
+def _second_halving_days(fees: float, other: float, d1: int) -> float:
+    """Independent closed form: net growth (0.5 TAO − recycled per block) per block, in two phases."""
+    t1, t2 = 10_500_000 * 10**9, 15_750_000 * 10**9
+    e = 5 * 10**8
+    g1 = e - int(e * (other / 3_600))
+    g2 = e - int(e * ((other + fees) / 3_600))
+    at_fees = t1 + d1 * 7_200 * g1
+    return d1 + -(-(t2 - at_fees) // g2) / 7_200
+
+
+def test_second_halving_matches_the_closed_form_and_the_addendum():
+    import datetime as dt
+
+    from dtao_lib.figures import halvings as hfig
+
+    d1 = (hfig.FEES_RECYCLED_FROM - hfig.FIRST_HALVING_DATE).days
+    base = hfig.second_halving(0.0)
+    # no recycling: 5.25 M TAO at 3 600 TAO a day = 1 458⅓ days after the first halving (addendum §A8)
+    assert base.block == 10_500_000
+    assert base.date.date() == dt.date(2029, 12, 12)
+    for fees, other in ((100.0, 0.0), (500.0, 250.0), (37.5, 12.0)):
+        h = hfig.second_halving(fees, other_recycled_tao_per_day=other)
+        assert h.block / 7_200 == pytest.approx(_second_halving_days(fees, other, d1), abs=1 / 7_200)
+    df = hfig.second_halving_sensitivity((0.0, 50.0, 100.0), (0.0, 100.0))
+    for _, g in df.groupby("other_tao_per_day"):
+        assert g["delay_days"].iloc[0] == 0
+        assert g["delay_days"].is_monotonic_increasing
+        assert g["date"].is_monotonic_increasing
+    with pytest.raises(ValueError, match="below the 3,600 TAO"):
+        hfig.second_halving(3_000.0, other_recycled_tao_per_day=600.0)
+    with pytest.raises(ValueError, match="fees_tao_per_day"):
+        hfig.second_halving(-1.0)
+
+
+def test_second_halving_explorer_static_face():
+    from dtao_lib.figures import halvings as hfig
+
+    spec = hfig.second_halving_explorer().chart().to_dict()
+    bound = [p for p in spec.get("params", []) if "bind" in p]
+    assert [p["name"] for p in bound] == ["other_recycling"]
+    assert bound[0]["bind"]["input"] == "select"

@@ -527,3 +527,84 @@ def haircut_by_gap(max_halvings: int = 6) -> Figure:
         return live_panel(controls, render)
 
     return Figure(static=static, live=live, title="haircut vs k − n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Fees recycled from spec 444 (addendum §A8 [P]): the second halving
+# ---------------------------------------------------------------------------------------------
+FEES_RECYCLED_FROM = dt.date(2026, 8, 6)
+"""Date of PR #3058's text (spec 444), which recycles transaction fees instead of paying them to block
+authors (addendum §A1, §A8; [P]: a PR date, not a deployment date)."""
+
+
+def second_halving(fees_tao_per_day: float = 0.0, *, other_recycled_tao_per_day: float = 0.0,
+                   first_halving: dt.date = FIRST_HALVING_DATE,
+                   fees_from: dt.date = FEES_RECYCLED_FROM) -> emission.Halving:
+    """The second TAO halving when ``fees_tao_per_day`` of fees are recycled from ``fees_from`` on (spec §1).
+
+    Model: issuance is exactly ``I₁`` (10.5 M TAO) at the first halving; from then on every block mints
+    ``E = block_emission(I₁)`` (0.5 TAO) and ``other_recycled_tao_per_day`` is recycled throughout (lock
+    and other recycling, as a constant rate of emission), plus ``fees_tao_per_day`` from ``fees_from``.
+    Recycling lowers ``TotalIssuance``, so the threshold ``I₂`` = 15.75 M TAO comes later
+    (:func:`dtao_lib.emission.project_issuance` for the first phase, :func:`dtao_lib.emission.halving_schedule`
+    for the second). Dates assume 12-second blocks.
+    """
+    other = check_real("other_recycled_tao_per_day", other_recycled_tao_per_day, lo=0.0)
+    fees = check_real("fees_tao_per_day", fees_tao_per_day, lo=0.0)
+    t1 = emission.halving_threshold_rao(1)
+    per_day = emission.block_emission(t1) * BLOCKS_PER_DAY / RAO_PER_TAO
+    if other + fees >= per_day:
+        raise ValueError(f"fees_tao_per_day + other_recycled_tao_per_day must be below the {per_day:,.0f} TAO "
+                         f"minted per day, got {other + fees:,.6g}")
+    if not isinstance(first_halving, dt.date) or not isinstance(fees_from, dt.date):
+        raise TypeError("first_halving and fees_from must be datetime.date values")
+    d1 = (fees_from - first_halving).days
+    if d1 < 0:
+        raise ValueError(f"fees_from ({fees_from}) must not be before first_halving ({first_halving})")
+    issuance = t1
+    if d1 > 0:
+        issuance = int(emission.project_issuance(t1, days=d1, recycle_rate=other / per_day)["issuance_rao"].iloc[-1])
+    start = dt.datetime.combine(fees_from, dt.time())
+    (h,) = emission.halving_schedule(issuance, recycle_rate=(other + fees) / per_day, max_halvings=1,
+                                     start_block=d1 * BLOCKS_PER_DAY, start_date=start)
+    return h
+
+
+def second_halving_sensitivity(fees_tao_per_day: tuple[float, ...] = tuple(range(0, 1_001, 25)),
+                               other_recycled_tao_per_day: tuple[float, ...] = (0.0, 100.0, 250.0, 500.0)
+                               ) -> pd.DataFrame:
+    """Date of the second halving against the fees recycled per day (spec 444 [P]), for a few levels of
+    other recycling: one row per pair, with ``date``, ``days_after_first`` (days from the first halving)
+    and ``delay_days`` (against no fee recycling at the same other recycling). :func:`second_halving`."""
+    rows = []
+    for other in other_recycled_tao_per_day:
+        base = second_halving(0.0, other_recycled_tao_per_day=other)
+        for fees in fees_tao_per_day:
+            h = second_halving(fees, other_recycled_tao_per_day=other)
+            rows.append({"fees_tao_per_day": float(fees), "other_tao_per_day": float(other),
+                         "date": pd.Timestamp(h.date), "days_after_first": h.block / BLOCKS_PER_DAY,
+                         "delay_days": (h.block - base.block) / BLOCKS_PER_DAY})
+    return pd.DataFrame(rows)
+
+
+def second_halving_explorer() -> Figure:
+    """Second TAO halving date against recycled fees per day (static: a dropdown for other recycling)."""
+    df = second_halving_sensitivity()
+    others = sorted(df["other_tao_per_day"].unique().tolist())
+    other_p = dropdown("other_recycling", others, others[0], "other recycling (TAO/day) ",
+                       labels=[f"{o:,.0f} TAO/day" for o in others])
+
+    def static() -> alt.LayerChart:
+        base = alt.Chart(df).transform_filter(alt.datum.other_tao_per_day == other_p)
+        line = base.mark_line(point=True).encode(
+            x=alt.X("fees_tao_per_day:Q", title="transaction fees recycled per day from August 2026 (TAO)"),
+            y=alt.Y("date:T", title="second halving (I₂ = 15.75 M TAO)", scale=alt.Scale(zero=False)),
+            tooltip=[alt.Tooltip("fees_tao_per_day:Q", title="fees recycled (TAO/day)"),
+                     alt.Tooltip("date:T", format="%d %b %Y", title="second halving"),
+                     alt.Tooltip("delay_days:Q", format=",.0f", title="later by (days)")],
+        )
+        return line.add_params(other_p).properties(
+            width=WIDTH - 120, height=HEIGHT,
+            title="Recycled fees push the second halving later (spec 444 [P]; 12-second blocks)")
+
+    return Figure(static=static, title="second halving vs recycled fees")
