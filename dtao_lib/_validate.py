@@ -16,12 +16,19 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "U64_MAX",
     "check_array",
+    "check_bool",
+    "check_choice",
     "check_fraction",
     "check_int",
     "check_real",
     "check_u16_fraction",
+    "readonly",
 ]
+
+U64_MAX = 2**64 - 1
+"""Default upper bound of :func:`check_int`: on chain amounts, blocks and counters are at most u64."""
 
 
 def _describe(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool) -> str:
@@ -34,21 +41,49 @@ def _describe(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool) 
     return "finite"
 
 
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` as a Python ``bool`` or raise :class:`TypeError`.
+
+    Only ``bool`` and ``numpy.bool_`` are flags: the string ``'False'`` (truthy!), ``0``/``1`` and
+    ``None`` are rejected rather than read by truthiness.
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise TypeError(f"{name} must be a bool (True or False), got {type(value).__name__} {value!r}")
+
+
+def check_choice(name: str, value: Any, options: Sequence[Any]) -> Any:
+    """Return ``value`` if it is one of ``options`` (compared with ``==``, strings only to strings)."""
+    for opt in options:
+        if type(opt) is type(value) and opt == value:
+            return value
+    allowed = ", ".join(repr(o) for o in options)
+    raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+
+
+def readonly(arr: np.ndarray) -> np.ndarray:
+    """A read-only copy of ``arr`` (for arrays held by frozen dataclasses)."""
+    out = np.array(arr, copy=True)
+    out.setflags(write=False)
+    return out
+
+
 def check_int(
     name: str,
     value: Any,
     *,
     lo: int | None = 0,
-    hi: int | None = None,
+    hi: int | None = U64_MAX,
 ) -> int:
     """Return ``value`` as a Python ``int`` or raise.
 
     Integers (``int`` or numpy integer) are accepted; ``bool`` and floats are rejected with a
-    :class:`TypeError` because on chain these quantities are integers (rao, blocks, u16).
+    :class:`TypeError` because on chain these quantities are integers (rao, blocks, u16). The
+    default range is [0, u64::MAX]; pass ``hi=None`` (and ``lo=None``) for an unbounded integer.
     """
     if type(value) is int:  # the common case, without the (slow) abstract-base-class check
         v = value
-    elif isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    elif isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
     else:
         v = int(value)
@@ -66,11 +101,19 @@ def check_real(
     lo_open: bool = False,
     hi_open: bool = False,
 ) -> float:
-    """Return ``value`` as a finite ``float`` within the given bounds or raise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """Return ``value`` as a finite ``float`` within the given bounds or raise.
+
+    Python and numpy reals (``np.float64``, ``np.int64``, ``Fraction``, ...) are accepted; ``bool``,
+    strings and complex numbers are rejected with a :class:`TypeError`, NaN, infinities and integers
+    too large for a float with a :class:`ValueError`.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    v = float(value)
     rng = _describe(lo, hi, lo_open, hi_open)
+    try:
+        v = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number {rng}, got {value!r}") from None
     if not math.isfinite(v):
         raise ValueError(f"{name} must be a finite number {rng}, got {v}")
     bad_lo = lo is not None and (v <= lo if lo_open else v < lo)
@@ -110,12 +153,30 @@ def check_array(
 ) -> np.ndarray:
     """Return ``values`` as a float64 array after checking dimension, shape, finiteness and bounds.
 
-    ``shape`` may contain ``None`` for "any length" in that dimension.
+    ``shape`` may contain ``None`` for "any length" in that dimension. Strings, booleans, complex
+    numbers and ragged nested lists are rejected with a :class:`TypeError` (numpy would otherwise
+    read ``"1.5"`` as 1.5 and ``True`` as 1).
     """
+    if isinstance(values, str | bytes):
+        raise TypeError(f"{name} must be an array of real numbers, got {type(values).__name__} {values!r}")
     try:
-        arr = np.asarray(values, dtype=np.float64)
+        raw = np.asarray(values)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of real numbers ({exc})") from None
+    if raw.dtype.kind == "O":
+        flat = raw.ravel().tolist()
+        for x in flat:
+            if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
+                raise TypeError(f"{name} must contain only real numbers, got {type(x).__name__} {x!r}")
+        try:
+            arr = np.array([float(x) for x in flat], dtype=np.float64).reshape(raw.shape)
+        except OverflowError:
+            raise ValueError(f"{name} must contain only finite numbers, got an integer too large for a float") from None
+    elif raw.dtype.kind in "iuf":
+        arr = raw.astype(np.float64, copy=False)
+    else:
+        kind = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes"}.get(raw.dtype.kind, raw.dtype)
+        raise TypeError(f"{name} must be an array of real numbers, got {kind}")
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
     if shape is not None and (

@@ -55,6 +55,7 @@ __all__ = [
     "MAINNET",
     "RELEASES",
     "RELEASE_INFO",
+    "SUBTENSOR_TAGS",
     "TIMELINE",
     "Change",
     "Era",
@@ -363,6 +364,13 @@ def _spec_tag(number: int) -> str:
     """The tag of the newest rule set at or before runtime ``spec_version`` ``number``."""
     known = [n for n in _SPEC_TAGS if n <= number]
     return f"spec{known[-1] if known else BASELINE_SPEC_VERSION}"
+
+
+SUBTENSOR_TAGS: frozenset[tuple[int, int, int]] = frozenset(
+    tuple(int(x) for x in t.split(".")) for t in ["1.0.0", "1.0.1", "1.1.1", "1.1.2", "1.1.3", "1.1.4", "1.1.5", "1.1.6", "1.1.7", "1.1.8", "1.1.9", "1.1.10", "1.1.11", "1.2.1", "1.2.2", "1.2.3", "1.2.4", "1.2.5", "2.0.0", "2.0.1", "2.0.2", "2.0.3", "2.0.4", "2.0.5", "2.0.6", "2.0.7", "2.0.8", "2.0.9", "2.0.10", "2.0.11", "3.0.0", "3.1.0", "3.1.2", "3.1.3", "3.1.4", "3.1.5", "3.1.6", "3.1.7", "3.2.0", "3.2.1", "3.2.2", "3.2.3", "3.2.4", "3.2.5", "3.2.6", "3.2.7", "3.2.8", "3.2.9", "3.2.10", "3.2.11", "3.2.12", "3.2.13", "3.2.14", "3.2.15", "3.2.16", "3.2.17", "3.2.18", "3.2.19", "3.3.0", "3.3.1", "3.3.2", "3.3.3", "3.3.4", "3.3.5", "3.3.6", "3.3.7", "3.3.8", "3.3.9", "3.3.10", "3.3.11", "3.3.12", "3.3.13", "3.3.14", "3.3.15", "3.4.0", "3.4.1", "3.4.2", "3.4.3", "3.4.4", "3.4.5", "3.4.6", "3.4.7", "3.4.8", "3.4.9"]
+)
+"""``(X, Y, Z)`` of every ``vX.Y.Z`` release tag of opentensor/subtensor up to 14bc6f9f (``git tag``, with
+the ``-NNN`` spec suffixes dropped): :func:`era` rejects any other ``v`` tag as unknown."""
 
 
 def _parse_version(tag: str) -> tuple[int, ...]:
@@ -723,7 +731,12 @@ def era(spec: str | Era | _dt.date = "head", *, by: Literal["tag", "live"] = "ta
         return _era_for_tag(_spec_tag(int(m.group(1))))
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", key):
         return _era_for_date(_dt.date.fromisoformat(key), by)
-    _parse_version(key)  # raises a clear ValueError if malformed
+    version = _parse_version(key)  # raises a clear ValueError if malformed
+    if version[:3] not in SUBTENSOR_TAGS:
+        raise ValueError(
+            f"era must be a subtensor release tag (v1.0.0 … v3.4.9, see params.SUBTENSOR_TAGS), a runtime version "
+            f"like 'spec441', 'head', an era letter {list(ERA_LETTERS)} or an ISO date; {key!r} is not a release"
+        )
     return _era_for_tag(key)
 
 
