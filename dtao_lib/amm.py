@@ -92,7 +92,7 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 
-from ._validate import check_array, check_int, check_real
+from ._validate import check_array, check_bool, check_int, check_real
 from .params import (
     BALANCER_MAX_INPUT_MULTIPLE,
     BALANCER_MIN_WEIGHT,
@@ -479,8 +479,7 @@ def balancer_ratio_pow_scaled(quote_weight: Any, reserve: int, delta: int, *, ba
     dx = int(delta)
     if abs(dx) > _U64_MAX:
         raise ValueError(f"delta must be an integer in [-{_U64_MAX}, {_U64_MAX}], got {dx}")
-    if not isinstance(base_quote, bool):
-        raise TypeError(f"base_quote must be a bool, got {type(base_quote).__name__}")
+    base_quote = check_bool("base_quote", base_quote)
     return _exp_scaled_int(w2, x, dx, base_quote)
 
 
@@ -1129,8 +1128,7 @@ class FullRangePool:
             raise ValueError(
                 f"fee_destination must be 'liquidity_providers' or 'block_author', got {self.fee_destination!r}"
             )
-        if not isinstance(self.enforce_limits, bool):
-            raise TypeError(f"enforce_limits must be a bool, got {type(self.enforce_limits).__name__}")
+        object.__setattr__(self, "enforce_limits", check_bool("enforce_limits", self.enforce_limits))
         if self.sqrt_price_bits is None:
             price = _fx_div(_fx_int(t), _fx_int(a))
             object.__setattr__(self, "sqrt_price_bits", math.isqrt(price << 64))
@@ -1357,8 +1355,7 @@ class BalancerPool:
         object.__setattr__(self, "alpha_reserve", _reserve("alpha_reserve", self.alpha_reserve))
         object.__setattr__(self, "fee_rate_u16", _fee_rate(self.fee_rate_u16))
         object.__setattr__(self, "min_reserve_rao", _rao("min_reserve_rao", self.min_reserve_rao))
-        if not isinstance(self.enforce_limits, bool):
-            raise TypeError(f"enforce_limits must be a bool, got {type(self.enforce_limits).__name__}")
+        object.__setattr__(self, "enforce_limits", check_bool("enforce_limits", self.enforce_limits))
         lo, hi = (_MIN_WEIGHT_PARTS, PERQUINTILL - _MIN_WEIGHT_PARTS) if self.enforce_limits else (1, PERQUINTILL - 1)
         parts = _weight_parts("quote_weight", self.quote_weight, lo=lo, hi=hi)
         object.__setattr__(self, "quote_weight", Fraction(parts, PERQUINTILL))

@@ -104,7 +104,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import taoflow
-from ._validate import check_array, check_fraction, check_int, check_real, check_u16_fraction
+from ._validate import check_array, check_bool, check_fraction, check_int, check_real, check_u16_fraction
 from .emission import block_emission as _block_emission
 from .params import (
     DEFAULT_BLOCK_EMISSION_RAO,
@@ -304,7 +304,7 @@ def root_sell_flag(ema_prices: Sequence[float] | np.ndarray) -> bool:
 def alpha_emission(alpha_issuance_rao: int) -> int:
     """Alpha minted per block for a subnet: :func:`~dtao_lib.emission.block_emission` of its alpha
     issuance (spec §3.4; 1 α/block until 10.5 M α, then 0.5, …; 0 at 21 M; vector CB-04)."""
-    return _block_emission(alpha_issuance_rao)
+    return _block_emission(check_int("alpha_issuance_rao", alpha_issuance_rao))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1311,6 +1311,9 @@ def split_alpha_out(
     >>> split_alpha_out(1_000_000_000, owner_cut=1.0, root_proportion=0.25).owner
     1000000000
     """
+    root_sell_flag = check_bool("root_sell_flag", root_sell_flag)
+    owner_cut_enabled = check_bool("owner_cut_enabled", owner_cut_enabled)
+    subsidized = check_bool("subsidized", subsidized)
     e = _era_dtao(era)
     ao = check_int("alpha_out_rao", alpha_out_rao)
     oc = check_u16_fraction("owner_cut", owner_cut)  # a fraction, or the raw u16 (11796)
@@ -1809,6 +1812,7 @@ def block(
     -------
     BlockResult
     """
+    exact = check_bool("exact", exact)
     st = state if isinstance(state, BlockState) else BlockState(**dict(state))
     e = _era_dtao(era)
     if st.pools is not None:

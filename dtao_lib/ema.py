@@ -57,7 +57,7 @@ import math
 
 import numpy as np
 
-from ._validate import check_array, check_int, check_real
+from ._validate import check_array, check_bool, check_int, check_real
 from .params import EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA, Era
 from .params import era as _era
 
@@ -148,6 +148,9 @@ def _int_array(name: str, value) -> np.ndarray:
         if arr.ndim == 0:
             check_int(name, value)  # raises the uniform TypeError
         raise TypeError(f"{name} must be an integer or an array of integers, got dtype {arr.dtype}")
+    if arr.dtype == object:
+        for x in arr.ravel().tolist():
+            check_int(name, x)  # every element an integer in [0, u64::MAX]
     arr = arr.astype(np.float64)
     if arr.size and arr.min() < 0:
         raise ValueError(f"{name} must contain integers >= 0, got min {int(arr.min())}")
@@ -202,6 +205,7 @@ def update_moving_price(
     >>> round(e, 6)
     0.512325
     """
+    exact = check_bool("exact", exact)
     rule = _rule(era)
     p_old = check_real("ema", ema, lo=0.0)
     p = check_real("spot", spot, lo=0.0)
@@ -311,6 +315,8 @@ def moving_price_path(
             raise ValueError(f"spot must have shape ({n},) to match ema, got {sp.shape}")
         sp_row = np.broadcast_to(np.atleast_1d(sp), (n,))
     else:
+        if scalar and sp.ndim != 1:
+            raise ValueError(f"spot must have shape (T,) for a scalar ema, got {sp.shape}")
         sp2 = sp.reshape(sp.shape[0], 1) if scalar else sp
         if sp2.ndim != 2 or sp2.shape[1] != n:
             raise ValueError(f"spot must have shape (n,) or (T, n) with n = {n}, got {sp.shape}")

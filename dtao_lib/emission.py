@@ -264,6 +264,7 @@ def supply_limit_rao(
     Starting from 0, issuance grows by ``E_k`` per block through each segment; after about 30
     halvings ``floor(1e9 / 2^k)`` is 0 and issuance stops just under the cap (≈ 20 999 999.9895 TAO).
     """
+    default_emission_rao = check_int("default_emission_rao", default_emission_rao)
     issuance = 0
     while True:
         k = halvings_so_far(issuance, total_supply_rao=total_supply_rao)

@@ -46,7 +46,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._validate import check_array, check_fraction, check_int, check_real, check_u16_fraction
+from ._validate import check_array, check_bool, check_fraction, check_int, check_real, check_u16_fraction
 from .params import (
     DEFAULT_BLOCK_EMISSION_RAO,
     KAPPA_U16,
@@ -343,6 +343,7 @@ def root_epoch(
 # ---------------------------------------------------------------------------------------------
 def normalize_stakes(stakes: Any, *, exact: bool = True) -> np.ndarray:
     """Stakes normalised to sum to 1 (I64F64 when ``exact``)."""
+    exact = check_bool("exact", exact)
     s = check_array("stakes", stakes, ndim=1, lo=0.0, min_size=1)
     if not np.any(s > 0):
         raise ValueError("stakes must have a positive sum")
@@ -362,6 +363,7 @@ def _float_parts(w: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 def rank(weights: Any, stakes: Any, *, exact: bool = True) -> np.ndarray:
     """Rank ``R_j = Σ_i W_ij·S_i`` of every subnet (row-normalised weights, normalised stake)."""
+    exact = check_bool("exact", exact)
     w, s = _check_weights_stakes(weights, stakes)
     if exact:
         return run_root_epoch(weights, stakes, rho=0.0, kappa=0.5, block_emission_rao=0).rank
@@ -371,6 +373,7 @@ def rank(weights: Any, stakes: Any, *, exact: bool = True) -> np.ndarray:
 
 def trust(weights: Any, stakes: Any, *, exact: bool = True) -> np.ndarray:
     """Trust ``T_j`` = normalised stake of the validators that put any positive weight on subnet j."""
+    exact = check_bool("exact", exact)
     w, s = _check_weights_stakes(weights, stakes)
     if exact:
         return run_root_epoch(weights, stakes, rho=0.0, kappa=0.5, block_emission_rao=0).trust
@@ -390,6 +393,7 @@ def consensus(
     >>> round(consensus(0.5, rho=10, kappa=0.5), 12), round(consensus(1.0, rho=10, kappa=0.5), 6)
     (0.5, 0.993307)
     """
+    exact = check_bool("exact", exact)
     t = check_array("trust", trust, ndim=None, lo=0.0, hi=1.0)
     r, k = _check_rho_kappa(rho, kappa)
     if exact:
@@ -404,6 +408,7 @@ def subnet_shares(
     weights: Any, stakes: Any, *, rho: float = ROOT_RHO, kappa: float = KAPPA, exact: bool = True
 ) -> np.ndarray:
     """Emission shares ``normalise(C·R)`` of every subnet (spec §2)."""
+    exact = check_bool("exact", exact)
     w, s = _check_weights_stakes(weights, stakes)
     if exact:
         return run_root_epoch(weights, stakes, rho=rho, kappa=kappa, block_emission_rao=0).shares
@@ -447,6 +452,8 @@ def split_pending_emission(
     >>> split_pending_emission(360 * 10**9)
     PendingSplit(owner_rao=64798352025, miners_rao=147600823987, validators_rao=147600823987, unallocated_rao=1)
     """
+    has_incentive = check_bool("has_incentive", has_incentive)
+    has_dividends = check_bool("has_dividends", has_dividends)
     pending = check_int("pending_rao", pending_rao, hi=U64_MAX)
     cut = check_int("owner_cut_u16", owner_cut_u16, hi=U16_MAX)
     owner = pending * cut // U16_MAX

@@ -64,7 +64,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validate import check_array, check_int, check_real
+from ._validate import check_array, check_bool, check_int, check_real
 from .params import FLOW_EMA_SMOOTHING_RAW, I64_MAX
 
 __all__ = [
@@ -409,6 +409,7 @@ def pow_normalize(values, p: float = 1.0, *, emulate_fixed: bool = True) -> np.n
     >>> pow_normalize([2.0, 3.0, 5.0]).round(6).tolist()
     [0.2, 0.3, 0.5]
     """
+    emulate_fixed = check_bool("emulate_fixed", emulate_fixed)
     z = check_array("values", values, lo=0.0)
     pp = check_real("p", p, lo=0.0)
     n = z.size
@@ -458,6 +459,8 @@ def flow_shares(
     >>> flow_shares([300.0, 100.0, -50.0]).round(6).tolist()
     [0.75, 0.25, 0.0]
     """
+    emulate_fixed = check_bool("emulate_fixed", emulate_fixed)
+    net = None if net is None else check_bool("net", net)
     z = _offsets(user_ema, protocol_ema, cutoff=cutoff, net=net)
     return pow_normalize(z, p, emulate_fixed=emulate_fixed)
 

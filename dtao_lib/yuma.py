@@ -92,7 +92,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import check_array, check_fraction, check_int, check_real
+from ._validate import check_array, check_bool, check_fraction, check_int, check_real
 from .params import (
     ACTIVITY_CUTOFF_BLOCKS,
     ALPHA_HIGH_U16,
@@ -536,6 +536,7 @@ def normalize_stake(
     With ``fixed=True`` the chain's I64F64 → I32F32 narrowing is reproduced, so the result is
     ``⌊s_i·2^32/Σs⌋ / 2^32`` (a 0.1 share is 0.0999999999767).
     """
+    fixed = check_bool("fixed", fixed)
     raw = check_array("stake", stake, lo=0.0)
     thr = check_real("stake_threshold", stake_threshold, lo=0.0)
     owner = _check_owner(owner_uid, raw.size)
@@ -656,6 +657,8 @@ def mask_weights(
     (except the owner's self-weight on the sparse path) and ``outdated`` entries are dropped, then
     each row is normalised to sum 1.
     """
+    sparse = check_bool("sparse", sparse)
+    fixed = check_bool("fixed", fixed)
     w = _check_u16_matrix("weights", weights)
     n = w.shape[0]
     permit = _check_bool_vector("validator_permit", validator_permit, n)
@@ -791,6 +794,7 @@ def weighted_median_col(stake: Any, weights: Any, majority: float, *, fixed: boo
         (the input value itself, not a quantised copy), or 0 for columns without staked rows.
         Effectively the largest value ``c`` such that rows with weight ≥ ``c`` hold ≥ κ of the stake.
     """
+    fixed = check_bool("fixed", fixed)
     s = check_array("stake", stake, lo=0.0)
     w = check_array("weights", weights, ndim=2, shape=(s.size, None))
     kappa = check_fraction("majority", majority)
@@ -802,11 +806,14 @@ def weighted_median_col(stake: Any, weights: Any, majority: float, *, fixed: boo
 
 def consensus(stake: Any, weights: Any, kappa: float = KAPPA_U16 / U16_MAX, *, fixed: bool = True) -> np.ndarray:
     """Consensus ``C_j``: the κ-quantile of column j over staked validators (spec §5.2)."""
+    fixed = check_bool("fixed", fixed)
+    kappa = check_fraction("kappa", kappa)
     return weighted_median_col(stake, weights, kappa, fixed=fixed)
 
 
 def clip(weights: Any, consensus: Any, *, fixed: bool = False) -> np.ndarray:
     """Clipped weights ``W̄_ij = min(W_ij, C_j)`` (spec §5.2)."""
+    fixed = check_bool("fixed", fixed)
     w = check_array("weights", weights, ndim=2)
     c = check_array("consensus", consensus, shape=(w.shape[1],))
     ar = _arith(fixed)
@@ -815,6 +822,7 @@ def clip(weights: Any, consensus: Any, *, fixed: bool = False) -> np.ndarray:
 
 def incentive(clipped_weights: Any, stake: Any, *, fixed: bool = False) -> np.ndarray:
     """Incentive ``I = normalise(Σ_i W̄_ij·s_i)`` (spec §5.2); all zeros if no rank."""
+    fixed = check_bool("fixed", fixed)
     w = check_array("clipped_weights", clipped_weights, ndim=2)
     s = check_array("stake", stake, lo=0.0, shape=(w.shape[0],))
     ar = _arith(fixed)
@@ -825,6 +833,7 @@ def weights_for_bonds(
     weights: Any, clipped_weights: Any, bonds_penalty: float = 1.0, *, fixed: bool = False
 ) -> np.ndarray:
     """``W_b = W + β·(W̄ − W)`` (spec §5.3): β = 1 uses clipped weights, β = 0 raw weights."""
+    fixed = check_bool("fixed", fixed)
     w = check_array("weights", weights, ndim=2)
     wc = check_array("clipped_weights", clipped_weights, ndim=2, shape=w.shape)
     beta = check_fraction("bonds_penalty", bonds_penalty)
@@ -870,6 +879,7 @@ def liquid_alpha(
     ``d = clamp(w − c, 0, 1)`` if ``w ≥ b`` else ``clamp(b − w, 0, 1)``;
     ``σ = 1/(1 + exp(−(steepness/100)·(d − ½)))``; ``a = clamp(low + σ·(high − low), low, high)``.
     """
+    fixed = check_bool("fixed", fixed)
     w = check_array("weights", weights, ndim=2)
     b = check_array("bonds", bonds, ndim=2, shape=w.shape)
     c = check_array("consensus", consensus, shape=(w.shape[1],))
@@ -898,6 +908,7 @@ def mat_ema_alpha(new: Any, old: Any, alpha: Any, *, fixed: bool = False) -> np.
     The increment ``a·new`` is floored at 0 and the sum capped at 1, as on chain. ``fixed=True``
     truncates every product to I32F32 like the epoch does.
     """
+    fixed = check_bool("fixed", fixed)
     n = check_array("new", new, ndim=2)
     o = check_array("old", old, ndim=2, shape=n.shape)
     a = check_array("alpha", alpha, ndim=2, shape=n.shape)
@@ -966,6 +977,8 @@ def bonds(
     numpy.ndarray
         Classic: the column-normalised EMA ``B'``; Yuma 3: the EMA fractions ``B'`` (clamped to 1).
     """
+    sparse = check_bool("sparse", sparse)
+    fixed = check_bool("fixed", fixed)
     p = params if params is not None else YumaParams()
     wb = check_array("weights_for_bonds", weights_for_bonds, ndim=2)
     prev = check_array("previous_bonds", previous_bonds, lo=0.0, ndim=2, shape=wb.shape)
@@ -995,6 +1008,8 @@ def dividends(
     Classic: ``D_i = Σ_j B_ij·I_j`` normalised (``bonds`` column-normalised EMA).
     Yuma 3: ``D_i ∝ S_i · Σ_j B̂_ij·I_j`` with ``B̂`` = column-normalised bonds (``stake`` required).
     """
+    yuma3 = check_bool("yuma3", yuma3)
+    fixed = check_bool("fixed", fixed)
     b = check_array("bonds", bonds, lo=0.0, ndim=2)
     inc = check_array("incentive", incentive, lo=0.0, shape=(b.shape[1],))
     if yuma3 and stake is None:
@@ -1042,6 +1057,7 @@ def emission_split(
     (server, validator)
         Two int64 arrays of rao.
     """
+    fixed = check_bool("fixed", fixed)
     inc = check_array("incentive", incentive, lo=0.0)
     div = check_array("dividends", dividends, lo=0.0, shape=inc.shape)
     e = check_int("emission_rao", emission_rao, lo=0)
@@ -1179,6 +1195,8 @@ def epoch(
     -------
     EpochResult
     """
+    sparse = check_bool("sparse", sparse)
+    fixed = check_bool("fixed", fixed)
     p = params if params is not None else YumaParams()
     if not isinstance(p, YumaParams):
         raise TypeError(f"params must be a YumaParams, got {type(p).__name__}")
@@ -1542,10 +1560,17 @@ def run_epochs(
     list[EpochResult]
         One result per weight matrix.
     """
+    sparse = check_bool("sparse", sparse)
+    fixed = check_bool("fixed", fixed)
     p = params if params is not None else YumaParams()
     if isinstance(weights_by_epoch, np.ndarray) and weights_by_epoch.ndim == 2:
         raise ValueError("weights_by_epoch must be a sequence of n×n matrices (one per epoch), got one matrix")
     n_epochs = len(weights_by_epoch)
+    for k, w_k in enumerate(weights_by_epoch):  # name the epoch in any error
+        if fixed:
+            _check_u16_matrix(f"weights_by_epoch[{k}]", w_k)
+        else:
+            check_array(f"weights_by_epoch[{k}]", w_k, ndim=2, lo=0.0)
     st = check_array("stakes", stakes, ndim=None, lo=0.0)
     if np.issubdtype(np.asarray(stakes).dtype, np.integer):
         st = np.asarray(stakes)  # keep integer rao exact (the chain normalises u64 stakes exactly)

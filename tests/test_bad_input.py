@@ -36,6 +36,7 @@ _SWAP = _POOL.buy_alpha(10**9)
 W3 = [[0.5, 0.5, 0.0], [0.2, 0.3, 0.5], [0.0, 1.0, 0.0]]
 S3 = [100.0, 50.0, 10.0]
 P3 = [0.01, 0.02, 0.03]
+W16 = [[32_767, 32_768, 0], [13_107, 19_660, 32_768], [0, 65_535, 0]]  # raw u16 weights (Yuma's exact path)
 
 # One valid call per callable: {"module.name": {param: value}} (every parameter listed is checked).
 VALID: dict[str, dict[str, Any]] = {
@@ -98,7 +99,7 @@ VALID: dict[str, dict[str, Any]] = {
     "amm.v3_tao_out_for_alpha": {"liquidity": 2 * 10**12, "sqrt_price": 1.5, "alpha_in": 10_000},
     # coinbase
     "coinbase.BlockState": {"ema_prices": P3, "spot_prices": P3, "alpha_issuance": [10**15, 2 * 10**15, 10**14],
-                            "root_tao": 5 * 10**15, "tao_weight": 0.18},
+                            "root_tao": 5 * 10**15, "block_emission": 10**9, "tao_weight": 0.18},
     "coinbase.alpha_emission": {"alpha_issuance_rao": 10**15},
     "coinbase.block": {"state": None, "era": "head", "exact": True},  # state: a valid BlockState (see _call)
     "coinbase.emission_shares": {"ema_prices": P3, "era": "head"},
@@ -198,18 +199,18 @@ VALID: dict[str, dict[str, Any]] = {
     "yuma.dividends": {"bonds": W3, "incentive": [0.3, 0.5, 0.2], "stake": S3, "yuma3": True, "fixed": False},
     "yuma.emission_split": {"incentive": [0.3, 0.5, 0.2], "dividends": [0.2, 0.3, 0.5], "emission_rao": 10**9,
                             "fixed": True},
-    "yuma.epoch": {"stake": S3, "weights": W3, "emission_rao": 10**9, "sparse": True, "fixed": True},
+    "yuma.epoch": {"stake": S3, "weights": W16, "emission_rao": 10**9, "sparse": True, "fixed": True},
     "yuma.inactive_mask": {"last_update": [10, 20, 30], "current_block": 100, "activity_cutoff": 50},
     "yuma.incentive": {"clipped_weights": W3, "stake": S3, "fixed": False},
     "yuma.liquid_alpha": {"consensus": [0.3, 0.5, 0.2], "weights": W3, "bonds": W3, "alpha_low": 0.7,
                           "alpha_high": 0.9, "steepness": 1000.0, "fixed": False},
-    "yuma.mask_weights": {"weights": W3, "validator_permit": [True, True, False], "sparse": True, "fixed": False},
+    "yuma.mask_weights": {"weights": W16, "validator_permit": [True, True, False], "sparse": True, "fixed": False},
     "yuma.mat_ema_alpha": {"new": W3, "old": W3, "alpha": W3, "fixed": False},
-    "yuma.max_upscale_weights": {"weights": W3},
+    "yuma.max_upscale_weights": {"weights": W16},
     "yuma.normalize_stake": {"stake": S3, "stake_threshold": 0.0, "fixed": True},
     "yuma.outdated_mask": {"last_update": [10, 20, 30], "block_at_registration": [0, 0, 0]},
     "yuma.recently_registered_mask": {"block_at_registration": [0, 90, 0], "current_block": 100, "tempo": 360},
-    "yuma.run_epochs": {"stakes": S3, "weights_by_epoch": [W3, W3], "emission_rao": 10**9, "fixed": True},
+    "yuma.run_epochs": {"stakes": S3, "weights_by_epoch": [W16, W16], "emission_rao": 10**9, "fixed": True},
     "yuma.stake_weights": {"alpha_stake": S3, "root_stake": S3, "tao_weight": 0.18},
     "yuma.validator_permits": {"stake": S3, "k": 2},
     "yuma.weighted_median_col": {"stake": S3, "weights": W3, "majority": 0.5, "fixed": True},
@@ -274,6 +275,13 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("taoflow.flow_shares", "cutoff"): {"-1"},
     ("adr.subnet_life", "net_flow_tao_per_day"): {"-1"},  # outflows
     ("sim.Pump", "tao"): {"-1"},
+    ("sim.run", "progress"): {"None"},  # None: automatic
+    ("taoflow.flow_shares", "net"): {"None"},  # None: the era's default
+    ("dissolution.owner_emission_value", "alpha_rao"): {"2**64"},  # valued in U96F32: up to 2^96 − 1
+    ("root_era.consensus", "trust"): {"wrong ndim"},  # element-wise: any shape
+    ("yuma.max_upscale_weights", "weights"): {"wrong ndim"},  # one row or a matrix
+    ("yuma.run_epochs", "stakes"): {"wrong ndim"},  # one stake vector or one row per epoch
+    ("sim.sweep", "progress"): {"None"},
     ("root_era.cartel_curve", "subnet"): set(),
     ("coinbase.split_dividends", "root_stake"): set(),
 }
@@ -391,3 +399,19 @@ def test_signature_parameters_are_known():
             continue
         unknown = set(kwargs) - set(params)
         assert not unknown, f"{qual}: {unknown}"
+
+
+# -- frozen state holds read-only arrays -------------------------------------------------------------------
+def _frozen_arrays(obj: Any) -> list[tuple[str, np.ndarray]]:
+    import dataclasses
+
+    if not dataclasses.is_dataclass(obj) or not obj.__dataclass_params__.frozen:
+        return []
+    return [(f.name, v) for f in dataclasses.fields(obj) if isinstance(v := getattr(obj, f.name), np.ndarray)]
+
+
+@pytest.mark.parametrize("qual", sorted(VALID))
+def test_arrays_in_frozen_results_are_read_only(qual):
+    out = _call(qual, dict(VALID[qual]))
+    for name, arr in _frozen_arrays(out):
+        assert not arr.flags.writeable, f"{qual}(...).{name} is a writable array inside a frozen dataclass"

@@ -26,6 +26,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .._validate import check_bool
 from ..params import BLOCKS_PER_DAY
 from . import _layout as L
 from . import kernel_numba, kernel_numpy
@@ -264,6 +265,8 @@ def run(
     TypeError, ValueError
         For a scenario that is not a :class:`Scenario` or an unusable engine.
     """
+    progress = None if progress is None else check_bool("progress", progress)
+    debug = check_bool("debug", debug)
     if not isinstance(scenario, Scenario):
         raise TypeError(f"scenario must be a Scenario, got {type(scenario).__name__}")
     scenario = _revalidated(scenario)
