@@ -24,6 +24,7 @@ __all__ = [
     "check_int",
     "check_real",
     "check_u16_fraction",
+    "freeze_arrays",
     "readonly",
 ]
 
@@ -66,6 +67,17 @@ def readonly(arr: np.ndarray) -> np.ndarray:
     out = np.array(arr, copy=True)
     out.setflags(write=False)
     return out
+
+
+def freeze_arrays(obj: Any) -> None:
+    """Replace every writable numpy array field of the frozen dataclass ``obj`` by a read-only copy.
+
+    Call at the end of ``__post_init__``: a frozen dataclass whose arrays can be edited in place is
+    not frozen (a validated state edited afterwards would skip the checks).
+    """
+    for name, value in list(vars(obj).items()):
+        if isinstance(value, np.ndarray) and value.flags.writeable:
+            object.__setattr__(obj, name, readonly(value))
 
 
 def check_int(

@@ -104,7 +104,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import taoflow
-from ._validate import check_array, check_bool, check_fraction, check_int, check_real, check_u16_fraction
+from ._validate import check_array, check_bool, check_fraction, check_int, check_real, check_u16_fraction, freeze_arrays
 from .emission import block_emission as _block_emission
 from .params import (
     DEFAULT_BLOCK_EMISSION_RAO,
@@ -776,6 +776,9 @@ class GatedShares:
     bar: float
     pre_gate: np.ndarray = field(repr=False)
     bar_updated: bool
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)
 
 
 def _gated_bits(pre64: np.ndarray, stored64: int, block_number: int, rank: int, q64: int,
@@ -1644,6 +1647,7 @@ class BlockState:
                 conv[name] = check_array(name, getattr(self, name), shape=(n,))
         for k, v in conv.items():
             object.__setattr__(self, k, v)
+        freeze_arrays(self)  # a validated state cannot be edited in place afterwards
 
     @property
     def n_subnets(self) -> int:
@@ -1703,6 +1707,9 @@ class BlockResult:
     tao_reservoir: np.ndarray | None = field(default=None, repr=False)
     alpha_reservoir: np.ndarray | None = field(default=None, repr=False)
     pools: tuple[Any, ...] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)
 
     @property
     def alpha_emission(self) -> np.ndarray:

@@ -16,7 +16,6 @@ user makes); they contain no expected numbers. Tolerances come from each vector'
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import re
 import sys
@@ -686,7 +685,9 @@ def load(path: str | Path | None = None) -> dict:
         from .data import load_vectors
 
         return load_vectors(p)
-    data = json.loads(p.read_text(encoding="utf-8"))
+    from .data._parse import read_json
+
+    data = read_json(p, "vectors file")  # rejects NaN/Infinity literals, naming the field
     if not isinstance(data, dict) or not isinstance(data.get("vectors"), list):
         raise ValueError(f"{p}: expected a JSON object with a 'vectors' list")
     return data

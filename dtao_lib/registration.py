@@ -75,7 +75,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._validate import check_int, check_real
+from ._validate import check_int, check_real, freeze_arrays
 from .params import (
     DEFAULT_BLOCK_EMISSION_RAO,
     LOCK_REDUCTION_INTERVAL_BLOCKS,
@@ -264,6 +264,9 @@ class LockTimeline:
     rate_limited: tuple[int, ...]
     final_last_lock_rao: int
     final_last_lock_block: int
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)
 
     @property
     def price_tao(self) -> np.ndarray:

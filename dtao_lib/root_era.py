@@ -46,7 +46,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._validate import check_array, check_bool, check_fraction, check_int, check_real, check_u16_fraction
+from ._validate import check_array, check_bool, check_fraction, check_int, check_real, check_u16_fraction, freeze_arrays
 from .params import (
     DEFAULT_BLOCK_EMISSION_RAO,
     KAPPA_U16,
@@ -192,6 +192,9 @@ class RootEpochResult:
     kappa: float
     consensus_bits: tuple[int, ...]
     shares_bits: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)
 
     @property
     def total_emission_rao(self) -> int:

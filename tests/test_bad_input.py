@@ -60,6 +60,8 @@ VALID: dict[str, dict[str, Any]] = {
     "amm.FullRangePool": {"tao_reserve": 10**12, "alpha_reserve": 4 * 10**12, "fee_rate_u16": 33, "fees_tao": 0,
                           "fees_alpha": 0, "fee_destination": "block_author", "enforce_limits": True,
                           "min_reserve_rao": 10**6},
+    "amm.adjust_protocol_liquidity": {"pool": _POOL, "tao": 10**9, "alpha": 10**9, "tao_reservoir": 0,
+                                      "alpha_reservoir": 10**6},
     "amm.apply_trades": {"pool": _POOL, "trades": [("buy", 10**9)]},
     "amm.balancer_alpha_needed_for_tao": {"quote_weight": 0.5, "tao_reserve": 10**12, "alpha_reserve": 10**12,
                                           "tao_out": 10**9},
@@ -102,6 +104,12 @@ VALID: dict[str, dict[str, Any]] = {
                             "root_tao": 5 * 10**15, "block_emission": 10**9, "tao_weight": 0.18},
     "coinbase.alpha_emission": {"alpha_issuance_rao": 10**15},
     "coinbase.block": {"state": None, "era": "head", "exact": True},  # state: a valid BlockState (see _call)
+    "coinbase.emission_gate": {"shares": [0.25, 0.75], "bar": 0.3, "exponent": 3.0},
+    "coinbase.emission_gate_bar": {"shares": [0.7, 0.2, 0.1], "rank": 2, "quantile": 0.61},
+    "coinbase.gated_shares": {"ema_prices": P3, "miner_burned": [0.0, 0.1, 0.2], "stored_bar": 0.1, "block": 360,
+                              "rank": 2, "quantile": 0.61, "exponent": 3.0},
+    "coinbase.price_for_share_gated": {"share": 0.3, "other_prices": [1.0, 2.0], "miner_burned": 0.0, "rank": 2,
+                                       "quantile": 0.61, "exponent": 3.0},
     "coinbase.emission_shares": {"ema_prices": P3, "era": "head"},
     "coinbase.injection_cap": {"alpha_emission_rao": 10**9, "block_emission_rao": 10**9, "root_proportion": 0.2,
                                "era": "head"},
@@ -246,7 +254,8 @@ NOT_CHECKED: dict[str, str] = {
                  "registration.NewSubnetPool", "root_era.PendingSplit", "root_era.RootEpochResult",
                  "root_era.RootRegistration", "taoflow.NetFlows", "yuma.EpochResult", "sim.SimResult",
                  "sim.StateView", "sim.SweepFailure", "sim.SweepResults", "data.SubnetState", "params.Era",
-                 "params.Change", "params.Release", "params.Parameter"]
+                 "params.Change", "params.Release", "params.Parameter", "amm.ProtocolLiquidity",
+                 "coinbase.GatedShares"]
 } | {
     "registration.RateLimitError": "an exception type",
     "sim.ConservationError": "an exception type",

@@ -323,10 +323,13 @@ def _set(netuid: str, col: str, value: str):
 @pytest.mark.parametrize(
     ("col", "value", "message"),
     [
-        ("alpha_in", "-5", r"column 'alpha_in' line \d+: must be a finite number >= 0, got '-5'"),
-        ("tau_in", "abc", r"column 'tau_in' line \d+: must be a finite number >= 0, got 'abc'"),
+        ("alpha_in", "-5",
+         r"column 'alpha_in' line \d+: must be a finite number >= 0 and <= 2.1e\+07 \(alpha, not rao\), got '-5'"),
+        ("tau_in", "abc",
+         r"column 'tau_in' line \d+: must be a finite number >= 0 and <= 2.1e\+07 \(TAO, not rao\), got 'abc'"),
         ("tau_in", "nan", r"column 'tau_in' line \d+: must be a finite number"),
-        ("price_tao", "", r"column 'price_tao' line \d+: must be a finite number >= 0, got ''"),
+        ("price_tao", "",
+         r"column 'price_tao' line \d+: must be a finite number >= 0 and <= 1e\+06 \(TAO per alpha\), got ''"),
         ("is_dynamic", "maybe", r"column 'is_dynamic' line \d+: must be True or False, got 'maybe'"),
         ("tempo", "3.5", r"column 'tempo' line \d+: must be an integer >= 0, got '3.5'"),
         ("total_alpha", "1.0", r"netuid 64: total_alpha 1.0 != alpha_in \+ alpha_out"),
@@ -667,3 +670,67 @@ def test_cli_info(capsys: pytest.CaptureFixture[str]) -> None:
 def test_docstring_examples(module: types.ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+# -- units and NaN literals (issue 16) -------------------------------------------------------------------
+def _scale_column(col: str, factor: float):
+    def edit(rows: list[dict[str, str]]) -> None:
+        for r in rows:
+            if r[col].strip():
+                r[col] = repr(float(r[col]) * factor)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("col", "message"),
+    [
+        ("tau_in", r"column 'tau_in' line \d+: must be a finite number >= 0 and <= 2.1e\+07 \(TAO, not rao\)"),
+        ("alpha_in", r"column 'alpha_in' line \d+: .*\(alpha, not rao\)"),
+        ("alpha_out", r"column 'alpha_out' line \d+: .*\(alpha, not rao\)"),
+        ("price_tao", r"column 'price_tao' .*(TAO per alpha|reserve ratio)"),
+        ("moving_price", r"column 'moving_price' line \d+: .*<= 1e\+06 \(TAO per alpha\)"),
+    ],
+)
+def test_snapshot_in_rao_is_rejected(tmp_path: Path, col: str, message: str) -> None:
+    """A snapshot written in rao (× 1e9) instead of TAO/alpha is caught, naming the file and the column."""
+    p = _snapshot_copy(tmp_path, edit=_scale_column(col, 1e9))
+    with pytest.raises(ValueError, match=message) as exc:
+        load_subnet_snapshot(p)
+    assert str(p) in str(exc.value)
+
+
+def test_snapshot_price_far_from_the_reserve_ratio_is_rejected(tmp_path: Path) -> None:
+    """A price in the wrong unit but under the 1e6 cap is still caught: it is not within 1/99…99 × tau_in/alpha_in."""
+    p = _snapshot_copy(tmp_path, edit=_set("64", "price_tao", "50.0"))  # netuid 64 trades at 0.083 TAO
+    with pytest.raises(ValueError, match=r"netuid 64: column 'price_tao' 50.0 is .* the reserve ratio"):
+        load_subnet_snapshot(p)
+
+
+def test_emission_shares_in_rao_are_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"emission_shares_2025\.csv: column 'tao_per_block' line 2: "
+                                         r".*<= 1 \(TAO per block"):
+        load_emission_shares(_shares_copy(tmp_path, _scale_column("tao_per_block", 1e9)))
+
+
+def test_emission_days_in_rao_are_rejected(tmp_path: Path) -> None:
+    rows = _rows(DAYS_CSV)
+    for r in rows:
+        r["total_tao_per_block"] = repr(float(r["total_tao_per_block"]) * 1e9)
+    p = _write_rows(tmp_path / DAYS_CSV.name, rows)
+    with pytest.raises(ValueError, match=r"emission_days_2025\.csv: column 'total_tao_per_block' line 2"):
+        load_emission_days(p)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_vectors_reject_nan_literals_naming_the_field(tmp_path: Path, literal: str) -> None:
+    good = json.loads(VECTORS_JSON.read_text(encoding="utf-8"))
+    vid = good["vectors"][3]["id"]
+    key = next(iter(good["vectors"][3]["expected"]))
+    good["vectors"][3]["expected"][key] = "__HOLE__"
+    text = json.dumps(good).replace('"__HOLE__"', literal)
+    p = tmp_path / "public.json"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"vectors\[3\] \(id '{vid}'\)\.expected\.{key} is {literal}") as exc:
+        load_vectors(p)
+    assert str(p) in str(exc.value)

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+import numpy as np
 import pytest
 
-from dtao_lib import coinbase, root_era
-from dtao_lib._validate import check_u16_fraction
+from dtao_lib import coinbase, params, root_era
+from dtao_lib._validate import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_int,
+    check_real,
+    check_u16_fraction,
+    freeze_arrays,
+    readonly,
+)
 
 
 @pytest.mark.parametrize(("value", "expected"), [(0, 0.0), (1, 1.0), (0.25, 0.25), (32767, 32767 / 65535),
@@ -29,3 +41,112 @@ def test_raw_u16_equals_fraction_in_the_public_api():
     y = coinbase.split_alpha_out(10**9, owner_cut=11796 / 65535, root_proportion=0.2, root_sell_flag=True)
     assert tuple(x) == tuple(y)
     assert x.owner == y.owner > 0
+
+
+# -- the shared layer (issue 16) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [True, False, np.bool_(True), np.bool_(False)])
+def test_check_bool_accepts_bools(value):
+    assert check_bool("flag", value) is bool(value)
+
+
+@pytest.mark.parametrize("value", ["False", "True", 0, 1, None, 0.0, np.int64(1)])
+def test_check_bool_rejects_truthy_stand_ins(value):
+    with pytest.raises(TypeError, match="flag must be a bool"):
+        check_bool("flag", value)
+
+
+@pytest.mark.parametrize("value", [3, np.int64(3), np.uint64(3), np.int8(3), 2**64 - 1])
+def test_check_int_accepts_python_and_numpy_integers(value):
+    assert check_int("n", value) == int(value)
+
+
+@pytest.mark.parametrize(("value", "exc"), [(2**64, ValueError), (-1, ValueError), (True, TypeError),
+                                            (np.bool_(True), TypeError), (1.0, TypeError), ("1", TypeError),
+                                            (1 + 0j, TypeError)])
+def test_check_int_rejects(value, exc):
+    with pytest.raises(exc, match="n must be an integer"):
+        check_int("n", value)
+
+
+def test_check_int_unbounded_on_request():
+    assert check_int("bits", 2**100, hi=None) == 2**100
+
+
+@pytest.mark.parametrize("value", [0.5, np.float64(0.5), np.float32(0.5), np.int64(1), Fraction(1, 2), 1])
+def test_check_real_accepts_reals(value):
+    assert check_real("x", value) == float(value)
+
+
+@pytest.mark.parametrize(("value", "exc"), [("0.5", TypeError), (0.5 + 0j, TypeError), (np.complex128(1), TypeError),
+                                            (True, TypeError), (float("nan"), ValueError),
+                                            (float("inf"), ValueError), (10**400, ValueError)])
+def test_check_real_rejects(value, exc):
+    with pytest.raises(exc, match="x must be a"):
+        check_real("x", value)
+
+
+@pytest.mark.parametrize(("values", "exc"), [(["1", "2"], TypeError), ([True, False], TypeError),
+                                             ([1 + 1j, 2], TypeError), ("12", TypeError), ([1, "2"], TypeError),
+                                             ([[1, 2], [3]], TypeError), ([1.0, float("nan")], ValueError),
+                                             ([10**400, 1], ValueError)])
+def test_check_array_rejects_what_numpy_would_coerce(values, exc):
+    with pytest.raises(exc, match="arr must"):
+        check_array("arr", values)
+
+
+def test_check_array_accepts_numbers_and_big_python_ints():
+    assert check_array("arr", [1, 2.5, np.int64(3)]).tolist() == [1.0, 2.5, 3.0]
+    assert check_array("arr", [2**70, 1]).tolist() == [float(2**70), 1.0]
+
+
+def test_check_choice_is_exact():
+    assert check_choice("side", "buy", ["buy", "sell"]) == "buy"
+    with pytest.raises(ValueError, match="side must be one of 'buy', 'sell', got 'BUY'"):
+        check_choice("side", "BUY", ["buy", "sell"])
+    with pytest.raises(ValueError, match="side must be one of"):
+        check_choice("side", 1, [True, False])  # 1 is not True here
+
+
+def test_readonly_and_freeze_arrays_copy():
+    from dataclasses import dataclass
+
+    src = np.arange(3.0)
+    ro = readonly(src)
+    assert not ro.flags.writeable
+    assert src.flags.writeable
+
+    @dataclass(frozen=True)
+    class Holder:
+        a: np.ndarray
+
+        def __post_init__(self):
+            freeze_arrays(self)
+
+    h = Holder(src)
+    with pytest.raises(ValueError, match="read-only"):
+        h.a[0] = 5.0
+    src[0] = 7.0
+    assert h.a[0] == 0.0
+
+
+@pytest.mark.parametrize("tag", ["v9.9.9", "v3.3.99", "v0.0.1", "v3.4.10"])
+def test_unknown_release_tags_are_rejected(tag):
+    with pytest.raises(ValueError, match="era must be a subtensor release tag"):
+        params.era(tag)
+
+
+@pytest.mark.parametrize("tag", ["v1.0.0", "v2.0.5", "v3.2.6", "v3.4.5-419", "v3.4.9"])
+def test_real_release_tags_resolve(tag):
+    assert params.era(tag).tag == tag
+
+
+def test_block_state_arrays_are_read_only():
+    st = coinbase.BlockState(ema_prices=[0.1, 0.2], spot_prices=[0.1, 0.2], alpha_issuance=[10**15, 10**15],
+                             root_tao=10**15, block_emission=10**9)
+    with pytest.raises(ValueError, match="read-only"):
+        st.ema_prices[0] = 0.0
+    res = coinbase.block(st, era="v3.4.6")
+    with pytest.raises(ValueError, match="read-only"):
+        res.tao_in[0] = 0

@@ -58,15 +58,48 @@ def read_csv_text(path: Path, what: str, required: Sequence[str]) -> pd.DataFram
     return df
 
 
+class _NonFinite:
+    """Stands for a ``NaN``/``Infinity`` literal while parsing (JSON has no such numbers)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _find_non_finite(node: Any, where: str) -> tuple[str, str] | None:
+    if isinstance(node, _NonFinite):
+        return where, node.text
+    if isinstance(node, dict):
+        label = f"{where} (id {node['id']!r})" if isinstance(node.get("id"), str) and where else where
+        for k, v in node.items():
+            found = _find_non_finite(v, f"{label}.{k}" if label else str(k))
+            if found:
+                return found
+    if isinstance(node, list):
+        for i, v in enumerate(node):
+            found = _find_non_finite(v, f"{where}[{i}]")
+            if found:
+                return found
+    return None
+
+
 def read_json(path: Path, what: str) -> Any:
-    """Parse a JSON file, turning decoding errors into a ``ValueError`` that names the file."""
+    """Parse a JSON file, turning decoding errors into a ``ValueError`` that names the file.
+
+    ``NaN``, ``Infinity`` and ``-Infinity`` literals (which Python's ``json`` accepts but JSON does
+    not have) are rejected with the field they sit in, e.g. ``vectors[3] (id 'SW-02').expected.tao_out``.
+    """
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_NonFinite)
     except UnicodeDecodeError as exc:
         raise ValueError(f"{path}: {what} is not UTF-8 text ({exc})") from None
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
         raise ValueError(f"{path}: {what} is not valid JSON ({exc.msg} at {where})") from None
+    found = _find_non_finite(data, "")
+    if found:
+        field, text = found
+        raise ValueError(f"{path}: field {field or '(top level)'} is {text}: a {what} holds finite numbers only")
+    return data
 
 
 def _fail(path: Path, col: str, pos: int, msg: str, raw: str) -> ValueError:
@@ -74,10 +107,16 @@ def _fail(path: Path, col: str, pos: int, msg: str, raw: str) -> ValueError:
 
 
 def float_column(
-    df: pd.DataFrame, col: str, path: Path, *, nullable: bool = False, lo: float | None = None
+    df: pd.DataFrame, col: str, path: Path, *, nullable: bool = False, lo: float | None = None,
+    hi: float | None = None, unit: str = "",
 ) -> pd.Series:
-    """Column ``col`` as finite ``float64`` (``NaN`` for empty cells when ``nullable``), each ``>= lo``."""
-    rng = f" >= {lo:g}" if lo is not None else ""
+    """Column ``col`` as finite ``float64`` (``NaN`` for empty cells when ``nullable``), each in ``[lo, hi]``.
+
+    ``hi`` catches files in the wrong unit (rao where TAO is expected is 1e9 times too large);
+    ``unit`` names the expected unit in the message.
+    """
+    rng = "".join([f" >= {lo:g}" if lo is not None else "", f" and <= {hi:g}" if hi is not None else "",
+                   f" ({unit})" if unit else ""])
     out = np.empty(len(df), dtype=np.float64)
     for pos, raw in enumerate(df[col].tolist()):
         s = raw.strip()
@@ -88,7 +127,7 @@ def float_column(
             v = float(s)
         except ValueError:
             v = math.nan
-        if not math.isfinite(v) or (lo is not None and v < lo):
+        if not math.isfinite(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
             raise _fail(path, col, pos, f"must be a finite number{rng}" + (" or empty" if nullable else ""), raw)
         out[pos] = v
     return pd.Series(out, index=df.index, name=col)

@@ -221,8 +221,10 @@ def _typed_days(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
         "date": date_column(raw, "date", path),
         "timestamp_utc": timestamp_column(raw, "timestamp_utc", path),
         "subnets": int_column(raw, "subnets", path, lo=0),
-        "total_tao_per_block": float_column(raw, "total_tao_per_block", path, lo=0.0),
-        "tao_in_pools_tao": float_column(raw, "tao_in_pools_tao", path, nullable=True, lo=0.0),
+        "total_tao_per_block": float_column(raw, "total_tao_per_block", path, lo=0.0, hi=1.0,
+                                            unit="TAO per block, at most the 1 TAO block emission"),
+        "tao_in_pools_tao": float_column(raw, "tao_in_pools_tao", path, nullable=True, lo=0.0, hi=21e6,
+                                         unit="TAO, not rao"),
         "block": int_column(raw, "block", path, nullable=True, lo=0),
         "source_file": text_column(raw, "source_file", nullable=True),
         "source_sha256": text_column(raw, "source_sha256", nullable=True),
@@ -239,7 +241,8 @@ def _typed_shares(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     df = pd.DataFrame({
         "date": date_column(raw, "date", path),
         "netuid": int_column(raw, "netuid", path, lo=0, hi=65_535),
-        "tao_per_block": float_column(raw, "tao_per_block", path, lo=0.0),
+        "tao_per_block": float_column(raw, "tao_per_block", path, lo=0.0, hi=1.0,
+                                      unit="TAO per block, at most the 1 TAO block emission"),
     })
     if "timestamp_utc" in raw.columns:
         df.insert(1, "timestamp_utc", timestamp_column(raw, "timestamp_utc", path))

@@ -153,6 +153,11 @@ def _where(mask: np.ndarray, fn: Callable[..., Any], *args: np.ndarray) -> np.nd
 # ---------------------------------------------------------------------------------------------
 # Loader
 # ---------------------------------------------------------------------------------------------
+_SUPPLY = 21_000_000.0  # TAO (and a subnet's alpha) supply cap, spec §0.1
+_MAX_PRICE = 1e6  # the swap pallet's max_price, 1e15 rao = 1e6 TAO per alpha
+_MAX_TAO_PER_DAY = 7_200.0  # at most 1 TAO per block, 7 200 blocks a day (spec §1)
+
+
 def _typed(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     f = float_column
     df = pd.DataFrame({
@@ -160,16 +165,17 @@ def _typed(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
         "name": text_column(raw, "name"),
         "symbol": text_column(raw, "symbol"),
         "is_dynamic": bool_column(raw, "is_dynamic", path),
-        "tau_in": f(raw, "tau_in", path, lo=0.0),
-        "alpha_in": f(raw, "alpha_in", path, lo=0.0),
-        "alpha_out": f(raw, "alpha_out", path, lo=0.0),
-        "total_alpha": f(raw, "total_alpha", path, lo=0.0),
-        "price_tao": f(raw, "price_tao", path, lo=0.0),
-        "moving_price": f(raw, "moving_price", path, nullable=True, lo=0.0),
+        "tau_in": f(raw, "tau_in", path, lo=0.0, hi=_SUPPLY, unit="TAO, not rao"),
+        "alpha_in": f(raw, "alpha_in", path, lo=0.0, hi=_SUPPLY, unit="alpha, not rao"),
+        "alpha_out": f(raw, "alpha_out", path, lo=0.0, hi=_SUPPLY, unit="alpha, not rao"),
+        "total_alpha": f(raw, "total_alpha", path, lo=0.0, hi=2 * _SUPPLY, unit="alpha, not rao"),
+        "price_tao": f(raw, "price_tao", path, lo=0.0, hi=_MAX_PRICE, unit="TAO per alpha"),
+        "moving_price": f(raw, "moving_price", path, nullable=True, lo=0.0, hi=_MAX_PRICE, unit="TAO per alpha"),
         "market_cap_tao": f(raw, "market_cap_tao", path, nullable=True, lo=0.0),
         "subnet_volume": f(raw, "subnet_volume", path, nullable=True, lo=0.0),
-        "emission_tao_day": f(raw, "emission_tao_day", path, nullable=True, lo=0.0),
-        "reg_cost_tao": f(raw, "reg_cost_tao", path, nullable=True, lo=0.0),
+        "emission_tao_day": f(raw, "emission_tao_day", path, nullable=True, lo=0.0, hi=_MAX_TAO_PER_DAY,
+                              unit="TAO per day"),
+        "reg_cost_tao": f(raw, "reg_cost_tao", path, nullable=True, lo=0.0, hi=_SUPPLY, unit="TAO, not rao"),
         "immunity_period": int_column(raw, "immunity_period", path, nullable=True, lo=0),
         "tempo": int_column(raw, "tempo", path, lo=0),
         "owner_hk": text_column(raw, "owner_hk"),
@@ -178,6 +184,19 @@ def _typed(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     dup = df["netuid"].duplicated()
     if dup.any():
         raise ValueError(f"{path}: netuid {int(df['netuid'][dup].iloc[0])} appears more than once")
+    # Units: the chain's price is the reserve ratio times the pool's weight ratio w1/w2 ∈ [1/99, 99]
+    # (spec §4.3; equal to the ratio up to fees and rounding before the Balancer): a price column in
+    # rao per alpha (1e9 × too large) or reserves in rao are caught here.
+    dyn = df["is_dynamic"].to_numpy() & (df["alpha_in"].to_numpy() > 0) & (df["tau_in"].to_numpy() > 0)
+    ratio = df["price_tao"].to_numpy()[dyn] / (df["tau_in"].to_numpy()[dyn] / df["alpha_in"].to_numpy()[dyn])
+    off = (ratio > 99 * 1.01) | ((ratio < 1 / (99 * 1.01)) & (df["price_tao"].to_numpy()[dyn] > 0))
+    if off.any():
+        r = df[dyn][off].iloc[0]
+        raise ValueError(
+            f"{path}: netuid {int(r['netuid'])}: column 'price_tao' {float(r['price_tao'])!r} is "
+            f"{float(ratio[off][0]):.3g} × the reserve ratio tau_in/alpha_in; prices must be in TAO per alpha and "
+            f"reserves in TAO and alpha (a weighted pool's price is within 1/99…99 × the ratio)"
+        )
     gap = (df["total_alpha"] - (df["alpha_in"] + df["alpha_out"])).abs()
     bad = gap > _TOTAL_ALPHA_ABS_TOL + 1e-9 * df["total_alpha"]
     if bad.any():
