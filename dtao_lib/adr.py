@@ -83,11 +83,13 @@ def _out(result: np.ndarray, *inputs: Any) -> float | np.ndarray:
 
 
 def _broadcast(**arrays: np.ndarray) -> list[np.ndarray]:
-    try:
-        return list(np.broadcast_arrays(*arrays.values()))
-    except ValueError:
-        shapes = ", ".join(f"{k} {v.shape}" for k, v in arrays.items())
-        raise ValueError(f"shapes do not broadcast: {shapes}") from None
+    """Arrays of one common shape; scalars are repeated, but arrays of different shapes are refused
+    (a (3,) and a (2, 1) array would otherwise silently give a 2×3 result)."""
+    shapes = {v.shape for v in arrays.values() if v.ndim > 0}
+    if len(shapes) > 1:
+        listed = ", ".join(f"{k} {v.shape}" for k, v in arrays.items())
+        raise ValueError(f"{', '.join(arrays)} must have the same shape (or be scalars), got {listed}")
+    return list(np.broadcast_arrays(*arrays.values()))
 
 
 def adr(alpha_out: Number, alpha_in: Number) -> float | np.ndarray:

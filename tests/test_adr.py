@@ -24,7 +24,10 @@ def test_scalars_in_scalars_out_arrays_in_arrays_out():
     assert isinstance(out, np.ndarray)
     np.testing.assert_allclose(out, [0.5, 1.0, 2.0])
     np.testing.assert_allclose(A.haircut([1.0, 2.0, 4.0]), [0.0, 0.5, 0.75])
-    np.testing.assert_allclose(A.liquidation_price([[100.0], [50.0]], [1.0, 4.0]), [[100.0, 25.0], [50.0, 12.5]])
+    tao, alpha = np.meshgrid([100.0, 50.0], [1.0, 4.0], indexing="ij")  # a grid is built explicitly
+    np.testing.assert_allclose(A.liquidation_price(tao, alpha), [[100.0, 25.0], [50.0, 12.5]])
+    with pytest.raises(ValueError, match="must have the same shape"):  # never broadcast by accident
+        A.liquidation_price([[100.0], [50.0]], [1.0, 4.0])
 
 
 @given(tao=pos, a_in=pos, a_out=pos)
@@ -48,7 +51,7 @@ def test_haircut_sign():
         (lambda: A.adr(1.0, 0.0), "alpha_in"),
         (lambda: A.adr(-1.0, 1.0), "alpha_out"),
         (lambda: A.adr(float("nan"), 1.0), "alpha_out"),
-        (lambda: A.adr([1.0, 2.0], [1.0, 2.0, 3.0]), "broadcast"),
+        (lambda: A.adr([1.0, 2.0], [1.0, 2.0, 3.0]), "same shape"),
         (lambda: A.liquidation_price(-5.0, 1.0), "tao_reserve"),
         (lambda: A.liquidation_price(5.0, 0.0), "alpha_outstanding"),
         (lambda: A.haircut(0.0), "adr"),
