@@ -1372,10 +1372,11 @@ def alpha_dividend_fraction(
     >>> round(alpha_dividend_fraction(2_000_000_000, 4_083_000_000_000, tao_weight=0.18), 6)  # 2/(2 + 0.18·4083)
     0.002714
     """
-    a32 = _bits32_exact([alpha_stake if isinstance(alpha_stake, int) else check_real("alpha_stake", alpha_stake,
-                                                                                      lo=0.0)])
-    r32 = _bits32_exact([root_stake if isinstance(root_stake, int) else check_real("root_stake", root_stake,
-                                                                                   lo=0.0)])
+    root_registered = check_bool("root_registered", root_registered)
+    a32 = _bits32_exact([check_int("alpha_stake", alpha_stake) if isinstance(alpha_stake, int | np.integer)
+                         and not isinstance(alpha_stake, bool) else check_real("alpha_stake", alpha_stake, lo=0.0)])
+    r32 = _bits32_exact([check_int("root_stake", root_stake) if isinstance(root_stake, int | np.integer)
+                         and not isinstance(root_stake, bool) else check_real("root_stake", root_stake, lo=0.0)])
     if int(a32[0]) < 0 or int(r32[0]) < 0:
         raise ValueError("alpha_stake and root_stake must be >= 0")
     tw32 = _bits32_scalar(check_fraction("tao_weight", tao_weight))

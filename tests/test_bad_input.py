@@ -102,6 +102,8 @@ VALID: dict[str, dict[str, Any]] = {
     # coinbase
     "coinbase.BlockState": {"ema_prices": P3, "spot_prices": P3, "alpha_issuance": [10**15, 2 * 10**15, 10**14],
                             "root_tao": 5 * 10**15, "block_emission": 10**9, "tao_weight": 0.18},
+    "coinbase.alpha_dividend_fraction": {"alpha_stake": 2.0e9, "root_stake": 4.0e12, "tao_weight": 0.18,
+                                         "root_registered": True, "era": "head"},
     "coinbase.alpha_emission": {"alpha_issuance_rao": 10**15},
     "coinbase.block": {"state": None, "era": "head", "exact": True},  # state: a valid BlockState (see _call)
     "coinbase.emission_gate": {"shares": [0.25, 0.75], "bar": 0.3, "exponent": 3.0},
