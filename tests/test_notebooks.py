@@ -263,3 +263,25 @@ def test_install_cell_online_runs_pip_from_the_repository(monkeypatch):
         _run_install_cell(monkeypatch, reachable=True, pip_calls=pip_calls)
     url = CONFIG["repository"]["url"].rstrip("/")
     assert pip_calls == [f'%pip install --quiet "dtao-lib @ git+{url}"']
+
+
+_EXERCISE_BLOCK = re.compile(r"```\{exercise\}.*?```", re.S)
+_CALL = re.compile(r"`([a-z_]+)\.([A-Za-z_]\w*)\(")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_exercises_use_documented_functions(path):
+    """Every `module.function(` an exercise asks for exists and has a docstring (fig is the chapter's
+    figures module, as its import cell names it)."""
+    import importlib
+
+    nb = _nb(path)
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    fig = re.search(r"from dtao_lib\.figures import (\w+) as fig", code)
+    modules = {"fig": f"dtao_lib.figures.{fig.group(1)}" if fig else None}
+    for block in _EXERCISE_BLOCK.findall(_prose(path)):
+        for mod, name in _CALL.findall(block):
+            target = modules.get(mod) or f"dtao_lib.{mod}"
+            obj = getattr(importlib.import_module(target), name, None)
+            assert obj is not None, f"{path.name}: an exercise uses {mod}.{name}, which {target} does not have"
+            assert (obj.__doc__ or "").strip(), f"{path.name}: an exercise uses {mod}.{name}, which has no docstring"

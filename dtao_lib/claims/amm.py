@@ -1,4 +1,4 @@
-"""Claims decided in the chapter "AMM pricing — from x·y=k to weighted pools" (spec §4, §3.4, §9)."""
+"""Claims decided in the chapter "AMM pricing — from constant product to weighted pools" (spec §4, §3.4, §9)."""
 
 from __future__ import annotations
 

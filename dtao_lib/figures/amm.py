@@ -1,4 +1,4 @@
-"""Figures for the chapter "AMM pricing — from x·y=k to weighted pools" (spec §4, §3.4, §9).
+"""Figures for the chapter "AMM pricing — from constant product to weighted pools" (spec §4, §3.4, §9).
 
 Every number comes from :mod:`dtao_lib.amm` (the three pool designs, reproduced to the rao); this
 module chooses pool states, runs trades and draws them.
