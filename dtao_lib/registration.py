@@ -308,6 +308,7 @@ def lock_cost_timeline(
     rate_limit_blocks: int = NETWORK_RATE_LIMIT_BLOCKS,
     on_rate_limit: Literal["raise", "skip", "ignore"] = "raise",
     era: str | Era = "head",
+    quote_blocks: Iterable[int] | None = None,
 ) -> LockTimeline:
     """Lock price at every block in ``[start_block, end_block]`` with registrations (spec §6.1).
 
@@ -327,6 +328,9 @@ def lock_cost_timeline(
     on_rate_limit
         ``"raise"`` (default) raises :class:`RateLimitError`; ``"skip"`` drops the attempt;
         ``"ignore"`` performs it anyway. Offending blocks are listed in ``rate_limited``.
+    quote_blocks
+        Quote the price only at these blocks of the window (default: every block). Registrations
+        are the same either way; a chart of a long window needs a few thousand quotes, not millions.
 
     Examples
     --------
@@ -354,7 +358,17 @@ def lock_cost_timeline(
         if not start <= b <= end:
             raise ValueError(f"registration_blocks must lie in [start_block, end_block] = [{start}, {end}], got {b}")
 
-    blocks = np.arange(start, end + 1, dtype=np.int64)
+    if quote_blocks is None:
+        blocks = np.arange(start, end + 1, dtype=np.int64)
+    else:
+        blocks = np.unique(np.asarray([check_int("quote_blocks[]", b, hi=U64_MAX) for b in quote_blocks],
+                                      dtype=np.int64))
+        if blocks.size and (blocks[0] < start or blocks[-1] > end):
+            raise ValueError(f"quote_blocks must lie in [start_block, end_block] = [{start}, {end}]")
+
+    def window(lo: int, hi: int) -> np.ndarray:  # the quoted blocks in [lo, hi]
+        return blocks[np.searchsorted(blocks, lo):np.searchsorted(blocks, hi, side="right")]
+
     pieces: list[np.ndarray] = []
     done: list[int] = []
     paid: list[int] = []
@@ -362,8 +376,7 @@ def lock_cost_timeline(
     seg_start = start
     for b in regs:
         if b >= seg_start:  # quotes up to and including block b use the state before b's registration
-            pieces.append(_segment_prices(blocks[seg_start - start: b - start + 1], last, last_block, min_lock,
-                                          interval))
+            pieces.append(_segment_prices(window(seg_start, b), last, last_block, min_lock, interval))
             seg_start = b + 1
         if not _passes_rate_limit(last_block, b, limit, e):
             limited.append(b)
@@ -379,7 +392,7 @@ def lock_cost_timeline(
         done.append(b)
         last, last_block = price, b
     if seg_start <= end:
-        pieces.append(_segment_prices(blocks[seg_start - start:], last, last_block, min_lock, interval))
+        pieces.append(_segment_prices(window(seg_start, end), last, last_block, min_lock, interval))
     prices = np.concatenate(pieces) if pieces else np.empty(0, dtype=np.int64)
     if prices.dtype == object and prices.size and max(prices) < 2**63:
         prices = prices.astype(np.int64)

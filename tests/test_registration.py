@@ -420,3 +420,20 @@ def test_first_registration_ever_passes_the_rate_limit_from_v3_2_7():
     assert reg.lock_cost_timeline(registration_blocks=[100], **kw).registrations == (100,)
     with pytest.raises(reg.RateLimitError):
         reg.lock_cost_timeline(registration_blocks=[100], era="v3.2.3", **kw)
+
+
+@given(st.lists(st.integers(100_000, 200_000), max_size=6), st.lists(st.integers(100_000, 200_000), max_size=30),
+       st.sampled_from(["skip", "ignore"]))
+def test_lock_cost_timeline_quotes_only_the_blocks_asked_for(regs, quotes, on_rate_limit):
+    """quote_blocks changes which quotes are returned, never their values nor the registrations."""
+    kw = dict(start_block=100_000, end_block=200_000, registration_blocks=regs, last_lock_rao=1000 * 10**9,
+              last_lock_block=50_000, on_rate_limit=on_rate_limit)
+    full = reg.lock_cost_timeline(**kw)
+    part = reg.lock_cost_timeline(**kw, quote_blocks=quotes)
+    want = sorted(set(quotes))
+    assert part.blocks.tolist() == want
+    assert part.price_rao.tolist() == [int(full.price_rao[b - 100_000]) for b in want]
+    assert (part.registrations, part.paid_rao, part.rate_limited) == (full.registrations, full.paid_rao,
+                                                                      full.rate_limited)
+    with pytest.raises(ValueError, match="quote_blocks must lie in"):
+        reg.lock_cost_timeline(**kw, quote_blocks=[99_999])

@@ -366,18 +366,19 @@ def lock_timeline_frame(
     end = start + n_days * BLOCKS_PER_DAY
     regs = sorted({start + round(d * BLOCKS_PER_DAY) for d in registration_days})
     regs = [b for b in regs if start <= b <= end]
-    t = registration.lock_cost_timeline(
-        start_block=start, end_block=end, registration_blocks=regs,
-        last_lock_rao=round(check_real("last_lock_tao", last_lock_tao, lo=1, hi=1e7) * TAO), last_lock_block=start,
-        block_emission_rao=check_int("block_emission_rao", block_emission_rao, lo=1), on_rate_limit=on_rate_limit,
-    )
-    keep = set(range(0, len(t.blocks), check_int("sample_blocks", sample_blocks, lo=1)))
-    keep |= {len(t.blocks) - 1}
-    for b in t.registrations:
-        keep |= {max(b - start - 1, 0), b - start, min(b - start + 1, len(t.blocks) - 1)}
-    idx = np.array(sorted(keep))
-    curve = pd.DataFrame({"day": np.round((t.blocks[idx] - start) / BLOCKS_PER_DAY, 4),
-                          "price_tao": np.round(t.price_tao[idx], 2)})
+    kw = dict(start_block=start, end_block=end, registration_blocks=regs,
+              last_lock_rao=round(check_real("last_lock_tao", last_lock_tao, lo=1, hi=1e7) * TAO),
+              last_lock_block=start, block_emission_rao=check_int("block_emission_rao", block_emission_rao, lo=1),
+              on_rate_limit=on_rate_limit)
+    # quote every sample_blocks-th block and the blocks around each registration that went through (the
+    # price is linear in between): first the registrations alone, then only those quotes
+    done = registration.lock_cost_timeline(**kw, quote_blocks=()).registrations
+    quotes = set(range(start, end + 1, check_int("sample_blocks", sample_blocks, lo=1))) | {end}
+    for b in done:
+        quotes |= {max(b - 1, start), b, min(b + 1, end)}
+    t = registration.lock_cost_timeline(**kw, quote_blocks=sorted(quotes))
+    curve = pd.DataFrame({"day": np.round((t.blocks - start) / BLOCKS_PER_DAY, 4),
+                          "price_tao": np.round(t.price_tao, 2)})
     paid = pd.DataFrame({"day": [(b - start) / BLOCKS_PER_DAY for b in t.registrations],
                          "paid_tao": [p / TAO for p in t.paid_rao], "status": "registered"})
     skipped = pd.DataFrame({"day": [(b - start) / BLOCKS_PER_DAY for b in t.rate_limited], "paid_tao": np.nan,
