@@ -6,7 +6,11 @@
 schema documented inside each file), computes every vector with the public functions of
 ``dtao_lib`` and prints a table with columns ``vector, mechanism, expected, computed, tolerance,
 pass`` per file, with a summary line per file. It exits with status 1 if any vector fails.
-Vectors of a mechanism without a checker are listed as ``n/a`` and do not fail the run.
+Vectors of a mechanism without a checker are listed as ``n/a`` and do not fail the run; a new tag
+of a known post-June family (``emission_gate*``, ``*reservoir*``, ``*dividend_split*``...) goes to
+that family's checker. The post-June checkers compare every expected key they understand and
+FAIL a vector naming any expected key they do not (keys ``informational_*``, ``derived_*``,
+``*_approx`` only describe and are not compared).
 
 The checkers only translate a vector's inputs into calls of the public API (the same calls any
 user makes); they contain no expected numbers. Tolerances come from each vector's own
@@ -562,6 +566,65 @@ def _keyed_tolerance(v: dict, keys: Sequence[str]) -> dict[str, Tolerance]:
     return out
 
 
+class UnknownExpectedKey(KeyError):
+    """A vector expects a quantity no checker rule computes: the vector FAILS (it is never skipped)."""
+
+    def __str__(self) -> str:
+        return f"no rule computes expected key(s) {', '.join(map(repr, self.args[0]))}"
+
+
+_MISSING = object()
+_INFORMATIONAL = re.compile(r"^(informational|note|notes|comment|derived)|_(approx|note|notes|comment)$")
+"""Expected keys that only describe (``informational_*``, ``derived_*``, ``*_approx``...): not compared."""
+
+
+def _pick(d: dict, *names: str, default: Any = _MISSING) -> Any:
+    """The first of ``names`` present in ``d`` (vectors spell the same input in several ways)."""
+    for n in names:
+        if n in d and d[n] is not None:
+            return d[n]
+    if default is _MISSING:
+        raise KeyError(f"vector input missing: one of {', '.join(names)}")
+    return default
+
+
+def _number(value: Any) -> float:
+    """A number, or words starting with one: ``"0.7 (bar left by EG-03)"``, ``"1/3"``."""
+    from fractions import Fraction
+
+    if isinstance(value, bool):
+        raise TypeError(f"expected a number, got {value!r}")
+    if isinstance(value, int | float | np.integer | np.floating | Fraction):
+        return float(value)
+    if isinstance(value, str):
+        frac = re.search(r"(\d+)\s*/\s*(\d+)", value)
+        num = re.search(r"-?" + _NUM, value)
+        if frac and (num is None or frac.start() <= num.start()):
+            return int(frac.group(1)) / int(frac.group(2))
+        if num:
+            return float(num.group(0))
+    raise ValueError(f"cannot read a number from {value!r}")
+
+
+def _rao_input(value: Any) -> int:
+    """An amount in rao: an integer (``1e9`` written as a float is accepted when integral)."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return int(value)
+    x = _number(value)
+    if not float(x).is_integer():
+        raise ValueError(f"expected an integer amount of rao, got {value!r}")
+    return int(x)
+
+
+def _post_result(v: dict, computed: dict[str, Any]) -> tuple[dict, dict, dict[str, Tolerance]]:
+    """(expected, computed, tolerances) over every expected key; unknown keys raise :class:`UnknownExpectedKey`."""
+    x = {k: val for k, val in v["expected"].items() if not _INFORMATIONAL.search(k)}
+    unknown = [k for k in x if k not in computed]
+    if unknown:
+        raise UnknownExpectedKey(unknown)
+    return x, {k: computed[k] for k in x}, _keyed_tolerance(v, list(x))
+
+
 def _shares_input(value: Any) -> list[float]:
     """A list of shares, or the words ``"N equal shares of 1/N"``."""
     if isinstance(value, str):
@@ -570,40 +633,154 @@ def _shares_input(value: Any) -> list[float]:
             raise ValueError(f"cannot read shares {value!r}")
         n = int(m.group(1))
         return [1.0 / n] * n
-    return [float(x) for x in value]
+    if isinstance(value, dict):
+        return [_number(x) for x in value.values()]
+    return [_number(x) for x in value]
 
 
-@checker("emission_gate", "emission_gate_bar_cadence", "emission_gate_rank_mode", "emission_gate_underflow")
+def _per_subnet(value: Any, keys: list | None, n: int, name: str) -> list | None:
+    """A per-subnet input given as a list or as a mapping keyed like ``ema_prices`` (missing → None)."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        if keys is None:
+            keys = list(value)
+        return [value.get(k, value.get(str(k))) for k in keys]
+    out = list(value)
+    if len(out) != n:
+        raise ValueError(f"{name} has {len(out)} entries for {n} subnets")
+    return out
+
+
+def _gate_rank(v: dict, i: dict, era_gate: str | None) -> int:
+    """``EmissionBarRank`` of a gate vector: given, else the mode of the code the vector was read at.
+
+    The Rust tests at 7e20eb76/1d1de96a predate rank mode (their mock default is 0, q-mass; EG-01's
+    notes); rank-mode vectors (``EGR-*``) and anything read at HEAD default to 32 (spec 441).
+    """
+    from .params import EMISSION_BAR_RANK
+
+    given = _pick(i, "EmissionBarRank_N", "EmissionBarRank", "emission_bar_rank", "rank", "N", default=None)
+    if given is not None:
+        return int(_number(given))
+    if era_gate is not None:
+        return EMISSION_BAR_RANK if era_gate == "rank" else 0
+    mech, vid = str(v.get("mechanism", "")), str(v.get("id", "")).upper()
+    if "rank" in mech or vid.startswith("EGR"):
+        return EMISSION_BAR_RANK
+    text = f"{v.get('source_ref', '')} {v.get('notes', '')}".lower()
+    if any(s in text for s in ("7e20eb76", "1d1de96a", "mock default 0", "q-mass mode", "n=0", "n = 0")):
+        return 0
+    return EMISSION_BAR_RANK
+
+
+def _enabled_renormalise(shares: np.ndarray, enabled: list | None) -> np.ndarray:
+    """``get_subnet_block_emissions``: disabled subnets get 0, the rest are renormalised (addendum §A2 step 6)."""
+    if enabled is None or all(bool(e) for e in enabled):
+        return shares
+    mask = np.array([bool(e) for e in enabled])
+    total = float(shares[mask].sum())
+    return np.where(mask, shares / total, 0.0) if total > 0 else np.zeros_like(shares)
+
+
+def _gate_family(mech: str) -> bool:
+    return mech.startswith(("emission_gate", "emission_bar")) or "emission_gate" in mech
+
+
+@checker("emission_gate", "emission_gate_bar_cadence", "emission_gate_rank_mode", "emission_gate_underflow",
+         "emission_gate_burn", "emission_gate_miner_burn", "emission_gate_burn_weighting")
 def _emission_gate(v: dict):
+    """Gate vectors (EG, EGR, EGB): ``gated_shares`` from prices, or ``emission_gate_bar``/``emission_gate``
+    from shares, then the ``SubnetEmissionEnabled`` renormalisation when a mask is given."""
     from . import coinbase
-    from .params import EMISSION_BAR_QUANTILE, EMISSION_BAR_RANK, EMISSION_GATE_EXPONENT
+    from .params import EMISSION_BAR_QUANTILE, EMISSION_BAR_UPDATE_INTERVAL, EMISSION_GATE_EXPONENT
+    from .params import era as resolve_era
 
-    i, x = v["inputs"], v["expected"]
-    # the Rust tests leave EmissionBarRank at its mock default 0 (q-mass); rank mode defaults to 32
-    rank = int(i.get("EmissionBarRank_N", EMISSION_BAR_RANK if v.get("mechanism") == "emission_gate_rank_mode" else 0))
-    q = float(i.get("EmissionBarQuantile_q", EMISSION_BAR_QUANTILE))
-    h = float(i.get("EmissionGateExponent_h", EMISSION_GATE_EXPONENT))
-    stored = float(i.get("initial_bar", i.get("stored_bar", 0.0)))
+    i = v["inputs"]
+    era = resolve_era(i["era"]) if "era" in i else None
+    rank = _gate_rank(v, i, era.emission_gate if era is not None else None)
+    q = _number(_pick(i, "EmissionBarQuantile_q", "EmissionBarQuantile", "emission_bar_quantile", "quantile", "q",
+                      default=EMISSION_BAR_QUANTILE))
+    h = _number(_pick(i, "EmissionGateExponent_h", "EmissionGateExponent", "emission_gate_exponent", "exponent",
+                      "h", default=EMISSION_GATE_EXPONENT))
+    stored = _number(_pick(i, "initial_bar", "stored_bar", "EmissionGateBar", "bar_before", "previous_bar",
+                           "bar", "theta", default=0.0))
+    blk_given = _pick(i, "block", "block_number", "current_block", default=None)
+    # a stored bar given without a block is the bar the gate applies (apply_emission_gate, EG-06)
+    blk = int(_number(blk_given)) if blk_given is not None else (1 if stored > 0 else 0)
+    due = stored <= 0 or blk % EMISSION_BAR_UPDATE_INTERVAL == 0
     computed: dict[str, Any] = {}
-    if "shares" in i:  # apply_emission_gate with a stored bar
-        out = coinbase.emission_gate(_shares_input(i["shares"]), stored, exponent=h)
-        computed.update(shares=out.tolist(), sum=float(out.sum()), bar_theta=stored)
-        if out.size and np.all(out == out[0]):
-            computed["each_share"] = float(out[0])
+    keys: list | None = None
+    if "shares" in i:  # apply_emission_gate (and the bar update when due) on given pre-gate shares
+        raw = i["shares"]
+        keys = list(raw) if isinstance(raw, dict) else None
+        pre = np.asarray(_shares_input(raw), dtype=float)
+        bar = coinbase.emission_gate_bar(pre, rank=rank, quantile=q) if due else stored
+        updated = due and bar > 0
+        bar = bar if updated else stored
+        shares = coinbase.emission_gate(pre, bar, exponent=h) if pre.size else np.zeros(0)
+        price_shares = pre
     else:
-        prices = i.get("ema_prices", i.get("subnets", []))
+        prices = _pick(i, "ema_prices", "subnets", "prices", "moving_prices", default=[])
         keys = list(prices) if isinstance(prices, dict) else None
-        values = list(prices.values()) if isinstance(prices, dict) else list(prices)
-        burned = i.get("miner_burned")
-        if isinstance(burned, dict):
-            burned = [burned.get(k, 0.0) for k in keys or []]
-        g = coinbase.gated_shares(values, miner_burned=burned, stored_bar=stored, block=int(i.get("block", 0)),
-                                  rank=rank, quantile=q, exponent=h)
-        shares: Any = g.shares.tolist()
-        if keys is not None or not values:
-            shares = dict(zip(keys or [], shares, strict=True))
-        computed.update(bar_theta=g.bar, shares=shares, pre_gate=g.pre_gate.tolist(), sum=float(g.shares.sum()))
-    return x, {k: computed.get(k, "not computed") for k in x}, _keyed_tolerance(v, list(x))
+        values = [_number(p) for p in (prices.values() if isinstance(prices, dict) else prices)]
+        burned = _per_subnet(_pick(i, "miner_burned", "MinerBurned", "burned", default=None), keys, len(values),
+                             "miner_burned")
+        if burned is not None:
+            burned = [0.0 if b is None else _number(b) for b in burned]
+        if era is not None and not era.miner_burn_weighting:
+            burned = None  # spec 444: the (1 − MinerBurned) factor was removed
+        g = coinbase.gated_shares(values, miner_burned=burned, stored_bar=stored, block=blk, rank=rank,
+                                  quantile=q, exponent=h)
+        shares, bar, updated, pre = g.shares, g.bar, g.bar_updated, g.pre_gate
+        price_shares = coinbase.gated_shares(values, rank=rank, quantile=q, exponent=h).pre_gate
+        e_rao = _pick(i, "block_emission_rao", "E_rao", "block_emission", default=None)
+        if e_rao is not None and due:  # stateless path = a fresh bar, as on an update block
+            en = _per_subnet(_pick(i, "emission_enabled", "SubnetEmissionEnabled", "enabled", default=None),
+                             keys, len(values), "emission_enabled")
+            tao = coinbase.subnet_tao_emission(
+                _rao_input(e_rao), values, miner_burned=burned, era=i.get("era", "head"),
+                emission_enabled=None if en is None else [bool(x) for x in en], emission_bar_rank=rank,
+                emission_bar_quantile=q, emission_gate_exponent=h)
+            for k in ("tao_emission_rao", "subnet_tao_emission_rao", "emission_rao", "tao_in_rao",
+                      "block_emissions_rao", "subnet_emissions_rao"):
+                computed[k] = dict(zip(keys, tao, strict=True)) if keys is not None else tao
+    n = int(np.asarray(shares).size)
+    en = _per_subnet(_pick(i, "emission_enabled", "SubnetEmissionEnabled", "enabled", default=None), keys, n,
+                     "emission_enabled")
+    gated = np.asarray(shares, dtype=float)
+    final = _enabled_renormalise(gated, en)
+
+    def keyed(arr: np.ndarray) -> Any:
+        lst = [float(x) for x in arr]
+        if keys is None and not lst and "shares" not in i:
+            return {}  # no subnets at all: the chain's empty map (EG-08)
+        return dict(zip(keys, lst, strict=True)) if keys is not None else lst
+
+    for k in ("bar_theta", "theta", "bar", "bar_after", "emission_gate_bar", "stored_bar_after", "new_bar"):
+        computed[k] = float(bar)
+    for k in ("shares", "final_shares", "emission_shares", "shares_after_enable"):
+        computed[k] = keyed(final)
+    for k in ("gated_shares", "shares_after_gate", "gate_output"):
+        computed[k] = keyed(gated)
+    for k in ("pre_gate", "pre_gate_shares", "weighted_shares", "burn_weighted_shares"):
+        computed[k] = keyed(np.asarray(pre, dtype=float))
+    computed["price_shares"] = keyed(np.asarray(price_shares, dtype=float))
+    for k in ("sum", "shares_sum", "sum_shares", "total"):
+        computed[k] = float(final.sum())
+    for k in ("bar_updated", "bar_recomputed", "bar_stored"):
+        computed[k] = bool(updated)
+    if n and np.all(final == final[0]):
+        computed["each_share"] = float(final[0])
+    for k in v["expected"]:  # one subnet's share: s1, s_2, share_n1, share_3 (1-based position or key)
+        m = re.fullmatch(r"(?:s|share)_?(\w+)", k)
+        if m and k not in computed:
+            tag = m.group(1)
+            if keys is not None and tag in [str(x) for x in keys]:
+                computed[k] = float(final[[str(x) for x in keys].index(tag)])
+            elif tag.isdigit() and 1 <= int(tag) <= n:
+                computed[k] = float(final[int(tag) - 1])
+    return _post_result(v, computed)
 
 
 def _weight_input(value: Any) -> Any:
@@ -618,55 +795,123 @@ def _weight_input(value: Any) -> Any:
     return value
 
 
-@checker("injection_reservoir", "balancer_injection_weights")
+def _reservoir_family(mech: str) -> bool:
+    return "reservoir" in mech or "protocol_liquidity" in mech or mech.startswith("balancer_injection")
+
+
+@checker("injection_reservoir", "balancer_injection_weights", "adjust_protocol_liquidity")
 def _reservoir(v: dict):
+    """Reservoir vectors (RSV): ``amm.adjust_protocol_liquidity`` on a ``BalancerPool``."""
     from . import amm
 
-    i, x = v["inputs"], v["expected"]
-    pool = amm.BalancerPool(int(i["tao_reserve"]), int(i["alpha_reserve"]), _weight_input(i.get("quote_weight", 0.5)))
-    r = amm.adjust_protocol_liquidity(pool, int(i.get("tao_delta", 0)), int(i.get("alpha_delta", 0)),
-                                      tao_reservoir=int(i.get("tao_reservoir", 0)),
-                                      alpha_reservoir=int(i.get("alpha_reservoir", 0)))
+    i = v["inputs"]
+    pool = amm.BalancerPool(
+        _rao_input(_pick(i, "tao_reserve", "tao_reserve_rao", "subnet_tao", "SubnetTAO", "tao")),
+        _rao_input(_pick(i, "alpha_reserve", "alpha_reserve_rao", "subnet_alpha_in", "SubnetAlphaIn", "alpha")),
+        _weight_input(_pick(i, "quote_weight", "quote_weight_w2", "w_quote", "quote_weight_before", default=0.5)))
+    r = amm.adjust_protocol_liquidity(
+        pool, _rao_input(_pick(i, "tao_delta", "tao_in", "tau_in", "tao_injection", "tao_delta_rao", default=0)),
+        _rao_input(_pick(i, "alpha_delta", "alpha_in", "alpha_injection", "alpha_delta_rao", default=0)),
+        tao_reservoir=_rao_input(_pick(i, "tao_reservoir", "BalancerTaoReservoir", "tao_reservoir_before",
+                                       default=0)),
+        alpha_reservoir=_rao_input(_pick(i, "alpha_reservoir", "BalancerAlphaReservoir", "alpha_reservoir_before",
+                                         default=0)))
+    before, after = pool.price, r.pool.price
     computed: dict[str, Any] = {
-        "tao_reservoir_after": r.tao_reservoir, "alpha_reservoir_after": r.alpha_reservoir,
-        "price_after": r.pool.price, "price_before": pool.price, "quote_weight_after": float(r.pool.quote_weight),
+        "price_after": after, "price_before": before,
+        "price_unchanged": abs(after - before) <= before / 1e12,
+        "quote_weight_after": float(r.pool.quote_weight), "new_quote_weight": float(r.pool.quote_weight),
+        "base_weight_after": float(1 - r.pool.quote_weight),
         "tao_reserve_after": r.pool.tao_reserve, "alpha_reserve_after": r.pool.alpha_reserve,
+        "pending_tao": r.pending[0], "pending_alpha": r.pending[1],
     }
-    for side, amount in (("tao", r.tao_active), ("alpha", r.alpha_active)):
-        for suffix in ("", "_at_least", "_model"):
-            computed[f"price_active_{side}{suffix}"] = amount
-    return x, {k: computed.get(k, "not computed") for k in x}, _keyed_tolerance(v, list(x))
+    for side, active, left in (("tao", r.tao_active, r.tao_reservoir), ("alpha", r.alpha_active, r.alpha_reservoir)):
+        for name in (f"price_active_{side}", f"{side}_active", f"active_{side}"):
+            for suffix in ("", "_at_least", "_model"):
+                computed[name + suffix] = active
+        for name in (f"{side}_reservoir_after", f"{side}_reservoir",
+                     f"Balancer{side.capitalize()}Reservoir", f"{side}_reservoir_end"):
+            computed[name] = left
+    return _post_result(v, computed)
 
 
-@checker("root_reborn_dividend_split")
+_SPLIT_ERAS = {"post_fix": "head", "pre_fix": "spec441", "head": "head", "legacy": "spec440"}
+
+
+def _split_era(label: str | None) -> str:
+    return "head" if label is None else _SPLIT_ERAS.get(label, label)
+
+
+def _split_family(mech: str) -> bool:
+    return "root_reborn" in mech or "dividend_split" in mech or "dividend_distribution" in mech
+
+
+@checker("root_reborn_dividend_split", "dividend_split", "dividend_distribution")
 def _dividend_split(v: dict):
+    """Root Reborn split vectors (RR): ``coinbase.split_dividends`` and ``alpha_dividend_fraction`` per era.
+
+    Expected keys ``alpha_fraction_<hk>[_<era>]``, ``(alpha|root)_dividend_<hk>[_<era>]`` and
+    ``(alpha|root)_dividends[_<era>]`` (all hotkeys); ``<era>`` is ``post_fix``/``head`` (spec 442 on),
+    ``pre_fix`` (spec 441), ``legacy`` (spec 440) or any ``specNNN``; none means HEAD.
+    """
     from . import coinbase
 
-    i, x = v["inputs"], v["expected"]
+    i = v["inputs"]
     hk = i["hotkeys"]
-    per = i.get("epoch_dividend_per_hotkey_rao")
-    div = {k: float(h.get("dividend_rao", per)) for k, h in hk.items()}
-    alpha = {k: int(h["alpha_stake_rao"]) for k, h in hk.items()}
-    root = {k: int(h["root_stake_rao"]) for k, h in hk.items()}
-    reg = {k: bool(h.get("root_uid", False)) for k, h in hk.items()}
-    tw = float(i.get("tao_weight", 0.18))
-    kw = {"tao_weight": tw, "pending_validator_alpha": int(i["pending_validator_alpha_rao"]),
-          "pending_root_alpha": int(i.get("pending_root_alpha_rao", 0)), "root_registered": reg}
-    eras = {"post_fix": "head", "head": "head", "spec442": "spec442", "spec441": "spec441"}
-    splits = {name: coinbase.split_dividends(div, alpha, root, era=e, **kw) for name, e in eras.items()}
+    per = _pick(i, "epoch_dividend_per_hotkey_rao", "dividend_per_hotkey_rao", "epoch_dividend_rao", default=None)
+    div = {k: _number(_pick(h, "dividend_rao", "dividend", "epoch_dividend_rao",
+                            **({} if per is None else {"default": per}))) for k, h in hk.items()}
+    alpha = {k: _rao_input(_pick(h, "alpha_stake_rao", "alpha_stake", "alpha_rao", "alpha", default=0))
+             for k, h in hk.items()}
+    root = {k: _rao_input(_pick(h, "root_stake_rao", "root_stake", "root_rao", "root", default=0))
+            for k, h in hk.items()}
+    top_reg = _pick(i, "root_registered", "root_uids", default=None)
+    reg = {k: bool(_pick(h, "root_uid", "root_registered", "has_root_uid", "registered_on_root",
+                         default=(k in top_reg) if top_reg is not None else False)) for k, h in hk.items()}
+    tw = _number(_pick(i, "tao_weight", "TaoWeight", "gamma", default=0.18))
+    if tw > 1:  # the raw u64 storage value
+        tw = tw / (2**64 - 1)
+    kw = {"tao_weight": tw, "pending_validator_alpha": _rao_input(_pick(i, "pending_validator_alpha_rao",
+                                                                         "pending_validator_alpha")),
+          "pending_root_alpha": _rao_input(_pick(i, "pending_root_alpha_rao", "pending_root_alpha", default=0)),
+          "root_registered": reg}
+    cache: dict[str, tuple[dict, dict]] = {}
+
+    def split(label: str | None) -> tuple[dict, dict]:
+        era = _split_era(label)
+        if era not in cache:
+            cache[era] = coinbase.split_dividends(div, alpha, root, era=era, **kw)
+        return cache[era]
+
+    names = "|".join(re.escape(str(k)) for k in sorted(hk, key=lambda s: -len(str(s))))
+    era_re = r"(?:_(post_fix|pre_fix|head|legacy|spec\d+))?"
     computed: dict[str, Any] = {}
-    for key in x:
-        m = re.fullmatch(r"alpha_fraction_(\w+)", key)
-        if m and m.group(1) in hk:
+    for key in v["expected"]:
+        m = re.fullmatch(rf"alpha_fraction_({names}){era_re}", key)
+        if m:
             k = m.group(1)
             computed[key] = coinbase.alpha_dividend_fraction(alpha[k], root[k], tao_weight=tw,
-                                                             root_registered=reg[k])
+                                                             root_registered=reg[k], era=_split_era(m.group(2)))
             continue
-        m = re.fullmatch(r"(alpha|root)_dividend_(\w+?)_(post_fix|head|spec442|spec441)", key)
-        if m and m.group(2) in hk:
-            side = 0 if m.group(1) == "alpha" else 1
-            computed[key] = splits[m.group(3)][side][m.group(2)]
-    return x, {k: computed.get(k, "not computed") for k in x}, _keyed_tolerance(v, list(x))
+        m = re.fullmatch(rf"(alpha|root)_(?:dividend|div|part)_({names}){era_re}", key)
+        if m:
+            computed[key] = split(m.group(3))[0 if m.group(1) == "alpha" else 1][m.group(2)]
+            continue
+        m = re.fullmatch(rf"(alpha|root)_(?:dividends|divs|parts){era_re}", key)
+        if m:
+            computed[key] = split(m.group(2))[0 if m.group(1) == "alpha" else 1]
+    return _post_result(v, computed)
+
+
+def _family_checker(mech: str) -> Checker | None:
+    """A checker for a mechanism tag not listed in :data:`CHECKERS` but naming a known mechanism family."""
+    if _gate_family(mech):
+        return _emission_gate
+    if _reservoir_family(mech):
+        return _reservoir
+    if _split_family(mech):
+        return _dividend_split
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -696,7 +941,7 @@ def load(path: str | Path | None = None) -> dict:
 def check_vector(v: dict) -> Result:
     """Check one vector; errors raised by dtao_lib count as a failure with the message as note."""
     vid, mech = str(v.get("id", "?")), str(v.get("mechanism", "?"))
-    fn = CHECKERS.get(mech)
+    fn = CHECKERS.get(mech) or _family_checker(mech)
     tol_text = str(v.get("tolerance", ""))
     if fn is None:
         return Result(vid, mech, _short(v.get("expected")), "", tol_text, None, "no checker for this mechanism")
