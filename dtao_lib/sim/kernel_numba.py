@@ -193,6 +193,17 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
     ae = np.zeros(n, dtype=np.int64)
     sell_user = np.zeros(n, dtype=np.int64)
     sell_root = np.zeros(n, dtype=np.int64)
+    te_a = np.zeros(n, dtype=np.int64)
+    tin_a = np.zeros(n, dtype=np.int64)
+    exc_a = np.zeros(n, dtype=np.int64)
+    ain_a = np.zeros(n, dtype=np.int64)
+    subs_a = np.zeros(n, dtype=np.int64)
+    o_a = np.zeros(n, dtype=np.int64)
+    s_a = np.zeros(n, dtype=np.int64)
+    v_a = np.zeros(n, dtype=np.int64)
+    r_a = np.zeros(n, dtype=np.int64)
+    u_a = np.zeros(n, dtype=np.int64)
+    d_a = np.zeros(n, dtype=np.int64)
     kn = 0
 
     for b in range(G[L.G_BLOCK], t_end):
@@ -209,22 +220,24 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
         sum_ema = 0.0
         sum_ema_en = 0.0
         all_enabled = True
-        for i in range(n):
-            if I[L.ACTIVE, i] == 0:
-                continue
+        for i in range(n):  # branch-free, vectorised: alpha issuance, EMA on its grid, root proportion
             iss_i = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i] + I[L.RES_ALPHA, i]
             iss[i] = iss_i
-            ae[i] = block_emission(iss_i)
-            eg = grid32(F[L.EMA, i])
-            ema_g[i] = eg
+            ema_g[i] = grid32(F[L.EMA, i])
+            den = tw_root + float(iss_i)
+            rp = floor32(tw_root / den) if den > 0.0 else 0.0
+            rp_cap[i] = rp
+            F[L.RP, i] = rp if I[L.ACTIVE, i] == 1 else F[L.RP, i]
+        for i in range(n):  # in slot order: the sums are sequential, as the chain adds
+            if I[L.ACTIVE, i] == 0:
+                continue
+            ae[i] = block_emission(iss[i])
+            eg = ema_g[i]
             sum_ema += eg
             if I[L.ENABLED, i] == 1:
                 sum_ema_en += eg
             else:
                 all_enabled = False
-            den = tw_root + float(iss_i)
-            rp_cap[i] = floor32(tw_root / den) if den > 0.0 else 0.0
-            F[L.RP, i] = rp_cap[i]
         sell_flag = sum_ema > 1.0
         # 2b. shares (spec §3.2)
         if share_rule == L.SHARE_EMA:
@@ -325,20 +338,14 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
         tao_in_total = 0
         spent_total = 0
         stranded_total = 0
+        # the injection terms of every slot from the pre-injection state (spec §3.4): a branch-free loop
+        # (the rule is loop-invariant), which LLVM vectorises; inactive slots are never read back
         for i in range(n):
-            sell_user[i] = 0
-            sell_root[i] = 0
-            if I[L.ACTIVE, i] == 0:
-                continue
             share = F[L.SHARE, i]
             te = Ef * share
             te_int = math.floor(te)
-            aei = ae[i]
-            aef = float(aei)
-            tao_f = float(I[L.TAO, i])
-            a_f = float(I[L.AIN, i])
-            w2 = F[L.W2, i]
-            p = grid32(spot_price(kind, tao_f, a_f, w2))
+            aef = float(ae[i])
+            p = grid32(spot_price(kind, float(I[L.TAO, i]), float(max(I[L.AIN, i], 1)), F[L.W2, i]))
             has_price = p > 0.0
             raw = te / (p if has_price else 1.0)
             subsidized = False
@@ -359,59 +366,36 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                 else:
                     cap = rp_cap[i] * aef
                 alpha_raw = raw if has_price else 0.0
-                if alpha_raw > cap:
-                    alpha_in = cap
-                    tao_in = cap * p
-                else:
-                    alpha_in = alpha_raw
-                    tao_in = te
+                capped = alpha_raw > cap
+                alpha_in = cap if capped else alpha_raw
+                tao_in = cap * p if capped else te
                 excess = max(te - tao_in, 0.0)
             tin = min(math.floor(tao_in), te_int)
-            exc = min(math.floor(excess), te_int - tin)
-            ain = math.floor(alpha_in)
+            te_a[i] = te_int
+            tin_a[i] = tin
+            exc_a[i] = min(math.floor(excess), te_int - tin)
+            ain_a[i] = math.floor(alpha_in)
+            subs_a[i] = 1 if subsidized else 0
+        for i in range(n):
+            if I[L.ACTIVE, i] == 0:
+                continue
+            te_int = te_a[i]
+            tin = tin_a[i]
+            exc = exc_a[i]
+            ain = ain_a[i]
+            subsidized = subs_a[i] == 1
+            aei = ae[i]
+            aef = float(aei)
+            tao_f = float(I[L.TAO, i])
+            a_f = float(I[L.AIN, i])
+            w2 = F[L.W2, i]
             spent = 0
             bought = 0
-            if reservoirs == 1:
-                # HEAD (spec §A4): the chain buy first, on the pool as it is; then τ_in is materialised and
-                # the Balancer takes what its weight bounds allow, the rest waits in the reservoirs
-                if exc > 0 and chain != L.CHAIN_NONE:
-                    ok, out = chain_buy(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], float(exc))
-                    if ok:
-                        spent = exc
-                        bought = int(out)
-                    elif refund == 0:
-                        stranded_total += exc
-                    if ok:
-                        I[L.TAO, i] += spent
-                        I[L.AIN, i] -= bought
-                        I[L.CUM_CHAIN_TAO, i] += spent
-                        I[L.CUM_CHAIN_ALPHA, i] += bought
-                        F[L.PFLOW_ACC, i] += spent
-                        if chain == L.CHAIN_PROTOCOL:
-                            I[L.PROT, i] += bought
-                        else:
-                            I[L.CUM_ALPHA_RECYC, i] += bought
-                pend_t = I[L.RES_TAO, i] + tin
-                pend_a = I[L.RES_ALPHA, i] + ain
-                acc_t, acc_a, nw = adjust_liquidity(F[L.W2, i], float(I[L.TAO, i]), float(I[L.AIN, i]),
-                                                    float(pend_t), float(pend_a))
-                F[L.W2, i] = nw
-                at = int(acc_t)
-                aa = int(acc_a)
-                I[L.RES_TAO, i] = pend_t - at
-                I[L.RES_ALPHA, i] = pend_a - aa
-                I[L.TAO, i] += at
-                I[L.AIN, i] += aa
-                I[L.CUM_TAO_MAT, i] += tin
-                I[L.CUM_TAO_IN, i] += at
-                I[L.CUM_ALPHA_INJ, i] += ain
-                F[L.PFLOW_ACC, i] += at
-                tao_in_total += tin
-                tin_mat = tin
-                tin = at
-                ain_pool = aa
-            else:
-                # injection (Balancer: the weights move, the price does not; rejected outside [0.01, 0.99])
+            tin_mat = tin
+            ain_pool = ain
+            if reservoirs == 0:
+                # before spec 435: the injection first (Balancer: the weights move, the price does not;
+                # refused outside [0.01, 0.99], and its TAO never leaves the credit)
                 if kind == L.POOL_BAL and (tin > 0 or ain > 0):
                     nw = inject_weight(w2, tao_f, a_f, float(tin), float(ain))
                     if nw < 0.0:
@@ -425,29 +409,75 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                 I[L.CUM_TAO_MAT, i] += tin
                 I[L.CUM_ALPHA_INJ, i] += ain
                 F[L.PFLOW_ACC, i] += tin
-                tao_in_total += tin
                 tin_mat = tin
                 ain_pool = ain
-                # chain buy with the excess (fee-free swap); a failed swap strands its TAO unless refunded
-                if exc > 0 and chain != L.CHAIN_NONE:
-                    ok, out = chain_buy(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], float(exc))
-                    if ok:
-                        spent = exc
-                        bought = int(out)
-                        I[L.TAO, i] += spent
-                        I[L.AIN, i] -= bought
-                        I[L.CUM_CHAIN_TAO, i] += spent
-                        I[L.CUM_CHAIN_ALPHA, i] += bought
-                        F[L.PFLOW_ACC, i] += spent
-                        if chain == L.CHAIN_PROTOCOL:
-                            I[L.PROT, i] += bought
-                        else:
-                            I[L.CUM_ALPHA_RECYC, i] += bought
-                    elif refund == 0:
-                        stranded_total += exc
+            # the chain buy with the excess (fee-free swap); a failed swap strands its TAO unless refunded
+            if exc > 0 and chain != L.CHAIN_NONE:
+                ok, out = chain_buy(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i], float(exc))
+                if ok:
+                    spent = exc
+                    bought = int(out)
+                    I[L.TAO, i] += spent
+                    I[L.AIN, i] -= bought
+                    I[L.CUM_CHAIN_TAO, i] += spent
+                    I[L.CUM_CHAIN_ALPHA, i] += bought
+                    F[L.PFLOW_ACC, i] += spent
+                    if chain == L.CHAIN_PROTOCOL:
+                        I[L.PROT, i] += bought
+                    else:
+                        I[L.CUM_ALPHA_RECYC, i] += bought
+                elif refund == 0:
+                    stranded_total += exc
+            if reservoirs == 1:
+                # from spec 435 (§A4): after the chain buy, τ_in is materialised and the Balancer takes
+                # what its weight bounds allow of the pending amounts; the rest waits in the reservoirs
+                pend_t = I[L.RES_TAO, i] + tin
+                pend_a = I[L.RES_ALPHA, i] + ain
+                at = 0
+                aa = 0
+                if pend_t > 0 or pend_a > 0:
+                    w_i = F[L.W2, i]
+                    t_i = float(I[L.TAO, i])
+                    a_i = float(I[L.AIN, i])
+                    nw = inject_weight(w_i, t_i, a_i, float(pend_t), float(pend_a))
+                    if nw >= 0.0:  # both fit: the usual case, written out
+                        at = pend_t
+                        aa = pend_a
+                        F[L.W2, i] = nw
+                    else:
+                        acc_t, acc_a, nw = adjust_liquidity(w_i, t_i, a_i, float(pend_t), float(pend_a))
+                        F[L.W2, i] = nw
+                        at = int(acc_t)
+                        aa = int(acc_a)
+                I[L.RES_TAO, i] = pend_t - at
+                I[L.RES_ALPHA, i] = pend_a - aa
+                I[L.TAO, i] += at
+                I[L.AIN, i] += aa
+                I[L.CUM_TAO_MAT, i] += tin
+                I[L.CUM_TAO_IN, i] += at
+                I[L.CUM_ALPHA_INJ, i] += ain
+                F[L.PFLOW_ACC, i] += at
+                tin = at
+                ain_pool = aa
+            tao_in_total += tin_mat
             spent_total += spent
-            # α_out split (spec §3.5), root proportion on the post-injection issuance
-            post = float(iss[i]) + float(ain) + aef
+            ain_a[i] = ain  # alpha minted for the pool (it counts in the issuance of the split's root proportion)
+            I[L.LAST_TE, i] = te_int
+            I[L.LAST_TAO_IN, i] = tin
+            I[L.LAST_ALPHA_IN, i] = ain_pool
+            I[L.LAST_EXCESS, i] = spent
+            I[L.LAST_AE, i] = aei
+            I[L.LAST_CHAIN_ALPHA, i] = bought
+            if debug == 1 and tin_mat + spent > te_int:
+                G[L.G_ERR] = L.ERR_SPLIT
+                G[L.G_ERR_BLOCK] = b
+                G[L.G_ERR_SLOT] = i
+                return L.ERR_SPLIT
+        # α_out split (spec §3.5), root proportion on the post-injection issuance: a branch-free loop
+        no_root = sell_rule == 1 and not sell_flag
+        for i in range(n):
+            aef = float(ae[i])
+            post = float(iss[i]) + float(ain_a[i]) + aef
             den2 = tw_root + post
             rp_split = floor32(tw_root / den2) if den2 > 0.0 else 0.0
             cut = aef * oc
@@ -457,13 +487,13 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
             validator = rest - server - root_alpha
             paid = root_alpha
             unpaid = 0.0
-            if sell_rule == 1 and not sell_flag:
+            if no_root:
                 paid = 0.0
                 if no_flag == L.NOFLAG_VALIDATORS:
                     validator = rest - server
                 else:
                     unpaid = root_alpha
-            elif inj == L.INJ_SUBSIDY and subsidized:
+            elif inj == L.INJ_SUBSIDY and subs_a[i] == 1:
                 paid = 0.0
                 unpaid = root_alpha
             o_i = math.floor(max(cut, 0.0))
@@ -471,10 +501,24 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
             v_i = math.floor(max(validator, 0.0))
             r_i = math.floor(max(paid, 0.0))
             u_i = math.floor(max(unpaid, 0.0))
-            dust = aei - o_i - s_i - v_i - r_i - u_i
-            if dust < 0:
-                v_i += dust
-                dust = 0
+            dust = ae[i] - o_i - s_i - v_i - r_i - u_i
+            o_a[i] = o_i
+            s_a[i] = s_i
+            v_a[i] = v_i + min(dust, 0)  # float rounding can never assign more than α_out
+            r_a[i] = r_i
+            u_a[i] = u_i
+            d_a[i] = max(dust, 0)
+        for i in range(n):
+            sell_user[i] = 0
+            sell_root[i] = 0
+            if I[L.ACTIVE, i] == 0:
+                continue
+            aei = ae[i]
+            o_i = o_a[i]
+            s_i = s_a[i]
+            v_i = v_a[i]
+            r_i = r_a[i]
+            u_i = u_a[i]
             I[L.AOUT, i] += aei
             I[L.CUM_ALPHA_EMIT, i] += aei
             I[L.P_OWNER, i] += o_i
@@ -500,14 +544,8 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                         I[L.CUM_ROOT_TAO, i] += int(out_s)
                 else:
                     I[L.P_ROOT, i] += r_i
-            I[L.LAST_TE, i] = te_int
-            I[L.LAST_TAO_IN, i] = tin
-            I[L.LAST_ALPHA_IN, i] = ain_pool
-            I[L.LAST_EXCESS, i] = spent
-            I[L.LAST_AE, i] = aei
-            I[L.LAST_CHAIN_ALPHA, i] = bought
             if debug == 1 and (o_i < 0 or s_i < 0 or v_i < 0 or r_i < 0 or u_i < 0
-                               or o_i + s_i + v_i + r_i + u_i + dust != aei or tin_mat + spent > te_int):
+                               or o_i + s_i + v_i + r_i + u_i + d_a[i] != aei):
                 G[L.G_ERR] = L.ERR_SPLIT
                 G[L.G_ERR_BLOCK] = b
                 G[L.G_ERR_SLOT] = i
@@ -528,15 +566,16 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                 I[L.P_ROOT, i] = 0
                 sell_user[i] = math.floor(emit_sell * float(po + psv))
                 sell_root[i] = math.floor(root_swap * float(pr))
-            # EMA price (spec §3.3), after the coinbase
-            p_now = spot_price(kind, float(I[L.TAO, i]), float(I[L.AIN, i]), F[L.W2, i])
-            if ema_rule == L.EMA_AGE:
-                age = b - (I[L.FIRST_EM, i] - 1)
-                a = m_alpha * age / (age + h_ema) if age + h_ema > 0 else 0.0
-            else:
-                a = m_alpha
+        # EMA price (spec §3.3), after the coinbase: one branch-free loop over the slots, which LLVM
+        # vectorises (the slots are independent; inactive slots keep their value)
+        for i in range(n):
+            p_now = spot_price(kind, float(I[L.TAO, i]), float(max(I[L.AIN, i], 1)), F[L.W2, i])
+            agef = float(b - (I[L.FIRST_EM, i] - 1))
+            a_age = m_alpha * agef / (agef + h_ema) if agef + h_ema > 0.0 else 0.0
+            a = a_age if ema_rule == L.EMA_AGE else m_alpha
             target = p_now if ema_rule == L.EMA_UNCLAMPED else min(p_now, 1.0)
-            F[L.EMA, i] = (1.0 - a) * F[L.EMA, i] + a * target
+            new_ema = (1.0 - a) * F[L.EMA, i] + a * target
+            F[L.EMA, i] = new_ema if I[L.ACTIVE, i] == 1 else F[L.EMA, i]
         # 4a. issuance: E minus what the coinbase and the exogenous rate recycled (spec §1)
         recycled = E - tao_in_total - spent_total - stranded_total
         exo = math.floor(Ef * recycle_rate)
