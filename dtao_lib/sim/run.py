@@ -73,6 +73,8 @@ class SimResult:
     network: np.ndarray = field(repr=False)
     final: SimState = field(repr=False)
     event_log: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    cpu_seconds: float = 0.0
+    """CPU time of the block loop (this process): the run's cost without the machine's other load."""
     labels: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
 
     @property
@@ -295,6 +297,7 @@ def run(
     show = _want_progress(progress)
     bar = None
     t0 = time.perf_counter()
+    c0 = time.process_time()
     t = start
     empty_noise = np.zeros((1, n))
     try:
@@ -328,7 +331,8 @@ def run(
             bar.close()
     seconds = time.perf_counter() - t0
     return SimResult(scenario=scenario, engine=eng, seconds=seconds, compile_seconds=compile_s, records=rec_sub,
-                     network=rec_glob, final=state, event_log=events.log, labels=events.labels)
+                     network=rec_glob, final=state, event_log=events.log, labels=events.labels,
+                     cpu_seconds=time.process_time() - c0)
 
 
 def _revalidated(scenario: Scenario) -> Scenario:
