@@ -1,15 +1,23 @@
 """Figures and studies for the chapter "Research lab" (the network simulator, :mod:`dtao_lib.sim`).
 
-Every study runs reduced scenarios by default (16 subnets, weeks) so the chapter builds in seconds;
-set the environment variable ``DTAO_FULL_RUNS=1`` (or pass ``full=True``) for the full runs (all 128
-subnets of the snapshot, a year), which run in parallel through :func:`dtao_lib.sim.sweep`.
+Every study runs reduced scenarios by default (16 subnets, weeks; the gate study 128 subnets for 120
+days) so the chapter builds in seconds with the compiled kernel; set the environment variable
+``DTAO_FULL_RUNS=1`` (or pass ``full=True``) for the full runs (all 128 subnets of the snapshot, a
+year), which run in parallel through :func:`dtao_lib.sim.sweep`.
+
+Without numba (the base dependencies, e.g. Colab or Binder) the numpy engine would need about an hour
+for the reduced studies. The studies' tables then come from ``figures/_precomputed/research_lab/``:
+the same code's output with the numba engine, written by ``python -m dtao_lib.figures.research_lab``
+and checked against a fresh run by ``tests/test_figures_research_lab.py`` — so they are this code's
+numbers, not a stand-in. Each study says which it did.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -21,6 +29,7 @@ from ..emission import halving_threshold_rao
 from ..interactive import Figure, live_panel
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO
 from ..params import era as resolve_era
+from ..sim import _layout as L
 from ._background import Background
 from ._live import LiveChart
 from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown, slider
@@ -32,11 +41,41 @@ ERA_LABELS = {
     "A": "A — EMA-price shares (v2.0.0)",
     "B": "B — TaoFlow (v3.2.10)",
     "v3.3.1": "v3.3.1 — cap min(α_e, E) (Dec 2025)",
-    "head": "HEAD — price × (1 − burn) (2026-06-30)",
+    "D": "D — price × (1 − burn), no gate (spec 425, June 2026)",
+    "head": "HEAD — price × (1 − burn) through the emission gate (spec 459)",
 }
-ERA_SHORT = {"A": "A (v2.0.0)", "B": "B (v3.2.10)", "v3.3.1": "v3.3.1", "head": "HEAD"}
+ERA_SHORT = {"A": "A (v2.0.0)", "B": "B (v3.2.10)", "v3.3.1": "v3.3.1", "D": "D (spec 425)", "head": "HEAD (gate)"}
 """Short era names for tables."""
-_ERA_COLOR = {"A": ERA_COLORS["A"], "B": ERA_COLORS["B"], "v3.3.1": "#d35400", "head": ERA_COLORS["D"]}
+_ERA_COLOR = {"A": ERA_COLORS["A"], "B": ERA_COLORS["B"], "v3.3.1": "#d35400", "D": "#7f8c8d",
+              "head": ERA_COLORS["D"]}
+
+PRECOMPUTED_DIR = Path(__file__).with_name("_precomputed") / "research_lab"
+"""Where the studies' tables computed with the numba engine are shipped (used without numba)."""
+EXAMPLE_DAYS = 14 if sim.NUMBA_AVAILABLE else 2
+"""Length of the chapter's first run: two weeks with the compiled kernel, two days on the numpy engine."""
+SWEEP_DAYS = 7 if sim.NUMBA_AVAILABLE else 1
+"""Length of each run of the chapter's sweep example."""
+
+
+def _say(message: str) -> None:
+    """Tell a reader what a long cell is doing (silent while the book is built)."""
+    from ..interactive import building_book
+
+    if not building_book():
+        print(message, flush=True)
+
+
+def _precomputed(name: str) -> pd.DataFrame:
+    path = PRECOMPUTED_DIR / f"{name}.csv.gz"
+    if not path.is_file():
+        raise FileNotFoundError(f"research lab: no precomputed table {path} (run python -m "
+                                "dtao_lib.figures.research_lab, or install numba: pip install 'dtao-lib[jit]')")
+    return pd.read_csv(path)
+
+
+def _use_precomputed(full: bool) -> bool:
+    """Reduced studies without numba read the shipped tables (the numpy engine would take an hour)."""
+    return not full and not sim.NUMBA_AVAILABLE
 
 
 def full_runs() -> bool:
@@ -104,8 +143,9 @@ def _run_all(scenarios: list[sim.Scenario], full: bool) -> list[sim.SimResult]:
 # Defining a scenario
 # ---------------------------------------------------------------------------------------------
 def example_scenario() -> sim.Scenario:
-    """The scenario the chapter starts with: HEAD, 16 largest pools, two weeks, noise traders."""
-    return sim.Scenario(era="head", n_subnets=16, days=14, policy=sim.NoiseTraders(daily_volatility=0.02), seed=1)
+    """The scenario the chapter starts with: HEAD, 16 largest pools, :data:`EXAMPLE_DAYS`, noise traders."""
+    return sim.Scenario(era="head", n_subnets=16, days=EXAMPLE_DAYS, policy=sim.NoiseTraders(daily_volatility=0.02),
+                        seed=1)
 
 
 def scenario_table(scenario: sim.Scenario) -> pd.DataFrame:
@@ -140,7 +180,6 @@ def checks_table() -> pd.DataFrame:
     :func:`dtao_lib.coinbase.block` (exact fixed point); a short run against the scalar reference;
     a run with every conservation identity checked after every block.
     """
-    from ..sim import _layout as L
     from ..sim import kernel_numba, kernel_numpy
     from ..sim.reference import run_reference
     from ..sim.state import build_state
@@ -196,14 +235,32 @@ STUDY_ERAS = ("A", "B", "head")
 
 @dataclass(frozen=True)
 class Study:
-    """Results of a study: one SimResult per named run."""
+    """Results of a study: one SimResult per named run, or (without numba) the study's precomputed
+    tables in ``frames``."""
 
     name: str
     full: bool
     runs: dict[str, sim.SimResult]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> sim.SimResult:
         return self.runs[key]
+
+    @property
+    def precomputed(self) -> bool:
+        return bool(self.frames) and not self.runs
+
+
+def _study(name: str, full: bool, scns: dict[str, sim.Scenario], what: str) -> Study:
+    """Run a study's scenarios, or load its precomputed tables when the numpy engine would be too slow."""
+    if _use_precomputed(full):
+        _say(f"{what}: numba is not installed, so this reads the tables the same code computed with the numba "
+             f"engine (dtao_lib/figures/_precomputed); pip install 'dtao-lib[jit]' to rerun it")
+        return Study(name, full, {}, {name: _precomputed(name)})
+    blocks = sum(s.blocks for s in scns.values())
+    _say(f"{what}: simulating {len(scns)} runs, {blocks:,} blocks in all ({'numba' if sim.NUMBA_AVAILABLE else 'numpy'}"
+         " engine)…")
+    return Study(name, full, dict(zip(scns, _run_all(list(scns.values()), full), strict=True)))
 
 
 def _size(full: bool) -> dict:
@@ -245,8 +302,7 @@ def chaser_scenarios(full: bool = False) -> dict[str, sim.Scenario]:
 
 @cache
 def _chasers(full: bool) -> Study:
-    scns = chaser_scenarios(full)
-    return Study("chasers", full, dict(zip(scns, _run_all(list(scns.values()), full), strict=True)))
+    return _study("chasers", full, chaser_scenarios(full), "study 1 (emission chasers)")
 
 
 def chasers_study(full: bool | None = None) -> Study:
@@ -256,6 +312,8 @@ def chasers_study(full: bool | None = None) -> Study:
 
 def concentration(study: Study) -> pd.DataFrame:
     """Herfindahl index ``Σ share²`` and the top share per recorded day, for every run of study 1."""
+    if study.precomputed:
+        return study.frames["chasers"].copy()
     rows = []
     for key, res in study.runs.items():
         uni, era, pol = key.split("|")
@@ -322,7 +380,7 @@ def _pump(full: bool) -> Study:
         base = sim.Scenario(era=e, seed=1, policy=_noise(), **_size(full))
         scns[f"{e}|base"] = base
         scns[f"{e}|pump"] = base.replace(policy=(_noise(), sim.Pump(PUMP_NETUID, tao, at_day=PUMP_DAY)))
-    return Study("pump", full, dict(zip(scns, _run_all(list(scns.values()), full), strict=True)))
+    return _study("pump", full, scns, "study 2 (a pump)")
 
 
 def pump_study(full: bool | None = None) -> Study:
@@ -334,6 +392,8 @@ def pump_study(full: bool | None = None) -> Study:
 
 def pump_frame(study: Study) -> pd.DataFrame:
     """The pumped subnet's share, price, EMA price and ADR per day, pumped and baseline, per era."""
+    if study.precomputed:
+        return study.frames["pump"].copy()
     rows = []
     for key, res in study.runs.items():
         era, kind = key.split("|")
@@ -421,8 +481,7 @@ def halving_scenarios(full: bool = False) -> dict[str, sim.Scenario]:
 
 @cache
 def _halving(full: bool) -> Study:
-    scns = halving_scenarios(full)
-    return Study("halving", full, dict(zip(scns, _run_all(list(scns.values()), full), strict=True)))
+    return _study("halving", full, halving_scenarios(full), "study 3 (the halving)")
 
 
 def halving_study(full: bool | None = None) -> Study:
@@ -432,6 +491,8 @@ def halving_study(full: bool | None = None) -> Study:
 
 def halving_frame(study: Study) -> pd.DataFrame:
     """Mean α_in and α_out per block, and the per-block ADR ``α_out/α_in``, of early and late subnets."""
+    if study.precomputed:
+        return study.frames["halving"].copy()
     rows = []
     for era, res in study.runs.items():
         w = res.wide.dropna(subset=["alpha_in_per_block"]).copy()
@@ -485,6 +546,88 @@ def halving_chart(study: Study) -> alt.FacetChart:
 
 
 # ---------------------------------------------------------------------------------------------
+# Study 4: concentration under the emission gate vs the pre-gate rule
+# ---------------------------------------------------------------------------------------------
+GATE_ERAS = ("D", "head")
+GATE_RANK = 32
+"""The bar's rank at HEAD (``EmissionBarRank``, addendum §A2)."""
+
+
+def gate_scenarios(full: bool = False) -> dict[str, sim.Scenario]:
+    """All 128 subnets of the snapshot with noise traders, under spec 425 (no gate) and HEAD (the gate);
+    120 days (a year in full runs)."""
+    days = 365 if full else 120
+    return {e: sim.Scenario(era=e, n_subnets=128, days=days, policy=_noise(), seed=1) for e in GATE_ERAS}
+
+
+@cache
+def _gate(full: bool) -> Study:
+    return _study("gate", full, gate_scenarios(full), "study 4 (the emission gate)")
+
+
+def gate_study(full: bool | None = None) -> Study:
+    """Run (once per session) study 4: emission concentration under the gate and under the pre-gate rule."""
+    return _gate(_full(full))
+
+
+def gate_frame(study: Study) -> pd.DataFrame:
+    """Per recorded day and era: the share of emission of the 32 largest subnets and of the smaller half,
+    the Herfindahl index ``Σ s²``, the effective number of subnets ``1/HHI``, the subnets with at least
+    0.1 % of emission, and the gate's bar θ (0 without a gate)."""
+    if study.precomputed:
+        return study.frames["gate"].copy()
+    rows = []
+    for era, res in study.runs.items():
+        rec = res.records[1:]
+        act = rec[:, L.M_ACTIVE, :] == 1.0
+        share = np.where(act, rec[:, L.M_SHARE, :], 0.0)
+        desc = -np.sort(-share, axis=1)
+        n = int(act.sum(axis=1).max())
+        hhi = (share**2).sum(axis=1)
+        rows.append(pd.DataFrame({
+            "day": res.totals["day"].to_numpy()[1:], "era": era, "era_label": ERA_LABELS[era],
+            "top32": desc[:, :GATE_RANK].sum(axis=1), "bottom_half": desc[:, n - n // 2:n].sum(axis=1),
+            "hhi": hhi, "effective": 1.0 / hhi, "above_0.1%": (share >= 0.001).sum(axis=1),
+            "bar": res.network[1:, L.R_BAR],
+        }))
+    return pd.concat(rows, ignore_index=True)
+
+
+def gate_summary(study: Study) -> pd.DataFrame:
+    """Study 4 on its first and last recorded day, per era."""
+    df = gate_frame(study)
+    out = []
+    for era in GATE_ERAS:
+        d = df[df["era"] == era]
+        for when, row in (("day 1", d.iloc[0]), (f"day {d['day'].iloc[-1]:.0f}", d.iloc[-1])):
+            out.append({"era": ERA_SHORT[era], "when": when, "top-32 share": row["top32"],
+                        "smaller half's share": row["bottom_half"], "HHI": row["hhi"],
+                        "effective subnets (1/HHI)": row["effective"],
+                        "subnets with ≥ 0.1 %": int(row["above_0.1%"])})
+    return pd.DataFrame(out)
+
+
+def gate_chart(study: Study) -> alt.HConcatChart:
+    """The 32 largest subnets' share of emission and the HHI over time, with and without the gate."""
+    df = gate_frame(study)
+    color = alt.Color("era_label:N", title="era", scale=alt.Scale(domain=[ERA_LABELS[e] for e in GATE_ERAS],
+                                                                  range=[_ERA_COLOR[e] for e in GATE_ERAS]),
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=420))
+    base = alt.Chart(df).mark_line(strokeWidth=2.2).encode(x=alt.X("day:Q", title="day"), color=color)
+    top = base.encode(y=alt.Y("top32:Q", title="share of the 32 largest subnets", axis=alt.Axis(format="%"),
+                              scale=alt.Scale(zero=False)),
+                      tooltip=["era_label:N", alt.Tooltip("day:Q", format=".0f"),
+                               alt.Tooltip("top32:Q", format=".2%", title="top-32 share"),
+                               alt.Tooltip("bottom_half:Q", format=".3%", title="smaller half")])
+    hhi = base.encode(y=alt.Y("hhi:Q", title="HHI = Σ share²", scale=alt.Scale(zero=False)),
+                      tooltip=["era_label:N", alt.Tooltip("day:Q", format=".0f"), alt.Tooltip("hhi:Q", format=".4f"),
+                               alt.Tooltip("effective:Q", format=".1f", title="1/HHI")])
+    return alt.hconcat(top.properties(width=WIDTH // 2 - 20, height=HEIGHT),
+                       hhi.properties(width=WIDTH // 2 - 20, height=HEIGHT)).properties(
+        title="Emission concentration over the 128 subnets, with and without the emission gate")
+
+
+# ---------------------------------------------------------------------------------------------
 # The interactive explorer
 # ---------------------------------------------------------------------------------------------
 EXPLORER_ERAS = ("A", "B", "head")
@@ -516,7 +659,10 @@ def _explorer_rows(res: sim.SimResult, netuid: int) -> pd.DataFrame:
 
 @cache
 def explorer_grid() -> pd.DataFrame:
-    """The static explorer's data: every era × pump size of the grid (8 subnets, 30 days)."""
+    """The static explorer's data: every era × pump size of the grid (8 subnets, 30 days); without numba,
+    the same table precomputed with the numba engine."""
+    if _use_precomputed(False):
+        return _precomputed("explorer")
     frames = []
     for era in EXPLORER_ERAS:
         for k in EXPLORER_PUMPS_K:
@@ -624,3 +770,31 @@ def explorer() -> Figure:
         return live_panel(controls, render)
 
     return Figure(static=static, live=live, title="scenario explorer")
+
+
+# ---------------------------------------------------------------------------------------------
+# The precomputed tables (used without numba)
+# ---------------------------------------------------------------------------------------------
+def precomputed_tables() -> dict[str, pd.DataFrame]:
+    """Every table the chapter reads from the studies, computed now (with numba: seconds)."""
+    return {"chasers": concentration(chasers_study(False)), "pump": pump_frame(pump_study(False)),
+            "halving": halving_frame(halving_study(False)), "gate": gate_frame(gate_study(False)),
+            "explorer": explorer_grid()}
+
+
+def write_precomputed(folder: Path = PRECOMPUTED_DIR) -> list[Path]:
+    """Write :func:`precomputed_tables` as ``<name>.csv.gz`` (17 significant digits: exact floats)."""
+    if not sim.NUMBA_AVAILABLE:
+        raise RuntimeError("write_precomputed needs numba (the tables are the numba engine's output)")
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, df in precomputed_tables().items():
+        path = folder / f"{name}.csv.gz"
+        df.to_csv(path, index=False, float_format="%.17g", compression={"method": "gzip", "mtime": 0})
+        out.append(path)
+    return out
+
+
+if __name__ == "__main__":  # python -m dtao_lib.figures.research_lab
+    for p in write_precomputed():
+        print(p)

@@ -32,6 +32,8 @@ from ._layout import (
     FIRST_THRESHOLD,
     GATE_RANK,
     I32_MAX_F,
+    LN_I32F32_MAX,
+    TWO31,
     MIN_RESERVE,
     POOL_BAL,
     POOL_CP,
@@ -251,17 +253,17 @@ def gate_bar(shares: np.ndarray, active: np.ndarray, mode: int, rank: int, q: fl
 
 @_jitable
 def hill_gate(share: float, bar: float, h: float) -> float:
-    """``1 / (1 + (θ/s)^h)`` with the chain's ``safe_pow`` limits (spec §A2): ``(θ/s)^h`` is 0 when θ/s
-    is below I32F32's resolution (ln fails) and at most ``i32::MAX`` (exp overflows)."""
+    """``1 / (1 + (θ/s)^h)`` with the chain's ``safe_pow`` limits (spec §A2; the quirks as
+    :func:`dtao_lib.coinbase.emission_gate` reproduces them): ``(θ/s)^h`` is 0 when θ/s < 2^-31 (``ln``
+    fails), and ``i32::MAX`` when I32F32 ``exp(h·ln(θ/s))`` fails, i.e. ``|h·ln(θ/s)| > ln 2^31`` in either
+    direction — so a share more than ~1290× the bar (h = 3) is gated to ~0 as on chain."""
     r = bar / share
-    if r * TWO32 < 1.0:
-        pw = 0.0
-    elif h == 3.0:
-        pw = r * r * r
-    else:
-        pw = math.exp(h * math.log(r))
-    if pw > I32_MAX_F:
-        pw = I32_MAX_F
+    if r * TWO31 < 1.0:
+        return 1.0
+    x = h * math.log(r)
+    if x > LN_I32F32_MAX or x < -LN_I32F32_MAX:
+        return 1.0 / (1.0 + I32_MAX_F)
+    pw = r * r * r if h == 3.0 else math.exp(x)
     return 1.0 / (1.0 + pw)
 
 

@@ -25,7 +25,8 @@ swap helpers of :mod:`dtao_lib.amm` (see :mod:`dtao_lib.sim.state` for exactness
 The same code runs uncompiled (``run_blocks_py``), which is how the tests check that compilation
 changes nothing; :mod:`dtao_lib.sim.kernel_numpy` is the vectorised fallback.
 
-``numba`` is optional: :data:`AVAILABLE` is False without it and ``engine="auto"`` then uses numpy.
+``numba`` is optional: :data:`AVAILABLE` is False without it (or with ``DTAO_NO_NUMBA=1``) and
+``engine="auto"`` then uses numpy.
 The first call compiles the kernel (a few seconds: 5.6 s on the 2-core reference machine of
 ``benchmarks/reference.json``) and caches it on disk (``cache=True``); later processes load it in
 well under a second. ``benchmarks/simulator.py`` keeps that time out of its figures and reports it.
@@ -54,7 +55,15 @@ from ._scalar import (
     spot_price,
 )
 
+import os
+
+NO_NUMBA_ENV = "DTAO_NO_NUMBA"
+"""Set to ``1`` to run as if numba were not installed (the numpy engine; tests and the chapter's
+base-dependency check use it)."""
+
 try:
+    if os.environ.get(NO_NUMBA_ENV, "") == "1":
+        raise ImportError(f"{NO_NUMBA_ENV}=1")
     import numba
 
     AVAILABLE = True

@@ -238,9 +238,10 @@ def _gate_bar(share, act, mode, rank, q):
 def _hill(share, bar, h):
     """Vectorised :func:`dtao_lib.sim._scalar.hill_gate` for positive shares."""
     r = bar / share
-    pw = r * r * r if h == 3.0 else np.exp(h * np.log(r))
-    pw = np.where(r * L.TWO32 < 1.0, 0.0, pw)
-    return 1.0 / (1.0 + np.minimum(pw, L.I32_MAX_F))
+    x = h * np.log(r)
+    pw = r * r * r if h == 3.0 else np.exp(x)
+    pw = np.where(np.abs(x) > L.LN_I32F32_MAX, L.I32_MAX_F, pw)
+    return np.where(r * L.TWO31 < 1.0, 1.0, 1.0 / (1.0 + pw))
 
 
 def _liquid(I):  # noqa: E741

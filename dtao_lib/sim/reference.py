@@ -144,8 +144,14 @@ class _Model:
                 out.append(0.0)
                 continue
             r = self.bar / x
-            pw = 0.0 if r * _TWO32 < 1.0 else (r * r * r if self.h == 3.0 else math.exp(self.h * math.log(r)))
-            out.append(x * (1.0 / (1.0 + min(pw, 2147483647.0))))  # safe_pow saturates at i32::MAX
+            lx = self.h * math.log(r)
+            if r < 2.0**-31:  # ln fails in I32F32: safe_pow is 0, the gate 1
+                g = 1.0
+            elif abs(lx) > math.log(2.0**31):  # exp fails in I32F32 (either sign): i32::MAX
+                g = 1.0 / (1.0 + 2147483647.0)
+            else:
+                g = 1.0 / (1.0 + (r * r * r if self.h == 3.0 else math.exp(lx)))
+            out.append(x * g)
         tot = 0.0
         for x in out:
             tot += x
