@@ -33,7 +33,6 @@ from ._layout import (
     GATE_RANK,
     I32_MAX_F,
     LN_I32F32_MAX,
-    TWO31,
     MIN_RESERVE,
     POOL_BAL,
     POOL_CP,
@@ -41,6 +40,7 @@ from ._layout import (
     RSN_TOO_LARGE,
     RSN_TOO_SMALL,
     TOTAL_SUPPLY,
+    TWO31,
     TWO32,
     V2_MIN_LIQ,
 )

@@ -35,12 +35,14 @@ well under a second. ``benchmarks/simulator.py`` keeps that time out of its figu
 from __future__ import annotations
 
 import math
+import os
 import time
 
 import numpy as np
 
 from . import _layout as L
 from ._scalar import (
+    _jitable,
     adjust_liquidity,
     block_emission,
     buy,
@@ -54,8 +56,6 @@ from ._scalar import (
     sell,
     spot_price,
 )
-
-import os
 
 NO_NUMBA_ENV = "DTAO_NO_NUMBA"
 """Set to ``1`` to run as if numba were not installed (the numpy engine; tests and the chapter's
@@ -71,7 +71,6 @@ except ImportError:  # pragma: no cover - exercised only without numba
     numba = None
     AVAILABLE = False
 
-from ._scalar import _jitable
 
 __all__ = ["AVAILABLE", "compile_seconds", "ensure_compiled", "run_blocks", "run_blocks_py"]
 
