@@ -49,6 +49,7 @@ from ._scalar import (
     chain_buy,
     floor32,
     gate_bar,
+    gate_r_hi,
     grid32,
     hill_gate,
     inject_weight,
@@ -192,6 +193,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
     subsidy_ae = IP[L.IP_SUBSIDY_AE]
     gate_q = FP[L.FP_GATE_Q]
     gate_h = FP[L.FP_GATE_H]
+    r_hi = gate_r_hi(gate_h) if gate_h > 0.0 else 1e308
     flow_era = share_rule == L.SHARE_FLOW or share_rule == L.SHARE_NET_FLOW
 
     ema_g = np.zeros(n)
@@ -325,7 +327,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                             if I[L.ACTIVE, i] == 1:
                                 si = F[L.SHARE, i]
                                 if si > 0.0:
-                                    w[i] = si * hill_gate(si, bar, gate_h)
+                                    w[i] = si * hill_gate(si, bar, gate_h, r_hi)
                                 gsum += w[i]
                         if gsum > 0.0:  # all gated products 0: the ungated shares stay (7e20eb76)
                             for i in range(n):

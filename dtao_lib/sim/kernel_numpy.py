@@ -9,6 +9,8 @@ whatever the number of subnets (numpy's per-call overhead), so it suits short ru
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import _layout as L
@@ -238,9 +240,9 @@ def _gate_bar(share, act, mode, rank, q):
 def _hill(share, bar, h):
     """Vectorised :func:`dtao_lib.sim._scalar.hill_gate` for positive shares."""
     r = bar / share
-    x = h * np.log(r)
-    pw = r * r * r if h == 3.0 else np.exp(x)
-    pw = np.where(np.abs(x) > L.LN_I32F32_MAX, L.I32_MAX_F, pw)
+    r_hi = math.exp(L.LN_I32F32_MAX / h)
+    pw = r * r * r if h == 3.0 else np.exp(h * np.log(r))
+    pw = np.where((r > r_hi) | (r * r_hi < 1.0), L.I32_MAX_F, pw)
     return np.where(r * L.TWO31 < 1.0, 1.0, 1.0 / (1.0 + pw))
 
 

@@ -144,13 +144,13 @@ class _Model:
                 out.append(0.0)
                 continue
             r = self.bar / x
-            lx = self.h * math.log(r)
+            r_hi = math.exp(L.LN_I32F32_MAX / self.h)  # |h·ln r| > ln 2^31 ⟺ r > r_hi or r < 1/r_hi
             if r < 2.0**-31:  # ln fails in I32F32: safe_pow is 0, the gate 1
                 g = 1.0
-            elif abs(lx) > math.log(2.0**31):  # exp fails in I32F32 (either sign): i32::MAX
+            elif r > r_hi or r * r_hi < 1.0:  # exp fails in I32F32 (either sign): i32::MAX
                 g = 1.0 / (1.0 + 2147483647.0)
             else:
-                g = 1.0 / (1.0 + (r * r * r if self.h == 3.0 else math.exp(lx)))
+                g = 1.0 / (1.0 + (r * r * r if self.h == 3.0 else math.exp(self.h * math.log(r))))
             out.append(x * g)
         tot = 0.0
         for x in out:
