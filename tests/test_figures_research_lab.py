@@ -262,3 +262,63 @@ def test_explorer_answers_at_once_and_shows_the_simulation_when_ready():
     sliders = {c.description: c for c in find(panel, w.FloatSlider) + find(panel, w.IntSlider)}
     sliders["days"].value = 6
     assert _background.wait_idle(120)
+
+
+# ---------------------------------------------------------------------------------------------
+# Study 4: the emission gate; the precomputed tables used without numba
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def gate():
+    return fig.gate_study(full=False)
+
+
+def test_study4_gate_concentrates_emission(gate):
+    """HEAD (the gate) vs spec 425 on the same 128 subnets and noise: more emission in the top 32, less in
+    the smaller half, fewer subnets with ≥ 0.1 %, every day; the bar exists only at HEAD."""
+    df = fig.gate_frame(gate)
+    d, h = (df[df["era"] == e].reset_index(drop=True) for e in fig.GATE_ERAS)
+    assert len(d) == len(h) == 120
+    assert (h["top32"] > d["top32"]).all()
+    assert (h["bottom_half"] < d["bottom_half"]).all()
+    assert (h["above_0.1%"] < d["above_0.1%"]).all()
+    assert (d["bar"] == 0).all()
+    assert (h["bar"] > 0).all()
+    assert np.allclose(df["effective"], 1 / df["hhi"])
+    t = fig.gate_summary(gate)
+    assert list(t["era"].unique()) == ["D (spec 425)", "HEAD (gate)"]
+    fig.gate_chart(gate).to_dict()
+
+
+@pytest.mark.skipif(not sim.NUMBA_AVAILABLE, reason="the shipped tables are the numba engine's output")
+def test_study4_bar_is_the_32nd_share_of_the_recorded_pre_gate_shares(gate):
+    res = gate["head"]
+    rec = res.records
+    blocks = res.network[:, L.R_BLOCK].astype(np.int64)
+    for r in range(1, len(blocks)):
+        if blocks[r] % 360 == 0:  # a bar update block (daily records fall on multiples of 360)
+            pre = np.sort(rec[r, L.M_PRE_GATE])[::-1]
+            assert res.network[r, L.R_BAR] == pre[31]
+
+
+@pytest.mark.skipif(not sim.NUMBA_AVAILABLE, reason="the shipped tables are the numba engine's output")
+def test_precomputed_tables_are_this_codes_output():
+    """The tables the chapter reads without numba equal a fresh run of the same studies (regenerate them with
+    ``python -m dtao_lib.figures.research_lab`` after changing the simulator)."""
+    fresh = fig.precomputed_tables()
+    for name, df in fresh.items():
+        shipped = fig._precomputed(name)
+        pd.testing.assert_frame_equal(shipped, df.reset_index(drop=True), check_dtype=False, check_exact=True,
+                                      obj=f"precomputed {name}")
+
+
+def test_without_numba_the_studies_read_the_shipped_tables(monkeypatch, capsys):
+    monkeypatch.setattr(sim, "NUMBA_AVAILABLE", False)
+    monkeypatch.delenv("DTAO_BOOK_BUILD", raising=False)
+    st = fig._study("gate", False, fig.gate_scenarios(False), "study 4")
+    assert st.precomputed
+    assert "numba is not installed" in capsys.readouterr().out
+    assert set(fig.gate_summary(st)["era"]) == {"D (spec 425)", "HEAD (gate)"}
+    for name, make in (("chasers", fig.concentration_summary), ("pump", fig.pump_summary),
+                       ("halving", fig.halving_table)):
+        make(fig._study(name, False, {}, name))
+    assert not fig.explorer_grid.__wrapped__().empty

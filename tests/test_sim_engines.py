@@ -403,3 +403,32 @@ def test_era_c_with_every_weight_zero_falls_back_to_price_shares(engine):
     grid = np.rint(ema * 2.0**32) / 2.0**32
     assert np.allclose(rec[1, L.M_SHARE], grid / grid.sum(), rtol=1e-12, atol=0)
     assert rec[1, L.M_TAO_IN].sum() + rec[1, L.M_CHAIN_TAO].sum() > 0.45  # the block's emission is paid out
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
+@pytest.mark.parametrize(("era", "kw"), [("head", {}), ("head", {"emission_bar_rank": 7}), ("E", {}),
+                                         ("spec444", {})])
+def test_one_block_gate_equals_coinbase_gated_shares(era, engine, kw):
+    """One block at a block number where the bar is due: the simulator's pre-gate shares, bar and gated
+    shares equal HEAD's ``get_shares`` as :func:`dtao_lib.coinbase.gated_shares` computes it in fixed
+    point (U64F64, I32F32 ``safe_pow``): the bar exactly (to float64 rounding of the U64F64 value), the
+    shares to the 1e-6 the chain's own tests allow (addendum §A2)."""
+    s = sim.Scenario(era=era, n_subnets=40, blocks=1, record_every=1, initial="synthetic", seed=7, tempo=50_000,
+                     start_block=360 * 20_000, miner_burned=0.25, **kw)
+    st = build_state(s)
+    before = st.copy()
+    n = st.n_slots
+    args = (st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
+            np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R)))
+    (kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks)(*args)
+    e = s.era_rules
+    rank = kw.get("emission_bar_rank", 32) if e.emission_gate == "rank" else 0
+    g = coinbase.gated_shares(before.F[L.EMA], miner_burned=before.F[L.BURN] if e.miner_burn_weighting else None,
+                              block=s.start_block, rank=rank)
+    assert g.bar_updated
+    assert st.FP[L.FP_GATE_BAR] == pytest.approx(g.bar, rel=1e-15)
+    assert np.allclose(st.F[L.PRE_GATE], g.pre_gate, rtol=1e-13, atol=1e-18)
+    assert np.allclose(st.F[L.SHARE], g.shares, rtol=1e-6, atol=1e-12)
+    # and the TAO of the block follows the gated share: τ = ⌊E·share⌋
+    E = sim._scalar.block_emission(s.issuance_rao)
+    assert np.all(np.abs(st.I[L.LAST_TE] - np.floor(E * g.shares)) <= 1)
