@@ -98,13 +98,13 @@ def test_study1_findings(chase):
     """What the chapter says about emission chasers (reduced runs, as built)."""
     t = fig.concentration_summary(chase).set_index(["subnets", "era", "stakers"])["HHI"]
     deep = t.loc["deep pools"]
-    for era in ("A (v2.0.0)", "HEAD"):  # deep pools, price-based shares: hardly moves
+    for era in ("A (v2.0.0)", "HEAD (gate)"):  # deep pools, price-based shares: hardly moves
         assert 0.9 < deep[(era, "noise + chasers")] / deep[(era, "noise only")] < 1.25
     assert deep[("B (v3.2.10)", "noise + chasers")] > 2 * max(deep[("A (v2.0.0)", "noise + chasers")],
-                                                             deep[("HEAD", "noise + chasers")])
+                                                             deep[("HEAD (gate)", "noise + chasers")])
     assert deep[("B (v3.2.10)", "noise only")] > deep[("A (v2.0.0)", "noise only")]  # clipping alone
     every = t.loc["pools of every size"]
-    for era in ("A (v2.0.0)", "B (v3.2.10)", "HEAD"):  # thin pools in reach: every rule concentrates
+    for era in ("A (v2.0.0)", "B (v3.2.10)", "HEAD (gate)"):  # thin pools in reach: every rule concentrates
         assert every[(era, "noise + chasers")] > 1.5 * every[(era, "noise only")]
     df = fig.concentration(chase)
     run = df[(df["universe"] == "pools of every size") & (df["stakers"] == "noise + chasers")]
@@ -150,13 +150,13 @@ def test_study2_findings(pump):
     # half the pool's TAO: a constant-product price rises by 1.5² = 2.25; a day of noise, fees and
     # emission later it is still about twice what it was
     assert (s["price × (a day later)"].between(1.9, 2.4)).all()
-    for era in ("A (v2.0.0)", "HEAD"):  # price-based shares: the share lags, then rises for weeks
+    for era in ("A (v2.0.0)", "HEAD (gate)"):  # price-based shares: the share lags, then rises for weeks
         assert s.loc[era, "a day after"] < 1.1 * s.loc[era, "share before"]
         assert s.loc[era, "30 days after"] > 1.3 * s.loc[era, "share before"]
         assert s.loc[era, "at the end"] > 1.4 * s.loc[era, "at the end, no pump"]
     b = s.loc["B (v3.2.10)"]  # TaoFlow: jumps the next day, then fades
     assert b["a day after"] > 2 * b["share before"]
-    assert b["a day after"] > 2 * s.loc["HEAD", "a day after"]
+    assert b["a day after"] > 2 * s.loc["HEAD (gate)", "a day after"]
     assert b["at the end"] < b["a day after"] / 2
     assert (s["ADR at the end"] > 1.3 * s["ADR at the end, no pump"]).all()
 
@@ -201,7 +201,7 @@ def test_halving_head_follows_the_root_proportion(halving):
         ae = emission.block_emission(issued)
         assert row["alpha_in_per_block"] == pytest.approx(rp * ae / RAO_PER_TAO, rel=1e-4)
     t = fig.halving_table(halving)
-    h = t[t["era"] == "HEAD"].set_index("subnets")
+    h = t[t["era"] == "HEAD (gate)"].set_index("subnets")
     # the TAO halving does not move α_in at HEAD (only issuance growth does, slowly)
     assert np.allclose(h["α_in per block after"], h["α_in per block before"], rtol=0.02)
     assert h.loc["early (12 M α issued)", "α_out/α_in after"] > 4 * h.loc["late (2 M α issued)", "α_out/α_in after"]
