@@ -47,7 +47,6 @@ import html
 import itertools
 import json
 import os
-import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -206,7 +205,7 @@ def chart_html(chart: alt.TopLevelMixin | Mapping[str, Any], *, div_id: str | No
     ``chart`` is an altair chart or an already-built vega-lite spec dict. The chart fits its column
     at every width (:func:`responsive`, :data:`CHART_CSS`).
     """
-    spec = responsive(chart if isinstance(chart, Mapping) else chart.to_dict())
+    spec = _rename_datasets(responsive(chart if isinstance(chart, Mapping) else chart.to_dict()))
     div = div_id or f"dtao-chart-{next(_ids)}-{uuid.uuid4().hex[:8]}"
     spec_json = _script_safe(json.dumps(spec, separators=(",", ":")))
     return (
@@ -345,34 +344,44 @@ def _as_spec(item: Any) -> dict[str, Any] | None:
     return None
 
 
-_HASHED_NAME = re.compile(r"^data-[0-9a-f]{32}$")
+def _rename_datasets(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The spec with its inline datasets named ``dtao_0, dtao_1, …`` (in order).
+
+    Two reasons: altair names datasets after a hash of their content, so without this two renders
+    of the same chart with new numbers would never compare equal (see :func:`_split_datasets`);
+    and vega-lite names its own derived data sources ``data_0, data_1, …``, so a dataset called
+    that breaks the chart ("Duplicate data set name"). Only data references are renamed
+    (``{"data": {"name": …}}`` anywhere, lookups included), never a field or a text.
+    """
+    datasets = spec.get("datasets") or {}
+    if not datasets:
+        return dict(spec)
+    names = {old: f"dtao_{i}" for i, old in enumerate(datasets)}
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {}
+            for k, v in node.items():
+                if k == "data" and isinstance(v, dict) and v.get("name") in names:
+                    v = {**v, "name": names[v["name"]]}
+                out[k] = walk(v)
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    out = walk({k: v for k, v in spec.items() if k != "datasets"})
+    out["datasets"] = {names[k]: v for k, v in datasets.items()}
+    return out
 
 
 def _split_datasets(spec: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """The spec without its data (as canonical JSON and as a dict) and the data, under stable names.
-
-    altair names inline datasets after a hash of their content (``data-<md5>``); renaming those
-    ``data-0, data-1, …`` (in order) makes two renders of the same chart with different numbers
-    compare equal, so the chart view can swap the data instead of rebuilding the chart. Other
-    names (``alt.NamedData``, as :class:`~dtao_lib.figures._live.LiveChart` uses) are kept.
-    """
-    datasets = spec.get("datasets") or {}
-    names = {old: (f"data-{i}" if _HASHED_NAME.match(old) else old) for i, old in enumerate(datasets)}
-    hashed = {old: new for old, new in names.items() if old != new}
-
-    def rename(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {k: rename(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [rename(v) for v in node]
-        if isinstance(node, str):
-            return hashed.get(node, node)
-        return node
-
-    shape = rename({k: v for k, v in spec.items() if k != "datasets"}) if hashed else {
-        k: v for k, v in spec.items() if k != "datasets"}
-    text = json.dumps(shape, sort_keys=True, separators=(",", ":"))
-    return text, shape, {names[k]: v for k, v in datasets.items()}
+    """The spec without its data (as canonical JSON and as a dict) and its data, under stable names
+    (:func:`_rename_datasets`): two renders of the same chart with different numbers have equal
+    JSON, so the chart view swaps the data instead of rebuilding the chart."""
+    renamed = _rename_datasets(spec)
+    datasets = renamed.pop("datasets", {})
+    return json.dumps(renamed, sort_keys=True, separators=(",", ":")), renamed, datasets
 
 
 # The front end of a live chart (an anywidget ES module). vega comes from dtao_lib.interactive.setup()

@@ -279,3 +279,27 @@ def test_live_figure_survives_extreme_and_invalid_values(name, monkeypatch):
                 assert _snapshot(panel) == before, f"{name}: half-updated after {control.description}={value!r}"
         control.value = default
         assert err.value == "", f"{name}: does not recover after {control.description}: {err.value}"
+
+
+def test_dataset_names_cannot_clash_with_vega_lite_sources():
+    """vega-lite calls its own data sources data_0, data_1…: a dataset of that name must be renamed
+    (in every data reference, lookups included), and nothing else in the spec is touched."""
+    spec = {
+        "datasets": {"data_0": [{"data_0": 1}], "epoch": [{"x": 2}]},
+        "vconcat": [
+            {"data": {"name": "data_0"}, "mark": "point", "title": "data_0",
+             "encoding": {"x": {"field": "data_0", "type": "quantitative"}}},
+            {"data": {"name": "epoch"}, "mark": "line",
+             "transform": [{"lookup": "x", "from": {"data": {"name": "data_0"}, "key": "data_0"}}]},
+        ],
+    }
+    out = interactive._rename_datasets(spec)
+    assert set(out["datasets"]) == {"dtao_0", "dtao_1"}
+    assert out["datasets"]["dtao_0"] == [{"data_0": 1}]
+    top, bottom = out["vconcat"]
+    assert top["data"] == {"name": "dtao_0"}
+    assert top["title"] == "data_0"
+    assert top["encoding"]["x"]["field"] == "data_0"
+    assert bottom["data"] == {"name": "dtao_1"}
+    assert bottom["transform"][0]["from"] == {"data": {"name": "dtao_0"}, "key": "data_0"}
+    assert '"dtao_0"' in interactive.chart_html(spec)
