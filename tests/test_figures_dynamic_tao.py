@@ -495,3 +495,23 @@ def test_collateral_example_splits_one_purchase():
         df["… locked on the miner's hotkey"] / 2, abs=1e-9)
     with pytest.raises(ValueError, match="lock_share"):
         fig.collateral_example(18, lock_share=1.5)
+
+
+def test_head_block_with_a_higher_price_moves_a_subnet_across_the_bar():
+    """Raising the EMA price of the rank-64 subnet (netuid from the frame) lifts its weight and its gated
+    share by more than the weight (the Hill gate is steep below the bar); conservation still holds."""
+    frame = fig.head_pipeline_frame()
+    n = int(frame.loc[frame["rank"] == 64, "netuid"].iloc[0])
+    before = fig.head_pipeline(n).set_index("quantity")["value"]
+    hb = fig.head_block_with(n, 3.0)
+    after = fig.head_pipeline(n, block=hb)
+    a = after.set_index("quantity")["value"]
+    w0, w1 = before.iloc[0], a.iloc[0]
+    s0, s1 = before.iloc[2], a.iloc[2]
+    assert w1 > w0
+    assert s1 / s0 > w1 / w0
+    assert after.attrs["weight_rank"] < 32
+    assert after.attrs["tao_conserved"]
+    assert after.attrs["alpha_conserved"]
+    with pytest.raises(ValueError, match="ema_factor"):
+        fig.head_block_with(n, 0.0)

@@ -51,6 +51,7 @@ __all__ = [
     "dividend_example",
     "era_block_emission",
     "head_block",
+    "head_block_with",
     "head_pipeline",
     "head_pipeline_explorer",
     "head_pipeline_frame",
@@ -920,13 +921,31 @@ def _head_chart(data: pd.DataFrame, filters: Sequence[Any] = (), params: Sequenc
     return chart.add_params(*params) if params else chart
 
 
+def head_block_with(netuid: int, ema_factor: float = 1.0) -> HeadBlock:
+    """:func:`head_block` with one subnet's EMA price multiplied by ``ema_factor`` (0.01–100), rerun.
+
+    Only the moving price changes (the gate's input), not the pool: the bar, every share and every
+    subnet's terms follow from :func:`dtao_lib.coinbase.block` at HEAD.
+    """
+    from dataclasses import replace as _replace
+
+    hb = head_block()
+    i = hb.index(netuid)
+    f = check_real("ema_factor", ema_factor, lo=0.01, hi=100.0)
+    ema = hb.state.ema_prices.copy()
+    ema[i] *= f
+    state = _replace(hb.state, ema_prices=ema)
+    return HeadBlock(state=state, result=coinbase.block(state, era="head"), netuids=hb.netuids)
+
+
 def head_pipeline_explorer() -> Figure:
     """One HEAD block of one subnet of the 2026-04-11 network, picked by its weight rank (addendum §H).
 
     Static face: a slider for the subnet's rank by weight before the gate (1 = largest; the bar is
     the 32nd), drawing the five steps of :func:`head_pipeline` in TAO value. Past rank 32 the TAO
     bars shrink much faster than the weight (the gate) while α_out stays put. All numbers from
-    :func:`head_block` (:func:`dtao_lib.coinbase.block` at HEAD).
+    :func:`head_block` (:func:`dtao_lib.coinbase.block` at HEAD). Live face: any subnet, with its
+    EMA price scaled (:func:`head_block_with`), the chart and the :func:`head_pipeline` table.
     """
     data = head_pipeline_frame()
     data = data[data["weight"] > 0]
@@ -937,7 +956,28 @@ def head_pipeline_explorer() -> Figure:
         return _head_chart(data, (alt.datum.rank == rank_p,), (rank_p,),
                            title="One HEAD block of one subnet (2026-04-11 prices, spec 459 rules)")
 
-    return Figure(static=static, title="one HEAD block by weight rank")
+    def render(netuid: int, ema_factor: float):
+        hb = head_block_with(netuid, ema_factor)
+        frame = head_pipeline_frame(block=hb)
+        row = frame[frame["netuid"] == int(netuid)]
+        table = head_pipeline(netuid, block=hb)
+        title = (f"netuid {int(netuid)}: weight rank {table.attrs['weight_rank']}, "
+                 f"share {float(row['share'].iloc[0]):.3%} of E")
+        return _head_chart(row, title=title), table
+
+    def live():
+        import ipywidgets as w
+
+        names = load_subnet_snapshot().set_index("netuid")["name"]
+        options = [(f"{int(n)} · {names.get(int(n), '')}", int(n)) for n in data.sort_values("netuid")["netuid"]]
+        controls = {
+            "netuid": w.Dropdown(options=options, value=64, description="subnet"),
+            "ema_factor": w.FloatLogSlider(value=1.0, base=10, min=-2, max=2, step=0.01,
+                                           description="EMA price ×", continuous_update=False),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="one HEAD block by weight rank")
 
 
 def collateral_example(netuid: int = 64, lock_share: float = 0.5, drain_ratio: float = 2.0) -> pd.DataFrame:
