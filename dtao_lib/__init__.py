@@ -6,9 +6,9 @@ One module per mechanism, each citing the section of the specification
 =================  ==========================================================  =========
 module             mechanism                                                   spec
 =================  ==========================================================  =========
-``emission``       block emission, halvings, issuance projection              §1
-``root_era``       pre-dTAO root epoch (rank, trust, sigmoid consensus)       §2
-``coinbase``       per-block emission shares, injection, α_out split          §3
+``emission``       block emission, halvings, issuance projection               §1
+``root_era``       pre-dTAO root epoch (rank, trust, sigmoid consensus)        §2
+``coinbase``       per-block emission shares, injection, α_out split           §3
 ``ema``            the subnet EMA ("moving") price                             §3.3
 ``taoflow``        TaoFlow EMA and pow normalisation                           §3.2
 ``amm``            constant-product, Uniswap-v3 full-range, Balancer pools     §4

@@ -35,7 +35,7 @@ instead of re-embedding it; they use the same inlined vega as every other chart.
 
 For chapter authors
 -------------------
-Write the figure in :mod:`dtao_lib.figures.<chapter>` as a function returning
+Write the figure in ``dtao_lib.figures.<chapter>`` as a function returning
 ``Figure(static=<altair chart>, live=<callable returning a widget>)``; build the live face with
 :func:`live_panel`. In the notebook, call it as the last expression of a short cell. Nothing else
 is needed: the first cell of every chapter runs ``dtao_lib.interactive.setup()``.

@@ -74,9 +74,10 @@ clip, incentive, weights_for_bonds, bonds, dividends, liquid_alpha, mat_ema_alph
     I32F32 exactly as :func:`epoch` does.
 emission_split
     Rao per UID for servers and validators (§5.5); I32F32 by default (rao are the point).
-stake_weights, normalize_stake, validator_permits, max_upscale_weights, inactive_mask,
-outdated_mask, recently_registered_mask, mask_weights
-    Inputs and masks (§5.1).
+stake_weights, normalize_stake, validator_permits, max_upscale_weights
+    Inputs (§5.1).
+inactive_mask, outdated_mask, recently_registered_mask, mask_weights
+    Masks (§5.1).
 epoch, run_epochs
     One epoch, and a sequence of epochs carrying bonds and permits.
 YumaParams, EpochResult

@@ -6,7 +6,7 @@ normalisation), :mod:`dtao_lib.amm` (what a pump costs) and the shipped mainnet 
 (:mod:`dtao_lib.data`). This module arranges and draws them.
 
 The real data, and what it can and cannot say
---------------------------------------------
+---------------------------------------------
 * ``load_emission_shares()``: btcli's ``tao_in_emission`` per subnet, once a day from 14 September to
   27 October 2025, era A with the v3.2.3 "subsidy" injection. It is τ_in, not E·share: for a subnet
   whose spot price was below its share, τ_in = p·E and the rest went to a chain buy. The files

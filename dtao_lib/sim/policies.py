@@ -8,16 +8,16 @@ Every trade is an ordinary swap of the era's pool (spec §4), with the era's fee
 flow for TaoFlow (spec §3.2). A *sell* of "x TAO" sells the alpha worth x TAO at the spot price, and
 never more alpha than users hold (the alpha outside the pool minus what is still pending).
 
-=====================  ===========================================================================
-:class:`NoTrading`     nobody trades (only the protocol moves the pools)
-:class:`NoiseTraders`  every ``every`` blocks each subnet sees a random net stake or unstake,
-                       normal with σ = ``daily_volatility`` × pool TAO × √(every / 7 200)
+========================  ===========================================================================
+:class:`NoTrading`        nobody trades (only the protocol moves the pools)
+:class:`NoiseTraders`     every ``every`` blocks each subnet sees a random net stake or unstake,
+                          normal with σ = ``daily_volatility`` × pool TAO × √(every / 7 200)
 :class:`EmissionChasers`  every ``every`` blocks stakers move ``tao_per_day × every / 7 200`` TAO from
-                       subnets whose *emission yield* (TAO emission per TAO of market value,
-                       ``share·E / (p·α_out)``) is below the network's to those above it
-:class:`Pump`          one buy of ``tao`` TAO into one subnet at one block, optionally sold back later
-:class:`CustomPolicy`  your own rule: subclass it and implement :meth:`CustomPolicy.trades`
-=====================  ===========================================================================
+                          subnets whose *emission yield* (TAO emission per TAO of market value,
+                          ``share·E / (p·α_out)``) is below the network's to those above it
+:class:`Pump`             one buy of ``tao`` TAO into one subnet at one block, optionally sold back later
+:class:`CustomPolicy`     your own rule: subclass it and implement :meth:`CustomPolicy.trades`
+========================  ===========================================================================
 """
 
 from __future__ import annotations
