@@ -198,10 +198,11 @@ def test_overview_covers_the_article_and_the_registry(overview):
 
 def test_overview_links_point_at_boxes(overview):
     for _, r in overview[overview["link"] != ""].iterrows():
-        if r["link"].startswith("#"):
-            assert r["claim_id"].startswith("seed-")
-            continue
         page, anchor = r["link"].split("#")
+        if page == "appendix_claims.html" and r["claim_id"].startswith("seed-"):
+            # the appendix's own out-of-scope boxes (page named: the table is shown on other pages too)
+            assert anchor == f"claim-{r['claim_id']}"
+            continue
         nb = ROOT / "chapters" / page.replace(".html", ".ipynb")
         assert nb.is_file(), r["link"]
         assert anchor == f"claim-{r['claim_id']}"

@@ -197,3 +197,21 @@ def test_reference_links_rust_at_a_commit():
             continue
         assert re.search(r"https://github\.com/(opentensor|RaoFoundation)/subtensor/blob/[0-9a-f]{40}/", text), \
             page.name
+
+
+def test_every_public_module_has_an_api_page():
+    """One page per public module under chapters/reference/api (the toc globs them); the page's
+    ``dtao-api`` directive documents the module's ``__all__``, so new names need no edit."""
+    import pkgutil
+
+    import dtao_lib
+
+    api = REFERENCE / "api"
+    modules = ["dtao_lib"] + [m.name for m in pkgutil.walk_packages(dtao_lib.__path__, "dtao_lib.")
+                              if not any(p.startswith("_") for p in m.name.split("."))]
+    missing = [m for m in modules if not (api / f"{m}.rst").exists()]
+    assert not missing, f"add chapters/reference/api/<module>.rst for {missing}"
+    for m in modules:
+        assert f".. dtao-api:: {m}\n" in (api / f"{m}.rst").read_text(encoding="utf-8"), m
+    stale = [p.stem for p in api.glob("dtao_lib*.rst") if p.stem not in modules]
+    assert not stale, f"API pages of modules that no longer exist: {stale}"

@@ -310,7 +310,8 @@ def claims_overview(chapters_dir: str | Path | None = None) -> pd.DataFrame:
 
     def link(cid: str, page: str) -> str:
         if cid.startswith("seed-") and page == seed_other._HERE_PAGE:
-            return f"#claim-{cid}"
+            # the page name, not a bare "#claim-…": the table is also shown outside the appendix
+            return f"{Path(page).name}.html#claim-{cid}"
         where = shown.get(cid)
         return f"{Path(where).name}.html#claim-{cid}" if where else ""
 
