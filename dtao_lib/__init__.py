@@ -15,7 +15,7 @@ module             mechanism                                                   s
 ``yuma``           Yuma consensus epoch (YC2 and Yuma 3)                       §5
 ``registration``   lock cost, pruning, new-subnet seeding                      §6.1–6.3
 ``dissolution``    dissolution settlement and owner refunds                    §6.4
-``collateral``     miner registration collateral (spec 435)                   add. §A7
+``collateral``     miner registration collateral (spec 435)                    add. §A7
 ``ownership``      conviction roll-forward and owner change                    add. §A6
 ``adr``            alpha distribution ratio, liquidation price, haircut        §7
 ``params``         mainnet parameters and protocol eras                        §0.1, §9

@@ -372,6 +372,36 @@ def _api_directive():
     return ApiModule
 
 
+def _resolve_dotted(name: str) -> bool:
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:]:
+                obj = getattr(obj, attr)
+        except AttributeError:
+            return False
+        return True
+    return False
+
+
+def _dtao_object_exists(target: str, modname: str, classname: str) -> bool:
+    """Whether ``target``, as written in a docstring of ``modname``, names a real object of dtao_lib."""
+    import sys
+
+    candidates = [target] + ([f"{modname}.{target}"] if modname else [])
+    if modname and classname:
+        candidates.append(f"{modname}.{classname}.{target}")
+    if any(c.startswith("dtao_lib") and _resolve_dotted(c) for c in candidates):
+        return True
+    head = target.split(".")[0]
+    return any(name.startswith("dtao_lib") and module is not None and hasattr(module, head)
+               and _resolve_dotted(f"{name}.{target}") for name, module in list(sys.modules.items()))
+
+
 def _missing_python_reference(app: Any, env: Any, node: Any, contnode: nodes.Node) -> nodes.Node | None:
     """Resolve a relative Python reference in a docstring (``root_era.cartel_threshold``,
     ``CustomPolicy.trades``) to the one documented object whose full name ends with it."""
@@ -388,7 +418,9 @@ def _missing_python_reference(app: Any, env: Any, node: Any, contnode: nodes.Nod
         near = [h for h in hits if h.startswith(modname.rsplit(".", 1)[0] + ".")]
         hits = near or hits
     if len(hits) != 1:
-        return None
+        # a real dtao_lib object that the API reference does not document (private, or not in its
+        # module's __all__): plain code, no link; a name that exists nowhere still warns
+        return contnode if _dtao_object_exists(target, modname, node.get("py:class") or "") else None
     from sphinx.util.nodes import make_refnode
 
     obj = domain.objects[hits[0]]
