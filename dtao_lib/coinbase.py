@@ -718,11 +718,17 @@ def emission_gate(
     Fixed point: as ``apply_emission_gate`` (``subnet_emissions.rs`` @f8ff769a) computes it, in
     U64F64 with ``(θ/s)^h = safe_pow`` in I32F32 (``exp(h·ln x)``, emulated bit for bit by
     :mod:`dtao_lib.taoflow`): when ``ln`` fails (θ/s below 2^-31) the power is 0 and the gate 1;
-    when ``exp`` overflows the power is ``i32::MAX`` and the gate ≈ 4.66e-10. ``exp`` overflows
-    for ``|h·ln(θ/s)| > ~21.49`` in **both** directions (the Taylor series of ``exp(|x|)`` leaves
-    I32F32), so with h = 3 a share between ≈ 1290 and 2^31 times the bar
-    (``2^-31 ≤ θ/s < e^-7.16``) is gated to ~0 like one far below it; the chain's own
-    comment expects a gate of 1 there. We reproduce the arithmetic, quirk included. The I32F32 ``ln``
+    when ``exp`` overflows the power is ``i32::MAX`` and the gate ≈ 4.66e-10. The chain raises
+    ``θ/s`` (not ``s/θ``) to the power, but substrate-fixed's ``exp`` sums the Taylor series of
+    ``exp(|x|)`` with checked I32F32 operations and inverts it for ``x < 0``, so it fails for
+    ``|h·ln(θ/s)| ≳ 20.9`` in **both** directions (the term ``x^(i−1)/(i−1)!·x`` overflows
+    before the sum passes ``2^31``). With h = 3 a share more than ≈ 1055 times the bar (and less
+    than 2^31 times, where ``θ/s`` truncates to 0 in I32F32 and ``ln`` fails) is therefore gated
+    to ~0 like one far below it; the chain's own comment expects a gate of 1 there. We reproduce
+    the arithmetic, quirk included (``transcendental.rs`` ``exp``, encointer/substrate-fixed;
+    ``safe_pow``/``apply_emission_gate`` in ``subnet_emissions.rs`` @f8ff769a). For
+    ``2^-32 ≤ θ/s < 2^-31`` the chain's ``log2`` would panic on an ``unwrap`` (unreachable in
+    practice: θ < 4.7e-10); we return a gate of 1 there. The I32F32 ``ln``
     and ``exp`` make the result differ from the exact Hill function by up to ~1e-6 relative (the
     chain's own tests assert 1e-6 on shares). Float inputs are converted to U64F64 exactly
     (truncated below 2^-11 to the 2^-64 grid).

@@ -738,7 +738,11 @@ def era(spec: str | Era | _dt.date = "head", *, by: Literal["tag", "live"] = "ta
     if m:
         return _era_for_tag(_spec_tag(int(m.group(1))))
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", key):
-        return _era_for_date(_dt.date.fromisoformat(key), by)
+        try:
+            day = _dt.date.fromisoformat(key)
+        except ValueError as exc:
+            raise ValueError(f"era date {key!r} is not a calendar date ({exc})") from None
+        return _era_for_date(day, by)
     version = _parse_version(key)  # raises a clear ValueError if malformed
     if version[:3] not in SUBTENSOR_TAGS:
         raise ValueError(

@@ -175,8 +175,9 @@ def test_gate_saturation_limits():
 
 
 def test_gate_exp_overflow_far_above_the_bar():
-    # I32F32 exp fails for |h·ln(θ/s)| above ~21.49 (its Taylor series overflows 2^31), and safe_pow
-    # then returns i32::MAX: a share more than e^(21.49/3) ≈ 1290 times the bar is gated to ~0, not 1
+    # I32F32 exp fails for |h·ln(θ/s)| above ~20.9 (a checked_mul of its Taylor terms overflows 2^31
+    # before the sum does), and safe_pow then returns i32::MAX: a share more than ≈ 1055 times the bar
+    # is gated to ~0, not 1
     # (taoflow's emulation of substrate_fixed; the chain's comment expects 0 only below 2^-31)
     out = cb.emission_gate([0.9999, 0.0001], 0.0001)
     assert out[0] < 1e-4
