@@ -515,7 +515,7 @@ def test_every_timeline_marks_approximate_dates_alike():
 def test_benchmark_report_shows_the_widget_and_yuma_benchmarks(tmp_path):
     (tmp_path / "benchmarks").mkdir()
     widgets = {"worst_p95_ms": 42.5, "figures_over_goal": 0, "slowest_result_p95_ms": 900.0, "n_figures": 2,
-               "machine": "2 cores", "figures": {
+               "machine": "2 cores", "load_average": [7.5, 8.25, 9.0], "figures": {
                    "amm.price_path": {"chapter": "amm", "p50_ms": 20.0, "p95_ms": 30.0, "cpu_p95_ms": 9.0,
                                       "changes": 12},
                    "research_lab.explorer": {"chapter": "research_lab", "p50_ms": 3.0, "p95_ms": 42.5,
@@ -530,6 +530,7 @@ def test_benchmark_report_shows_the_widget_and_yuma_benchmarks(tmp_path):
     assert "42.5 ms" in text
     assert "0.833 ×" in text
     assert "Per figure (2)" in text
+    assert "load_average: 7.5, 8.25, 9.0" in text  # the machine's load when measured
     table = ap.widget_latency_table(tmp_path / "benchmarks" / "reference_widgets.json")
     assert table["figure"].tolist() == ["research_lab.explorer", "amm.price_path"]  # slowest p95 first
     assert table.loc[0, "result_p95_ms"] == 900.0

@@ -744,8 +744,10 @@ def _benchmark_section(base: Path, rel: Path, label: str, keys: dict[str, tuple[
         return (f"<p><strong>{_esc(label)}:</strong> <code>{_esc(rel)}</code> could not be read: "
                 f"{_esc(exc)}</p>")
     meta = df.attrs["meta"]
-    meta_text = "; ".join(f"{k}: {v}" for k, v in meta.items()
-                          if isinstance(v, str | int | float) and not isinstance(v, bool))
+    meta_text = "; ".join(
+        f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in meta.items()
+        if (isinstance(v, str | int | float) and not isinstance(v, bool))
+        or (isinstance(v, list) and v and all(isinstance(x, int | float) for x in v)))  # e.g. the load average
     estimated = meta.get("year_estimated") or (isinstance(meta.get("details"), dict)
                                                and meta["details"].get("year_estimated"))
     rows = "".join(
