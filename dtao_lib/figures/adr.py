@@ -765,6 +765,26 @@ GATE_RANKS: tuple[int, ...] = (16, 32, 48, 64, 96)
 _GATE_CACHE: dict[tuple[tuple[int, ...], int, int], pd.DataFrame] = {}
 
 
+def _gate_runs(row: pd.Series, n_days: int, step: int) -> pd.DataFrame:
+    """Both rules' :func:`dtao_lib.adr.gated_projection` for one row of ``head_pipeline_frame``."""
+    from .amm import pool_from_snapshot
+
+    snap = data.load_subnet_snapshot().set_index("netuid")
+    n = int(row["netuid"])
+    pool = pool_from_snapshot(n)
+    user = round((float(snap.loc[n, "total_alpha_alpha"]) - float(snap.loc[n, "alpha_in_alpha"])) * TAO)
+    out = []
+    for rule, share in (("head", float(row["share"])), ("spec425", float(row["weight"]))):
+        d = adr.gated_projection(pool, share=share, user_alpha_rao=user, days=max(n_days // step, 1),
+                                 step_blocks=step * BLOCKS_PER_DAY)
+        d = d.assign(rank=int(row["rank"]), netuid=n, name=str(row["name"]), rule=rule, label=GATE_RULES[rule],
+                     share=share, tao_per_day=(d["tao_in_rao"] + d["excess_rao"]) * BLOCKS_PER_DAY / TAO,
+                     pool_tao=d["pool_tao_rao"] / TAO)
+        out.append(d[["rank", "netuid", "name", "rule", "label", "share", "day", "tao_per_day", "adr", "haircut",
+                      "liquidation_price", "price", "pool_tao"]])
+    return pd.concat(out, ignore_index=True)
+
+
 def gate_projection(ranks: Sequence[int] = GATE_RANKS, *, days: int = 364, step_days: int = 7) -> pd.DataFrame:
     """A year of pool, ADR and haircut for subnets of the 2026-04-11 network, with and without the gate.
 
@@ -780,8 +800,6 @@ def gate_projection(ranks: Sequence[int] = GATE_RANKS, *, days: int = 364, step_
     ``day``, ``tao_per_day`` (TAO entering the pool per day, τ_in + chain buy), ``adr``, ``haircut``,
     ``liquidation_price`` (TAO per alpha at dissolution), ``price`` (spot) and ``pool_tao`` (TAO).
     """
-    from ..amm import BalancerPool
-    from .amm import pool_from_snapshot
     from .dynamic_tao import head_pipeline_frame
 
     rks = tuple(check_int("rank", r, lo=1, hi=128) for r in ranks)
@@ -794,21 +812,7 @@ def gate_projection(ranks: Sequence[int] = GATE_RANKS, *, days: int = 364, step_
     frame = frame[frame["weight"] > 0]
     if max(rks) > int(frame["rank"].max()):
         raise ValueError(f"rank must be at most {int(frame['rank'].max())} (subnets with an EMA price), got {max(rks)}")
-    snap = data.load_subnet_snapshot().set_index("netuid")
-    out = []
-    for rank in rks:
-        row = frame[frame["rank"] == rank].iloc[0]
-        n = int(row["netuid"])
-        pool: BalancerPool = pool_from_snapshot(n)
-        user = round((float(snap.loc[n, "total_alpha_alpha"]) - float(snap.loc[n, "alpha_in_alpha"])) * TAO)
-        for rule, share in (("head", float(row["share"])), ("spec425", float(row["weight"]))):
-            d = adr.gated_projection(pool, share=share, user_alpha_rao=user, days=n_days // step,
-                                     step_blocks=step * BLOCKS_PER_DAY)
-            d = d.assign(rank=rank, netuid=n, name=str(row["name"]), rule=rule, label=GATE_RULES[rule], share=share,
-                         tao_per_day=(d["tao_in_rao"] + d["excess_rao"]) * BLOCKS_PER_DAY / TAO,
-                         pool_tao=d["pool_tao_rao"] / TAO)
-            out.append(d[["rank", "netuid", "name", "rule", "label", "share", "day", "tao_per_day", "adr", "haircut",
-                          "liquidation_price", "price", "pool_tao"]])
+    out = [_gate_runs(frame[frame["rank"] == rank].iloc[0], n_days, step) for rank in rks]
     df = pd.concat(out, ignore_index=True)
     _GATE_CACHE[key] = df
     return df.copy()
@@ -840,7 +844,8 @@ def gate_adr_explorer(ranks: Sequence[int] = GATE_RANKS) -> Figure:
 
     Static face: a dropdown for the subnet (by weight rank; the bar is rank 32) draws
     :func:`gate_projection` for both rules: ADR, the dissolution haircut ``1 − P_L/P`` and the
-    liquidation price ``P_L`` in TAO per alpha.
+    liquidation price ``P_L`` in TAO per alpha. Live face: any subnet with an EMA price and up to
+    three years, with :func:`gate_projection_summary` of the run.
     """
     df = gate_projection(ranks)
     names = df.drop_duplicates("rank").set_index("rank")["name"]
@@ -867,4 +872,38 @@ def gate_adr_explorer(ranks: Sequence[int] = GATE_RANKS) -> Figure:
                            panel("liquidation_price", "liquidation price P_L (TAO/α)", ".4f")).add_params(
             rank_p).properties(title="One subnet for a year: the gated share vs the June-2026 share (no trades)")
 
-    return Figure(static=static, title="ADR under the emission gate")
+    def render(netuid: int, days: int):
+        from .dynamic_tao import head_pipeline_frame
+
+        frame = head_pipeline_frame()
+        row = frame[(frame["netuid"] == int(netuid)) & (frame["weight"] > 0)]
+        if row.empty:
+            raise ValueError(f"netuid must be a subnet with an EMA price in the 2026-04-11 snapshot, got {netuid}")
+        d = _gate_runs(row.iloc[0], check_int("days", days, lo=7, hi=3 * 364), 7)
+        charts = []
+        for field, title, fmt in (("adr", "ADR", ".2f"), ("haircut", "haircut 1 − P_L/P", ".0%"),
+                                  ("liquidation_price", "liquidation price P_L (TAO/α)", ".4f")):
+            charts.append(alt.Chart(d).mark_line().encode(
+                x=alt.X("day:Q", title="days"), y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=fmt)),
+                color=color).properties(width=WIDTH * 0.3, height=HEIGHT * 0.7))
+        return alt.hconcat(*charts), gate_projection_summary(d)
+
+    def live():
+        import ipywidgets as w
+
+        from .dynamic_tao import head_pipeline_frame
+
+        frame = head_pipeline_frame()
+        frame = frame[frame["weight"] > 0].sort_values("rank")
+        options = [(f"rank {int(r['rank'])}: {int(r['netuid'])} · {r['name']}", int(r["netuid"]))
+                   for _, r in frame.iterrows()]
+        default = int(frame.loc[frame["rank"] == 64, "netuid"].iloc[0]) if (frame["rank"] == 64).any() \
+            else options[0][1]
+        controls = {
+            "netuid": w.Dropdown(options=options, value=default, description="subnet"),
+            "days": w.IntSlider(value=364, min=28, max=3 * 364, step=28, description="days",
+                                continuous_update=False),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="ADR under the emission gate")

@@ -588,7 +588,8 @@ def second_halving_sensitivity(fees_tao_per_day: tuple[float, ...] = tuple(range
 
 
 def second_halving_explorer() -> Figure:
-    """Second TAO halving date against recycled fees per day (static: a dropdown for other recycling)."""
+    """Second TAO halving date against recycled fees per day (static: a dropdown for other recycling;
+    live: sliders for the fees and the other recycling, with the date and the delay as a table)."""
     df = second_halving_sensitivity()
     others = sorted(df["other_tao_per_day"].unique().tolist())
     other_p = dropdown("other_recycling", others, others[0], "other recycling (TAO/day) ",
@@ -607,4 +608,32 @@ def second_halving_explorer() -> Figure:
             width=WIDTH - 120, height=HEIGHT,
             title="Recycled fees push the second halving later (spec 444 [P]; 12-second blocks)")
 
-    return Figure(static=static, title="second halving vs recycled fees")
+    def render(fees: float, other: float):
+        grid = tuple(float(x) for x in np.linspace(0.0, max(2 * fees, 200.0), 21) if x + other < 3_600)
+        curve = second_halving_sensitivity(grid, (float(other),))
+        h, base = second_halving(fees, other_recycled_tao_per_day=other), second_halving(
+            0.0, other_recycled_tao_per_day=other)
+        point = pd.DataFrame([{"fees_tao_per_day": float(fees), "date": pd.Timestamp(h.date)}])
+        chart = (alt.Chart(curve).mark_line().encode(
+            x=alt.X("fees_tao_per_day:Q", title="fees recycled per day (TAO)"),
+            y=alt.Y("date:T", title="second halving", scale=alt.Scale(zero=False)))
+            + alt.Chart(point).mark_point(size=120, filled=True, color="#c0392b").encode(
+                x="fees_tao_per_day:Q", y="date:T")).properties(width=WIDTH - 120, height=HEIGHT)
+        table = pd.DataFrame([{"second halving": f"{h.date:%d %B %Y}",
+                               "days after the first": round(h.block / BLOCKS_PER_DAY, 1),
+                               "later than with no fees recycled (days)": round((h.block - base.block) / BLOCKS_PER_DAY,
+                                                                                1)}])
+        return chart, table
+
+    def live():
+        import ipywidgets as w
+
+        controls = {
+            "fees": w.FloatSlider(value=100.0, min=0.0, max=2_000.0, step=10.0, description="fees TAO/day",
+                                  continuous_update=False),
+            "other": w.FloatSlider(value=0.0, min=0.0, max=1_000.0, step=10.0, description="other TAO/day",
+                                   continuous_update=False),
+        }
+        return live_panel(controls, render)
+
+    return Figure(static=static, live=live, title="second halving vs recycled fees")
