@@ -824,7 +824,8 @@ def gated_shares(
         EMA prices ``p̄_i`` ≥ 0 of the subnets to emit to (disabled subnets included: they take
         part in the bar and the gate and are zeroed afterwards, see :func:`emission_shares`).
     miner_burned
-        ``MinerBurned_i`` in [0, 1] (None: no weighting, as in spec 444).
+        ``MinerBurned_i`` ≥ 0 (None: no weighting, as in spec 444); the chain weighs by
+        ``1 − min(b, 1)``, so a value above 1 counts as 1.
     stored_bar
         ``EmissionGateBar`` before this block (0.0 = never computed).
     block
@@ -849,7 +850,10 @@ def gated_shares(
     """
     ema = _check_price_array("ema_prices", ema_prices)
     n = ema.size
-    burn = None if miner_burned is None else check_array("miner_burned", miner_burned, lo=0.0, hi=1.0, shape=(n,))
+    # MinerBurned is a U96F32 ratio; get_shares clamps it with min(b, 1) (@f8ff769a), so values above 1 are
+    # accepted here and weigh like 1
+    burn = None if miner_burned is None else np.minimum(
+        check_array("miner_burned", miner_burned, lo=0.0, shape=(n,)), 1.0)
     stored = check_real("stored_bar", stored_bar, lo=0.0, hi=1.0)
     blk = check_int("block", block)
     r, q64, h64 = _check_gate_params(rank, quantile, exponent)

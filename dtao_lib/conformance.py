@@ -622,7 +622,16 @@ def _post_result(v: dict, computed: dict[str, Any]) -> tuple[dict, dict, dict[st
     unknown = [k for k in x if k not in computed]
     if unknown:
         raise UnknownExpectedKey(unknown)
-    return x, {k: computed[k] for k in x}, _keyed_tolerance(v, list(x))
+    out = {}
+    for k, want in x.items():
+        got = computed[k]
+        # per-subnet values keyed by netuid in one place and listed in order in the other
+        if isinstance(want, dict) and isinstance(got, list | tuple) and len(want) == len(got):
+            got = dict(zip(want, got, strict=True))
+        elif isinstance(want, list) and isinstance(got, dict) and len(want) == len(got):
+            got = list(got.values())
+        out[k] = got
+    return x, out, _keyed_tolerance(v, list(x))
 
 
 def _shares_input(value: Any) -> list[float]:

@@ -190,3 +190,19 @@ def test_cli_runs_a_file_of_variants(tmp_path, capsys):
     assert conformance.main([str(path)]) == 0
     out = capsys.readouterr().out
     assert f"{len(GATE_CASES) + len(RSV_CASES)} passed, 0 failed" in out
+
+
+def test_keyed_and_listed_subnets_compare_in_order():
+    v = vec("EG-K", "emission_gate", {"ema_prices": [1.0, 2.0], "EmissionBarRank_N": 0},
+            {"shares": {"3": 0.1, "7": 0.9}}, "shares 1e-6")
+    assert check(v).passed
+    v = vec("EG-L", "emission_gate", {"ema_prices": {"3": 1.0, "7": 2.0}, "EmissionBarRank_N": 0},
+            {"shares": [0.1, 0.9]}, "shares 1e-6")
+    assert check(v).passed
+
+
+def test_miner_burned_above_one_counts_as_one():
+    """get_shares weighs by 1 − min(MinerBurned, 1) (subnet_emissions.rs @f8ff769a)."""
+    v = vec("EGB-M", "emission_gate", {"ema_prices": [1.0, 1.0, 2.0], "miner_burned": [0.5, 0.0, 1.5]},
+            {"pre_gate": [1 / 3, 2 / 3, 0.0]}, "1e-12")
+    assert check(v).passed
