@@ -405,8 +405,13 @@ function render({ model, el }) {
   div.className = "dtao-chart dtao-live-chart";
   el.appendChild(div);
   let view = null, spec = null, pending = Promise.resolve();
-  function done() { div.dataset.revision = String(model.get("revision")); }
+  let received = 0;
+  function done() {
+    div.dataset.received = String(received);  // when the new data arrived (performance.now())
+    div.dataset.revision = String(model.get("revision"));
+  }
   async function update() {
+    received = performance.now();
     const next = model.get("spec"), data = model.get("datasets");
     if (view && next === spec) {
       for (const [name, rows] of Object.entries(data)) view.data(name, rows);

@@ -234,13 +234,24 @@ async ([i, timeoutMs]) => {
   } else {
     return {error: 'no control found'};
   }
+  const outs = () => Array.from(out.querySelectorAll('.jp-OutputArea-output')).map(o => o.innerHTML).join('');
+  const beforeOuts = outs();
+  const marks = {};
   while (performance.now() - t0 < timeoutMs) {
     await new Promise(r => requestAnimationFrame(r));
     if (err()) return {error: err().innerText, label};
     const now = revs();
     const chartsMoved = now.every((r, k) => r !== before[k] && r !== '');
-    if (sig() !== beforeSig && chartsMoved && !panel.classList.contains('dtao-busy'))
-      return {ms: performance.now() - t0, label};
+    const t = performance.now() - t0;
+    if (chartsMoved && marks.charts === undefined) marks.charts = t;
+    if (outs() !== beforeOuts && marks.outputs === undefined) marks.outputs = t;
+    if (!panel.classList.contains('dtao-busy') && marks.idle === undefined) marks.idle = t;
+    if (sig() !== beforeSig && chartsMoved && !panel.classList.contains('dtao-busy')) {
+      const ms = performance.now() - t0;
+      // kernel_ms: until the first chart's new data arrived (kernel callback and comm both ways)
+      const got = charts().map(c => Number(c.dataset.received)).filter(x => x > t0);
+      return got.length ? {ms, kernel_ms: Math.min(...got) - t0, label, marks} : {ms, label, marks};
+    }
   }
   return {error: 'output did not change within ' + timeoutMs + ' ms', label};
 }
