@@ -213,6 +213,25 @@ def _fx_div(a: Any, b: Any) -> np.ndarray:
     return out
 
 
+def _exp_int(v: int) -> int:
+    """:meth:`_Fixed.exp` of one I32F32 value (not 0 or 1), with Python integers.
+
+    The same steps as the array version: the 30-term Taylor series with ``checked_mul`` failing when
+    a product reaches ``2^31`` (judged in float64, as there), a sum leaving int64 failing, and
+    ``1/result`` for negative inputs; any failure gives 0 (``safe_exp``).
+    """
+    op = -v if v < 0 else v
+    result, term, opf = op + _ONE, op, float(op) / _ONE
+    for i in _EXP_TERMS:
+        if (float(term) / _ONE) * opf >= 2.0**31:
+            return 0
+        term = min(max((term * op) >> _FRAC_BITS, _I64_MIN), _I64_MAX) // i
+        result += term
+        if result > _I64_MAX:
+            return 0
+    return min((_ONE << _FRAC_BITS) // result, _I64_MAX) if v < 0 else result
+
+
 class _Fixed:
     """I32F32 arithmetic on int64 bit patterns, truncating like ``substrate_fixed``."""
 
@@ -279,6 +298,9 @@ class _Fixed:
         out[x == _ONE] = _E_BITS_AT_ONE
         todo = (x != 0) & (x != _ONE)
         if not todo.any():
+            return out
+        if todo.sum() <= 32:  # a few values (the liquid-alpha rates take few distinct inputs): Python ints
+            out[todo] = [_exp_int(int(v)) for v in x[todo]]
             return out
         neg = x[todo] < 0
         op = np.abs(x[todo])

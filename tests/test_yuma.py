@@ -899,3 +899,14 @@ def test_fixed_point_products_and_quotients_match_python_integers(a, b):
     assert yuma._Fixed.ratio(a, b).tolist() == want
     assert yuma._Fixed.to_rao(np.minimum(a, 2**32), 2**40 + 12345).tolist() == [
         (min(int(x), 2**32) * (2**40 + 12345)) >> 32 for x in a]
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(st.integers(-(2**36), 2**36) | st.sampled_from([1, -1, 2**32 - 1, 2**32 + 1, -(2**32), 2**34,
+                                                                  -(2**35), 45 * 2**32, -(45 * 2**32)]),
+                min_size=1, max_size=8))
+def test_fixed_exp_of_a_few_values_equals_the_array_version(values):
+    """Few inputs go through Python integers (_exp_int), many through numpy: the same bits."""
+    x = np.array(values, dtype=np.int64)
+    padded = np.concatenate([x, np.full(40, 7 * 2**30, dtype=np.int64)])  # > 32 values: the numpy loop
+    np.testing.assert_array_equal(yuma._Fixed.exp(x), yuma._Fixed.exp(padded)[: x.size])
