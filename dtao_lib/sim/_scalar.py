@@ -260,12 +260,9 @@ def hill_gate(share: float, bar: float, h: float, r_hi: float) -> float:
     ``r_hi = exp(ln 2^31 / h)`` (:func:`gate_r_hi`, once per run) turns that test into ``θ/s > r_hi`` or
     ``θ/s < 1/r_hi`` without a logarithm per subnet."""
     r = bar / share
-    if r * TWO31 < 1.0:
-        return 1.0
-    if r > r_hi or r * r_hi < 1.0:
-        return 1.0 / (1.0 + I32_MAX_F)
     pw = r * r * r if h == 3.0 else math.exp(h * math.log(r))
-    return 1.0 / (1.0 + pw)
+    g = 1.0 / (1.0 + I32_MAX_F) if (r > r_hi or r * r_hi < 1.0) else 1.0 / (1.0 + pw)
+    return 1.0 if r * TWO31 < 1.0 else g  # branch-free, so that the kernel's loop vectorises
 
 
 @_jitable

@@ -297,21 +297,23 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                         F[L.SHARE, i] = w[i] / wsum if wsum > 0.0 else 0.0
                         F[L.PRE_GATE, i] = F[L.SHARE, i]
             else:
+                sum_safe = sum_ema if sum_ema > 0.0 else 1.0
+                for i in range(n):  # branch-free (vectorised): price shares and their weights
+                    act = I[L.ACTIVE, i] == 1
+                    ps = ema_g[i] / sum_safe if sum_ema > 0.0 else 0.0
+                    wi = ps * (1.0 - grid32(F[L.BURN, i])) if burn_w == 1 else ps
+                    wi = wi * rp_cap[i] if share_rule == L.SHARE_PRICE_BURN_RP else wi
+                    F[L.SHARE, i] = ps if act else F[L.SHARE, i]
+                    w[i] = wi if act else 0.0
                 wsum = 0.0
-                for i in range(n):
-                    if I[L.ACTIVE, i] == 1:
-                        ps = ema_g[i] / sum_ema if sum_ema > 0.0 else 0.0
-                        F[L.SHARE, i] = ps
-                        wi = ps * (1.0 - grid32(F[L.BURN, i])) if burn_w == 1 else ps
-                        if share_rule == L.SHARE_PRICE_BURN_RP:
-                            wi = wi * rp_cap[i]
-                        w[i] = wi
-                        wsum += wi
+                for i in range(n):  # in slot order, as the chain adds
+                    wsum += w[i]
+                w_safe = wsum if wsum > 0.0 else 1.0
                 for i in range(n):  # every weight 0: the price shares stay (era C too, v3.4.6 L362-372)
-                    if I[L.ACTIVE, i] == 1:
-                        if wsum > 0.0:
-                            F[L.SHARE, i] = w[i] / wsum
-                        F[L.PRE_GATE, i] = F[L.SHARE, i]
+                    act = I[L.ACTIVE, i] == 1
+                    sh = w[i] / w_safe if wsum > 0.0 else F[L.SHARE, i]
+                    F[L.SHARE, i] = sh if act else F[L.SHARE, i]
+                    F[L.PRE_GATE, i] = sh if act else F[L.PRE_GATE, i]
                 # the emission gate (spec §A2): bar every bar_every blocks or when unset, Hill gate, renormalise
                 if gate != L.GATE_NONE:
                     bar = FP[L.FP_GATE_BAR]
@@ -321,18 +323,18 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                             bar = theta
                             FP[L.FP_GATE_BAR] = theta
                     if bar > 0.0:
+                        for i in range(n):  # branch-free (vectorised): the Hill gate of every positive share
+                            si = F[L.SHARE, i]
+                            pos = I[L.ACTIVE, i] == 1 and si > 0.0
+                            g = si * hill_gate(si if pos else 1.0, bar, gate_h, r_hi)
+                            w[i] = g if pos else 0.0
                         gsum = 0.0
-                        for i in range(n):
-                            w[i] = 0.0
-                            if I[L.ACTIVE, i] == 1:
-                                si = F[L.SHARE, i]
-                                if si > 0.0:
-                                    w[i] = si * hill_gate(si, bar, gate_h, r_hi)
-                                gsum += w[i]
+                        for i in range(n):  # in slot order
+                            gsum += w[i]
                         if gsum > 0.0:  # all gated products 0: the ungated shares stay (7e20eb76)
                             for i in range(n):
-                                if I[L.ACTIVE, i] == 1:
-                                    F[L.SHARE, i] = w[i] / gsum
+                                sh = w[i] / gsum
+                                F[L.SHARE, i] = sh if I[L.ACTIVE, i] == 1 else F[L.SHARE, i]
             if not all_enabled:
                 en_sum = 0.0
                 for i in range(n):
