@@ -206,3 +206,33 @@ def test_miner_burned_above_one_counts_as_one():
     v = vec("EGB-M", "emission_gate", {"ema_prices": [1.0, 1.0, 2.0], "miner_burned": [0.5, 0.0, 1.5]},
             {"pre_gate": [1 / 3, 2 / 3, 0.0]}, "1e-12")
     assert check(v).passed
+
+
+@pytest.mark.parametrize(("text", "keys", "want"), [
+    ("bar 1e-9; shares 1e-6; sum 1e-9", ["bar_theta", "shares", "sum"], {"bar_theta": 1e-9, "shares": 1e-6}),
+    ("bar 1e-9, shares 1e-6", ["bar_theta", "shares"], {"bar_theta": 1e-9, "shares": 1e-6}),
+    ("bar 1e-9 and shares 1e-6", ["bar_theta", "shares"], {"bar_theta": 1e-9, "shares": 1e-6}),
+    ("1e-6 suggested (I32F32 exp/ln inside safe_pow)", ["bar_theta", "shares"], {"*": 1e-6}),
+    ("tolerance within a factor 1e-6", ["alpha_dividend_A"], {"*": 1e-6}),
+])
+def test_keyed_tolerance_forms(text, keys, want):
+    tol = conformance._keyed_tolerance({"tolerance": text}, keys)
+    for k, a in want.items():
+        assert tol[k].abs == a
+
+
+def test_keyed_tolerance_percent_is_relative():
+    assert conformance._keyed_tolerance({"tolerance": "1% relative"}, ["x"])["*"].rel == pytest.approx(0.01)
+
+
+def test_older_mechanisms_report_unchecked_expected_keys(tmp_path, capsys):
+    """Pre-June checkers keep their verdicts but name every expected key they did not compare."""
+    v = vec("BE-X", "block_emission", {"total_issuance_rao": 0}, {"block_emission_rao": 10**9, "halving": 0},
+            "exact")
+    r = check(v)
+    assert r.passed
+    assert "halving" in r.note
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({"vectors": [v]}), encoding="utf-8")
+    conformance.main([str(path)])
+    assert "BE-X: expected key(s) not checked: halving" in capsys.readouterr().out
