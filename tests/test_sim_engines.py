@@ -432,3 +432,40 @@ def test_one_block_gate_equals_coinbase_gated_shares(era, engine, kw):
     # and the TAO of the block follows the gated share: τ = ⌊E·share⌋
     E = sim._scalar.block_emission(s.issuance_rao)
     assert np.all(np.abs(st.I[L.LAST_TE] - np.floor(E * g.shares)) <= 1)
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
+@pytest.mark.parametrize("era", ["E", "head"])
+def test_one_block_at_head_equals_coinbase_block(era, engine):
+    """One block with the gate (bar due: block % 360 == 0) against ``coinbase.block`` at HEAD with its bar
+    state (``BlockState.emission_bar``, ``block_number``): the stored bar to float rounding; shares, τ,
+    τ_in and the excess to the chain's I32F32 ``safe_pow`` accuracy (1e-6 relative, plus 1 rao); the α_out
+    split to a rao plus what that does to α_in (addendum §A2, §H)."""
+    s = sim.Scenario(era=era, n_subnets=40, blocks=1, record_every=1, initial="synthetic", seed=7, tempo=50_000,
+                     start_block=360 * 20_000, miner_burned=0.1)
+    st = build_state(s)
+    before = st.copy()
+    n = st.n_slots
+    args = (st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
+            np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R)))
+    (kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks)(*args)
+    bs = coinbase.BlockState(
+        ema_prices=before.F[L.EMA], spot_prices=before.spot_prices(),
+        alpha_issuance=before.I[L.AIN] + before.I[L.AOUT] + before.I[L.PROT], root_tao=round(s.root_tao * 1e9),
+        total_issuance=s.issuance_rao, miner_burned=before.F[L.BURN], emission_bar=0.0, block_number=s.start_block)
+    exact = coinbase.block(bs, era=era, exact=True)
+    I = st.I  # noqa: E741
+    assert st.FP[L.FP_GATE_BAR] == pytest.approx(exact.emission_bar, rel=1e-15)
+    assert np.allclose(st.F[L.SHARE], exact.share, rtol=1e-6, atol=1e-12)
+
+    def close(a, b):
+        return np.all(np.abs(a - b) <= 1 + 2e-6 * np.abs(b))
+
+    assert close(I[L.LAST_TE], exact.tao_emission)
+    assert close(I[L.LAST_TAO_IN], exact.tao_in)
+    assert close(I[L.LAST_EXCESS], exact.excess_tao)
+    assert np.all(I[L.LAST_AE] == exact.alpha_out)
+    assert close(I[L.LAST_ALPHA_IN], exact.alpha_in)
+    for row, part in ((L.P_OWNER, exact.owner), (L.P_SERVER, exact.server), (L.P_VAL, exact.validator),
+                      (L.P_ROOT, exact.root)):
+        assert np.all(np.abs(I[row] - part) <= 2)
