@@ -701,6 +701,32 @@ def _enabled_renormalise(shares: np.ndarray, enabled: list | None) -> np.ndarray
     return np.where(mask, shares / total, 0.0) if total > 0 else np.zeros_like(shares)
 
 
+_SUBNET_FIELDS = {
+    "ema_prices": ("ema_price", "moving_price", "SubnetMovingPrice", "price", "ema"),
+    "miner_burned": ("miner_burned", "MinerBurned", "burned"),
+    "emission_enabled": ("emission_enabled", "SubnetEmissionEnabled", "enabled"),
+}
+
+
+def _subnet_records(i: dict) -> dict:
+    """Inputs with ``subnets`` given as records (``[{"netuid": 1, "ema_price": 1.0, ...}]`` or
+    ``{"1": {...}}``) turned into per-subnet mappings ``ema_prices``, ``miner_burned``, ``emission_enabled``."""
+    recs = i.get("subnets")
+    if isinstance(recs, list) and recs and all(isinstance(r, dict) for r in recs):
+        items = [(str(_pick(r, "netuid", "id", "subnet", default=j)), r) for j, r in enumerate(recs)]
+    elif isinstance(recs, dict) and recs and all(isinstance(r, dict) for r in recs.values()):
+        items = [(str(k), r) for k, r in recs.items()]
+    else:
+        return i
+    out = {k: val for k, val in i.items() if k != "subnets"}
+    for name, fields in _SUBNET_FIELDS.items():
+        col = {k: _pick(r, *fields, default=None) for k, r in items}
+        if any(val is not None for val in col.values()):
+            out[name] = {k: (val if val is not None else (True if name == "emission_enabled" else 0.0))
+                         for k, val in col.items()}
+    return out
+
+
 def _gate_family(mech: str) -> bool:
     return mech.startswith(("emission_gate", "emission_bar")) or "emission_gate" in mech
 
@@ -714,7 +740,7 @@ def _emission_gate(v: dict):
     from .params import EMISSION_BAR_QUANTILE, EMISSION_BAR_UPDATE_INTERVAL, EMISSION_GATE_EXPONENT
     from .params import era as resolve_era
 
-    i = v["inputs"]
+    i = _subnet_records(v["inputs"])
     era = resolve_era(i["era"]) if "era" in i else None
     rank = _gate_rank(v, i, era.emission_gate if era is not None else None)
     q = _number(_pick(i, "EmissionBarQuantile_q", "EmissionBarQuantile", "emission_bar_quantile", "quantile", "q",
@@ -876,6 +902,8 @@ def _dividend_split(v: dict):
 
     i = v["inputs"]
     hk = i["hotkeys"]
+    if isinstance(hk, list):  # records: [{"hotkey": "A", ...}] (or unnamed: by position)
+        hk = {str(_pick(h, "hotkey", "name", "id", default=j)): h for j, h in enumerate(hk)}
     per = _pick(i, "epoch_dividend_per_hotkey_rao", "dividend_per_hotkey_rao", "epoch_dividend_rao", default=None)
     div = {k: _number(_pick(h, "dividend_rao", "dividend", "epoch_dividend_rao",
                             **({} if per is None else {"default": per}))) for k, h in hk.items()}

@@ -236,3 +236,21 @@ def test_older_mechanisms_report_unchecked_expected_keys(tmp_path, capsys):
     path.write_text(json.dumps({"vectors": [v]}), encoding="utf-8")
     conformance.main([str(path)])
     assert "BE-X: expected key(s) not checked: halving" in capsys.readouterr().out
+
+
+def test_subnets_and_hotkeys_as_records():
+    shares = hill([F(1, 3), F(2, 3), F(0)], F(1, 3))
+    v = vec("EGB-R", "emission_gate",
+            {"subnets": [{"netuid": 3, "ema_price": 1.0, "miner_burned": 0.5},
+                         {"netuid": 5, "ema_price": 1.0}, {"netuid": 9, "ema_price": 2.0, "miner_burned": 1.0}],
+             "EmissionBarRank_N": 32},
+            {"shares": {"3": shares[0], "5": shares[1], "9": 0.0}, "bar_theta": 1 / 3}, "shares 1e-6; bar 1e-9")
+    r = check(v)
+    assert r.passed, (r.expected, r.computed)
+    v = vec("RR-R", "root_reborn_dividend_split",
+            {"hotkeys": [{"hotkey": "A", "alpha_stake_rao": 10**9, "root_stake_rao": 0, "dividend_rao": 7},
+                         {"hotkey": "B", "alpha_stake_rao": 10**9, "root_stake_rao": 0, "dividend_rao": 3}],
+             "pending_validator_alpha_rao": 1000},
+            {"alpha_dividend_A": 700.0, "alpha_dividend_B": 300.0}, "relative 1e-6")
+    r = check(v)
+    assert r.passed, (r.expected, r.computed)
