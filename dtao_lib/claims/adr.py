@@ -155,7 +155,8 @@ register(Claim(
         "tie. On 2026-04-11 all 128 slots were in use, so every registration at that time replaced a subnet.\n\n"
         "Since July 2026 a registration that finds every slot taken, or a dissolution still being cleaned up, "
         "is queued and completed in a later block (PR #2957 [P]; the queue is in the spec-459 code [V]). That "
-        "changes when a subnet is replaced, not the rule that picks it or the rate limit."
+        "changes when a subnet is replaced; the addendum records no change to the rule that picks it or to "
+        "the rate limit, and still no weekly schedule."
     ),
     evidence=_weekly_evidence,
     check=_weekly_check,
