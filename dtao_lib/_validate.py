@@ -100,7 +100,11 @@ def check_int(
     else:
         v = int(value)
     if (lo is not None and v < lo) or (hi is not None and v > hi):
-        raise ValueError(f"{name} must be an integer {_describe(lo, hi, False, False)}, got {v}")
+        if hi == U64_MAX and lo is not None:  # the default cap: keep ">= lo" readable
+            rng = f">= {lo} and <= u64::MAX ({U64_MAX})"
+        else:
+            rng = _describe(lo, hi, False, False)
+        raise ValueError(f"{name} must be an integer {rng}, got {v}")
     return v
 
 

@@ -129,6 +129,7 @@ def effective_alpha(
     0.05
     """
     rule = _rule(era)
+    _check_age_args(blocks_since_start, halving_blocks, array=True)  # whatever the era
     a = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
     if rule != "age_scaled":
         return a
@@ -155,6 +156,15 @@ def _int_array(name: str, value) -> np.ndarray:
     if arr.size and arr.min() < 0:
         raise ValueError(f"{name} must contain integers >= 0, got min {int(arr.min())}")
     return arr
+
+
+def _check_age_args(blocks_since_start: object, halving_blocks: object, *, array: bool) -> None:
+    """Validate the age arguments even in eras that ignore them (a bad value is an error in every era)."""
+    check = _int_array if array else check_int
+    if blocks_since_start is not None:
+        check("blocks_since_start", blocks_since_start)
+    if halving_blocks is not None:
+        check("halving_blocks", halving_blocks)
 
 
 def update_moving_price(
@@ -207,6 +217,7 @@ def update_moving_price(
     """
     exact = check_bool("exact", exact)
     rule = _rule(era)
+    _check_age_args(blocks_since_start, halving_blocks, array=False)  # whatever the era
     p_old = check_real("ema", ema, lo=0.0)
     p = check_real("spot", spot, lo=0.0)
     alpha = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
@@ -298,6 +309,7 @@ def moving_price_path(
     (3, 2)
     """
     rule = _rule(era)
+    _check_age_args(blocks_since_start, halving_blocks, array=True)  # whatever the era
     alpha = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
     e0 = check_array("ema", ema, ndim=None, lo=0.0)
     sp = check_array("spot", spot, ndim=None, lo=0.0)
@@ -408,6 +420,7 @@ def keep_factor(
     [1.0, 0.999623]
     """
     rule = _rule(era)
+    _check_age_args(blocks_since_start, halving_blocks, array=False)  # whatever the era
     scalar = np.ndim(n_blocks) == 0
     if scalar:
         T = np.array([check_int("n_blocks", n_blocks, lo=0)])
@@ -517,6 +530,7 @@ def blocks_to_reach(
     True
     """
     rule = _rule(era)
+    _check_age_args(blocks_since_start, halving_blocks, array=False)  # whatever the era
     p0 = check_real("ema", ema, lo=0.0)
     c = check_real("spot", spot, lo=0.0)
     tgt = check_real("target", target, lo=0.0)

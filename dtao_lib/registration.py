@@ -497,11 +497,11 @@ def subnet_to_prune(
     2
     """
     rule = _resolve_era(era).pruning
+    immunity = check_int("immunity_blocks", immunity_blocks, hi=U64_MAX)  # checked whatever the era
+    block = None if current_block is None else check_int("current_block", current_block, hi=U64_MAX)
     if rule == "disabled":
         return None
     key = "emission" if rule == "lowest_emission" else "ema_price"
-    immunity = check_int("immunity_blocks", immunity_blocks, hi=U64_MAX)
-    block = None if current_block is None else check_int("current_block", current_block, hi=U64_MAX)
     best: tuple[Any, ...] | None = None
     best_netuid: int | str | None = None
     seen: set[int | str] = set()
