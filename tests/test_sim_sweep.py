@@ -170,7 +170,12 @@ def test_progress_is_silenced_in_ci(monkeypatch):
 
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    monkeypatch.delenv("DTAO_NO_PROGRESS", raising=False)
+    monkeypatch.delenv("DTAO_BOOK_BUILD", raising=False)
     assert progress_enabled() is True
+    monkeypatch.setenv("DTAO_BOOK_BUILD", "1")  # never in the built book
+    assert progress_enabled() is False
+    monkeypatch.delenv("DTAO_BOOK_BUILD")
     monkeypatch.setenv("CI", "true")
     assert progress_enabled() is False
     assert progress_enabled(True) is True

@@ -43,7 +43,8 @@ With ``results_dir`` each finished value is also written to disk (pickle, one fi
 named by a hash of the scenario, the engine and the summary), so a sweep that is interrupted — or
 re-run after fixing a failing scenario — resumes from what is already there.
 
-Progress is shown with a ``tqdm`` bar, silenced when ``CI`` is true or ``TQDM_DISABLE`` is set.
+Progress is shown with a ``tqdm`` bar, silenced when ``CI`` is true or ``TQDM_DISABLE`` is set (and,
+as for :func:`~dtao_lib.sim.run.run`, during a book build or with ``DTAO_NO_PROGRESS``).
 """
 
 from __future__ import annotations
@@ -191,13 +192,17 @@ def _run_guarded(scenario: Scenario, engine: str, summary: Any) -> tuple[bool, A
 # Progress and resume
 # ---------------------------------------------------------------------------------------------
 def progress_enabled(progress: bool | None = None) -> bool:
-    """Whether to draw a progress bar: ``progress`` if given, else yes
-    unless ``CI`` is true or ``TQDM_DISABLE`` is set."""
+    """Whether to draw a progress bar: ``progress`` if given, else yes unless ``CI`` is true,
+    ``TQDM_DISABLE`` or ``DTAO_NO_PROGRESS`` is set, or the book is being built."""
     if progress is not None:
         if not isinstance(progress, bool | np.bool_):
             raise TypeError(f"progress must be a bool or None, got {type(progress).__name__} {progress!r}")
         return bool(progress)
     if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+        return False
+    from ..interactive import building_book
+
+    if building_book() or os.environ.get("DTAO_NO_PROGRESS"):  # as sim.run: never in the built book
         return False
     return os.environ.get("TQDM_DISABLE", "").strip().lower() in ("", "0", "false", "no")
 
