@@ -188,7 +188,7 @@ def ema_response() -> Figure:
             "alpha_e6": w.FloatSlider(value=3.0, min=0.5, max=20, step=0.1, description="α (× 10⁻⁶)", style=style,
                                       continuous_update=False),
             "h_days": w.IntSlider(value=EMA_PRICE_HALVING_BLOCKS // BLOCKS_PER_DAY, min=0, max=120,
-                                  description="h (days)", style=style, continuous_update=False),
+                                  description="H (days)", style=style, continuous_update=False),
         }
         return live_panel(controls, render)
 
@@ -1002,8 +1002,8 @@ _gate_live = templated(_gate_chart)
 def gate_explorer() -> Figure:
     """Era D's shares against HEAD's gated shares, subnet by subnet (addendum §A2).
 
-    Static face: a dropdown for the bar rank N (:data:`GATE_RANKS`; HEAD's is 32) with h = 3. Live face:
-    any N from 1 to 128 and any exponent h, with :func:`gate_summary` beside the chart.
+    Static face: a dropdown for the bar rank N (:data:`GATE_RANKS`; HEAD's is 32) with η = 3. Live face:
+    any N from 1 to 128 and any exponent η, with :func:`gate_summary` beside the chart.
     """
 
     def static() -> alt.Chart:
@@ -1021,7 +1021,7 @@ def gate_explorer() -> Figure:
         controls = {
             "rank": w.IntSlider(value=EMISSION_BAR_RANK, min=1, max=128, description="bar rank N",
                                 continuous_update=False),
-            "exponent": w.FloatSlider(value=EMISSION_GATE_EXPONENT, min=0.5, max=10, step=0.5, description="h",
+            "exponent": w.FloatSlider(value=EMISSION_GATE_EXPONENT, min=0.5, max=10, step=0.5, description="η",
                                       continuous_update=False),
         }
         return live_panel(controls, render)
