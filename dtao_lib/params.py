@@ -227,6 +227,23 @@ MAINNET: tuple[Parameter, ...] = (
               "lib.rs DefaultStakingFee", "§0.1, §4.1"),
     Parameter("MAX_EPOCHS_PER_BLOCK", MAX_EPOCHS_PER_BLOCK, "epochs", "epochs run per block (dynamic tempo)",
               "runtime SubtensorMaxEpochsPerBlock", "§0.1, §3.6"),
+    # After June 2026 (addendum §A2, §A4, §A6, §H; the code defaults read at spec 459 [V])
+    Parameter("EMISSION_BAR_RANK", EMISSION_BAR_RANK, "rank",
+              "emission-gate bar: the 32nd-largest weight (spec 441+; 0 = q-mass mode)",
+              "lib.rs DefaultEmissionBarRank [V]", "§A2, §H"),
+    Parameter("EMISSION_BAR_QUANTILE", EMISSION_BAR_QUANTILE, "fraction",
+              "q-mass bar quantile of spec 440 (set to 0.75 on 2026-07-28 [T]; inert in rank mode)",
+              "lib.rs EmissionBarQuantile default [V]", "§A2"),
+    Parameter("EMISSION_GATE_EXPONENT", EMISSION_GATE_EXPONENT, "-", "Hill exponent h of the emission gate",
+              "lib.rs EmissionGateExponent default [V]", "§A2"),
+    Parameter("EMISSION_BAR_UPDATE_INTERVAL", EMISSION_BAR_UPDATE_INTERVAL, "blocks",
+              "the bar is recomputed when block % 360 = 0 (or when none is stored)",
+              "subnet_emissions.rs EMISSION_BAR_UPDATE_INTERVAL @f8ff769a [V]", "§A2"),
+    Parameter("BALANCER_MAX_WEIGHT", BALANCER_MAX_WEIGHT, "fraction",
+              "Balancer weight bound [0.01, 0.99]; injections beyond it wait in reservoirs",
+              "pallets/swap impls.rs @63369449 [V]", "§4.3, §A4"),
+    Parameter("ONE_YEAR_BLOCKS", ONE_YEAR_BLOCKS, "blocks", "minimum subnet age for a conviction owner change",
+              "staking/lock.rs ONE_YEAR @081650b3 [V]", "§A6"),
 )
 
 # ---------------------------------------------------------------------------------------------

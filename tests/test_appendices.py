@@ -535,3 +535,15 @@ def test_benchmark_report_shows_the_widget_and_yuma_benchmarks(tmp_path):
     assert table["figure"].tolist() == ["research_lab.explorer", "amm.price_path"]  # slowest p95 first
     assert table.loc[0, "result_p95_ms"] == 900.0
     assert ap.widget_latency_table(tmp_path / "missing.json").empty
+
+
+def test_parameters_table_has_the_post_june_defaults():
+    """Addendum §H parameter deltas: rank 32, q 0.61, h 3, 360-block cadence, weight bound 0.99, ONE_YEAR."""
+    df = ap.parameters_table().set_index("parameter")
+    assert df.loc["EMISSION_BAR_RANK", "value"] == "32"
+    assert df.loc["EMISSION_GATE_EXPONENT", "value"] == "3"
+    assert df.loc["EMISSION_BAR_UPDATE_INTERVAL", "value"] == "360"
+    assert df.loc["EMISSION_BAR_QUANTILE", "value"] == "0.61"
+    assert df.loc["BALANCER_MAX_WEIGHT", "value"] == "0.99"
+    assert df.loc["ONE_YEAR_BLOCKS", "value"] == "2\u202f629\u202f800"  # 7 200 · 365 + 1 800
+    assert df.loc["EMISSION_BAR_RANK", "spec"].startswith("§A2")
