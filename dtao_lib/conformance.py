@@ -687,7 +687,8 @@ def _gate_rank(v: dict, i: dict, era_gate: str | None) -> int:
     if "rank" in mech or vid.startswith("EGR"):
         return EMISSION_BAR_RANK
     text = f"{v.get('source_ref', '')} {v.get('notes', '')}".lower()
-    if any(s in text for s in ("7e20eb76", "1d1de96a", "mock default 0", "q-mass mode", "n=0", "n = 0")):
+    if any(s in text for s in ("7e20eb76", "1d1de96a", "mock default 0", "q-mass mode")) or re.search(
+            r"\b(?:n|emissionbarrank(?:_n)?)\s*=\s*0\b", text):
         return 0
     return EMISSION_BAR_RANK
 

@@ -254,3 +254,11 @@ def test_subnets_and_hotkeys_as_records():
             {"alpha_dividend_A": 700.0, "alpha_dividend_B": 300.0}, "relative 1e-6")
     r = check(v)
     assert r.passed, (r.expected, r.computed)
+
+
+def test_bar_mode_from_the_vector_words():
+    assert conformance._gate_rank({"notes": "subnet 2 has miner_burn=0"}, {}, None) == 32
+    assert conformance._gate_rank({"notes": "q-mass (N = 0)"}, {}, None) == 0
+    assert conformance._gate_rank({"source_ref": Q_MASS_SRC}, {}, None) == 0
+    assert conformance._gate_rank({"id": "EGR-09"}, {}, None) == 32
+    assert conformance._gate_rank({}, {"EmissionBarRank_N": "4 (set by sudo)"}, None) == 4
