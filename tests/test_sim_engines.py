@@ -469,3 +469,17 @@ def test_one_block_at_head_equals_coinbase_block(era, engine):
     for row, part in ((L.P_OWNER, exact.owner), (L.P_SERVER, exact.server), (L.P_VAL, exact.validator),
                       (L.P_ROOT, exact.root)):
         assert np.all(np.abs(I[row] - part) <= 2)
+
+
+def test_gate_collapse_far_above_the_bar_matches_coinbase():
+    """The chain's quirk (addendum §A2; ``coinbase.emission_gate`` reproduces it bit for bit): I32F32 ``exp``
+    fails for ``|3·ln(θ/s)| ≳ 20.89``, so a share more than ~1056× the bar is gated to ~0. The simulator's
+    float gate switches at the same ratio."""
+    from dtao_lib.sim._scalar import gate_r_hi, hill_gate
+
+    bar = 1e-4
+    for k in (2.0, 1000.0, 1050.0, 1056.0, 1057.0, 1100.0, 5000.0):
+        g = coinbase.emission_gate([k * bar, bar], bar)
+        chain = g[0] / g[1] * 0.5 / k  # the share's gate factor (the bar's own factor is 1/2)
+        ours = hill_gate(k * bar, bar, 3.0, gate_r_hi(3.0))
+        assert ours == pytest.approx(chain, rel=1e-5, abs=1e-9)

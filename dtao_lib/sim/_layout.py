@@ -186,7 +186,9 @@ GATE_QMASS = 1     # bar at the share where the running sum of sorted shares rea
 GATE_RANK = 2      # bar at the N-th largest positive share (spec 441+)
 GATE_CODES = {"none": GATE_NONE, "q_mass": GATE_QMASS, "rank": GATE_RANK}
 I32_MAX_F = 2147483647.0  # safe_pow's ceiling: I32F32 from i32::MAX when exp overflows (spec §A2)
-LN_I32F32_MAX = 21.487562597358306  # ln(2^31): I32F32 exp(x) fails for |x| above it, in both directions
+LN_I32F32_MAX = 20.88850403596977  # substrate-fixed I32F32 exp(x) fails for |x| above ≈ 20.8885 (a Taylor
+# term overflows before the sum passes 2^31), in both directions: coinbase.emission_gate reproduces it bit for bit;
+# measured there as a share ≈ 1056.6× the bar at h = 3
 TWO31 = 2147483648.0
 
 # --- user actions the simulator refused (issue: impossible policy actions are reported, not dropped)

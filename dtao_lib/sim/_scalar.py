@@ -255,9 +255,9 @@ def gate_bar(shares: np.ndarray, active: np.ndarray, mode: int, rank: int, q: fl
 def hill_gate(share: float, bar: float, h: float, r_hi: float) -> float:
     """``1 / (1 + (θ/s)^h)`` with the chain's ``safe_pow`` limits (spec §A2; the quirks as
     :func:`dtao_lib.coinbase.emission_gate` reproduces them): ``(θ/s)^h`` is 0 when θ/s < 2^-31 (``ln``
-    fails), and ``i32::MAX`` when I32F32 ``exp(h·ln(θ/s))`` fails, i.e. ``|h·ln(θ/s)| > ln 2^31`` in either
-    direction — so a share more than ~1290× the bar (h = 3) is gated to ~0 as on chain.
-    ``r_hi = exp(ln 2^31 / h)`` (:func:`gate_r_hi`, once per run) turns that test into ``θ/s > r_hi`` or
+    fails), and ``i32::MAX`` when I32F32 ``exp(h·ln(θ/s))`` fails, i.e. ``|h·ln(θ/s)| ≳ 20.89`` in either
+    direction — so a share more than ~1056× the bar (h = 3) is gated to ~0 as on chain.
+    ``r_hi = exp(20.89 / h)`` (:func:`gate_r_hi`, once per run) turns that test into ``θ/s > r_hi`` or
     ``θ/s < 1/r_hi`` without a logarithm per subnet."""
     r = bar / share
     pw = r * r * r if h == 3.0 else math.exp(h * math.log(r))
@@ -267,7 +267,7 @@ def hill_gate(share: float, bar: float, h: float, r_hi: float) -> float:
 
 @_jitable
 def gate_r_hi(h: float) -> float:
-    """``exp(ln 2^31 / h)``: the ratio θ/s beyond which I32F32 ``exp(h·ln(θ/s))`` fails (spec §A2)."""
+    """``exp(20.89 / h)``: the ratio θ/s beyond which I32F32 ``exp(h·ln(θ/s))`` fails (spec §A2)."""
     return math.exp(LN_I32F32_MAX / h)
 
 

@@ -144,7 +144,7 @@ class _Model:
                 out.append(0.0)
                 continue
             r = self.bar / x
-            r_hi = math.exp(L.LN_I32F32_MAX / self.h)  # |h·ln r| > ln 2^31 ⟺ r > r_hi or r < 1/r_hi
+            r_hi = math.exp(L.LN_I32F32_MAX / self.h)  # |h·ln r| > 20.89 ⟺ r > r_hi or r < 1/r_hi
             if r < 2.0**-31:  # ln fails in I32F32: safe_pow is 0, the gate 1
                 g = 1.0
             elif r > r_hi or r * r_hi < 1.0:  # exp fails in I32F32 (either sign): i32::MAX
