@@ -779,6 +779,9 @@ def _emission_gate(v: dict):
                                   quantile=q, exponent=h)
         shares, bar, updated, pre = g.shares, g.bar, g.bar_updated, g.pre_gate
         price_shares = coinbase.gated_shares(values, rank=rank, quantile=q, exponent=h).pre_gate
+        if era is not None and era.emission_gate == "none":  # before spec 440: no bar, no gate
+            shares = coinbase.emission_shares(values, miner_burned=burned, era=era) if values else np.zeros(0)
+            bar, updated = stored, False
         e_rao = _pick(i, "block_emission_rao", "E_rao", "block_emission", default=None)
         if e_rao is not None and due:  # stateless path = a fresh bar, as on an update block
             en = _per_subnet(_pick(i, "emission_enabled", "SubnetEmissionEnabled", "enabled", default=None),

@@ -262,3 +262,12 @@ def test_bar_mode_from_the_vector_words():
     assert conformance._gate_rank({"source_ref": Q_MASS_SRC}, {}, None) == 0
     assert conformance._gate_rank({"id": "EGR-09"}, {}, None) == 32
     assert conformance._gate_rank({}, {"EmissionBarRank_N": "4 (set by sudo)"}, None) == 4
+
+
+def test_gate_vector_with_an_era_before_the_gate():
+    v = vec("EG-J", "emission_gate", {"ema_prices": [1.0, 3.0], "miner_burned": [0.0, 0.0], "era": "2026-06-30"},
+            {"shares": [0.25, 0.75], "bar_theta": 0.0}, "shares 1e-12")
+    assert check(v).passed
+    v = vec("EG-Q", "emission_gate", {"ema_prices": [1.0, 2.0], "era": "spec440"},  # q-mass era: θ = 2/3
+            {"shares": [0.1, 0.9], "bar_theta": 2 / 3}, "shares 1e-6; bar 1e-9")
+    assert check(v).passed
