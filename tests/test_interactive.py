@@ -303,3 +303,24 @@ def test_dataset_names_cannot_clash_with_vega_lite_sources():
     assert bottom["data"] == {"name": "dtao_1"}
     assert bottom["transform"][0]["from"] == {"data": {"name": "dtao_0"}, "key": "data_0"}
     assert '"dtao_0"' in interactive.chart_html(spec)
+
+
+def test_live_chart_swaps_parameter_values_without_a_rebuild():
+    """A new value of a top-level variable parameter travels as a signal, not as a new spec."""
+    import ipywidgets as w
+
+    k = w.IntSlider(value=1, min=1, max=5)
+    df = pd.DataFrame({"x": [1, 2, 3], "y": [1, 2, 3]})
+
+    def render(k):
+        now = alt.param(name="now", value=k)
+        return alt.Chart(df).mark_point().encode(x="x", y="y", opacity=alt.condition(
+            alt.datum.x == now, alt.value(1), alt.value(0.3))).add_params(now)
+
+    panel = interactive.live_panel({"k": k}, render)
+    view = _slots(panel)[0]
+    spec = view.spec
+    assert view.signals == {"now": 1}
+    k.value = 2
+    assert view.spec is spec
+    assert view.signals == {"now": 2}

@@ -172,7 +172,7 @@ CHARTS_STATE = """
     return div.innerText.slice(0, 200);
   const marks = div.querySelectorAll('.role-mark > path, .role-mark > line, .role-mark > text,'
                                      + ' .role-mark > rect, .role-mark > circle, .role-mark > image').length;
-  return div.querySelector('canvas') ? 1 : marks;
+  return div.dataset.marks !== undefined ? Number(div.dataset.marks) : marks;
 })
 """
 
