@@ -840,6 +840,8 @@ def _weight_input(value: Any) -> Any:
         if not m:
             raise ValueError(f"cannot read quote weight {value!r}")
         return Fraction(int(m.group(1)), int(m.group(2))) if m.lastindex == 2 else float(m.group(1))
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 1:
+        return Fraction(int(value), 10**18)  # Perquintill parts, as SwapBalancer stores the weight
     return value
 
 

@@ -271,3 +271,11 @@ def test_gate_vector_with_an_era_before_the_gate():
     v = vec("EG-Q", "emission_gate", {"ema_prices": [1.0, 2.0], "era": "spec440"},  # q-mass era: θ = 2/3
             {"shares": [0.1, 0.9], "bar_theta": 2 / 3}, "shares 1e-6; bar 1e-9")
     assert check(v).passed
+
+
+def test_quote_weight_as_perquintill_parts():
+    v = vec("RSV-P", "injection_reservoir", {"tao_reserve": 1000, "alpha_reserve": 1000,
+                                             "quote_weight": 500_000_000_000_000_000, "tao_delta": 1000,
+                                             "alpha_delta": 3000},
+            {"quote_weight_after": 1 / 3}, "weight abs 1e-12")
+    assert check(v).passed
