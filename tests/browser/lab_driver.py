@@ -261,5 +261,5 @@ async ([i, timeoutMs]) => {
 def move_control(page: Any, index: int, timeout_ms: float = 30_000) -> dict[str, Any]:
     """Move one control of live panel ``index``; ``{"ms": latency, "label": ...}`` or ``{"error": ...}``."""
     page.evaluate("(i) => document.querySelectorAll('.jp-Notebook .dtao-panel')[i]"
-                  ".scrollIntoView({block: 'center'})", index)
+                  ".scrollIntoView({block: 'start'})", index)
     return page.evaluate(MOVE, [index, timeout_ms])
