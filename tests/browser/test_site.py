@@ -338,12 +338,16 @@ def test_japanese_renders_with_the_book_font(base_url, browser):
 # Responsive layout (issue 15) ---------------------------------------------------------------
 # Every chart, chart control and table stays inside the page's text column at a phone width and a
 # desktop width. A table wider than the column passes only if an ancestor inside the column scrolls
-# it (overflow-x: auto/scroll). Measured after the charts have drawn; 1 px of rounding allowed.
+# it (overflow-x: auto/scroll); a cell tagged full-width may extend to the window's edge. Measured
+# after the charts have drawn; 1 px of rounding allowed.
 OVERFLOW = """
 () => {
   const col = document.querySelector('article.bd-article') || document.querySelector('main');
   const c = col.getBoundingClientRect();
-  const inside = r => r.width === 0 || (r.left >= c.left - 1 && r.right <= c.right + 1);
+  // A cell tagged full-width may use the margin (sphinx-book-theme): its limit is the window's edge.
+  let wide = null;
+  const inside = r => r.width === 0 || (r.left >= c.left - 1
+                                        && r.right <= (wide ? document.documentElement.clientWidth : c.right) + 1);
   const scrolled = el => {
     for (let p = el.parentElement; p && p !== col; p = p.parentElement) {
       const o = getComputedStyle(p).overflowX;
@@ -355,6 +359,7 @@ OVERFLOW = """
   const sel = '.dtao-chart, .dtao-chart svg, .dtao-chart canvas, .dtao-chart .vega-bind, .dtao-chart select,'
             + ' .dtao-chart input, table';
   for (const el of col.querySelectorAll(sel)) {
+    wide = el.closest('.tag_full-width, .full-width');
     const r = el.getBoundingClientRect();
     if (inside(r) || (el.tagName === 'TABLE' && scrolled(el))) continue;
     const what = el.tagName.toLowerCase() + (el.className && el.className.baseVal === undefined
