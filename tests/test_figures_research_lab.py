@@ -307,8 +307,10 @@ def test_precomputed_tables_are_this_codes_output():
     fresh = fig.precomputed_tables()
     for name, df in fresh.items():
         shipped = fig._precomputed(name)
-        pd.testing.assert_frame_equal(shipped, df.reset_index(drop=True), check_dtype=False, check_exact=True,
-                                      obj=f"precomputed {name}")
+        # The simulation itself is integer rao; the tables hold float statistics of it (shares, HHI), whose
+        # last bits depend on summation order, hence a relative tolerance far below any printed digit.
+        pd.testing.assert_frame_equal(shipped, df.reset_index(drop=True), check_dtype=False, check_exact=False,
+                                      rtol=1e-12, atol=1e-15, obj=f"precomputed {name}")
 
 
 def test_without_numba_the_studies_read_the_shipped_tables(monkeypatch, capsys):
