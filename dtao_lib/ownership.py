@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._validate import check_int, check_real
+from ._validate import check_bool, check_int, check_real
 from .params import ONE_YEAR_BLOCKS, TAKEOVER_SHARE_OF_ELIGIBLE_ALPHA, Era
 from .params import era as _era
 
@@ -91,6 +91,7 @@ def roll_conviction(
     dt = check_int("dt_blocks", dt_blocks)
     tx = check_int("unlock_rate", unlock_rate, lo=1)
     tz = check_int("maturity_rate", maturity_rate, lo=1)
+    perpetual = check_bool("perpetual", perpetual)
     ez = math.exp(max(-dt / tz, -40.0))
     if perpetual:
         return Lock(m, ez * c + m * (1.0 - ez))

@@ -27,7 +27,7 @@ import pytest
 from dtao_lib import amm, sim
 
 MODULES = ["adr", "amm", "coinbase", "dissolution", "ema", "emission", "params", "registration", "root_era",
-           "taoflow", "yuma", "sim", "data"]
+           "taoflow", "yuma", "sim", "data", "collateral", "ownership"]
 
 TAO = 10**9
 _SCN = sim.Scenario(n_subnets=2, blocks=20, record_every=10, initial="synthetic", policy=sim.NoTrading())
@@ -249,6 +249,21 @@ VALID: dict[str, dict[str, Any]] = {
     "data.load_vectors": {},
     "data.subnet_state": {"netuid": 1},
     "data.verify_checksums": {},
+    # collateral
+    "collateral.charge_split": {"price_rao": 10**9, "lock_share": 0.25},
+    "collateral.split_bought_alpha": {"alpha_bought": 4 * 10**9,
+                                      "split": __import__("dtao_lib.collateral").collateral.ChargeSplit(75, 25)},
+    "collateral.collateral_price_limit": {"spot_price": 0.02},
+    "collateral.collateral_release": {"locked_alpha": 10**9, "earned_alpha": 10**8, "drain_ratio": 0.5},
+    "collateral.collateral_credit_tao": {"locked_alpha": 10**9, "ema_price": 0.02},
+    # ownership
+    "ownership.roll_conviction": {"locked": 10**12, "conviction": 10.0**11, "dt_blocks": 7_200, "perpetual": False,
+                                  "unlock_rate": 934_866, "maturity_rate": 934_866},
+    "ownership.takeover_threshold": {"alpha_out": 10**15, "protocol_alpha": 10**13, "alpha_burned": 10**12,
+                                     "era": "head"},
+    "ownership.owner_change_due": {"subnet_age_blocks": 3_000_000, "king_conviction": 10.0**14,
+                                   "total_conviction": 2 * 10.0**14, "alpha_out": 10**15, "protocol_alpha": 0,
+                                   "alpha_burned": 0, "era": "head"},
 }
 
 NOT_CHECKED: dict[str, str] = {
@@ -260,7 +275,7 @@ NOT_CHECKED: dict[str, str] = {
                  "root_era.RootRegistration", "taoflow.NetFlows", "yuma.EpochResult", "sim.SimResult",
                  "sim.StateView", "sim.SweepFailure", "sim.SweepResults", "data.SubnetState", "params.Era",
                  "params.Change", "params.Release", "params.Parameter", "amm.ProtocolLiquidity",
-                 "coinbase.GatedShares"]
+                 "coinbase.GatedShares", "collateral.ChargeSplit", "ownership.Lock"]
 } | {
     "registration.RateLimitError": "an exception type",
     "sim.ConservationError": "an exception type",
