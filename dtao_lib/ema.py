@@ -54,6 +54,7 @@ keep_factor, spot_to_reach, blocks_to_reach
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -380,11 +381,28 @@ def _log_keep_cumsum(n_blocks: int, b0: int, alpha: float, h: int, rule: str) ->
     if rule != "age_scaled":
         return np.arange(1, n_blocks + 1, dtype=np.float64) * math.log1p(-alpha) if alpha < 1 else \
             np.full(n_blocks, -np.inf)
-    b = b0 + np.arange(n_blocks, dtype=np.float64)
-    denom = b + h
-    with np.errstate(invalid="ignore", divide="ignore"):
-        a = np.where(denom > 0, alpha * b / np.where(denom > 0, denom, 1.0), 0.0)
-    return np.cumsum(np.log1p(-a))
+    return _log_keep_cumsum_aged(n_blocks, b0, alpha, h)
+
+
+@lru_cache(maxsize=4)
+def _log_keep_cumsum_aged(n_blocks: int, b0: int, alpha: float, h: int) -> np.ndarray:
+    """The age-scaled branch of :func:`_log_keep_cumsum`, read-only and memoised on its arguments: a
+    live EMA figure asks :func:`keep_factor` and :func:`blocks_to_reach` for the same million-block
+    chunk, which is the costly part. Computed in place (one array); the values are those of
+    ``cumsum(log1p(−α·b/(b + h)))``, with ``a = 0`` where ``b + h = 0``."""
+    a = np.arange(b0, b0 + n_blocks, dtype=np.float64)  # b = b0 + k, exact in float64
+    denom = a + h
+    if b0 + h > 0:  # b ≥ b0 ≥ 0, so b + h > 0 on every block
+        a *= alpha
+        a /= denom
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            a = np.where(denom > 0, alpha * a / np.where(denom > 0, denom, 1.0), 0.0)
+    np.negative(a, out=a)
+    np.log1p(a, out=a)
+    np.cumsum(a, out=a)
+    a.flags.writeable = False
+    return a
 
 
 def keep_factor(
