@@ -23,7 +23,7 @@ from .. import yuma
 from .._validate import check_array, check_fraction, check_int, check_real
 from ..data import load_vectors
 from ..interactive import Figure, live_panel
-from ..params import RAO_PER_TAO, U16_MAX
+from ..params import RAO_PER_TAO, TEMPO, U16_MAX
 from ._live import LiveChart
 from ._style import HEIGHT, ROLE_COLORS, WIDTH, dropdown, slider
 
@@ -420,6 +420,22 @@ def replay(
     ``fixed=False`` runs the float64 epoch (about three times faster, used by the live face; agrees
     to about 1e-9 with the chain's I32F32 arithmetic, stored bonds to ±1 u16).
     """
+    frames, _ = _replay_parts(vector_id, epochs, bonds_moving_average, liquid_alpha, bonds_penalty, fixed)
+    return pd.concat(frames, ignore_index=True)
+
+
+_MECHANISMS = (("classic Yuma (YC2)", False), ("Yuma 3", True))
+
+
+def _replay_parts(vector_id: str, epochs: int, bonds_moving_average: int | None, liquid_alpha: bool | None,
+                  bonds_penalty: float | None, fixed: bool, resume: tuple[list[pd.DataFrame], list[Any]] | None = None,
+                  ) -> tuple[list[pd.DataFrame], list[Any]]:
+    """:func:`replay` as one frame per mechanism plus each mechanism's last :class:`yuma.EpochResult`.
+
+    ``resume`` (the output of a shorter replay of the same setting) continues from its stored bonds
+    and permits, the only state :func:`yuma.run_epochs` carries between epochs, at the same blocks:
+    the rows are those of a replay from epoch 0.
+    """
     stakes, mats, p = scenario(vector_id, epochs)
     over: dict[str, Any] = {}
     if bonds_moving_average is not None:
@@ -431,14 +447,25 @@ def replay(
     i = _vector(vector_id)["inputs"]
     nv = i["n_validators"]
     share = np.array(stakes[:nv], dtype=float) / sum(stakes)
-    rows = []
-    for name, y3 in (("classic Yuma (YC2)", False), ("Yuma 3", True)):
+    start = 0 if resume is None else int(resume[0][0]["epoch"].max()) + 1
+    frames, last = [], []
+    for k, (name, y3) in enumerate(_MECHANISMS):
         params = yuma.YumaParams(**{**{f: getattr(p, f) for f in p.__dataclass_fields__}, **over, "yuma3": y3})
-        for e, r in enumerate(yuma.run_epochs(stakes, mats, params, fixed=fixed)):
+        extra: dict[str, Any] = {}
+        if resume is not None:
+            prev = resume[1][k]
+            extra = {"initial_bonds": prev.bonds, "initial_permits": prev.validator_permit,
+                     "current_block_by_epoch": [(e + 1) * TEMPO + 1 for e in range(start, epochs)]}
+        results = yuma.run_epochs(stakes, mats[start:], params, fixed=fixed, **extra)
+        rows = []
+        for e, r in enumerate(results, start=start):
             for v in range(nv):
                 rows.append({"scenario": vector_id, "mechanism": name, "epoch": e, "validator": f"V{v}",
                              "stake": float(share[v]), "dividends": float(r.dividends[v])})
-    return pd.DataFrame(rows)
+        new = pd.DataFrame(rows)
+        frames.append(new if resume is None else pd.concat([resume[0][k], new], ignore_index=True))
+        last.append(results[-1])
+    return frames, last
 
 
 def vector_check(vector_id: str) -> pd.DataFrame:
@@ -524,15 +551,16 @@ def replay_explorer(epochs: int = 12) -> Figure:
 
     template = LiveChart(build)
 
-    runs: dict[tuple, tuple[int, pd.DataFrame]] = {}  # the longest replay per setting: fewer epochs are its prefix
+    # the longest replay per setting: fewer epochs are its prefix, more continue it from its last epoch
+    runs: dict[tuple, tuple[int, pd.DataFrame, tuple[list[pd.DataFrame], list[Any]]]] = {}
 
     def replayed(vector_id: str, n_epochs: int, bma: float, liquid: bool | None, beta: float) -> pd.DataFrame:
         key = (vector_id, round(bma * 1_000_000), liquid, beta)
-        done, df = runs.get(key, (0, None))
+        done, df, parts = runs.get(key, (0, None, None))
         if df is None or done < n_epochs:
-            df = replay(vector_id, n_epochs, bonds_moving_average=key[1], liquid_alpha=liquid, bonds_penalty=beta,
-                        fixed=False)
-            runs[key] = (n_epochs, df)
+            parts = _replay_parts(vector_id, n_epochs, key[1], liquid, beta, False, resume=parts)
+            df = pd.concat(parts[0], ignore_index=True)
+            runs[key] = (n_epochs, df, parts)
             return df
         return df[df["epoch"] < n_epochs]
 
