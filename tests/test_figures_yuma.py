@@ -324,3 +324,17 @@ def test_a_shorter_replay_is_a_prefix_of_a_longer_one():
             short = fig.replay(v, n, fixed=False)
             pd.testing.assert_frame_equal(short.reset_index(drop=True),
                                           full[full["epoch"] < n].reset_index(drop=True))
+
+
+@pytest.mark.parametrize("vector_id", ["YC-03", "YC-04", "YC-07"])
+@pytest.mark.parametrize("fixed", [False, True])
+def test_replay_continued_from_stored_state_equals_replay_from_epoch_0(vector_id, fixed):
+    """The live replay extends a cached run from its last bonds and permits (what run_epochs carries
+    between epochs); the rows must be those of a replay from epoch 0."""
+    parts = None
+    for n in (3, 8, 20):
+        parts = fig._replay_parts(vector_id, n, 900_000, True, 0.5, fixed, resume=parts)
+        got = pd.concat(parts[0], ignore_index=True)
+        want = fig.replay(vector_id, n, bonds_moving_average=900_000, liquid_alpha=True, bonds_penalty=0.5,
+                          fixed=fixed)
+        pd.testing.assert_frame_equal(got, want)
