@@ -321,3 +321,15 @@ def test_gate_adr_explorer_static_face():
     assert bound[0]["value"] == 64
     with pytest.raises(ValueError, match="rank"):
         fig.gate_projection((200,))
+
+
+def test_gate_runs_shorter_horizon_is_a_prefix_of_a_longer_one():
+    """The live gate explorer slices its longest run for fewer days; that must equal a fresh run."""
+    from dtao_lib.figures.dynamic_tao import head_pipeline_frame
+
+    frame = head_pipeline_frame()
+    row = frame[frame["weight"] > 0].iloc[5]
+    long = fig._gate_runs(row, 364, 7)
+    for days in (7, 30, 200):
+        short = long[long["day"] <= max(days // 7, 1) * 7].reset_index(drop=True)
+        pd.testing.assert_frame_equal(short, fig._gate_runs(row, days, 7))

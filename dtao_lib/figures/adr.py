@@ -839,6 +839,21 @@ def gate_projection_summary(df: pd.DataFrame | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _gate_live_chart(d: Any) -> alt.HConcatChart:
+    color = alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom"),
+                      scale=alt.Scale(domain=list(GATE_RULES.values()), range=["#c0392b", "#7f8c8d"]))
+    charts = []
+    for field, title, fmt in (("adr", "ADR", ".2f"), ("haircut", "haircut 1 − P_L/P", ".0%"),
+                              ("liquidation_price", "liquidation price P_L (TAO/α)", ".4f")):
+        charts.append(alt.Chart(d).mark_line().encode(
+            x=alt.X("day:Q", title="days"), y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=fmt)),
+            color=color).properties(width=WIDTH * 0.3, height=HEIGHT * 0.7))
+    return alt.hconcat(*charts)
+
+
+_gate_live = templated(_gate_live_chart)
+
+
 def gate_adr_explorer(ranks: Sequence[int] = GATE_RANKS) -> Figure:
     """ADR, haircut and liquidation price of one subnet over a year, with and without the gate.
 
@@ -872,6 +887,8 @@ def gate_adr_explorer(ranks: Sequence[int] = GATE_RANKS) -> Figure:
                            panel("liquidation_price", "liquidation price P_L (TAO/α)", ".4f")).add_params(
             rank_p).properties(title="One subnet for a year: the gated share vs the June-2026 share (no trades)")
 
+    runs: dict[int, tuple[int, pd.DataFrame]] = {}  # the longest run per subnet: fewer days are its prefix
+
     def render(netuid: int, days: int):
         from .dynamic_tao import head_pipeline_frame
 
@@ -879,14 +896,14 @@ def gate_adr_explorer(ranks: Sequence[int] = GATE_RANKS) -> Figure:
         row = frame[(frame["netuid"] == int(netuid)) & (frame["weight"] > 0)]
         if row.empty:
             raise ValueError(f"netuid must be a subnet with an EMA price in the 2026-04-11 snapshot, got {netuid}")
-        d = _gate_runs(row.iloc[0], check_int("days", days, lo=7, hi=3 * 364), 7)
-        charts = []
-        for field, title, fmt in (("adr", "ADR", ".2f"), ("haircut", "haircut 1 − P_L/P", ".0%"),
-                                  ("liquidation_price", "liquidation price P_L (TAO/α)", ".4f")):
-            charts.append(alt.Chart(d).mark_line().encode(
-                x=alt.X("day:Q", title="days"), y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format=fmt)),
-                color=color).properties(width=WIDTH * 0.3, height=HEIGHT * 0.7))
-        return alt.hconcat(*charts), gate_projection_summary(d)
+        n_days = check_int("days", days, lo=7, hi=3 * 364)
+        done, d = runs.get(int(netuid), (0, None))
+        if d is None or done < n_days:
+            d = _gate_runs(row.iloc[0], n_days, 7)
+            runs[int(netuid)] = (n_days, d)
+        else:  # gated_projection steps forward: a shorter run is the first steps of this one
+            d = d[d["day"] <= max(n_days // 7, 1) * 7].reset_index(drop=True)
+        return _gate_live(d), gate_projection_summary(d)
 
     def live():
         import ipywidgets as w
