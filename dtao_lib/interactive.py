@@ -47,6 +47,7 @@ import html
 import itertools
 import json
 import os
+import textwrap
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -192,7 +193,24 @@ def responsive(spec: Mapping[str, Any]) -> dict[str, Any]:
         return spec
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
+    if "title" in spec:
+        spec["title"] = _wrap_title(spec["title"])
     return spec
+
+
+_TITLE_LINE_CHARS = 44
+"""Longest title line of a container-sized chart: about what a 358 px phone column shows."""
+
+
+def _wrap_title(title: Any, width: int = _TITLE_LINE_CHARS) -> Any:
+    """A chart title broken into lines of at most ``width`` characters (vega-lite draws a list of
+    strings as lines), so a long title is not cut off on a phone; a ``{"text": ...}`` title keeps
+    its other properties, and titles that already fit (or are lists) are returned unchanged."""
+    if isinstance(title, Mapping):
+        return {**title, "text": _wrap_title(title.get("text", ""), width)}
+    if isinstance(title, str) and len(title) > width:
+        return textwrap.wrap(title, width) or title
+    return title
 
 
 def _fits(spec: Mapping[str, Any]) -> bool:

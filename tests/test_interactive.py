@@ -324,3 +324,18 @@ def test_live_chart_swaps_parameter_values_without_a_rebuild():
     k.value = 2
     assert view.spec is spec
     assert view.signals == {"now": 2}
+
+
+def test_long_titles_wrap_for_narrow_columns():
+    """A container-sized chart's long title becomes lines (vega-lite draws a list as lines), so a phone
+    column does not cut it off; short titles and other properties are kept."""
+    long = "The emission gate on the 2026-04-11 network (counterfactual; bar at the N-th share)"
+    spec = interactive.responsive({"mark": "point", "title": long})
+    assert isinstance(spec["title"], list)
+    assert len(spec["title"]) > 1
+    assert all(len(line) <= interactive._TITLE_LINE_CHARS for line in spec["title"])
+    assert " ".join(spec["title"]) == long
+    styled = interactive.responsive({"mark": "point", "title": {"text": long, "fontSize": 12}})
+    assert styled["title"]["fontSize"] == 12
+    assert " ".join(styled["title"]["text"]) == long
+    assert interactive.responsive({"mark": "point", "title": "short"})["title"] == "short"
