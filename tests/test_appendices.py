@@ -547,3 +547,20 @@ def test_parameters_table_has_the_post_june_defaults():
     assert df.loc["BALANCER_MAX_WEIGHT", "value"] == "0.99"
     assert df.loc["ONE_YEAR_BLOCKS", "value"] == "2\u202f629\u202f800"  # 7 200 · 365 + 1 800
     assert df.loc["EMISSION_BAR_RANK", "spec"].startswith("§A2")
+
+
+def test_exercise_sheet_without_the_repository(tmp_path, monkeypatch):
+    """Installed as a wheel (Binder, a base-dependencies venv), dtao_lib has no repository beside it: the
+    sheet reads the chapters from the folder the notebook runs in (found running workshop_exercises.ipynb
+    in such an environment), and says what to do when there are none."""
+    from dtao_lib.figures import appendices
+
+    chapters = appendices.REPO_ROOT / "chapters"
+    expected = appendices.workshop_plan_labels()
+    monkeypatch.setattr(appendices, "REPO_ROOT", tmp_path / "site-packages")
+    monkeypatch.chdir(chapters)
+    assert appendices.workshop_plan_labels() == expected
+    assert set(expected) <= set(appendices.find_exercises())
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="clone of the repository"):
+        appendices.workshop_plan_labels()

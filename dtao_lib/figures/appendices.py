@@ -68,6 +68,16 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _chapters_dir() -> Path:
+    """The book's ``chapters/`` folder: the repository's when dtao_lib is imported from a clone;
+    otherwise (an installed wheel, e.g. on Binder) the folder the notebook runs in, or its
+    ``chapters/`` subfolder. The repository's path is returned when none exists, so errors name it."""
+    for cand in (REPO_ROOT / "chapters", Path.cwd(), Path.cwd() / "chapters"):
+        if (cand / "workshop.md").is_file():
+            return cand
+    return REPO_ROOT / "chapters"
 """The repository this package was imported from (chapters/ and benchmarks/ live there)."""
 
 PASS_COLORS = {"pass": "#1e8449", "FAIL": "#c0392b", "n/a": "#7f8c8d"}
@@ -268,7 +278,7 @@ def claim_pages(chapters_dir: str | Path | None = None) -> dict[str, str]:
     Read from the ``claims.show("<id>")`` calls in the notebooks under ``chapters_dir`` (default: the
     repository's ``chapters/``; an empty dict when it is not there, e.g. in an installed wheel).
     """
-    root = Path(chapters_dir) if chapters_dir is not None else REPO_ROOT / "chapters"
+    root = Path(chapters_dir) if chapters_dir is not None else _chapters_dir()
     if not root.is_dir():
         return {}
     pages: dict[str, str] = {}
@@ -660,6 +670,13 @@ YUMA_KEYS: dict[str, tuple[str, str]] = {
 }
 """The figures ``benchmarks/yuma.py`` prints as its last line."""
 
+JUPYTER_KEYS: dict[str, tuple[str, str]] = {
+    "worst_p95_ms": ("ms", "the slowest live figure's 95th-percentile answer in a real JupyterLab, end to end: "
+                           "control change, kernel callback, comm, chart redrawn (goal ≤ 200 ms)"),
+    "target_ms": ("ms", "the goal"),
+}
+"""The figures ``benchmarks/jupyter_latency.py`` prints as its last line."""
+
 REFERENCE_FILE = Path("benchmarks") / "reference.json"
 LATEST_FILE = Path("benchmarks") / "results" / "latest.json"
 
@@ -679,6 +696,9 @@ BENCHMARKS = (
                Path("benchmarks") / "results" / "widgets.json"),
     _Benchmark("Yuma epoch", "benchmarks/yuma.py", YUMA_KEYS, Path("benchmarks") / "reference_yuma.json",
                Path("benchmarks") / "results" / "yuma.json"),
+    _Benchmark("Live figures in JupyterLab", "benchmarks/jupyter_latency.py", JUPYTER_KEYS,
+               Path("benchmarks") / "reference_jupyter_latency.json",
+               Path("benchmarks") / "results" / "jupyter_latency.json"),
 )
 """The benchmark scripts the status page reports: their figures, committed reference file and local run."""
 
@@ -845,7 +865,7 @@ def _exercise_blocks(text: str, page: str) -> list[Exercise]:
 def find_exercises(chapters_dir: str | Path | None = None) -> dict[str, Exercise]:
     """Every labelled ``{exercise}`` in the notebooks and Markdown pages of ``chapters_dir``
     (default: the repository's ``chapters/``), by label."""
-    root = Path(chapters_dir) if chapters_dir is not None else REPO_ROOT / "chapters"
+    root = Path(chapters_dir) if chapters_dir is not None else _chapters_dir()
     found: dict[str, Exercise] = {}
     if not root.is_dir():
         return found
@@ -882,11 +902,12 @@ def workshop_plan_labels(plan: str | Path | None = None) -> list[str]:
     ValueError
         If the plan cannot be read or names no exercise.
     """
-    path = Path(plan) if plan is not None else REPO_ROOT / "chapters" / "workshop.md"
+    path = Path(plan) if plan is not None else _chapters_dir() / "workshop.md"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ValueError(f"plan: cannot read the workshop plan {path}: {exc}") from None
+        raise ValueError(f"plan: cannot read the workshop plan {path} (the exercise sheet is built from the "
+                         f"book's chapters: open it from a clone of the repository): {exc}") from None
     labels = list(dict.fromkeys(_PLAN_REF.findall(text)))
     if not labels:
         raise ValueError(f"plan: {path} names no exercise (expected {{numref}}`<label>` references)")

@@ -1,0 +1,213 @@
+"""Input checks shared by every public function.
+
+Every public function in :mod:`dtao_lib` validates its inputs with these helpers so that bad
+input fails the same way everywhere: a :class:`TypeError` for the wrong kind of value and a
+:class:`ValueError` that names the parameter and the allowed range, e.g.
+``ValueError: tao_in must be a finite number >= 0, got -1``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "U64_MAX",
+    "check_array",
+    "check_bool",
+    "check_choice",
+    "check_fraction",
+    "check_int",
+    "check_real",
+    "check_u16_fraction",
+    "freeze_arrays",
+    "readonly",
+]
+
+U64_MAX = 2**64 - 1
+"""Default upper bound of :func:`check_int`: on chain amounts, blocks and counters are at most u64."""
+
+
+def _describe(lo: float | None, hi: float | None, lo_open: bool, hi_open: bool) -> str:
+    if lo is not None and hi is not None:
+        return f"in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
+    if lo is not None:
+        return f"{'>' if lo_open else '>='} {lo}"
+    if hi is not None:
+        return f"{'<' if hi_open else '<='} {hi}"
+    return "finite"
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` as a Python ``bool`` or raise :class:`TypeError`.
+
+    Only ``bool`` and ``numpy.bool_`` are flags: the string ``'False'`` (truthy!), ``0``/``1`` and
+    ``None`` are rejected rather than read by truthiness.
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise TypeError(f"{name} must be a bool (True or False), got {type(value).__name__} {value!r}")
+
+
+def check_choice(name: str, value: Any, options: Sequence[Any]) -> Any:
+    """Return ``value`` if it is one of ``options`` (compared with ``==``, strings only to strings)."""
+    for opt in options:
+        if type(opt) is type(value) and opt == value:
+            return value
+    allowed = ", ".join(repr(o) for o in options)
+    raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+
+
+def readonly(arr: np.ndarray) -> np.ndarray:
+    """A read-only copy of ``arr`` (for arrays held by frozen dataclasses)."""
+    out = np.array(arr, copy=True)
+    out.setflags(write=False)
+    return out
+
+
+def freeze_arrays(obj: Any) -> None:
+    """Replace every writable numpy array field of the frozen dataclass ``obj`` by a read-only copy.
+
+    Call at the end of ``__post_init__``: a frozen dataclass whose arrays can be edited in place is
+    not frozen (a validated state edited afterwards would skip the checks).
+    """
+    for name, value in list(vars(obj).items()):
+        if isinstance(value, np.ndarray) and value.flags.writeable:
+            object.__setattr__(obj, name, readonly(value))
+
+
+def check_int(
+    name: str,
+    value: Any,
+    *,
+    lo: int | None = 0,
+    hi: int | None = U64_MAX,
+) -> int:
+    """Return ``value`` as a Python ``int`` or raise.
+
+    Integers (``int`` or numpy integer) are accepted; ``bool`` and floats are rejected with a
+    :class:`TypeError` because on chain these quantities are integers (rao, blocks, u16). The
+    default range is [0, u64::MAX]; pass ``hi=None`` (and ``lo=None``) for an unbounded integer.
+    """
+    if type(value) is int:  # the common case, without the (slow) abstract-base-class check
+        v = value
+    elif isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    else:
+        v = int(value)
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        if hi == U64_MAX and lo is not None:  # the default cap: keep ">= lo" readable
+            rng = f">= {lo} and <= u64::MAX ({U64_MAX})"
+        else:
+            rng = _describe(lo, hi, False, False)
+        raise ValueError(f"{name} must be an integer {rng}, got {v}")
+    return v
+
+
+def check_real(
+    name: str,
+    value: Any,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+    hi_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite ``float`` within the given bounds or raise.
+
+    Python and numpy reals (``np.float64``, ``np.int64``, ``Fraction``, ...) are accepted; ``bool``,
+    strings and complex numbers are rejected with a :class:`TypeError`, NaN, infinities and integers
+    too large for a float with a :class:`ValueError`.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    rng = _describe(lo, hi, lo_open, hi_open)
+    try:
+        v = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number {rng}, got {value!r}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite number {rng}, got {v}")
+    bad_lo = lo is not None and (v <= lo if lo_open else v < lo)
+    bad_hi = hi is not None and (v >= hi if hi_open else v > hi)
+    if bad_lo or bad_hi:
+        raise ValueError(f"{name} must be a finite number {rng}, got {value!r}")
+    return v
+
+
+def check_fraction(name: str, value: Any) -> float:
+    """A fraction in the closed interval [0, 1]."""
+    return check_real(name, value, lo=0.0, hi=1.0)
+
+
+def check_u16_fraction(name: str, value: Any) -> float:
+    """A fraction the chain stores as a u16 (``value/65535``): a real number in [0, 1], or the raw u16.
+
+    Integers above 1 are read as the raw u16 the chain stores (e.g. ``kappa=32767`` or
+    ``owner_cut=11796``) and divided by 65535; anything else must be a fraction in [0, 1].
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) > 1:
+        return check_int(name, value, lo=0, hi=65_535) / 65_535
+    return check_fraction(name, value)
+
+
+def check_array(
+    name: str,
+    values: Any,
+    *,
+    ndim: int | None = 1,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+    hi_open: bool = False,
+    shape: Sequence[int | None] | None = None,
+    min_size: int = 0,
+) -> np.ndarray:
+    """Return ``values`` as a float64 array after checking dimension, shape, finiteness and bounds.
+
+    ``shape`` may contain ``None`` for "any length" in that dimension. Strings, booleans, complex
+    numbers and ragged nested lists are rejected with a :class:`TypeError` (numpy would otherwise
+    read ``"1.5"`` as 1.5 and ``True`` as 1).
+    """
+    if isinstance(values, str | bytes):
+        raise TypeError(f"{name} must be an array of real numbers, got {type(values).__name__} {values!r}")
+    try:
+        raw = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of real numbers ({exc})") from None
+    if raw.dtype.kind == "O":
+        flat = raw.ravel().tolist()
+        for x in flat:
+            if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
+                raise TypeError(f"{name} must contain only real numbers, got {type(x).__name__} {x!r}")
+        try:
+            arr = np.array([float(x) for x in flat], dtype=np.float64).reshape(raw.shape)
+        except OverflowError:
+            raise ValueError(f"{name} must contain only finite numbers, got an integer too large for a float") from None
+    elif raw.dtype.kind in "iuf":
+        arr = raw.astype(np.float64, copy=False)
+    else:
+        kind = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes"}.get(raw.dtype.kind, raw.dtype)
+        raise TypeError(f"{name} must be an array of real numbers, got {kind}")
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
+    if shape is not None and (
+        len(shape) != arr.ndim or any(s is not None and s != a for s, a in zip(shape, arr.shape, strict=False))
+    ):
+        want = "×".join("n" if s is None else str(s) for s in shape)
+        raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
+    if arr.size < min_size:
+        raise ValueError(f"{name} must have at least {min_size} element(s), got {arr.size}")
+    if arr.size:
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must contain only finite numbers, got NaN or infinity")
+        rng = _describe(lo, hi, lo_open, hi_open)
+        if lo is not None and (np.any(arr <= lo) if lo_open else np.any(arr < lo)):
+            raise ValueError(f"{name} must contain numbers {rng}, got min {arr.min()!r}")
+        if hi is not None and (np.any(arr >= hi) if hi_open else np.any(arr > hi)):
+            raise ValueError(f"{name} must contain numbers {rng}, got max {arr.max()!r}")
+    return arr

@@ -1,0 +1,624 @@
+"""Interactive figures: one mechanism for the static site and for live Jupyter.
+
+Every figure in the book is a :class:`Figure`, built by a function in :mod:`dtao_lib.figures`
+and displayed by a notebook cell. A figure has two faces:
+
+* **static** — an altair chart whose interactivity is client-side (``alt.param`` bound to sliders
+  and dropdowns, filtering data precomputed by ``dtao_lib``). It is what the published site shows:
+  it runs in the browser with the vendored vega/vega-lite/vega-embed (no internet, no kernel).
+* **live** — an ipywidgets panel whose controls call ``dtao_lib`` on every change. It is what a
+  reader sees in Jupyter (a kernel is running), and it can explore any parameter value, not just
+  the precomputed grid.
+
+How the two are chosen (decided once, here):
+
+* During a book build, :mod:`dtao_lib.sphinx_ext` sets the environment variable
+  ``DTAO_BOOK_BUILD=1`` before notebooks execute; :func:`building_book` reads it and every
+  :class:`Figure` renders **only** its static face. The ipywidgets panel is never created, so the
+  site has no dead controls (a slider without a kernel that moves but changes nothing).
+* Anywhere else with a kernel (JupyterLab, Notebook 7, VS Code, Colab, nbmake), a :class:`Figure`
+  renders its **live** face. Figures without a live face show the static chart, which is still
+  interactive in the browser.
+
+Chart HTML never fetches anything from a CDN when the vendored scripts are present: the site loads
+them from ``_static/`` (added per page by the Sphinx extension) and :func:`setup` injects them
+inline into a live notebook (so notebooks render charts offline as well; the code travels as a
+JSON string and is evaluated unchanged, see :func:`_inline_script_js`). If they are missing
+(e.g. a later cell was run before :func:`setup`), the chart falls back to loading them from the
+jsDelivr CDN.
+
+Widget callbacks never show a traceback: any exception (a ``ValueError``/``TypeError`` from
+``dtao_lib`` for bad input, an ``OverflowError``, a ``KeyError``...) is shown as a message above
+the last good output, which stays as it was (see :func:`live_panel`). Charts in a live panel are
+anywidget views (:class:`ChartSpec`, ``_CHART_ESM``) that swap new data into the drawn vega view
+instead of re-embedding it; they use the same inlined vega as every other chart.
+
+For chapter authors
+-------------------
+Write the figure in ``dtao_lib.figures.<chapter>`` as a function returning
+``Figure(static=<altair chart>, live=<callable returning a widget>)``; build the live face with
+:func:`live_panel`. In the notebook, call it as the last expression of a short cell. Nothing else
+is needed: the first cell of every chapter runs ``dtao_lib.interactive.setup()``.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import os
+import textwrap
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import altair as alt
+
+__all__ = [
+    "BUILD_ENV",
+    "ChartSpec",
+    "Figure",
+    "building_book",
+    "chart_html",
+    "live_panel",
+    "setup",
+]
+
+BUILD_ENV = "DTAO_BOOK_BUILD"
+"""Environment variable set (to ``"1"``) by the Sphinx extension while the book builds."""
+
+VEGA_SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
+"""Vendored scripts, in load order (``dtao_lib/_vendor``)."""
+
+EMBED_OPTIONS: dict[str, Any] = {
+    "renderer": "svg",
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+}
+"""vega-embed options: SVG output (crisp, testable) and only the export menu (no external links)."""
+
+PANEL_CSS = (
+    ".dtao-panel .dtao-out{transition:opacity .1s}"
+    ".dtao-panel.dtao-busy .dtao-out{opacity:.45;transition:opacity .2s .2s;cursor:progress}"
+    ".dtao-panel .widget-output,.dtao-panel .jp-OutputArea-output{max-width:100%;overflow-x:auto}"
+    ".dtao-chart{max-width:100%}"
+)
+"""Live-panel style (added by :func:`setup`): a panel that takes more than 0.2 s dims its output."""
+
+_CDN = {
+    "vega": f"https://cdn.jsdelivr.net/npm/vega@{alt.VEGA_VERSION}?noext",
+    "vega-lite": f"https://cdn.jsdelivr.net/npm/vega-lite@{alt.VEGALITE_VERSION}?noext",
+    "vega-embed": f"https://cdn.jsdelivr.net/npm/vega-embed@{alt.VEGAEMBED_VERSION}?noext",
+}
+
+_ids = itertools.count()
+
+
+def building_book() -> bool:
+    """True while the Sphinx extension is building the site (``DTAO_BOOK_BUILD=1``)."""
+    return os.environ.get(BUILD_ENV, "") == "1"
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return False
+    ip = get_ipython()
+    return ip is not None and getattr(ip, "kernel", None) is not None
+
+
+@cache
+def _vendored_js(name: str) -> str:
+    return resources.files("dtao_lib").joinpath("_vendor", name).read_text(encoding="utf-8")
+
+
+def _script_safe(json_text: str) -> str:
+    """Make JSON text safe inside an inline ``<script>`` element without changing its value.
+
+    Only valid for JSON (where ``<`` can only occur inside string literals, in which ``\\/`` and
+    ``\\u0021`` mean ``/`` and ``!``): never apply it to JavaScript code.
+    """
+    return json_text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+
+
+def _loader_js(div_id: str, spec_json: str) -> str:
+    """JavaScript that embeds ``spec_json`` in ``#div_id``; it loads vega first if it must."""
+    opts = json.dumps(EMBED_OPTIONS)
+    cdn = json.dumps(_CDN)
+    return f"""
+(function() {{
+  var spec = {spec_json};
+  var opts = {opts};
+  function embed() {{
+    var el = document.getElementById("{div_id}");
+    if (spec.width === "container") el.classList.add("dtao-fit");
+    vegaEmbed(el, spec, opts).then(function(res) {{
+      (window.dtaoViews = window.dtaoViews || []).push(res.view);
+    }}).catch(function(err) {{
+      document.getElementById("{div_id}").innerText = "Chart error: " + err;
+      console.error(err);
+    }});
+  }}
+  if (window.vegaEmbed) {{ embed(); return; }}
+  var cdn = {cdn};
+  if (window.requirejs) {{
+    requirejs.config({{paths: {{"vega": cdn["vega"], "vega-lite": cdn["vega-lite"],
+                                "vega-embed": cdn["vega-embed"]}}}});
+    requirejs(["vega-embed"], function(ve) {{ window.vegaEmbed = ve; embed(); }});
+    return;
+  }}
+  var urls = [cdn["vega"], cdn["vega-lite"], cdn["vega-embed"]];
+  (function next(i) {{
+    if (i === urls.length) {{ embed(); return; }}
+    var s = document.createElement("script");
+    s.src = urls[i]; s.onload = function() {{ next(i + 1); }};
+    s.onerror = function() {{
+      document.getElementById("{div_id}").innerText =
+        "Could not load the chart library: run dtao_lib.interactive.setup() first.";
+    }};
+    document.head.appendChild(s);
+  }})(0);
+}})();
+"""
+
+
+_COMPOSED = ("vconcat", "hconcat", "concat", "facet", "repeat")
+
+CHART_CSS = (
+    ".dtao-chart{max-width:100%;box-sizing:border-box}"
+    ".dtao-chart.dtao-fit{width:100%;display:block}"
+    ".dtao-chart svg.marks,.dtao-chart canvas.marks{max-width:100%;height:auto}"
+    ".dtao-chart .vega-bindings{display:flex;flex-wrap:wrap;gap:.2em 1.2em;max-width:100%;font-size:.85rem}"
+    ".dtao-chart .vega-bind,.dtao-chart .vega-bind label{max-width:100%;min-width:0;display:flex;"
+    "flex-wrap:wrap;align-items:center;gap:0 .4em}"
+    ".dtao-chart .vega-bind input[type=range]{max-width:min(200px,60vw)}"
+    ".dtao-chart .vega-bind select{max-width:100%;min-width:0;text-overflow:ellipsis}"
+)
+"""Chart sizing for every width: a single view fills its column (:func:`responsive`); a composed
+chart (concatenated panels, whose views vega-lite cannot size to a container) is scaled down to the
+column through its SVG ``viewBox``; the bound sliders and dropdowns wrap."""
+
+
+def responsive(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The spec sized to its container: a single or layered view gets ``width: "container"``.
+
+    Composed charts are left as they are (vega-lite sizes only single and layered views to a
+    container); :data:`CHART_CSS` scales them down to the column instead.
+    """
+    spec = dict(spec)
+    if any(k in spec for k in _COMPOSED) or spec.get("width") == "container":
+        return spec
+    spec["width"] = "container"
+    spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
+    if "title" in spec:
+        spec["title"] = _wrap_title(spec["title"])
+    return spec
+
+
+_TITLE_LINE_CHARS = 44
+"""Longest title line of a container-sized chart: about what a 358 px phone column shows."""
+
+
+def _wrap_title(title: Any, width: int = _TITLE_LINE_CHARS) -> Any:
+    """A chart title broken into lines of at most ``width`` characters (vega-lite draws a list of
+    strings as lines), so a long title is not cut off on a phone; a ``{"text": ...}`` title keeps
+    its other properties, and titles that already fit (or are lists) are returned unchanged."""
+    if isinstance(title, Mapping):
+        return {**title, "text": _wrap_title(title.get("text", ""), width)}
+    if isinstance(title, str) and len(title) > width:
+        return textwrap.wrap(title, width) or title
+    return title
+
+
+def _fits(spec: Mapping[str, Any]) -> bool:
+    return spec.get("width") == "container"
+
+
+def chart_html(chart: alt.TopLevelMixin | Mapping[str, Any], *, div_id: str | None = None) -> str:
+    """HTML for one chart: a ``div`` and the script that embeds it with vega-embed.
+
+    ``chart`` is an altair chart or an already-built vega-lite spec dict. The chart fits its column
+    at every width (:func:`responsive`, :data:`CHART_CSS`).
+    """
+    spec = _rename_datasets(responsive(chart if isinstance(chart, Mapping) else chart.to_dict()))
+    div = div_id or f"dtao-chart-{next(_ids)}-{uuid.uuid4().hex[:8]}"
+    spec_json = _script_safe(json.dumps(spec, separators=(",", ":")))
+    return (
+        f'<style>{CHART_CSS}</style><div class="dtao-chart" id="{div}"></div>\n'
+        f'<script type="text/javascript">{_loader_js(div, spec_json)}</script>'
+    )
+
+
+def _altair_renderer(spec: dict, **_: Any) -> dict[str, str]:
+    return {"text/html": chart_html(spec)}
+
+
+alt.renderers.register("dtao", _altair_renderer)
+alt.renderers.enable("dtao")
+alt.data_transformers.enable("default", max_rows=20_000)
+
+
+class _Html:
+    """Minimal display object for raw HTML (avoids importing IPython.display at module load)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
+
+
+def _inline_script_js(name: str) -> str:
+    """JavaScript that evaluates the vendored script ``name`` with AMD/CommonJS hidden.
+
+    The source travels as a JSON string literal and is run with ``Function``: inside a string
+    literal ``<\\/`` *is* ``</``, so escaping it keeps the ``<script>`` element intact without
+    changing a single character of the code (escaping ``</`` in the code itself breaks regular
+    expressions such as ``/</g`` in vega, which is why charts once fell back to the CDN).
+    """
+    code = _script_safe(json.dumps(_vendored_js(name)))
+    return f'Function("define", "exports", "module", {code}).call(window);'
+
+
+def setup() -> _Html | None:
+    """Prepare a notebook for ``dtao_lib`` figures; call it once in the chapter's first cell.
+
+    * In a book build: nothing to show (the page loads vega from ``_static``); returns ``None``.
+    * In a live notebook: returns HTML that defines vega, vega-lite and vega-embed from the
+      copies shipped inside ``dtao_lib``, so charts render with no internet. The scripts are
+      evaluated with AMD's ``define`` hidden, so they also work where RequireJS is present.
+    """
+    from .figures._style import tidy_plain_text
+
+    tidy_plain_text()  # floats print as 6,676.282, not 6676.281999999999 (site and Jupyter alike)
+    if building_book():
+        return None
+    body = "\n".join(_inline_script_js(name) for name in VEGA_SCRIPTS)
+    return _Html(
+        f'<div class="dtao-setup" style="display:none"></div><style>{CHART_CSS}{PANEL_CSS}</style>'
+        f'<script type="text/javascript">if (!window.vegaEmbed) {{\n{body}\n}}</script>'
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Figure:
+    """A book figure: a static (client-side interactive) chart and an optional live panel.
+
+    Parameters
+    ----------
+    static
+        The altair chart the site shows (and the fallback everywhere), or a zero-argument
+        callable building it (called only when the static face is shown, so a live session
+        does not pay for precomputing the site's grids).
+    live
+        A zero-argument callable returning an ipywidgets widget, called only when a kernel is
+        running and the book is not being built.
+    title
+        Used in the plain-text representation.
+    """
+
+    static: alt.TopLevelMixin | Callable[[], alt.TopLevelMixin]
+    live: Callable[[], Any] | None = None
+    title: str = ""
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        text = f"<dtao_lib Figure{': ' + self.title if self.title else ''}>"
+        if self.live is not None and not building_book() and _in_kernel():
+            widget = self.live()
+            bundle = widget._repr_mimebundle_()
+            data = bundle[0] if isinstance(bundle, tuple) else bundle
+            return {**data, "text/plain": text}
+        return {"text/html": chart_html(self.chart()), "text/plain": text}
+
+    def chart(self) -> alt.TopLevelMixin:
+        """The static altair chart (built now if ``static`` is a callable)."""
+        return self.static() if callable(self.static) else self.static
+
+
+def _error_box(message: str) -> str:
+    return (
+        '<div class="dtao-error" style="border-left:4px solid #c0392b;padding:4px 8px;'
+        f'background:#fdecea;color:#7b241c">⚠ {html.escape(message)}</div>'
+    )
+
+
+def _error_message(exc: BaseException) -> str:
+    """What a reader sees when a live figure cannot be computed for the chosen values."""
+    if isinstance(exc, (ValueError, TypeError)) and str(exc):
+        text = str(exc)  # dtao_lib's bad-input messages name the parameter and its range
+    else:
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return f"{text} (the output below is for the last values that worked)"
+
+
+class ChartSpec:
+    """A vega-lite spec to show in a live panel (what :class:`~dtao_lib.figures._live.LiveChart` returns).
+
+    In a live panel it goes to a chart view that swaps only the data when the chart's shape is
+    unchanged; displayed on its own it is the same HTML as any other chart.
+    """
+
+    def __init__(self, spec: Mapping[str, Any]) -> None:
+        self.spec = spec
+
+    def _repr_html_(self) -> str:
+        return chart_html(self.spec)
+
+
+def _as_spec(item: Any) -> dict[str, Any] | None:
+    """The vega-lite spec of a chart-like render result (``None`` for anything else)."""
+    if isinstance(item, ChartSpec):
+        return dict(item.spec)
+    if isinstance(item, alt.TopLevelMixin):
+        return item.to_dict(validate=False)
+    if isinstance(item, Figure):
+        return _as_spec(item.chart())
+    return None
+
+
+def _rename_datasets(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The spec with its inline datasets named ``dtao_0, dtao_1, …`` (in order).
+
+    Two reasons: altair names datasets after a hash of their content, so without this two renders
+    of the same chart with new numbers would never compare equal (see :func:`_split_datasets`);
+    and vega-lite names its own derived data sources ``data_0, data_1, …``, so a dataset called
+    that breaks the chart ("Duplicate data set name"). Only data references are renamed
+    (``{"data": {"name": …}}`` anywhere, lookups included), never a field or a text.
+    """
+    datasets = spec.get("datasets") or {}
+    if not datasets:
+        return dict(spec)
+    names = {old: f"dtao_{i}" for i, old in enumerate(datasets)}
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {}
+            for k, v in node.items():
+                if k == "data" and isinstance(v, dict) and v.get("name") in names:
+                    v = {**v, "name": names[v["name"]]}
+                out[k] = walk(v)
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    out = walk({k: v for k, v in spec.items() if k != "datasets"})
+    out["datasets"] = {names[k]: v for k, v in datasets.items()}
+    return out
+
+
+def _split_datasets(spec: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Split a spec into what a drawn view can take without being rebuilt and the rest.
+
+    Returns the shape (canonical JSON of the spec without its data and without the values of its
+    top-level variable parameters), the spec without its data, the data under stable names
+    (:func:`_rename_datasets`) and the parameter values (vega signals of the same names). Two
+    renders with equal shapes differ only in data and signal values, which the chart view swaps
+    into the drawn view.
+    """
+    renamed = _rename_datasets(spec)
+    datasets = renamed.pop("datasets", {})
+    signals = {p["name"]: p["value"] for p in renamed.get("params", [])
+               if "value" in p and "select" not in p and "views" not in p}
+    shape = {**renamed, "params": [{k: v for k, v in p.items() if not (k == "value" and p["name"] in signals)}
+                                   for p in renamed["params"]]} if signals else renamed
+    return json.dumps(shape, sort_keys=True, separators=(",", ":")), renamed, datasets, signals
+
+
+# The front end of a live chart (an anywidget ES module). vega comes from dtao_lib.interactive.setup()
+# (inlined, offline); without it (setup() not run, or an output sandbox of its own such as Colab's)
+# the module falls back to the CDN.
+_CHART_ESM = r"""
+const CDN = "https://cdn.jsdelivr.net/npm/vega-embed@__EMBED__/+esm";
+function libraryReady() {
+  return new Promise((resolve, reject) => {
+    let n = 0;
+    (function poll() {
+      if (globalThis.vegaEmbed) return resolve(globalThis.vegaEmbed);
+      if (++n > 60) return import(CDN).then(m => resolve(m.default), () => reject(new Error(
+        "Could not load the chart library: run dtao_lib.interactive.setup() first.")));
+      setTimeout(poll, 50);
+    })();
+  });
+}
+function render({ model, el }) {
+  const div = document.createElement("div");
+  div.className = "dtao-chart dtao-live-chart";
+  el.appendChild(div);
+  let view = null, spec = null, pending = Promise.resolve();
+  let received = 0;
+  function countMarks(node) {  // data-driven mark items drawn (what the browser tests check)
+    let n = node && node.role === "mark" && node.marktype !== "group" ? (node.items || []).length : 0;
+    for (const child of (node && node.items) || []) n += countMarks(child);
+    return n;
+  }
+  function done() {
+    div.dataset.marks = String(countMarks(view.scenegraph().root));
+    div.dataset.received = String(received);  // when the new data arrived (performance.now())
+    div.dataset.revision = String(model.get("revision"));
+  }
+  async function update() {
+    received = performance.now();
+    const next = model.get("spec"), data = model.get("datasets");
+    if (view && next === spec) {
+      for (const [name, rows] of Object.entries(data)) view.data(name, rows);
+      for (const [name, value] of Object.entries(model.get("signals"))) view.signal(name, value);
+      await view.runAsync();
+      return done();
+    }
+    const embed = await libraryReady();
+    div.classList.toggle("dtao-fit", next.width === "container");
+    const res = await embed(div, { ...next, datasets: data }, model.get("options"));
+    if (view) view.finalize();
+    view = res.view; spec = next;
+    (globalThis.dtaoViews = globalThis.dtaoViews || []).push(view);
+    done();
+  }
+  function queue() {
+    pending = pending.then(update).catch(err => {
+      div.innerText = "Chart error: " + (err && err.message ? err.message : err);
+      console.error(err);
+    });
+  }
+  model.on("change:revision", queue);
+  queue();
+  return () => { if (view) view.finalize(); };
+}
+export default { render };
+""".replace("__EMBED__", alt.VEGAEMBED_VERSION.split(".")[0])
+
+
+@cache
+def _chart_view_class() -> type:
+    """The live chart widget class (built on first use: importing anywidget costs time)."""
+    import anywidget
+    import traitlets
+
+    class ChartView(anywidget.AnyWidget):
+        """A vega-lite chart in a live panel; :meth:`show` swaps the data when the shape is unchanged."""
+
+        _esm = _CHART_ESM
+        _css = CHART_CSS + PANEL_CSS
+        spec = traitlets.Dict().tag(sync=True)
+        datasets = traitlets.Dict().tag(sync=True)
+        signals = traitlets.Dict().tag(sync=True)
+        # canvas: a data swap redraws in a fraction of the SVG renderer's time (measured with
+        # benchmarks/jupyter_latency.py); the site keeps SVG.
+        options = traitlets.Dict({**EMBED_OPTIONS, "renderer": "canvas"}).tag(sync=True)
+        revision = traitlets.Int(0).tag(sync=True)
+
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._shape = ""
+
+        def show(self, prepared: tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]) -> None:
+            shape, spec, datasets, signals = prepared
+            with self.hold_sync():
+                if shape != self._shape:
+                    self.spec, self._shape = spec, shape
+                self.datasets = datasets
+                self.signals = signals
+                self.revision += 1
+
+    return ChartView
+
+
+def _prepare(item: Any) -> tuple[str, Any]:
+    """Turn one render result into what its output slot shows, before anything on screen changes.
+
+    Returns ``("chart", (shape, spec, datasets, signals))`` or ``("output", display_data)``.
+    """
+    spec = _as_spec(item)
+    if spec is not None:
+        return "chart", _split_datasets(responsive(spec))
+    return "output", {"output_type": "display_data", **_bundle(item)}
+
+
+_REPRS = (("_repr_html_", "text/html"), ("_repr_markdown_", "text/markdown"),
+          ("_repr_latex_", "text/latex"), ("_repr_svg_", "image/svg+xml"))
+
+
+def _bundle(item: Any) -> dict[str, Any]:
+    """Jupyter display data for ``item``, computed now; a failing ``_repr_*_`` raises here.
+
+    (IPython's own formatter would print the traceback and show a partial result instead.)
+    """
+    data: dict[str, Any] = {}
+    metadata: dict[str, Any] = {}
+    method = getattr(item, "_repr_mimebundle_", None)
+    if callable(method):
+        bundle = method()
+        data, metadata = (bundle[0], bundle[1] or {}) if isinstance(bundle, tuple) else (bundle, {})
+        data = dict(data)
+    else:
+        for name, mime in _REPRS:
+            method = getattr(item, name, None)
+            value = method() if callable(method) else None
+            if value is not None:
+                data[mime] = value
+    data.setdefault("text/plain", repr(item))
+    return {"data": data, "metadata": metadata}
+
+
+def live_panel(
+    controls: Mapping[str, Any],
+    render: Callable[..., Any],
+    *,
+    layout: str = "vertical",
+) -> Any:
+    """A live ipywidgets panel: ``controls`` feed ``render(**values)`` whose result is displayed.
+
+    Parameters
+    ----------
+    controls
+        Mapping from ``render``'s keyword names to ipywidgets value widgets.
+    render
+        Pure function of the control values returning something displayable (an altair chart, a
+        :class:`ChartSpec`, a DataFrame or Styler, a :class:`Figure`, a tuple of those...). It
+        should only call ``dtao_lib``.
+    layout
+        ``"vertical"`` (controls above the output) or ``"horizontal"`` (controls on the left).
+
+    Notes
+    -----
+    Each item of the result has its own output slot. Charts go to a chart view that, when the
+    chart has the same shape as before, receives only the new data (the view redraws in place,
+    no re-embedding); other items are replaced whole.
+
+    Widgets never show a traceback: if ``render`` raises *anything* (a ``ValueError`` from
+    ``dtao_lib`` naming the bad parameter, an ``OverflowError`` from ``1e308`` in a number box, a
+    ``KeyError``...), or its result cannot be displayed, the message is shown in a red box and
+    every slot keeps its last good output: all items are computed and prepared before the first
+    slot changes, so nothing half-updates. While a computation runs, the panel carries the CSS
+    class ``dtao-busy`` (dimmed by :func:`setup`'s style after 0.2 s).
+    """
+    import ipywidgets as widgets
+
+    err = widgets.HTML(value="")
+    slots = widgets.VBox(layout=widgets.Layout(width="100%"))
+    slots.add_class("dtao-out")
+    kinds: list[str] = []
+
+    def update(*_: Any) -> None:
+        panel.add_class("dtao-busy")
+        try:
+            values = {name: w.value for name, w in controls.items()}
+            result = render(**values)
+            items = result if isinstance(result, tuple) else (result,)
+            prepared = [_prepare(item) for item in items]
+        except Exception as exc:  # every failure becomes a message, never a traceback
+            err.value = _error_box(_error_message(exc))
+            panel.remove_class("dtao-busy")
+            return
+        new_kinds = [kind for kind, _ in prepared]
+        if new_kinds != kinds:
+            children = []
+            for kind in new_kinds:
+                children.append(_chart_view_class()() if kind == "chart" else widgets.Output())
+            slots.children = tuple(children)
+            kinds[:] = new_kinds
+        for slot, (kind, payload) in zip(slots.children, prepared, strict=True):
+            if kind == "chart":
+                slot.show(payload)
+            else:
+                slot.outputs = (payload,)
+        err.value = ""
+        panel.remove_class("dtao-busy")
+
+    for w in controls.values():
+        w.observe(update, names="value")
+    boxes = list(controls.values())
+    if layout == "horizontal":
+        panel = widgets.HBox([widgets.VBox(boxes), widgets.VBox([err, slots], layout=widgets.Layout(flex="1"))],
+                             layout=widgets.Layout(flex_flow="row wrap"))
+    else:
+        panel = widgets.VBox([widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap")), err, slots])
+    panel.add_class("dtao-panel")
+    update()
+    return panel

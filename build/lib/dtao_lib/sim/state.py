@@ -1,0 +1,197 @@
+"""The simulator's state arrays (layout in :mod:`dtao_lib.sim._layout`) and how a scenario fills them.
+
+:class:`SimState` bundles the per-slot arrays ``I`` (int64) and ``F`` (float64), the network
+scalars ``G`` and the scenario's parameters ``IP``/``FP``. Every engine reads and writes the same
+arrays, so a run may switch engines between chunks and the tests can compare engines field by field.
+
+Which quantities are exact
+--------------------------
+* **Exact integers (int64 rao)**: TAO issuance, the block emission ``E`` and every subnet's alpha
+  emission (the exact halving rule, spec §1), pool reserves, alpha outside the pool, protocol alpha,
+  pending emissions, every per-block amount (``τ``, ``τ_in``, ``α_in``, excess, α_out split, swap
+  outputs — each floored to a rao as the chain truncates) and all the conservation ledgers. Because
+  of this the conservation checks of debug mode are exact identities, not tolerances.
+* **float64**: shares, spot and EMA prices, root proportions, Balancer weights, flow EMAs. Where the
+  chain stores a value on a 2^-32 grid (EMA prices, owner cut, γ, ``MinerBurned``, spot price in the
+  coinbase) the simulator rounds to that grid as :func:`dtao_lib.coinbase.block` does with
+  ``exact=False``.
+
+Tolerance against the exact single-block functions: ``τ_in``, excess and the α_out split are within
+±1 rao of :func:`dtao_lib.coinbase.block` (``exact=True``), ``α_in`` within ``1/p + 1`` rao; swaps are
+within a rao or two of :mod:`dtao_lib.amm`'s exact pools (float64 powers and divisions); TaoFlow shares
+are the exact ratios ``z^p / Σ z^p`` rather than the chain's I32F32 ``exp(p·ln z)`` (≈ 1e-7 relative
+at ``p = 1``, spec §3.2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import params as _params
+from ..params import EMA_PRICE_HALVING_BLOCKS, MOVING_ALPHA
+from ..taoflow import FLOW_EMA_ALPHA
+from . import _layout as L
+from ._scalar import block_emission, grid32
+from .scenario import InitialState, Scenario
+
+__all__ = ["SimState", "build_state", "era_params"]
+
+
+@dataclass
+class SimState:
+    """Arrays of one run (see :mod:`dtao_lib.sim._layout` for the rows)."""
+
+    I: np.ndarray  # noqa: E741  (the layout's name)
+    F: np.ndarray
+    G: np.ndarray
+    IP: np.ndarray
+    FP: np.ndarray
+    labels: list[str]
+
+    @property
+    def n_slots(self) -> int:
+        return int(self.I.shape[1])
+
+    def copy(self) -> SimState:
+        return SimState(self.I.copy(), self.F.copy(), self.G.copy(), self.IP.copy(), self.FP.copy(),
+                        list(self.labels))
+
+    # convenient views ----------------------------------------------------------------------------
+    def spot_prices(self) -> np.ndarray:
+        """Spot price of every slot (0 for empty slots)."""
+        tao = self.I[L.TAO].astype(np.float64)
+        a = np.maximum(self.I[L.AIN].astype(np.float64), 1.0)
+        w2 = self.F[L.W2]
+        p = np.where(self.IP[L.IP_POOL] == L.POOL_BAL, (1.0 - w2) / w2 * (tao / a), tao / a)
+        return np.where(self.I[L.ACTIVE] == 1, p, 0.0)
+
+
+def era_params(scenario: Scenario, *, debug: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``IP`` and ``FP`` for a scenario: the era's rules as codes, and the numeric parameters."""
+    e = scenario.era_rules
+    pol = scenario.policies
+    ip = np.zeros(L.N_IP, dtype=np.int64)
+    ip[L.IP_SHARE] = L.SHARE_CODES[e.share_rule]
+    ip[L.IP_INJ] = L.INJ_CODES[e.injection_rule]
+    ip[L.IP_CHAIN] = L.CHAIN_CODES[e.chain_buy_alpha]
+    ip[L.IP_POOL] = L.POOL_CODES[e.pool]
+    ip[L.IP_FEE_U16] = 0 if e.swap_fee_u16 is None else e.swap_fee_u16
+    ip[L.IP_FLAT_FEE] = 50_000 if e.pool == "constant_product" else 0
+    ip[L.IP_FEE_IN_POOL] = 1 if e.fee_destination in ("pool", "liquidity_providers") else 0
+    ip[L.IP_EMA] = L.EMA_CODES[e.ema_rule]
+    ip[L.IP_ROOT_DIVS] = L.ROOT_SOLD_EACH_BLOCK if e.root_dividends == "sold_each_block" else L.ROOT_CLAIMABLE
+    ip[L.IP_SELL_RULE] = 1 if e.root_sell_flag else 0
+    ip[L.IP_NO_FLAG] = L.NOFLAG_CODES[e.root_alpha_without_sell_flag]
+    ip[L.IP_EPOCH] = L.EPOCH_DYNAMIC if e.epoch_schedule == "dynamic" else L.EPOCH_TEMPO_PLUS_ONE
+    ip[L.IP_TEMPO] = scenario.tempo
+    ip[L.IP_NOISE_EVERY] = 0 if pol.noise is None else pol.noise.every
+    ip[L.IP_CHASE_EVERY] = 0 if pol.chasers is None else pol.chasers.every
+    ip[L.IP_START] = scenario.start_block
+    ip[L.IP_REC_EVERY] = scenario.record_every
+    ip[L.IP_DEBUG] = 1 if debug else 0
+    gate = gate_settings(scenario)
+    ip[L.IP_GATE] = gate["mode"]
+    ip[L.IP_GATE_RANK] = gate["rank"]
+    ip[L.IP_BAR_EVERY] = gate["every"]
+    ip[L.IP_BURN_W] = 1 if getattr(e, "miner_burn_weighting", True) else 0
+    ip[L.IP_REFUND] = 1 if getattr(e, "chain_buy_refund", False) else 0
+    ip[L.IP_SUBSIDY_AE] = 1 if not e.at_least("v3.2.8") else 0  # run_coinbase.rs v3.2.3 L87
+    ip[L.IP_RESERVOIRS] = 1 if getattr(e, "balancer_reservoirs", False) and e.pool == "balancer" else 0
+    fp = np.zeros(L.N_FP, dtype=np.float64)
+    fp[L.FP_TW_ROOT] = grid32(scenario.tao_weight) * float(round(scenario.root_tao * 1e9))
+    fp[L.FP_OWNER_CUT] = grid32(scenario.owner_cut)
+    fp[L.FP_MOVING_ALPHA] = MOVING_ALPHA
+    fp[L.FP_EMA_HALVING] = float(EMA_PRICE_HALVING_BLOCKS)
+    fp[L.FP_FLOW_ALPHA] = FLOW_EMA_ALPHA
+    fp[L.FP_FLOW_P] = scenario.flow_exponent
+    fp[L.FP_FLOW_CUTOFF] = 0.0
+    fp[L.FP_RECYCLE] = scenario.recycle_rate
+    fp[L.FP_ROOT_SWAP] = scenario.root_claim_swap
+    fp[L.FP_EMIT_SELL] = scenario.emission_sell
+    fp[L.FP_NOISE_SIGMA] = 0.0 if pol.noise is None else pol.noise.sigma_per_event
+    fp[L.FP_CHASE_BUDGET] = 0.0 if pol.chasers is None else pol.chasers.budget_rao
+    fp[L.FP_GATE_Q] = gate["quantile"]
+    fp[L.FP_GATE_H] = gate["exponent"]
+    fp[L.FP_GATE_BAR] = 0.0  # EmissionGateBar starts unset: the first block computes it (spec §A2)
+    return ip, fp
+
+
+def gate_settings(scenario: Scenario) -> dict[str, int | float]:
+    """The emission gate of a scenario's era (spec §A2): mode code, bar rank N, quantile q, exponent h
+    and the bar's update interval. In rank mode ``N = 0`` means the q-mass bar, as on chain."""
+    e = scenario.era_rules
+    kind = getattr(e, "emission_gate", "none")
+    rank = scenario.emission_bar_rank
+    if rank is None:
+        rank = getattr(_params, "EMISSION_BAR_RANK", 32)
+    q = scenario.emission_bar_quantile
+    if q is None:
+        q = getattr(_params, "EMISSION_BAR_QUANTILE", 0.61)
+    h = scenario.emission_gate_exponent
+    if h is None:
+        h = getattr(_params, "EMISSION_GATE_EXPONENT", 3)
+    mode = L.GATE_CODES[kind]
+    if mode == L.GATE_RANK and rank == 0:
+        mode = L.GATE_QMASS
+    return {"mode": mode, "rank": int(rank) if mode == L.GATE_RANK else 0, "quantile": float(q),
+            "exponent": float(h), "every": int(getattr(_params, "EMISSION_BAR_UPDATE_INTERVAL", 360))}
+
+
+def _last_epoch(start: int, netuid: int, tempo: int) -> int:
+    """The last block before ``start`` at which the old schedule ran this subnet's epoch:
+    ``(b + netuid + 1) mod (tempo + 1) == 0`` (spec §3.6)."""
+    b = start - 1
+    return b - ((b + netuid + 1) % (tempo + 1))
+
+
+def build_state(scenario: Scenario, *, debug: bool = False, initial: InitialState | None = None) -> SimState:
+    """The state at the start of ``scenario`` (before its first block)."""
+    init = scenario.initial_state() if initial is None else initial
+    n = init.n
+    slots = max(scenario.n_slots, n)
+    ip, fp = era_params(scenario, debug=debug)
+    I = np.zeros((L.N_I, slots), dtype=np.int64)  # noqa: E741
+    F = np.zeros((L.N_F, slots), dtype=np.float64)
+    F[L.W2] = 0.5
+    s = slice(0, n)
+    I[L.TAO, s] = init.tao_reserve
+    I[L.AIN, s] = init.alpha_in
+    I[L.AOUT, s] = init.alpha_out
+    I[L.PROT, s] = init.protocol_alpha
+    start = scenario.start_block
+    I[L.FIRST_EM, s] = max(0, start - scenario.initial_age_blocks)
+    I[L.REG_AT, s] = max(0, start - scenario.initial_age_blocks)
+    I[L.ACTIVE, s] = 1
+    I[L.ENABLED, s] = 1
+    I[L.NETUID, s] = init.netuid
+    I[L.LAST_EPOCH, s] = [_last_epoch(start, int(u), scenario.tempo) for u in init.netuid]
+    I[L.INIT_TAO, s] = I[L.TAO, s]
+    I[L.INIT_ALPHA, s] = I[L.AIN, s] + I[L.AOUT, s] + I[L.PROT, s]
+    tao = init.tao_reserve.astype(np.float64)
+    a_in = init.alpha_in.astype(np.float64)
+    if ip[L.IP_POOL] == L.POOL_BAL and init.pool_price is not None:
+        w2 = tao / (init.pool_price * a_in + tao)  # price-preserving weights (v3 → Balancer migration)
+        F[L.W2, s] = np.clip(w2, L.BAL_W_MIN, L.BAL_W_MAX)
+    F[L.EMA, s] = init.ema_price
+    F[L.BURN, s] = scenario.miner_burned
+    if int(init.tao_reserve.sum()) > scenario.issuance_rao:
+        raise ValueError(
+            f"Scenario.issuance_tao must be at least the TAO in the initial pools "
+            f"({init.tao_reserve.sum() / 1e9:,.0f} TAO), got {scenario.issuance_rao / 1e9:,.0f}")
+    e0 = block_emission(scenario.issuance_rao)
+    if init.flow_ema is not None:
+        F[L.FLOW, s] = init.flow_ema
+    else:
+        ema = np.array([grid32(float(x)) for x in init.ema_price])
+        tot = ema.sum()
+        F[L.FLOW, s] = ema / tot * e0 if tot > 0 else 0.0
+    G = np.zeros(L.N_G, dtype=np.int64)
+    G[L.G_BLOCK] = start
+    G[L.G_ISS] = scenario.issuance_rao
+    G[L.G_ISS0] = scenario.issuance_rao
+    G[L.G_E] = e0
+    labels = list(init.labels) + [""] * (slots - n)
+    return SimState(I, F, G, ip, fp, labels)
+
