@@ -21,8 +21,10 @@ __all__ = [
     "check_bool",
     "check_choice",
     "check_fraction",
+    "check_frame",
     "check_int",
     "check_real",
+    "check_str",
     "check_u16_fraction",
     "freeze_arrays",
     "readonly",
@@ -211,3 +213,31 @@ def check_array(
         if hi is not None and (np.any(arr >= hi) if hi_open else np.any(arr > hi)):
             raise ValueError(f"{name} must contain numbers {rng}, got max {arr.max()!r}")
     return arr
+
+
+def check_str(name: str, value: Any, *, allow_empty: bool = False) -> str:
+    """Return ``value`` if it is a ``str`` (``numpy.str_`` too) or raise :class:`TypeError`.
+
+    Empty strings are rejected with a :class:`ValueError` unless ``allow_empty``.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}")
+    if not value and not allow_empty:
+        raise ValueError(f"{name} must be a non-empty string, got ''")
+    return str(value)
+
+
+def check_frame(name: str, value: Any, columns: Sequence[str] = ()) -> Any:
+    """Return ``value`` if it is a :class:`pandas.DataFrame` holding ``columns``, else raise.
+
+    A :class:`TypeError` for anything that is not a DataFrame, a :class:`ValueError` naming the missing
+    columns otherwise (e.g. a snapshot passed without its ``netuid`` column).
+    """
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(value).__name__}")
+    missing = [c for c in columns if c not in value.columns]
+    if missing:
+        raise ValueError(f"{name} is missing column(s) {missing}; it has {list(value.columns)}")
+    return value

@@ -150,3 +150,22 @@ def test_block_state_arrays_are_read_only():
     res = coinbase.block(st, era="v3.4.6")
     with pytest.raises(ValueError, match="read-only"):
         res.tao_in[0] = 0
+
+
+def test_check_str_and_check_frame():
+    import pandas as pd
+
+    from dtao_lib._validate import check_frame, check_str
+
+    assert check_str("side", np.str_("stake")) == "stake"
+    with pytest.raises(TypeError, match="side must be a string"):
+        check_str("side", 3)
+    with pytest.raises(ValueError, match="side must be a non-empty string"):
+        check_str("side", "")
+    assert check_str("title", "", allow_empty=True) == ""
+    df = pd.DataFrame({"netuid": [1]})
+    assert check_frame("snapshot", df, ["netuid"]) is df
+    with pytest.raises(TypeError, match="snapshot must be a pandas DataFrame"):
+        check_frame("snapshot", [1, 2])
+    with pytest.raises(ValueError, match=r"snapshot is missing column\(s\) \['price'\]"):
+        check_frame("snapshot", df, ["netuid", "price"])
