@@ -33,9 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dtao_lib.figures._live import live_figures  # noqa: E402
+from tests.browser._helpers import launch_chromium  # noqa: E402
 from tests.browser.lab_driver import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PANELS,
     charts_drawn,
     move_control,
@@ -80,11 +79,8 @@ def main() -> None:
     names = sorted(live_figures())
     if args.only:
         names = [n for n in names if n in args.only]
-    from playwright.sync_api import sync_playwright
-
     results: dict[str, dict] = {}
-    with start_lab({NOTEBOOK: notebook(names)}) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    with start_lab({NOTEBOOK: notebook(names)}) as url, launch_chromium() as browser:
         page, _ = open_page(browser)
         open_notebook(page, url, NOTEBOOK)
         state = run_all(page, timeout=600)
@@ -114,7 +110,6 @@ def main() -> None:
             print(f"{name:<42} {r['p50_ms']!s:>8} {r['p95_ms']!s:>8} {r['max_ms']!s:>8} "
                   f"{r['kernel_p50_ms']!s:>8} {r['n']:>3} "
                   f"{r['errors']:>3}  {r['control']}" + (f"  ({errors[0][:80]})" if errors else ""), flush=True)
-        browser.close()
     measured = {k: v for k, v in results.items() if v["p95_ms"] is not None}
     worst = max(measured, key=lambda k: measured[k]["p95_ms"]) if measured else None
     print(json.dumps({"target_ms": TARGET_MS, "worst_p95_ms": measured[worst]["p95_ms"] if worst else None,

@@ -28,7 +28,6 @@ import datetime as dt
 import json
 import math
 import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -38,6 +37,7 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
+from _common import machine_note  # benchmarks/_common.py (this directory is on sys.path)
 
 from dtao_lib import sim
 from dtao_lib.params import BLOCKS_PER_DAY
@@ -73,21 +73,6 @@ def cold_compile_seconds() -> float | None:
             return float(out.stdout.strip().splitlines()[-1])
         except (subprocess.SubprocessError, ValueError, IndexError):
             return None
-
-
-def machine_note() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import numba
-
-    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}, "
-            f"numba {numba.__version__}, {platform.system()}")
 
 
 def main() -> None:
@@ -178,7 +163,7 @@ def main() -> None:
             sys.exit("--write-reference needs a full run (without --quick)")
         REFERENCE_JSON.write_text(json.dumps({
             "date": dt.date.today().isoformat(),
-            "machine": machine_note(),
+            "machine": machine_note("numpy", "numba"),
             "command": ".venv/bin/python benchmarks/simulator.py --write-reference",
             "speedup_vs_scalar_reference": out["speedup_vs_scalar_reference"],
             "year_128_subnets_seconds": out["year_128_subnets_seconds"],

@@ -45,7 +45,6 @@ import importlib
 import inspect
 import json
 import os
-import platform
 import re
 import sys
 import time
@@ -56,6 +55,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.pop("DTAO_BOOK_BUILD", None)
 
 import numpy as np
+from _common import machine_note  # benchmarks/_common.py (this directory is on sys.path)
 
 from dtao_lib.figures import _background as background
 
@@ -259,18 +259,6 @@ def bench_figure(fn: Any, rounds: int, pub: _Publisher) -> dict[str, Any]:
 def uses_background(fn: Any) -> bool:
     """True if the figure computes off the main thread (:mod:`dtao_lib.figures._background`)."""
     return "Background(" in inspect.getsource(fn)
-
-
-def machine_note() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> None:

@@ -25,13 +25,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import time
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # timed runs are single-threaded; so is the reference
 
 import numpy as np
+from _common import machine_note  # benchmarks/_common.py (this directory is on sys.path)
 
 from dtao_lib import yuma
 
@@ -128,18 +128,6 @@ def best_of(fn, repeat: int, clock=time.process_time) -> float:
     return best
 
 
-def machine_note() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10 epochs, no table of other paths")
@@ -194,7 +182,7 @@ def main() -> None:
         "max_bond_difference_u16": bonds_diff,
         "repeat": args.repeat,
         "date": dt.date.today().isoformat(),
-        "machine": machine_note(),
+        "machine": machine_note("numpy"),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "other_paths": table,
     }

@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
+from ._helpers import ROOT
 from .lab_driver import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PANELS,
-    ROOT,
     charts_drawn,
     move_control,
     open_notebook,
@@ -62,16 +59,10 @@ def lab():
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+@pytest.fixture(scope="module", autouse=True)
+def _write_latency():
+    """After the module: the measured control-to-redraw times, for review."""
+    yield
     if LATENCY:
         SHOTS.mkdir(parents=True, exist_ok=True)
         (SHOTS / "jupyterlab-latency.json").write_text(json.dumps(LATENCY, indent=1) + "\n")

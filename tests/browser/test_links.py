@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import os
 import pkgutil
 import re
 from pathlib import Path
@@ -24,10 +23,10 @@ from urllib.parse import unquote, urldefrag, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
+from ._helpers import HTML
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-HTML = Path(os.environ.get("DTAO_SITE_DIR", ROOT / "_build" / "html"))
 # Text that is not prose a reader clicks through: code, scripts, styles, math.
 NOT_TEXT = ("a", "script", "style", "code", "pre", "kbd", "samp", "math", "svg", "textarea", "title", "head")
 PLAIN_CITATION = re.compile(r"§\s?(?:A\d|H\b|\d)")

@@ -13,29 +13,20 @@ Run after ``make book`` (``make test`` does both). For every page in ``_toc.yml`
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
 
+from ._helpers import HTML, ROOT, QuietHandler, serve_directory
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-# DTAO_SITE_DIR points the test at another build (e.g. `jupyter-book build --path-output /tmp/x .`
-# puts the site in /tmp/x/_build/html); DTAO_TOC at another table of contents.
-HTML = Path(os.environ.get("DTAO_SITE_DIR", ROOT / "_build" / "html"))
+# HTML is the built site ($DTAO_SITE_DIR, default _build/html); DTAO_TOC points at another table of contents.
 SHOTS = HTML.parent / "screenshots"
 TOC = Path(os.environ.get("DTAO_TOC", ROOT / "_toc.yml"))
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 def toc_pages() -> list[str]:
@@ -55,33 +46,16 @@ def toc_pages() -> list[str]:
     return pages
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output readable
-        pass
+def _serve_site(handler: type[QuietHandler] = QuietHandler):
+    if not (HTML / "index.html").exists():
+        pytest.fail(f"{HTML} has no index.html: run `make book` before the browser test")
+    return serve_directory(HTML, handler)
 
 
 @pytest.fixture(scope="module")
 def base_url():
-    if not (HTML / "index.html").exists():
-        pytest.fail(f"{HTML} has no index.html: run `make book` before the browser test")
-    handler = functools.partial(_Quiet, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    with _serve_site() as url:
+        yield url
 
 
 # JavaScript run in the page ------------------------------------------------------------------
@@ -204,7 +178,7 @@ MAX_PAGE_BYTES = 1_500_000
 _GZIP_TYPES = (".html", ".js", ".css", ".json", ".svg", ".txt", ".map")
 
 
-class _GzipQuiet(_Quiet):
+class _GzipQuiet(QuietHandler):
     """Serves text files gzip-compressed when the browser accepts it, like GitHub Pages."""
 
     def send_head(self):
@@ -226,13 +200,8 @@ class _GzipQuiet(_Quiet):
 
 @pytest.fixture(scope="module")
 def gzip_url():
-    if not (HTML / "index.html").exists():
-        pytest.fail(f"{HTML} has no index.html: run `make book` before the browser test")
-    handler = functools.partial(_GzipQuiet, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with _serve_site(_GzipQuiet) as url:
+        yield url
 
 
 ICONS_AND_MATH = """
