@@ -508,13 +508,15 @@ def _calc_price_bits(w2: int, x: int, y: int) -> int:
 def balancer_price(tao_reserve: int, alpha_reserve: int, quote_weight: Any = 0.5) -> float:
     """Spot price ``(w1/w2)·(y/x)`` in TAO per alpha (spec §4.3; vector SW-31), as the chain computes it in U64F64.
 
+    An empty alpha reserve gives 0 (``current_price``; ``safe_div`` by zero is 0).
+
     Examples
     --------
     >>> balancer_price(10, 4, 0.3333333333333333)
     5.000000000000001
     """
     y = _rao("tao_reserve", tao_reserve)
-    x = _rao("alpha_reserve", alpha_reserve, lo=1)
+    x = _rao("alpha_reserve", alpha_reserve)  # 0 gives 0, as the chain's safe_div does
     w2 = _weight_parts("quote_weight", quote_weight)
     return _fx_to_float(_calc_price_bits(w2, x, y))
 
@@ -1317,7 +1319,13 @@ class BalancerPool:
     Parameters
     ----------
     tao_reserve, alpha_reserve
-        Reserves ``y`` and ``x`` in rao (integers ≥ 1).
+        Reserves ``y`` and ``x`` in rao: ``y`` an integer ≥ 1, ``x`` an integer ≥ 0. ``x = 0`` is the
+        chain's "broken" pool (Rust test ``test_adjust_protocol_liquidity_zero_alpha``): its price is 0
+        (``current_price`` returns 0 for an empty alpha reserve), buys are refused (``ReservesTooLow``,
+        or ``InputTooLarge`` first for a net input above 1000·y), sells are refused (``InputTooLarge``:
+        the net input may not exceed 1000·0; without ``enforce_limits`` ``PriceLimitExceeded``, a
+        price of 0 is never above the sell limit), and an injection can only add TAO (see
+        :meth:`inject`).
     quote_weight
         TAO weight ``w2`` (alpha weight ``w1 = 1 − w2``), stored as Perquintill parts (1e-18
         resolution, rounded down). Floats are read through their shortest decimal form (``0.1`` is
@@ -1352,7 +1360,7 @@ class BalancerPool:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tao_reserve", _reserve("tao_reserve", self.tao_reserve))
-        object.__setattr__(self, "alpha_reserve", _reserve("alpha_reserve", self.alpha_reserve))
+        object.__setattr__(self, "alpha_reserve", _reserve("alpha_reserve", self.alpha_reserve, lo=0))
         object.__setattr__(self, "fee_rate_u16", _fee_rate(self.fee_rate_u16))
         object.__setattr__(self, "min_reserve_rao", _rao("min_reserve_rao", self.min_reserve_rao))
         object.__setattr__(self, "enforce_limits", check_bool("enforce_limits", self.enforce_limits))
@@ -1384,8 +1392,10 @@ class BalancerPool:
 
     @property
     def price_exact(self) -> Fraction:
-        """Spot price as an exact rational ``(w1·y)/(w2·x)``."""
+        """Spot price as an exact rational ``(w1·y)/(w2·x)`` (0 for an empty alpha reserve, as on chain)."""
         w2 = self.quote_weight_parts
+        if self.alpha_reserve == 0:
+            return Fraction(0)
         return Fraction((PERQUINTILL - w2) * self.tao_reserve, w2 * self.alpha_reserve)
 
     @classmethod
@@ -1393,9 +1403,14 @@ class BalancerPool:
         """A pool whose weights reproduce ``price``: ``w2 = y / (p·x + y)`` (v3 → Balancer migration, spec §4.3).
 
         Computed as ``maybe_initialize_palswap`` does: ``p·x`` split into ``floor(p)·x`` plus
-        ``floor(x·frac(p))`` in U64F64, then ``w2`` rounded down to the Perquintill grid.
+        ``floor(x·frac(p))`` in U64F64, then ``w2`` rounded down to the Perquintill grid. An empty
+        alpha reserve is refused: it gives ``w2 = 1``, which the chain rejects
+        (``ReservesOutOfBalance``).
         """
         y = _reserve("tao_reserve", tao_reserve)
+        if not isinstance(alpha_reserve, bool) and isinstance(alpha_reserve, numbers.Integral) and alpha_reserve == 0:
+            raise ValueError("alpha_reserve must be an integer in [1, 21e15] rao for from_price: with no alpha the "
+                             "weight y/(p·x + y) is 1, outside [0.01, 0.99] (the chain's ReservesOutOfBalance), got 0")
         x = _reserve("alpha_reserve", alpha_reserve)
         p = _positive_price("price", price)
         px = (p >> 64) * x + _fx_to_u64(_fx_mul(_fx_int(x), p & (_FX_ONE - 1)))
@@ -1408,10 +1423,11 @@ class BalancerPool:
             return None
         reserve_out = self.alpha_reserve if side == "buy" else self.tao_reserve
         reserve_in = self.tao_reserve if side == "buy" else self.alpha_reserve
-        if reserve_out < self.min_reserve_rao:
-            return "ReservesTooLow"
+        # do_swap checks the input limit before swap_inner checks the output reserve (impls.rs @63369449)
         if net > BALANCER_MAX_INPUT_MULTIPLE * reserve_in:
             return "InputTooLarge"
+        if reserve_out < self.min_reserve_rao:
+            return "ReservesTooLow"
         return None
 
     def buy_alpha(self, tao_in: int, *, limit_price: Any = None, author_fee_swap: bool = False) -> SwapResult:
@@ -1516,6 +1532,12 @@ class BalancerPool:
         If the new TAO weight would leave [0.01, 0.99] (with ``enforce_limits``; (0, 1) without) the
         chain adds nothing (``adjust_protocol_liquidity`` returns 0/0): the returned
         :class:`Injection` then has ``rejected`` set and the unchanged pool.
+
+        On a pool with an empty alpha reserve (price 0) the weight formula has no price to keep:
+        with ``Δx = 0`` both of its products are 0 and the chain sets ``w2 = 1/2`` (whatever the
+        weight was); with ``Δx > 0`` it gives ``w2 = 0``, which is out of range, so alpha can never
+        be injected into such a pool (``update_weights_for_added_liquidity``, balancer.rs; Rust test
+        ``test_adjust_protocol_liquidity_zero_alpha`` @71ddeedc).
         """
         dt = _trade("tao", tao, self.tao_reserve, "TAO")
         da = _trade("alpha", alpha, self.alpha_reserve, "alpha")
@@ -1576,6 +1598,11 @@ def adjust_protocol_liquidity(pool: BalancerPool, tao: int, alpha: int, *, tao_r
     amounts clear their reservoir. The spot price never moves (up to the Perquintill rounding of
     the weight). On chain all of ``tao`` is already in the subnet account and all of ``alpha``
     minted; the reservoirs hold what is not yet price-active.
+
+    A pool with no alpha (price 0) accepts TAO only: the TAO becomes active, ``w2`` is reset to 1/2
+    and all pending alpha waits in the reservoir, block after block (Rust test
+    ``test_adjust_protocol_liquidity_zero_alpha`` @71ddeedc asserts the 1/2; it then sets the
+    reserves to ``(y + Δy, x + Δx)`` itself, which is how its price becomes ``(y + Δy)/(x + Δx)``).
 
     Parameters
     ----------

@@ -122,6 +122,22 @@ RSV_CASES = [
                                                  "alpha_delta": 3000},
         {"quote_weight_after": 1 / 3, "price_after": 1.0, "tao_reserve_after": 2000, "alpha_reserve_after": 4000},
         "price rel 1e-12; weight abs expected/1e12; reserve exact"),
+    # test_adjust_protocol_liquidity_zero_alpha @71ddeedc: alpha 0 (price 0); weight stays exactly 0.5 and,
+    # with the reserves the test sets, the price becomes new_tao/new_alpha (epsilon price_before/1e12 = 0)
+    vec("RSV-06", "balancer_injection_weights", {"tao_reserve": 1_000_000_000_000, "alpha_reserve": 0,
+                                                 "quote_weight": 0.5, "tao_delta": 1_234_567,
+                                                 "alpha_delta": 2_432_765_890},
+        {"price_before": 0.0, "quote_weight_after": 0.5, "price_after": 1_000_001_234_567 / 2_432_765_890},
+        "exact", test_name="test_adjust_protocol_liquidity_zero_alpha"),
+    # same test, Δα = 0: the pool stays broken, price 0, weight 0.5
+    vec("RSV-06b", "balancer_injection_weights", {"tao_reserve": 1_000_000_000_000, "alpha_reserve": 0,
+                                                  "quote_weight": 0.5, "tao_delta": 1_000_000, "alpha_delta": 0},
+        {"quote_weight_after": 0.5, "price_after": 0.0}, "exact",
+        test_name="test_adjust_protocol_liquidity_zero_alpha"),
+    # same test, several cases in one vector (integers written as floats)
+    vec("RSV-06c", "balancer_injection_weights",
+        {"tao_reserve": 1e12, "alpha_reserve": 0.0, "cases": [[0, 1], [10, 20], [1_000_000_000_000.0, 0]]},
+        {"quote_weight_after": [0.5, 0.5, 0.5], "price_after": [1e12 / 1, (1e12 + 10) / 20, 0.0]}, "exact"),
 ]
 
 
