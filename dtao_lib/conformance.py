@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -30,6 +31,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ._validate import check_frame, check_int, check_real, check_str
 
 __all__ = ["CHECKERS", "AtLeast", "Result", "Tolerance", "default_files", "main", "parse_tolerance", "run",
            "summary", "table"]
@@ -63,6 +66,10 @@ class Tolerance:
 
     abs: float = 0.0
     rel: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "abs", check_real("abs", self.abs, lo=0.0))
+        object.__setattr__(self, "rel", check_real("rel", self.rel, lo=0.0))
 
     def ok(self, expected: float, computed: float) -> bool:
         if isinstance(expected, bool) or isinstance(computed, bool):
@@ -100,9 +107,9 @@ def parse_tolerance(text: str) -> Tolerance:
 
     The first ``+-``/``±`` number is the absolute tolerance; a percentage followed by "relative"
     is a relative tolerance; "N absolute" is absolute. Percentages in parentheses after an absolute
-    bound (``"+-39 (1%)"``) only restate it. Anything else is exact.
+    bound (``"+-39 (1%)"``) only restate it. Anything else (also ``""`` or ``None``) is exact.
     """
-    t = (text or "").lower()
+    t = "" if text is None else check_str("text", text, allow_empty=True).lower()
     m = re.search(r"(?:\+-|±|\+/-)\s*" + _NUM, t)
     if m:
         return Tolerance(abs=float(m.group(1)))
@@ -1018,13 +1025,33 @@ def _family_checker(mech: str) -> Checker | None:
 # ---------------------------------------------------------------------------------------------
 # Running
 # ---------------------------------------------------------------------------------------------
+def _check_path(name: str, value: Any) -> Path:
+    """``value`` as a :class:`~pathlib.Path` (a ``str`` or ``os.PathLike``), or a :class:`TypeError` naming ``name``."""
+    if isinstance(value, str | os.PathLike) and not isinstance(value, bytes):
+        if isinstance(value, str) and not value:
+            raise ValueError(f"{name} must be a file path, got ''")
+        return Path(value)
+    raise TypeError(f"{name} must be a file path (str or pathlib.Path), got {type(value).__name__} {value!r}")
+
+
+def _check_ids(ids: Any) -> list[str]:
+    if isinstance(ids, str | bytes) or not isinstance(ids, Sequence | set | frozenset):
+        raise TypeError(f"ids must be a list of vector ids (strings), e.g. ['BE-01'], got {type(ids).__name__} "
+                        f"{ids!r}")
+    out = list(ids)
+    bad = [x for x in out if not isinstance(x, str)]
+    if bad:
+        raise TypeError(f"ids must contain only vector ids (strings), got {bad[0]!r}")
+    return out
+
+
 def load(path: str | Path | None = None) -> dict:
     """Read a vectors file (default: the shipped public vectors).
 
     The shipped files go through :func:`dtao_lib.data.load_vectors` (schema, fields, statuses and
     unique ids checked); other files only need a ``vectors`` list.
     """
-    p = Path(path) if path is not None else default_file()
+    p = _check_path("path", path) if path is not None else default_file()
     if not p.exists():
         raise FileNotFoundError(f"vectors file not found: {p}")
     if p.resolve() in {f.resolve() for f in default_files() if f.exists()}:
@@ -1081,10 +1108,25 @@ def _tol_text(tol: Tolerance | dict[str, Tolerance]) -> str:
 
 
 def run(path: str | Path | None = None, ids: Sequence[str] | None = None) -> list[Result]:
-    """Check every vector in the file (default: the shipped public vectors; or only ``ids``)."""
+    """Check every vector in the file (default: the shipped public vectors; or only ``ids``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist (the message names it).
+    TypeError
+        If ``path`` is not a path or ``ids`` not a list of strings.
+    ValueError
+        If an id of ``ids`` is not in the file (the message lists the ids it has).
+    """
+    want = None if ids is None else _check_ids(ids)
     vectors = load(path)["vectors"]
-    if ids is not None:
-        vectors = [v for v in vectors if v.get("id") in set(ids)]
+    if want is not None:
+        known = [str(v.get("id")) for v in vectors]
+        unknown = [i for i in want if i not in set(known)]
+        if unknown:
+            raise ValueError(f"ids: unknown vector id(s) {unknown}; the file has {known}")
+        vectors = [v for v in vectors if v.get("id") in set(want)]
     return [check_vector(v) for v in vectors]
 
 
@@ -1096,10 +1138,14 @@ def table(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame
     """
     if path is None:
         paths: list[str | Path] = list(default_files())
-    elif isinstance(path, str | Path):
-        paths = [path]
+    elif isinstance(path, str | os.PathLike):
+        paths = [_check_path("path", path)]
+    elif isinstance(path, Sequence) and not isinstance(path, bytes):
+        paths = [_check_path("path", p) for p in path]
+        if not paths:
+            raise ValueError("path must name at least one vectors file (or be None for the shipped files)")
     else:
-        paths = list(path)
+        raise TypeError(f"path must be a file path, a list of them or None, got {type(path).__name__} {path!r}")
     rows = []
     for p in paths:
         for r in run(p):
@@ -1113,6 +1159,7 @@ def table(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame
 
 def summary(df: pd.DataFrame) -> pd.DataFrame:
     """Pass / fail / n/a counts per file of a :func:`table`."""
+    check_frame("df", df, ("file", "pass"))
     counts = df.groupby("file", sort=False)["pass"].value_counts().unstack(fill_value=0)
     for col in ("pass", "FAIL", "n/a"):
         if col not in counts:
@@ -1123,12 +1170,20 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line ``python -m dtao_lib.conformance [FILE ...] [--width N]``; returns the exit status
+    (1 if any vector fails). ``argv`` defaults to ``sys.argv[1:]``."""
+    if argv is not None:
+        if isinstance(argv, str | bytes) or not isinstance(argv, Sequence) \
+                or not all(isinstance(a, str) for a in argv):
+            raise TypeError(f"argv must be a list of strings (command-line arguments), got {argv!r}")
+        argv = list(argv)
     parser = argparse.ArgumentParser(prog="python -m dtao_lib.conformance",
                                      description="Check dtao_lib against subtensor test vectors.")
     parser.add_argument("files", nargs="*", default=None,
                         help="vectors JSON files (default: data/vectors/public.json and post-2026-06.json)")
     parser.add_argument("--width", type=int, default=60, help="truncate cells to this many characters")
     args = parser.parse_args(argv)
+    check_int("--width", args.width, lo=2, hi=10_000)
     df = table(args.files or None)
     n_fail = 0
     for name, part in df.groupby("file", sort=False):

@@ -57,6 +57,8 @@ from typing import Any
 
 import altair as alt
 
+from ._validate import check_choice
+
 __all__ = [
     "BUILD_ENV",
     "ChartSpec",
@@ -221,8 +223,14 @@ def chart_html(chart: alt.TopLevelMixin | Mapping[str, Any], *, div_id: str | No
     """HTML for one chart: a ``div`` and the script that embeds it with vega-embed.
 
     ``chart`` is an altair chart or an already-built vega-lite spec dict. The chart fits its column
-    at every width (:func:`responsive`, :data:`CHART_CSS`).
+    at every width (:func:`responsive`, :data:`CHART_CSS`). ``div_id`` names the ``div`` (default: a
+    fresh unique id).
     """
+    if not isinstance(chart, alt.TopLevelMixin | Mapping):
+        raise TypeError(f"chart must be an altair chart or a vega-lite spec (dict), got {type(chart).__name__}")
+    if div_id is not None and (not isinstance(div_id, str) or not div_id or any(c.isspace() or c in "\"'<>&"
+                                                                                   for c in div_id)):
+        raise ValueError(f"div_id must be a non-empty HTML id (no spaces, quotes or <>&) or None, got {div_id!r}")
     spec = _rename_datasets(responsive(chart if isinstance(chart, Mapping) else chart.to_dict()))
     div = div_id or f"dtao-chart-{next(_ids)}-{uuid.uuid4().hex[:8]}"
     spec_json = _script_safe(json.dumps(spec, separators=(",", ":")))
@@ -307,6 +315,16 @@ class Figure:
     live: Callable[[], Any] | None = None
     title: str = ""
 
+    def __post_init__(self) -> None:
+        if not (isinstance(self.static, alt.TopLevelMixin) or callable(self.static)):
+            raise TypeError("static must be an altair chart or a zero-argument function building one, got "
+                            f"{type(self.static).__name__} {self.static!r}")
+        if self.live is not None and not callable(self.live):
+            raise TypeError("live must be a zero-argument function returning a widget, or None, got "
+                            f"{type(self.live).__name__} {self.live!r}")
+        if not isinstance(self.title, str):
+            raise TypeError(f"title must be a string, got {type(self.title).__name__} {self.title!r}")
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         text = f"<dtao_lib Figure{': ' + self.title if self.title else ''}>"
         if self.live is not None and not building_book() and _in_kernel():
@@ -345,6 +363,8 @@ class ChartSpec:
     """
 
     def __init__(self, spec: Mapping[str, Any]) -> None:
+        if not isinstance(spec, Mapping):
+            raise TypeError(f"spec must be a vega-lite spec (a dict), got {type(spec).__name__}")
         self.spec = spec
 
     def _repr_html_(self) -> str:
@@ -578,6 +598,18 @@ def live_panel(
     slot changes, so nothing half-updates. While a computation runs, the panel carries the CSS
     class ``dtao-busy`` (dimmed by :func:`setup`'s style after 0.2 s).
     """
+    if not isinstance(controls, Mapping):
+        raise TypeError(f"controls must be a mapping of render's keyword names to widgets, got "
+                        f"{type(controls).__name__}")
+    for name, w in controls.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"controls: keys must be render's keyword names, got {name!r}")
+        if not (hasattr(w, "value") and callable(getattr(w, "observe", None))):
+            raise TypeError(f"controls[{name!r}] must be an ipywidgets value widget (with .value and .observe), "
+                            f"got {type(w).__name__}")
+    if not callable(render):
+        raise TypeError(f"render must be a function of the control values, got {type(render).__name__} {render!r}")
+    check_choice("layout", layout, ("vertical", "horizontal"))
     import ipywidgets as widgets
 
     err = widgets.HTML(value="")

@@ -138,3 +138,36 @@ def test_root_reborn_row_pays_no_root_alpha_without_a_root_uid():
     ev = claims.get("dtao-41-41-18").evidence()
     assert ev["value"].iloc[-1] == 0.0
     assert "Root Reborn" in claims.get("dtao-41-41-18").explanation
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input (issue 16): ids, verdicts and callables are checked, naming the parameter
+# ---------------------------------------------------------------------------------------------
+def _claim(**over):
+    kw = {"id": "bad-input-test", "chapter": "Test", "english": "A claim.", "japanese": "主張。", "verdict": "true",
+          "explanation": "Because.", "evidence": lambda: ALL.head(1), "check": lambda df: True}
+    return claims.Claim(**{**kw, **over})
+
+
+def test_unknown_claim_is_a_value_error_listing_the_known_ids():
+    with pytest.raises(ValueError, match=r"claim_id.*known: \[") as info:
+        claims.get("no-such-claim")
+    assert ALL["id"].iloc[0] in str(info.value)
+    with pytest.raises(TypeError, match="claim_id"):
+        claims.show(3)
+
+
+@pytest.mark.parametrize(("field", "value", "exc"), [
+    ("verdict", "maybe", ValueError), ("verdict", None, ValueError), ("evidence", "not a function", TypeError),
+    ("check", 42, TypeError), ("id", "", ValueError), ("english", 1.0, TypeError), ("notes", ["a list"], TypeError),
+])
+def test_claim_fields_are_checked(field, value, exc):
+    with pytest.raises(exc, match=field):
+        _claim(**{field: value})
+
+
+def test_register_takes_a_claim_only():
+    assert _claim().verdict == "true"  # constructing does not register
+    with pytest.raises(TypeError, match="claim must be a Claim"):
+        claims.register({"id": "x"})
+    assert "bad-input-test" not in claims.CLAIMS

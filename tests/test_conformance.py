@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from dtao_lib import conformance
@@ -136,3 +137,49 @@ def test_bad_file(tmp_path):
     bad.write_text("[]")
     with pytest.raises(ValueError, match="vectors"):
         conformance.load(bad)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input (issue 16): paths, ids and tolerances
+# ---------------------------------------------------------------------------------------------
+def test_missing_file_is_named(tmp_path):
+    missing = tmp_path / "nowhere.json"
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.json"):
+        conformance.run(missing)
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.json"):
+        conformance.table([conformance.default_files()[0], missing])
+
+
+@pytest.mark.parametrize("bad", [3, 2.5, b"public.json", None])
+def test_paths_of_the_wrong_kind_are_type_errors(bad):
+    if bad is not None:
+        with pytest.raises(TypeError, match="path"):
+            conformance.run(bad)
+    with pytest.raises(TypeError, match="path"):
+        conformance.table([bad])
+
+
+def test_empty_path_list_and_ids():
+    with pytest.raises(ValueError, match="path"):
+        conformance.table([])
+    with pytest.raises(TypeError, match="ids"):
+        conformance.run(None, ids="BE-01")  # a bare string would be read letter by letter
+    with pytest.raises(ValueError, match=r"ids: unknown vector id\(s\) \['BE-99'\].*BE-01"):
+        conformance.run(None, ids=["BE-01", "BE-99"])
+    assert [r.vector for r in conformance.run(None, ids=["BE-07"])] == ["BE-07"]
+
+
+def test_tolerances_and_summary_check_their_input():
+    with pytest.raises(ValueError, match="abs"):
+        conformance.Tolerance(abs=-1.0)
+    with pytest.raises(TypeError, match="rel"):
+        conformance.AtLeast(rel="1%")
+    with pytest.raises(TypeError, match="text"):
+        conformance.parse_tolerance(0.01)
+    assert conformance.parse_tolerance(None) == conformance.Tolerance()
+    with pytest.raises(TypeError, match="df"):
+        conformance.summary({"file": [], "pass": []})
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['pass'\]"):
+        conformance.summary(pd.DataFrame({"file": ["a"]}))
+    with pytest.raises(TypeError, match="argv"):
+        conformance.main("public.json")

@@ -339,3 +339,44 @@ def test_long_titles_wrap_for_narrow_columns():
     assert styled["title"]["fontSize"] == 12
     assert " ".join(styled["title"]["text"]) == long
     assert interactive.responsive({"mark": "point", "title": "short"})["title"] == "short"
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input (issue 16): callables, specs and choices are checked when the figure is built
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"static": "not a chart"}, "static"), ({"static": _chart(), "live": "not callable"}, "live"),
+    ({"static": _chart(), "title": 3}, "title"),
+])
+def test_figure_rejects_non_callables(kwargs, name):
+    with pytest.raises(TypeError, match=name):
+        Figure(**kwargs)
+
+
+def test_figure_accepts_a_chart_or_a_builder():
+    assert Figure(static=_chart).chart().to_dict()["mark"]["type"] == "line"
+    assert Figure(static=_chart(), live=lambda: None, title="t").title == "t"
+
+
+def test_live_panel_rejects_bad_arguments():
+    import ipywidgets as w
+
+    slider = w.IntSlider(value=1)
+    with pytest.raises(TypeError, match="render"):
+        interactive.live_panel({"x": slider}, "not a function")
+    with pytest.raises(ValueError, match=r"layout must be one of 'vertical', 'horizontal'"):
+        interactive.live_panel({"x": slider}, lambda x: x, layout="diagonal")
+    with pytest.raises(TypeError, match=r"controls\['x'\]"):
+        interactive.live_panel({"x": 1}, lambda x: x)
+    with pytest.raises(TypeError, match="controls"):
+        interactive.live_panel([slider], lambda x: x)
+
+
+def test_chart_html_and_chart_spec_reject_non_specs():
+    with pytest.raises(TypeError, match="chart"):
+        interactive.chart_html("<div>")
+    with pytest.raises(ValueError, match="div_id"):
+        interactive.chart_html(_chart(), div_id='x" onload="')
+    with pytest.raises(TypeError, match="spec"):
+        interactive.ChartSpec([1, 2])
+    assert 'id="my-chart"' in interactive.chart_html(_chart(), div_id="my-chart")

@@ -34,7 +34,9 @@ from typing import Literal
 
 import pandas as pd
 
-__all__ = ["CLAIMS", "RULES", "Claim", "get", "register", "show", "table"]
+from .._validate import check_choice, check_str
+
+__all__ = ["CLAIMS", "RULES", "Claim", "UnknownClaimError", "get", "register", "show", "table"]
 
 RULES = "subtensor through runtime spec 459 (September 2026); later changes up to spec 470 described from public notes"
 """The rule set every verdict is decided on: ``params.era("head")`` (addendum §H)."""
@@ -65,6 +67,20 @@ class Claim:
     """The period the verdict holds for, in eras or releases (e.g. "v2.0.0 → HEAD (spec 459)" or
     "autumn 2025 (era A)"); empty only for "out of scope" claims. When the verdict differs between
     eras, ``explanation`` says when it changed."""
+
+    def __post_init__(self) -> None:
+        check_str("id", self.id)
+        for name in ("chapter", "english", "japanese", "explanation"):
+            check_str(name, getattr(self, name))
+        for name in ("spec", "holds_for"):
+            check_str(name, getattr(self, name), allow_empty=True)
+        check_choice("verdict", self.verdict, list(VERDICT_COLORS))
+        for name in ("evidence", "check"):
+            fn = getattr(self, name)
+            if not callable(fn):
+                raise TypeError(f"{name} must be a function (callable), got {type(fn).__name__} {fn!r}")
+        if not isinstance(self.notes, tuple) or not all(isinstance(n, str) for n in self.notes):
+            raise TypeError(f"notes must be a tuple of strings, got {self.notes!r}")
 
     def render_html(self) -> str:
         """The "Check the claim" box (HTML; works on the static site and in Jupyter)."""
@@ -118,8 +134,17 @@ CLAIMS: dict[str, Claim] = {}
 """Registry of every claim, filled when the chapter modules are imported (see :func:`_load_all`)."""
 
 
+class UnknownClaimError(KeyError, ValueError):
+    """An unknown claim id: a :class:`KeyError` (a registry lookup) and a :class:`ValueError` (bad input)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def register(claim: Claim) -> Claim:
     """Add a claim to the registry (ids are unique)."""
+    if not isinstance(claim, Claim):
+        raise TypeError(f"claim must be a Claim, got {type(claim).__name__}")
     if claim.id in CLAIMS:
         raise ValueError(f"claim id {claim.id!r} is already registered")
     CLAIMS[claim.id] = claim
@@ -132,12 +157,21 @@ def _load_all() -> None:
 
 
 def get(claim_id: str) -> Claim:
-    """The claim with this id (``KeyError`` lists the known ids)."""
+    """The claim with this id.
+
+    Raises
+    ------
+    TypeError
+        If ``claim_id`` is not a string.
+    UnknownClaimError
+        (a ``KeyError`` and a ``ValueError``) if no claim has this id; the message lists the known ids.
+    """
+    check_str("claim_id", claim_id)
     _load_all()
     try:
         return CLAIMS[claim_id]
     except KeyError:
-        raise KeyError(f"unknown claim {claim_id!r}; known: {sorted(CLAIMS)}") from None
+        raise UnknownClaimError(f"unknown claim {claim_id!r} (claim_id); known: {sorted(CLAIMS)}") from None
 
 
 def show(claim_id: str) -> Claim:

@@ -1,9 +1,78 @@
-"""Bad-input tables for figures appendices misc (see tests/test_bad_input.py for the meaning of each table)."""
+"""Bad-input tables for the appendices, the timeline, the research lab, the claim registry, the interactive
+figures and the conformance harness (see tests/test_bad_input.py for the meaning of each table).
+
+Paths, ids, DataFrames and callables are not fuzzed by the generated suite (it fuzzes numbers, flags and
+number lists); their errors are tested in tests/test_appendices.py, tests/test_claims.py,
+tests/test_interactive.py, tests/test_conformance.py and tests/test_figures_research_lab.py.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-VALID: dict[str, dict[str, Any]] = {}
-NOT_CHECKED: dict[str, str] = {}
+import altair as alt
+import pandas as pd
+
+from dtao_lib import conformance
+
+REPO = Path(__file__).resolve().parents[2]
+PUBLIC = str(conformance.default_files()[0])
+_CONF = conformance.table(PUBLIC)
+_CHART = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q")
+
+
+def _evidence() -> pd.DataFrame:
+    return pd.DataFrame({"quantity": ["one"], "value": [1], "computed by": ["a test"]})
+
+
+def _check(df: pd.DataFrame) -> bool:
+    return len(df) == 1
+
+
+def _slider() -> Any:
+    import ipywidgets
+
+    return ipywidgets.IntSlider(value=1, min=0, max=3)
+
+
+def _render(x: int) -> str:
+    return f"x = {x}"
+
+
+# One valid call per callable: {"module.name": {param: value}} (every parameter listed is checked).
+VALID: dict[str, dict[str, Any]] = {
+    # claims
+    "claims.Claim": {"id": "test-claim", "chapter": "Test", "english": "A claim.", "japanese": "主張。",
+                     "verdict": "true", "explanation": "Because.", "evidence": _evidence, "check": _check,
+                     "spec": "§1", "notes": ("a note",), "holds_for": "HEAD"},
+    "claims.get": {"claim_id": "adr-below-one"},
+    "claims.show": {"claim_id": "adr-below-one"},
+    "claims.table": {},
+    # interactive
+    "interactive.ChartSpec": {"spec": {"mark": "point", "data": {"values": [{"x": 1}]}}},
+    "interactive.Figure": {"static": _CHART, "live": None, "title": "a figure"},
+    "interactive.building_book": {},
+    "interactive.chart_html": {"chart": _CHART, "div_id": "test-chart"},
+    "interactive.live_panel": {"controls": {"x": _slider()}, "render": _render, "layout": "vertical"},
+    "interactive.setup": {},
+    # conformance
+    "conformance.AtLeast": {"abs": 0.5, "rel": 0.01},
+    "conformance.Tolerance": {"abs": 0.5, "rel": 0.01},
+    "conformance.default_files": {},
+    "conformance.main": {"argv": [PUBLIC, "--width", "30"]},
+    "conformance.parse_tolerance": {"text": "+-2"},
+    "conformance.run": {"path": PUBLIC, "ids": ["BE-01", "BE-07"]},
+    "conformance.summary": {"df": _CONF},
+    "conformance.table": {"path": PUBLIC},
+}
+
+NOT_CHECKED: dict[str, str] = {
+    "claims.register": "adds to the global claim registry (a second call with the same id raises by design); "
+                       "a non-Claim is rejected (tests/test_claims.py)",
+    "claims.UnknownClaimError": "an exception type",
+    "conformance.Result": "a result container run() returns (built from the vectors file)",
+}
+
+# Bad values that are meaningful for one parameter: {("module.name", param): {label, ...}}.
 ALLOWED: dict[tuple[str, str], set[str]] = {}
