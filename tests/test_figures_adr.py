@@ -333,3 +333,49 @@ def test_gate_runs_shorter_horizon_is_a_prefix_of_a_longer_one():
     for days in (7, 30, 200):
         short = long[long["day"] <= max(days // 7, 1) * 7].reset_index(drop=True)
         pd.testing.assert_frame_equal(short, fig._gate_runs(row, days, 7))
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input the generated suite (tests/test_bad_input.py) does not fuzz: strings and DataFrames
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("make", [fig.adr_examples, fig.snapshot_summary, fig.snapshot_distribution,
+                                  fig.new_subnet_start, fig.lock_destination, fig.pruning_candidates])
+def test_snapshot_must_be_a_frame_with_the_needed_columns(make, snapshot):
+    with pytest.raises(TypeError, match="snapshot must be a pandas DataFrame"):
+        make(snapshot=snapshot.to_dict())
+    with pytest.raises(ValueError, match=r"snapshot is missing column\(s\) \['is_dynamic'\]"):
+        make(snapshot=snapshot.drop(columns=["is_dynamic"]))
+
+
+def test_gate_projection_summary_rejects_frames_not_from_gate_projection():
+    with pytest.raises(TypeError, match="df must be a pandas DataFrame"):
+        fig.gate_projection_summary([1, 2])
+    with pytest.raises(ValueError, match=r"df is missing column\(s\) \['adr'\]"):
+        fig.gate_projection_summary(pd.DataFrame(columns=["rank", "netuid", "rule", "share", "day", "tao_per_day",
+                                                          "haircut", "liquidation_price"]))
+    frame = pd.DataFrame({"rank": [1], "netuid": [1], "rule": ["other"], "share": [0.1], "day": [0],
+                          "tao_per_day": [1.0], "adr": [1.0], "haircut": [0.0], "liquidation_price": [1.0]})
+    with pytest.raises(ValueError, match=r"df\['rule'\] must hold \['head', 'spec425'\]"):
+        fig.gate_projection_summary(frame)
+
+
+def test_string_choices_are_checked():
+    with pytest.raises(ValueError, match="on_rate_limit must be one of 'raise', 'skip', 'ignore', got 'drop'"):
+        fig.lock_timeline_frame([4.0], days=8, on_rate_limit="drop")
+    with pytest.raises(ValueError, match=r"eras\[1\]: era must be a subtensor release tag"):
+        fig.life_grid(eras=("head", "v9.9.9"), years=1)
+    with pytest.raises(TypeError, match="eras must be a non-empty sequence of era names"):
+        fig.life_grid(eras="head", years=1)
+    with pytest.raises(TypeError, match=r"text .* must be a string"):
+        fig.parse_days(["4"])
+
+
+def test_grids_reject_values_outside_the_documented_ranges():
+    with pytest.raises(ValueError, match="adrs must contain numbers in"):
+        fig.exit_grid(adrs=(0.0,))
+    with pytest.raises(ValueError, match="fracs_pct must have at least 1"):
+        fig.exit_grid(fracs_pct=())
+    with pytest.raises(ValueError, match=r"ranks\[0\] must be an integer in \[1, 128\]"):
+        fig.gate_projection((0,))
+    with pytest.raises(ValueError, match="sample_blocks must be >= 27 for days=3650"):
+        fig.lock_timeline_frame([], days=3_650, sample_blocks=1)

@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from .. import adr, coinbase, data, dissolution, registration
-from .._validate import check_int, check_real
+from .. import params as _params
+from .._validate import check_array, check_choice, check_frame, check_int, check_real, check_str
 from ..emission import block_emission, halving_threshold_rao
 from ..interactive import Figure, live_panel
 from ..params import (
@@ -84,6 +85,26 @@ _PRICE_COLORS = alt.Scale(domain=["spot price P", "liquidation price P_L"], rang
 
 def _snapshot() -> pd.DataFrame:
     return data.load_subnet_snapshot()
+
+
+def _snap(snapshot: Any, columns: Sequence[str]) -> pd.DataFrame:
+    """``snapshot`` checked for ``columns`` (:func:`dtao_lib._validate.check_frame`), or the 2026-04-11 snapshot."""
+    return _snapshot() if snapshot is None else check_frame("snapshot", snapshot, columns)
+
+
+def _ints(name: str, values: Any, *, lo: int, hi: int) -> tuple[int, ...]:
+    """A non-empty 1-D sequence of integers in [lo, hi], each checked by :func:`check_int` (named ``name[i]``)."""
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence | np.ndarray):
+        raise TypeError(f"{name} must be a sequence of integers, got {type(values).__name__} {values!r}")
+    if np.ndim(np.asarray(values, dtype=object)) != 1 or len(values) == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of integers, got {values!r}")
+    return tuple(check_int(f"{name}[{i}]", v, lo=lo, hi=hi) for i, v in enumerate(values))
+
+
+def _reals(name: str, values: Any, **bounds: Any) -> list[Any]:
+    """``values`` (kept as given) after :func:`check_array` checked it is 1-D, non-empty, finite and in bounds."""
+    check_array(name, values, ndim=1, min_size=1, **bounds)
+    return list(values)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,7 +174,7 @@ def new_subnet_start(lock_tao: float = DEMO_LOCK_TAO, *, snapshot: pd.DataFrame 
     """TAO and alpha reserves of a subnet registered at HEAD with ``lock_tao``: the lock at the median
     price of the 2026-04-11 snapshot (:func:`dtao_lib.registration.new_subnet_pool`, spec §6.2)."""
     lock = round(check_real("lock_tao", lock_tao, lo=1, hi=1e7) * TAO)
-    df = snapshot if snapshot is not None else _snapshot()
+    df = _snap(snapshot, ("is_dynamic", "price_tao_per_alpha"))
     prices = df.loc[df["is_dynamic"], "price_tao_per_alpha"].dropna().to_numpy()
     pool = registration.new_subnet_pool(lock, prices)
     return pool.tao_reserve_rao, pool.alpha_reserve_rao
@@ -182,12 +203,21 @@ def life_grid(
     Each run starts from :func:`new_subnet_start` and steps ``step_days`` days; every ``every``-th
     step is kept. Columns: ``share_pct``, ``flow``, ``era``, ``year``, ``adr``, ``price``,
     ``liquidation_price_head`` (rounded to 4 significant digits).
+
+    ``shares_pct`` are percentages in [0, 100], ``flows`` whole TAO per day (|flow| ≤ 10⁷), ``eras``
+    era names (:func:`dtao_lib.params.era`), ``years`` in [1, 100], ``step_days`` in [1, 365].
     """
+    shares = _reals("shares_pct", shares_pct, lo=0, hi=100)
+    flow_list = _ints("flows", flows, lo=-10**7, hi=10**7)
+    era_list = _era_names("eras", eras)
+    years = check_int("years", years, lo=1, hi=100)
+    step_days = check_int("step_days", step_days, lo=1, hi=365)
+    every = check_int("every", every, lo=1, hi=100_000)
     tao_rao, alpha_rao = new_subnet_start(lock_tao)
     frames = []
-    for era_name in eras:
-        for s in shares_pct:
-            for f in flows:
+    for era_name in era_list:
+        for s in shares:
+            for f in flow_list:
                 df = _life(s, f, era_name, years, tao_rao=tao_rao, alpha_rao=alpha_rao, step_days=step_days)
                 df = df.iloc[::every]
                 frames.append(df.assign(share_pct=float(s), flow=int(f), era=era_name)[
@@ -195,6 +225,21 @@ def life_grid(
     out = pd.concat(frames, ignore_index=True).replace([np.inf, -np.inf], np.nan)
     for c in ("year", "adr", "price", "liquidation_price_head"):
         out[c] = _sig(out[c].to_numpy())
+    return out
+
+
+def _era_names(name: str, values: Any) -> list[str]:
+    """A non-empty sequence of era names, each resolved by :func:`dtao_lib.params.era` (errors name ``name``)."""
+    if isinstance(values, str) or not isinstance(values, Sequence | np.ndarray) or len(values) == 0:
+        raise TypeError(f"{name} must be a non-empty sequence of era names such as ('head', 'v3.3.1'), got {values!r}")
+    out = []
+    for i, v in enumerate(values):
+        check_str(f"{name}[{i}]", v)
+        try:
+            _params.era(v)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name}[{i}]: {exc}") from None
+        out.append(str(v))
     return out
 
 
@@ -243,7 +288,10 @@ def life_explorer(*, years: int = 4, lock_tao: float = DEMO_LOCK_TAO) -> Figure:
     Static face: sliders over emission share (0–2 % of the block emission) and net user flow
     (−40…+40 TAO a day) and a dropdown of the two injection rules, over :func:`life_grid`.
     Live face: any share, flow, lock, era and horizon (:func:`dtao_lib.adr.subnet_life`).
+    ``years`` in [1, 100], ``lock_tao`` in [1, 10⁷] TAO.
     """
+    years = check_int("years", years, lo=1, hi=100)
+    lock_tao = check_real("lock_tao", lock_tao, lo=1, hi=1e7)
 
     def static() -> alt.VConcatChart:
         share = slider("share", lo=0, hi=2, step=0.5, value=1, label="subnet's share of TAO emission (%) ")
@@ -333,7 +381,7 @@ _LOCK_EMISSION_LABELS = ["before the first halving (E = 1 TAO)", "after the firs
 def parse_days(text: str) -> list[float]:
     """Registration days from text such as ``"4, 8, 13.5"`` (numbers ≥ 0 separated by commas or spaces)."""
     if not isinstance(text, str):
-        raise TypeError(f"registration days must be text like '4, 8, 12', got {type(text).__name__}")
+        raise TypeError(f"text (the registration days) must be a string like '4, 8, 12', got {type(text).__name__}")
     out = []
     for tok in text.replace(",", " ").split():
         try:
@@ -360,20 +408,30 @@ def lock_timeline_frame(
     block); the curve keeps every ``sample_blocks``-th block plus the blocks just before and at each
     registration. Registrations closer than 28 800 blocks (4 days) to the previous one are skipped
     (the rate limit) and listed. Returns (curve, registrations).
+
+    ``registration_days`` are days in [0, 3 650] (may be empty); ``days`` in [1, 3 650];
+    ``block_emission_rao`` in [1, 10⁹]; ``last_lock_tao`` in [1, 10⁷]; ``sample_blocks`` ≥ 1 and large
+    enough that the curve keeps at most 10⁶ quotes; ``on_rate_limit`` one of ``'raise'``, ``'skip'``, ``'ignore'``.
     """
+    reg_days = check_array("registration_days", registration_days, ndim=1, lo=0, hi=3_650)
     n_days = check_int("days", days, lo=1, hi=3_650)
+    last_lock = round(check_real("last_lock_tao", last_lock_tao, lo=1, hi=1e7) * TAO)
+    emission_rao = check_int("block_emission_rao", block_emission_rao, lo=1, hi=TAO)
+    every = check_int("sample_blocks", sample_blocks, lo=1)
+    if n_days * BLOCKS_PER_DAY > every * 1_000_000:
+        raise ValueError(f"sample_blocks must be >= {-(-n_days * BLOCKS_PER_DAY // 1_000_000)} for days={n_days} "
+                         f"(at most 10^6 quotes), got {every}")
+    check_choice("on_rate_limit", on_rate_limit, ("raise", "skip", "ignore"))
     start = 1_000_000
     end = start + n_days * BLOCKS_PER_DAY
-    regs = sorted({start + round(d * BLOCKS_PER_DAY) for d in registration_days})
+    regs = sorted({start + round(float(d) * BLOCKS_PER_DAY) for d in reg_days})
     regs = [b for b in regs if start <= b <= end]
-    kw = dict(start_block=start, end_block=end, registration_blocks=regs,
-              last_lock_rao=round(check_real("last_lock_tao", last_lock_tao, lo=1, hi=1e7) * TAO),
-              last_lock_block=start, block_emission_rao=check_int("block_emission_rao", block_emission_rao, lo=1),
-              on_rate_limit=on_rate_limit)
+    kw = dict(start_block=start, end_block=end, registration_blocks=regs, last_lock_rao=last_lock,
+              last_lock_block=start, block_emission_rao=emission_rao, on_rate_limit=on_rate_limit)
     # quote every sample_blocks-th block and the blocks around each registration that went through (the
     # price is linear in between): first the registrations alone, then only those quotes
     done = registration.lock_cost_timeline(**kw, quote_blocks=()).registrations
-    quotes = set(range(start, end + 1, check_int("sample_blocks", sample_blocks, lo=1))) | {end}
+    quotes = set(range(start, end + 1, every)) | {end}
     for b in done:
         quotes |= {max(b - 1, start), b, min(b + 1, end)}
     t = registration.lock_cost_timeline(**kw, quote_blocks=sorted(quotes))
@@ -412,8 +470,9 @@ def lock_explorer(*, days: int = 48) -> Figure:
 
     Static face: a slider over N (4–16 days) and a dropdown of the block emission (the decay interval
     is 8 days before the halving, 4 after). Live face: any list of registration days, starting lock
-    and emission; refused registrations (rate limit) are listed.
+    and emission; refused registrations (rate limit) are listed. ``days`` in [1, 3 650].
     """
+    days = check_int("days", days, lo=1, hi=3_650)
 
     def static() -> alt.LayerChart:
         every = slider("every", lo=4, hi=16, step=1, value=4, label="a registration every … days ")
@@ -475,9 +534,10 @@ def pruning_candidates(n: int = 5, *, snapshot: pd.DataFrame | None = None) -> p
     The snapshot records no registration blocks, so immunity cannot be checked here: the pruned
     subnet is the first of these that had been registered for more than 864 000 blocks (≈ 120 days).
     """
-    df = snapshot if snapshot is not None else _snapshot()
+    count = check_int("n", n, lo=1, hi=128)
+    df = _snap(snapshot, ("netuid", "name", "is_dynamic", "moving_price_tao_per_alpha", "price_tao_per_alpha", "adr"))
     dyn = df[df["is_dynamic"] & df["moving_price_tao_per_alpha"].notna()]
-    low = dyn.nsmallest(check_int("n", n, lo=1, hi=128), "moving_price_tao_per_alpha")
+    low = dyn.nsmallest(count, "moving_price_tao_per_alpha")
     table = low[["netuid", "name", "moving_price_tao_per_alpha", "price_tao_per_alpha", "adr"]].rename(
         columns={"moving_price_tao_per_alpha": "EMA price", "price_tao_per_alpha": "price", "adr": "ADR"})
     return styled(table.reset_index(drop=True))
@@ -489,7 +549,7 @@ def lock_destination(lock_tao: float = 1_000.0, *, snapshot: pd.DataFrame | None
     The median price is taken over the snapshot's reported prices (2026-04-11).
     """
     lock = round(check_real("lock_tao", lock_tao, lo=1, hi=1e7) * TAO)
-    df = snapshot if snapshot is not None else _snapshot()
+    df = _snap(snapshot, ("is_dynamic", "price_tao_per_alpha"))
     prices = df.loc[df["is_dynamic"], "price_tao_per_alpha"].dropna().to_numpy()
     rows = []
     for era_name, when in (("v3.3.11", "before 23 Apr 2026 (v2.0.0 – v3.3.13)"),
@@ -557,8 +617,14 @@ def exit_grid(
     Pool: 10 000 TAO and 1 000 000 α (spot 0.01) at HEAD (equal-weight Balancer); the stakers hold
     ``ADR × 1 000 000`` α, this staker ``frac_pct`` % of it; protocol alpha ``prot_pct`` % of the
     stakers' alpha. Long format: ``exit`` ∈ {dissolution, pool sale}, ``received`` (fraction of spot value).
+
+    ``adrs`` in (0, 20] (stakers' alpha within the 21 M alpha supply), ``prot_pcts`` in [0, 1 000],
+    ``fracs_pct`` in (0, 100]; each a non-empty 1-D sequence.
     """
-    rows = [_exit_row(a, f, p) for a in adrs for p in prot_pcts for f in fracs_pct]
+    adr_list = _reals("adrs", adrs, lo=0, lo_open=True, hi=20)
+    prot_list = _reals("prot_pcts", prot_pcts, lo=0, hi=1_000)
+    frac_list = _reals("fracs_pct", fracs_pct, lo=0, lo_open=True, hi=100)
+    rows = [_exit_row(a, f, p) for a in adr_list for p in prot_list for f in frac_list]
     return pd.DataFrame(rows).melt(id_vars=["adr", "prot_pct", "frac_pct"], var_name="exit", value_name="received")
 
 
@@ -644,7 +710,8 @@ def snapshot_summary(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
     The snapshot's ``adr``, ``liquidation_price_tao_per_alpha`` and ``haircut`` columns are computed
     by :mod:`dtao_lib.adr` from the reserves; this table recomputes the headline numbers with it.
     """
-    df = snapshot if snapshot is not None else _snapshot()
+    df = _snap(snapshot, ("is_dynamic", "alpha_out_alpha", "alpha_in_alpha", "spot_price_tao_per_alpha",
+                          "liquidation_price_tao_per_alpha"))
     dyn = df[df["is_dynamic"]]
     ratio = adr.adr(dyn["alpha_out_alpha"].to_numpy(), dyn["alpha_in_alpha"].to_numpy())
     held = ratio[ratio > 0]
@@ -673,8 +740,12 @@ _QUANTITIES = {
 }
 
 
+_LONG_COLUMNS = ("netuid", "name", "is_dynamic", "adr", "haircut", "spot_price_tao_per_alpha",
+                 "liquidation_price_tao_per_alpha")
+
+
 def _snapshot_long(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
-    df = snapshot if snapshot is not None else _snapshot()
+    df = _snap(snapshot, _LONG_COLUMNS)
     dyn = df[df["is_dynamic"]]
     wide = pd.DataFrame({
         "netuid": dyn["netuid"], "name": dyn["name"], "adr": dyn["adr"], "haircut": dyn["haircut"],
@@ -706,6 +777,8 @@ def snapshot_distribution(snapshot: pd.DataFrame | None = None) -> Figure:
     A dropdown picks the quantity; hover a dot for the subnet. Reference lines: ADR = 1, haircut = 0.
     Works the same in Jupyter (client-side chart).
     """
+    if snapshot is not None:
+        check_frame("snapshot", snapshot, _LONG_COLUMNS)
 
     def static() -> alt.VConcatChart:
         long = _snapshot_long(snapshot)
@@ -737,7 +810,7 @@ def snapshot_distribution(snapshot: pd.DataFrame | None = None) -> Figure:
 
 def adr_examples(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
     """Three real subnets: lowest, median and highest ADR among those with alpha outstanding (2026-04-11)."""
-    df = snapshot if snapshot is not None else _snapshot()
+    df = _snap(snapshot, ("netuid", "name", "is_dynamic", "adr", "tao_in_tao", "alpha_in_alpha", "alpha_out_alpha"))
     dyn = df[df["is_dynamic"] & (df["alpha_out_alpha"] > 0)].sort_values("adr", ignore_index=True)
     picks = dyn.iloc[[0, len(dyn) // 2, len(dyn) - 1]]
     out = pd.DataFrame({
@@ -802,7 +875,7 @@ def gate_projection(ranks: Sequence[int] = GATE_RANKS, *, days: int = 364, step_
     """
     from .dynamic_tao import head_pipeline_frame
 
-    rks = tuple(check_int("rank", r, lo=1, hi=128) for r in ranks)
+    rks = _ints("ranks", ranks, lo=1, hi=128)
     n_days = check_int("days", days, lo=1, hi=3_650)
     step = check_int("step_days", step_days, lo=1, hi=30)
     key = (rks, n_days, step)
@@ -811,7 +884,8 @@ def gate_projection(ranks: Sequence[int] = GATE_RANKS, *, days: int = 364, step_
     frame = head_pipeline_frame()
     frame = frame[frame["weight"] > 0]
     if max(rks) > int(frame["rank"].max()):
-        raise ValueError(f"rank must be at most {int(frame['rank'].max())} (subnets with an EMA price), got {max(rks)}")
+        raise ValueError(f"ranks must be at most {int(frame['rank'].max())} (subnets with an EMA price), "
+                         f"got {max(rks)}")
     out = [_gate_runs(frame[frame["rank"] == rank].iloc[0], n_days, step) for rank in rks]
     df = pd.concat(out, ignore_index=True)
     _GATE_CACHE[key] = df
@@ -821,10 +895,11 @@ def gate_projection(ranks: Sequence[int] = GATE_RANKS, *, days: int = 364, step_
 def gate_projection_summary(df: pd.DataFrame | None = None) -> pd.DataFrame:
     """Start and end of :func:`gate_projection` per subnet and rule: share, TAO into the pool per day,
     ADR, haircut and liquidation price (TAO per alpha) at day 0 and at the last day."""
-    d = gate_projection() if df is None else df
-    need = {"rank", "netuid", "rule", "share", "day", "tao_per_day", "adr", "haircut", "liquidation_price"}
-    if not need <= set(d.columns):
-        raise ValueError(f"df must be a frame from gate_projection(); missing {sorted(need - set(d.columns))}")
+    need = ("rank", "netuid", "rule", "share", "day", "tao_per_day", "adr", "haircut", "liquidation_price")
+    d = gate_projection() if df is None else check_frame("df", df, need)
+    bad = sorted(set(d["rule"].astype(str)) - set(GATE_RULES))
+    if bad:
+        raise ValueError(f"df['rule'] must hold {sorted(GATE_RULES)} (a frame from gate_projection()), got {bad}")
     rows = []
     for (rank, rule), g in d.groupby(["rank", "rule"], sort=True):
         g = g.sort_values("day")
