@@ -515,3 +515,76 @@ def test_head_block_with_a_higher_price_moves_a_subnet_across_the_bar():
     assert after.attrs["alpha_conserved"]
     with pytest.raises(ValueError, match="ema_factor"):
         fig.head_block_with(n, 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input the generated suite (tests/test_bad_input.py) does not fuzz: strings, frames, objects
+# ---------------------------------------------------------------------------------------------
+def test_snapshot_parameters_reject_non_frames_and_missing_columns():
+    from dtao_lib.data import load_subnet_snapshot
+
+    snap = load_subnet_snapshot()
+    no_price = snap.drop(columns=["moving_price_tao_per_alpha"])
+    calls = [lambda s: fig.snapshot_block_state(snapshot=s), lambda s: fig.subnet_example(64, snapshot=s),
+             lambda s: fig.root_proportions(snapshot=s), lambda s: fig.network_block("head", snapshot=s),
+             lambda s: fig.head_block(snapshot=s)]
+    for call in calls:
+        with pytest.raises(TypeError, match="snapshot must be a pandas DataFrame"):
+            call(snap.to_dict())
+        with pytest.raises(ValueError, match=r"snapshot is missing column\(s\) \['moving_price_tao_per_alpha'\]"):
+            call(no_price)
+    with pytest.raises(ValueError, match="snapshot has no root row"):
+        fig.snapshot_block_state(snapshot=snap[snap["netuid"] != 0])
+
+
+def test_string_and_object_parameters_are_checked():
+    with pytest.raises(ValueError, match=r"era must be a (subtensor )?release tag"):  # params.era lists them
+        fig.one_block(0.05, 0.08, "v9.9.9")
+    with pytest.raises(ValueError, match=r"era must be a (subtensor )?release tag"):
+        fig.alpha_split_grid((1.0,), (1.0,), era="no-such-era")
+    with pytest.raises(ValueError, match="root_registered key must be one of 'V1', 'V2', got 'V3'"):
+        fig.dividend_example(root_registered={"V3": True})
+    with pytest.raises(TypeError, match=r"root_registered\['V1'\] must be a bool"):
+        fig.dividend_example(root_registered={"V1": "yes"})
+    with pytest.raises(TypeError, match="root_registered must be None or a dict"):
+        fig.dividend_example(root_registered=[True, False])
+    with pytest.raises(TypeError, match="block must be a HeadBlock"):
+        fig.head_pipeline(64, block="head")
+    with pytest.raises(TypeError, match="block must be a HeadBlock"):
+        fig.head_pipeline_frame(block=fig.head_block().state)
+    with pytest.raises(TypeError, match="eras must contain InjectionEra"):
+        fig.one_block_grid((4,), (1,), eras=("head",))
+    with pytest.raises(TypeError, match="eras must be a non-empty sequence"):
+        fig.one_block_grid((4,), (1,), eras=())
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame"):
+        fig.alpha_split_chart([1, 2])
+    with pytest.raises(ValueError, match=r"data is missing column\(s\) \['root'\]"):
+        fig.alpha_split_chart(fig.alpha_split_grid((1.0,), (1.0,)).drop(columns="root"))
+    with pytest.raises(ValueError, match="marks is missing column"):
+        fig.alpha_split_chart(fig.alpha_split_grid((1.0,), (1.0,)), marks=pd.DataFrame({"netuid": [1]}))
+
+
+def test_grid_and_range_limits_name_the_parameter():
+    with pytest.raises(ValueError, match="prices_centi must contain whole numbers"):
+        fig.one_block_grid((4.5,), (1,))
+    with pytest.raises(ValueError, match="prices_centi must have at most 200 elements"):
+        fig.one_block_grid(tuple(range(1, 300)), (1,))
+    with pytest.raises(ValueError, match="shares_pct must contain numbers in"):
+        fig.one_block_grid((4,), (101,))
+    with pytest.raises(ValueError, match="root_tao_m must have at least 1"):
+        fig.alpha_split_grid(())
+    with pytest.raises(ValueError, match="block_emission_rao must be an integer in"):
+        fig.one_block(0.05, 0.08, block_emission_rao=2 * RAO)
+    with pytest.raises(ValueError, match="block_emission_rao must be an integer in"):
+        fig.network_block(block_emission_rao=0)
+    with pytest.raises(ValueError, match="tao_reserve_rao must be an integer in"):
+        fig.one_block(0.05, 0.08, tao_reserve_rao=22 * 10**15)
+    with pytest.raises(TypeError, match="root_sell_flag must be a bool"):
+        fig.one_block(0.05, 0.08, root_sell_flag="False")
+    with pytest.raises(ValueError, match="tempo must be an integer in"):
+        fig.dividend_example(tempo=70_000)
+    with pytest.raises(ValueError, match=r"drain_ratio must be 0 \(the lock never drains\)"):
+        fig.collateral_example(18, drain_ratio=1e-300)
+    # the limits leave every valid call as it was: E = 1 TAO and a zero drain ratio still work
+    assert fig.one_block(0.05, 0.08, "v2.0.0", block_emission_rao=RAO)["block_emission"] == RAO
+    assert np.isnan(fig.collateral_example(18, drain_ratio=0.0).set_index("quantity")["value"].iloc[-1])

@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from .. import amm, coinbase, emission
-from .._validate import check_fraction, check_int, check_real
+from .._validate import check_array, check_bool, check_choice, check_fraction, check_frame, check_int, check_real
 from ..data import load_subnet_snapshot
 from ..interactive import Figure, live_panel
-from ..params import RAO_PER_TAO, TAO_WEIGHT, TEMPO
+from ..params import RAO_PER_TAO, TAO_WEIGHT, TEMPO, TOTAL_SUPPLY_RAO
 from ..params import era as _era
 from ._fast import templated
 from ._live import LiveChart
@@ -40,6 +40,7 @@ __all__ = [
     "HEAD_STEPS",
     "INJECTION_ERAS",
     "PARTS",
+    "SNAPSHOT_COLUMNS",
     "SNAPSHOT_DATE",
     "HeadBlock",
     "InjectionEra",
@@ -123,6 +124,38 @@ _ROWS = {
 }
 _TOKEN = {"tao_in": "TAO", "excess_tao": "TAO", "recycled_tao": "TAO"}
 
+SNAPSHOT_COLUMNS: tuple[str, ...] = ("netuid", "name", "price_tao_per_alpha", "moving_price_tao_per_alpha",
+                                     "total_alpha_alpha", "tao_in_tao", "alpha_in_alpha")
+"""Columns of :func:`dtao_lib.data.load_subnet_snapshot` that the ``snapshot=`` parameters here read."""
+
+_MAX_E_RAO = RAO_PER_TAO
+"""Upper bound of ``block_emission_rao``: 1 TAO per block, the block emission before the first halving (spec §1)."""
+
+
+def _check_snapshot(snapshot: Any) -> pd.DataFrame:
+    """The shipped snapshot if ``snapshot`` is None, else ``snapshot`` checked to hold :data:`SNAPSHOT_COLUMNS`."""
+    if snapshot is None:
+        return load_subnet_snapshot()
+    return check_frame("snapshot", snapshot, SNAPSHOT_COLUMNS)
+
+
+def _check_e(block_emission_rao: Any) -> int | None:
+    """``block_emission_rao``: None (the era's E) or an integer in [1, 1 TAO]."""
+    if block_emission_rao is None:
+        return None
+    return check_int("block_emission_rao", block_emission_rao, lo=1, hi=_MAX_E_RAO)
+
+
+def _whole_numbers(name: str, values: Any, *, lo: int, hi: int, max_len: int) -> list[int]:
+    """``values`` as a list of Python ints: a non-empty 1-D sequence of at most ``max_len`` whole numbers in
+    [``lo``, ``hi``] (grid keys; a longer grid would take minutes)."""
+    arr = check_array(name, values, ndim=1, lo=lo, hi=hi, min_size=1)
+    if arr.size > max_len:
+        raise ValueError(f"{name} must have at most {max_len} elements, got {arr.size}")
+    if np.any(arr != np.round(arr)):
+        raise ValueError(f"{name} must contain whole numbers in [{lo}, {hi}], got {arr.tolist()}")
+    return [int(x) for x in arr]
+
 
 def era_block_emission(era: str) -> int:
     """``E`` (rao) used for an injection era of :data:`INJECTION_ERAS`, or for any release: 1 TAO for
@@ -152,14 +185,18 @@ def snapshot_block_state(block_emission_rao: int | None = None, *,
     TAO (``tao_in`` of netuid 0) as ``T_root``. ``E`` defaults to 0.5 TAO (after the first halving).
     What the snapshot lacks: flows (so no TaoFlow shares), ``MinerBurned`` (taken as 0) and the
     balancer reservoir (so the alpha issuance is the classic ``alpha_in + alpha_out``).
+
+    ``block_emission_rao`` is an integer in [1, 10⁹] (at most 1 TAO per block); ``snapshot`` a frame with
+    :data:`SNAPSHOT_COLUMNS` (default: the shipped one).
     """
-    df = load_subnet_snapshot() if snapshot is None else snapshot
+    E = _check_e(block_emission_rao)
+    df = _check_snapshot(snapshot)
     sub = df[df["netuid"] != 0].sort_values("netuid")
     root = df[df["netuid"] == 0]
     if root.empty:
-        raise ValueError("the snapshot has no root row (netuid 0), so T_root is unknown")
-    E = era_block_emission("head") if block_emission_rao is None else check_int("block_emission_rao",
-                                                                                block_emission_rao)
+        raise ValueError("snapshot has no root row (netuid 0), so T_root is unknown")
+    if E is None:
+        E = era_block_emission("head")
     state = coinbase.BlockState(
         ema_prices=sub["moving_price_tao_per_alpha"].fillna(0.0).to_numpy(dtype=float),
         spot_prices=sub["price_tao_per_alpha"].to_numpy(dtype=float),
@@ -198,7 +235,7 @@ def subnet_example(netuid: int = 64, *, snapshot: pd.DataFrame | None = None) ->
     if snapshot is None:
         df = load_subnet_snapshot()
         return _default_subnet_example(n, df.attrs.get("source", ""), len(df))
-    return _subnet_example(n, snapshot)
+    return _subnet_example(n, _check_snapshot(snapshot))
 
 
 @lru_cache(maxsize=256)
@@ -231,7 +268,7 @@ def root_proportions(*, snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
     Columns: netuid, name, alpha issuance (M α), root proportion, root stakers' and alpha stakers'
     share of the validators' part of α_out (per 1 α: :func:`dtao_lib.coinbase.split_alpha_out`).
     """
-    df = load_subnet_snapshot() if snapshot is None else snapshot
+    df = _check_snapshot(snapshot)
     state, ids = snapshot_block_state(snapshot=df)
     names = df.set_index("netuid")["name"]
     rows = []
@@ -254,12 +291,15 @@ def network_block(era: str = "head", *, block_emission_rao: int | None = None,
     ``share of E`` of the TAO flows. This is a *counterfactual*
     for April 2026, when the live rule was TaoFlow (era B), whose flows the snapshot does not hold.
     """
+    E = _check_e(block_emission_rao)
+    df = _check_snapshot(snapshot)
     e = _era(era)
     if e.share_rule in ("taoflow", "net_taoflow"):
         raise ValueError(f"era must use price shares (A, C, D): {e.tag!r} uses {e.share_rule}, and the "
                          "snapshot has no flows")
-    E = era_block_emission(e.tag) if block_emission_rao is None else block_emission_rao
-    state, _ = snapshot_block_state(E, snapshot=snapshot)
+    if E is None:
+        E = era_block_emission(e.tag)
+    state, _ = snapshot_block_state(E, snapshot=df)
     r = coinbase.block(state, era=e)
     t = r.totals()
     rows = [
@@ -309,17 +349,17 @@ def one_block(
     era
         Release or era name (default HEAD); pre-dTAO eras raise ``ValueError``.
     alpha_issuance_rao, root_tao_rao
-        The subnet's alpha issuance and root's TAO (default: Chutes, netuid 64, on 2026-04-11). They
-        set ``α_e`` and the root proportion.
+        The subnet's alpha issuance and root's TAO, integers in [0, 21·10¹⁵] rao (the supply cap;
+        default: Chutes, netuid 64, on 2026-04-11). They set ``α_e`` and the root proportion.
     root_sell_flag
         ``Σ p̄ > 1`` (true on 2026-04-11); from v3.2.12, when false, root alpha is not paid.
     owner_cut_enabled
         The per-subnet owner-cut toggle (v3.4.0+ only).
     tao_reserve_rao
-        TAO in the pool that the chain buy trades with (default: Chutes' 2026-04-11 reserve); the
-        alpha reserve is set to ``tao_reserve / p`` so the pool's price is ``p``.
+        TAO in the pool that the chain buy trades with, in [1, 21·10¹⁵] rao (default: Chutes'
+        2026-04-11 reserve); the alpha reserve is set to ``tao_reserve / p`` so the pool's price is ``p``.
     block_emission_rao
-        ``E``; default :func:`era_block_emission`.
+        ``E``, an integer in [1, 10⁹] rao; default :func:`era_block_emission`.
 
     Returns
     -------
@@ -332,20 +372,26 @@ def one_block(
     """
     s = check_fraction("share", share)
     p = check_real("price", price, lo=0.0, lo_open=True, hi=1e6)
+    sell_flag = check_bool("root_sell_flag", root_sell_flag)
+    owner_cut = check_bool("owner_cut_enabled", owner_cut_enabled)
+    sup = TOTAL_SUPPLY_RAO
+    iss = None if alpha_issuance_rao is None else check_int("alpha_issuance_rao", alpha_issuance_rao, hi=sup)
+    root_tao = None if root_tao_rao is None else check_int("root_tao_rao", root_tao_rao, hi=sup)
+    reserve = None if tao_reserve_rao is None else check_int("tao_reserve_rao", tao_reserve_rao, lo=1, hi=sup)
+    E = _check_e(block_emission_rao)
     e = _era(era)
     if not e.dtao:
         raise ValueError(f"era must be a dTAO release (v2.0.0 or later), got {e.tag!r}: before dTAO the root "
                          "network set emission (see the chapter on the root network)")
-    if e.owner_cut_toggle is False and not owner_cut_enabled:
+    if e.owner_cut_toggle is False and not owner_cut:
         raise ValueError(f"owner_cut_enabled=False needs era v3.4.0 or later (the toggle), got {e.tag!r}")
-    ex = None
-    if alpha_issuance_rao is None or root_tao_rao is None or tao_reserve_rao is None:
+    if iss is None or root_tao is None or reserve is None:
         ex = subnet_example(64)
-    iss = ex.alpha_issuance_rao if alpha_issuance_rao is None else check_int("alpha_issuance_rao", alpha_issuance_rao)
-    root_tao = ex.root_tao_rao if root_tao_rao is None else check_int("root_tao_rao", root_tao_rao)
-    reserve = ex.tao_reserve_rao if tao_reserve_rao is None else check_int("tao_reserve_rao", tao_reserve_rao, lo=1)
-    E = era_block_emission(e.tag) if block_emission_rao is None else check_int("block_emission_rao",
-                                                                                block_emission_rao)
+        iss = ex.alpha_issuance_rao if iss is None else iss
+        root_tao = ex.root_tao_rao if root_tao is None else root_tao
+        reserve = ex.tao_reserve_rao if reserve is None else reserve
+    if E is None:
+        E = era_block_emission(e.tag)
     tau = int(E * s)  # E·share truncated to a rao (the chain does it in U64F64, equal to ±1 rao)
     ae = coinbase.alpha_emission(iss)
     rp_cap = coinbase.root_proportion(TAO_WEIGHT, root_tao, iss)
@@ -353,8 +399,8 @@ def one_block(
                                   root_proportion=rp_cap, share=s)
     subsidized = e.injection_rule == "subsidy" and p < s
     rp_split = coinbase.root_proportion(TAO_WEIGHT, root_tao, iss + terms.alpha_in + ae)
-    split = coinbase.split_alpha_out(ae, root_proportion=rp_split, root_sell_flag=root_sell_flag,
-                                     owner_cut_enabled=owner_cut_enabled, subsidized=subsidized, era=e)
+    split = coinbase.split_alpha_out(ae, root_proportion=rp_split, root_sell_flag=sell_flag,
+                                     owner_cut_enabled=owner_cut, subsidized=subsidized, era=e)
     bought = 0
     if terms.excess_tao > 0 and e.chain_buy_alpha != "none":
         bought = _chain_buy(e, reserve, max(1, round(reserve / p)), terms)
@@ -445,13 +491,22 @@ def one_block_grid(prices_centi: Sequence[int] = _PRICES_CENTI, shares_pct: Sequ
     Keys: ``era`` (tag), ``price_c`` (price in hundredths of TAO per alpha, integer), ``share_pct``
     (integer percent), ``price`` (TAO per alpha). Flow columns hold the value in TAO (alpha at the
     spot price), to 6 significant digits: the figure's tooltips divide alpha values by ``price``.
+    ``prices_centi`` holds at most 200 whole numbers in [1, 10⁸], ``shares_pct`` at most 101 in
+    [0, 100]; ``eras`` rows of :data:`INJECTION_ERAS`.
     """
+    cents = _whole_numbers("prices_centi", prices_centi, lo=1, hi=10**8, max_len=200)
+    pcts = _whole_numbers("shares_pct", shares_pct, lo=0, hi=100, max_len=101)
+    if isinstance(eras, InjectionEra) or not isinstance(eras, Sequence) or not eras:
+        raise TypeError(f"eras must be a non-empty sequence of InjectionEra (see INJECTION_ERAS), got {eras!r}")
+    for ie in eras:
+        if not isinstance(ie, InjectionEra):
+            raise TypeError(f"eras must contain InjectionEra rows (see INJECTION_ERAS), got {ie!r}")
     ex = subnet_example(64)
     rows = []
     for ie in eras:
-        for c in prices_centi:
+        for c in cents:
             p = c / 100
-            for sp in shares_pct:
+            for sp in pcts:
                 f = one_block(sp / 100, p, ie.tag, alpha_issuance_rao=ex.alpha_issuance_rao,
                               root_tao_rao=ex.root_tao_rao, tao_reserve_rao=ex.tao_reserve_rao)
                 row: dict[str, Any] = {"era": ie.tag, "price_c": int(c), "share_pct": int(sp), "price": p}
@@ -557,18 +612,25 @@ def alpha_split_grid(root_tao_m: Sequence[float] = tuple(range(0, 11)),
 
     Columns: ``root_tao_x10`` (root TAO in units of 100 000 TAO, an integer key), ``flag`` (1 if
     Σ p̄ > 1), ``issuance_m`` (million α), ``root_proportion`` and one column per part of
-    :func:`dtao_lib.coinbase.split_alpha_out` (fraction of α_out).
+    :func:`dtao_lib.coinbase.split_alpha_out` (fraction of α_out). ``root_tao_m`` and ``issuance_m`` are
+    non-empty 1-D sequences (at most 1 000 values) in [0, 21] million (the supply cap).
     """
+    roots = check_array("root_tao_m", root_tao_m, lo=0.0, hi=21.0, min_size=1).tolist()
     if issuance_m is None:
         issuance_m = tuple(np.round(np.geomspace(0.1, 21, 32), 4))
+    issuances = check_array("issuance_m", issuance_m, lo=0.0, hi=21.0, min_size=1).tolist()
+    for name, vals in (("root_tao_m", roots), ("issuance_m", issuances)):
+        if len(vals) > 1_000:
+            raise ValueError(f"{name} must have at most 1000 elements, got {len(vals)}")
+    e = _era(era)
     rows = []
-    for t in root_tao_m:
-        t_rao = _rao(check_real("root_tao_m", t, lo=0.0) * 1e6)
+    for t in roots:
+        t_rao = _rao(t * 1e6)
         for flag in (1, 0):
-            for m in issuance_m:
-                iss = _rao(check_real("issuance_m", m, lo=0.0, hi=21.0) * 1e6)
+            for m in issuances:
+                iss = _rao(m * 1e6)
                 rp = coinbase.root_proportion(TAO_WEIGHT, t_rao, iss)
-                sp = coinbase.split_alpha_out(RAO_PER_TAO, root_proportion=rp, root_sell_flag=bool(flag), era=era)
+                sp = coinbase.split_alpha_out(RAO_PER_TAO, root_proportion=rp, root_sell_flag=bool(flag), era=e)
                 row = {"root_tao_x10": round(t * 10), "flag": flag, "issuance_m": float(m),
                        "root_proportion": round(rp, 6)}
                 for col, _ in _SPLIT_PARTS:
@@ -582,7 +644,13 @@ def alpha_split_chart(data: pd.DataFrame, filters: Sequence[Any] = (), params: S
     """Stacked areas of the α_out split against alpha issuance (log axis), with real subnets as ticks.
 
     Subnets with less than 0.1 M α of issuance (just registered) are outside the axis and not marked.
+    ``data`` is a frame from :func:`alpha_split_grid` (or an altair data object, for a live template);
+    ``marks`` a frame with ``netuid``, ``name`` and ``issuance_m``.
     """
+    if not isinstance(data, alt.Data | alt.NamedData | alt.UrlData | alt.InlineData):
+        check_frame("data", data, ("issuance_m", "root_proportion", *(c for c, _ in _SPLIT_PARTS)))
+    if marks is not None:
+        check_frame("marks", marks, ("netuid", "name", "issuance_m"))
     cols = [c for c, _ in _SPLIT_PARTS]
     labels = dict(_SPLIT_PARTS)
     base = alt.Chart(data)
@@ -691,9 +759,18 @@ def dividend_example(*, tempo: int = TEMPO, netuid: int = 64,
 
     ``root_registered`` (e.g. ``{"V1": True, "V2": False}``) says which hotkeys hold a root UID: from
     spec 442 (Root Reborn, addendum §A5 [V]) only those receive a root part; ``None`` counts both as
-    registered. ``era`` selects the split rule (default HEAD).
+    registered; a hotkey missing from the dict holds none. ``era`` selects the split rule (default HEAD).
+    ``tempo`` is an integer in [1, 65 535] (a u16 on chain).
     """
-    blocks = check_int("tempo", tempo, lo=1) + 1
+    blocks = check_int("tempo", tempo, lo=1, hi=65_535) + 1
+    e = _era(era)
+    if root_registered is not None:
+        if not isinstance(root_registered, dict):
+            raise TypeError(f"root_registered must be None or a dict of 'V1'/'V2' → bool, got "
+                            f"{type(root_registered).__name__} {root_registered!r}")
+        for k, v in root_registered.items():
+            check_choice("root_registered key", k, ("V1", "V2"))
+            check_bool(f"root_registered[{k!r}]", v)
     ex = subnet_example(netuid)
     per_block = coinbase.split_alpha_out(coinbase.alpha_emission(ex.alpha_issuance_rao),
                                          root_proportion=ex.root_proportion,
@@ -703,7 +780,7 @@ def dividend_example(*, tempo: int = TEMPO, netuid: int = 64,
     root_stake = {"V1": 0, "V2": 2_000_000 * RAO_PER_TAO}
     a, r = coinbase.split_dividends({"V1": 1.0, "V2": 1.0}, alpha_stake, root_stake,
                                     pending_validator_alpha=pending_v, pending_root_alpha=pending_r, rao=True,
-                                    root_registered=root_registered, era=era)
+                                    root_registered=root_registered, era=e)
     rows = []
     for hk in ("V1", "V2"):
         rows.append({"validator": hk, "alpha stake (α)": alpha_stake[hk] / RAO_PER_TAO,
@@ -777,6 +854,12 @@ class HeadBlock:
 _HEAD_CACHE: dict[int, HeadBlock] = {}
 
 
+def _check_block(block: Any) -> HeadBlock:
+    if not isinstance(block, HeadBlock):
+        raise TypeError(f"block must be a HeadBlock (from head_block or head_block_with), got {type(block).__name__}")
+    return block
+
+
 def head_block(block_number: int = 0, *, snapshot: pd.DataFrame | None = None) -> HeadBlock:
     """One block of the 2026-04-11 network under HEAD's rules (runtime spec 459; addendum §H), with pools.
 
@@ -791,7 +874,9 @@ def head_block(block_number: int = 0, *, snapshot: pd.DataFrame | None = None) -
     from .amm import pool_from_snapshot
 
     b = check_int("block_number", block_number, lo=0)
-    if snapshot is None and b in _HEAD_CACHE:
+    if snapshot is not None:
+        check_frame("snapshot", snapshot, SNAPSHOT_COLUMNS)
+    elif b in _HEAD_CACHE:
         return _HEAD_CACHE[b]
     state, ids = snapshot_block_state(snapshot=snapshot)
     pools = [pool_from_snapshot(int(n), snapshot=snapshot) for n in ids]
@@ -829,7 +914,7 @@ def head_pipeline(netuid: int = 64, *, block: HeadBlock | None = None) -> pd.Dat
     stays in the reservoirs); the α_out split. Amounts in rao. ``attrs`` carries the network's bar,
     the number of subnets at or above it and both conservation checks.
     """
-    hb = head_block() if block is None else block
+    hb = head_block() if block is None else _check_block(block)
     i = hb.index(netuid)
     r = hb.result
     f = _head_flows(hb, i)
@@ -869,7 +954,7 @@ def head_pipeline_frame(*, block: HeadBlock | None = None) -> pd.DataFrame:
     """Every subnet's HEAD block as one row: ``netuid``, ``name``, ``rank`` (weight rank, 1 = largest),
     ``price`` (spot), ``share``, ``pre_gate`` and one column per :data:`HEAD_STEPS` key in TAO value
     per block (alpha valued at the spot price)."""
-    hb = head_block() if block is None else block
+    hb = head_block() if block is None else _check_block(block)
     names = load_subnet_snapshot().set_index("netuid")["name"]
     ranks = hb.weight_rank
     rows = []
@@ -987,22 +1072,27 @@ def collateral_example(netuid: int = 64, lock_share: float = 0.5, drain_ratio: f
     is split pro rata: ``(1 − p)`` is burned (leaves ``SubnetAlphaOut``), ``p`` is staked to the miner's
     hotkey and locked (:mod:`dtao_lib.collateral`). The lock drains by ``k`` alpha per alpha the miner
     earns. ``lock_share`` p and ``drain_ratio`` k are per-subnet settings whose mainnet values the code
-    read does not show: the defaults here are illustrations, not chain values.
+    read does not show: the defaults here are illustrations, not chain values. ``lock_share`` is in
+    [0, 1]; ``drain_ratio`` is 0 (never drains) or in [1e-9, 1e9].
     Rows: ``quantity``, ``value``, ``unit``.
     """
     from .. import collateral
     from ..data import subnet_state
     from .amm import pool_from_snapshot
 
-    s = subnet_state(check_int("netuid", netuid, lo=1, hi=65_535))
+    n = check_int("netuid", netuid, lo=1, hi=65_535)
+    share = check_fraction("lock_share", lock_share)
+    k = check_real("drain_ratio", drain_ratio, lo=0.0, hi=1e9)
+    if 0 < k < 1e-9:
+        raise ValueError(f"drain_ratio must be 0 (the lock never drains) or in [1e-09, 1e+09], got {drain_ratio!r}")
+    s = subnet_state(n)
     price = _rao(s.neuron_burn_tao or 0.0)
     if price <= 0:
-        raise ValueError(f"netuid {netuid} has no neuron registration price in the {SNAPSHOT_DATE} snapshot")
-    split = collateral.charge_split(price, check_fraction("lock_share", lock_share))
-    pool = pool_from_snapshot(int(netuid))
+        raise ValueError(f"netuid {n} has no neuron registration price in the {SNAPSHOT_DATE} snapshot")
+    split = collateral.charge_split(price, share)
+    pool = pool_from_snapshot(n)
     buy = pool.buy_alpha(price)
     burned, locked = collateral.split_bought_alpha(buy.amount_out, split)
-    k = check_real("drain_ratio", drain_ratio, lo=0.0)
     earned_to_free = int(np.ceil(locked / k)) if k > 0 else None
     return pd.DataFrame([
         ("registration price (one swap into the pool)", price / RAO_PER_TAO, "TAO"),

@@ -1,9 +1,51 @@
-"""Bad-input tables for figures dynamic emission (see tests/test_bad_input.py for the meaning of each table)."""
+"""Bad-input tables for figures dynamic emission (see tests/test_bad_input.py for the meaning of each table).
+
+Rows for :mod:`dtao_lib.figures.dynamic_tao` and :mod:`dtao_lib.figures.emission_shares`. The valid calls are
+kept cheap (small grids, few days, a short pump) because each is repeated once per bad value.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-VALID: dict[str, dict[str, Any]] = {}
-NOT_CHECKED: dict[str, str] = {}
+from dtao_lib.data import load_subnet_snapshot
+from dtao_lib.figures import dynamic_tao as _dyn
+
+_SNAP = load_subnet_snapshot()
+_HB = _dyn.head_block()
+_SPLIT = _dyn.alpha_split_grid((5.0,), (1.0, 5.0))
+_MARKS = _SNAP[_SNAP["netuid"] > 0].assign(issuance_m=1.0)[["netuid", "name", "issuance_m"]]
+
+VALID: dict[str, dict[str, Any]] = {
+    # figures.dynamic_tao
+    "figures.dynamic_tao.alpha_split_chart": {"data": _SPLIT, "marks": _MARKS},
+    "figures.dynamic_tao.alpha_split_explorer": {},
+    "figures.dynamic_tao.alpha_split_grid": {"root_tao_m": [0.0, 5.0], "issuance_m": [0.5, 5.0], "era": "head"},
+    "figures.dynamic_tao.collateral_example": {"netuid": 64, "lock_share": 0.5, "drain_ratio": 2.0},
+    "figures.dynamic_tao.dividend_example": {"tempo": 360, "netuid": 64, "root_registered": {"V1": True, "V2": False},
+                                             "era": "head"},
+    "figures.dynamic_tao.era_block_emission": {"era": "head"},
+    "figures.dynamic_tao.head_block": {"block_number": 0, "snapshot": _SNAP},
+    "figures.dynamic_tao.head_block_with": {"netuid": 64, "ema_factor": 2.0},
+    "figures.dynamic_tao.head_pipeline": {"netuid": 64, "block": _HB},
+    "figures.dynamic_tao.head_pipeline_explorer": {},
+    "figures.dynamic_tao.head_pipeline_frame": {"block": _HB},
+    "figures.dynamic_tao.injection_table": {"share": 0.05, "price": 0.03},
+    "figures.dynamic_tao.network_block": {"era": "head", "block_emission_rao": 5 * 10**8, "snapshot": _SNAP},
+    "figures.dynamic_tao.one_block": {"share": 0.05, "price": 0.08, "era": "head", "alpha_issuance_rao": 5 * 10**15,
+                                      "root_tao_rao": 5 * 10**15, "root_sell_flag": True, "owner_cut_enabled": True,
+                                      "tao_reserve_rao": 10**14, "block_emission_rao": 5 * 10**8},
+    "figures.dynamic_tao.one_block_grid": {"prices_centi": [4, 8], "shares_pct": [1, 5],
+                                           "eras": _dyn.INJECTION_ERAS[-2:]},
+    "figures.dynamic_tao.root_proportions": {"snapshot": _SNAP},
+    "figures.dynamic_tao.snapshot_block_state": {"block_emission_rao": 5 * 10**8, "snapshot": _SNAP},
+    "figures.dynamic_tao.split_table": {"share": 0.05, "price": 0.08, "era": "head"},
+    "figures.dynamic_tao.subnet_example": {"netuid": 64, "snapshot": _SNAP},
+    "figures.dynamic_tao.where_the_tao_goes": {},
+}
+NOT_CHECKED: dict[str, str] = {
+    "figures.dynamic_tao.HeadBlock": "result container built by head_block / head_block_with (no user numbers)",
+    "figures.dynamic_tao.InjectionEra": "constant rows of INJECTION_ERAS (a label, a rule text, a tag)",
+    "figures.dynamic_tao.SubnetExample": "result container returned by subnet_example (values read from the snapshot)",
+}
 ALLOWED: dict[tuple[str, str], set[str]] = {}
