@@ -386,6 +386,20 @@ def _tao_emission_bits(
     return te32, share64
 
 
+def _miner_burned(value: Any, n: int) -> np.ndarray:
+    """``MinerBurned`` per subnet (None → 0): reals ≥ 0, values above 1 clamped to 1.
+
+    Why clamp rather than reject: every share rule that reads ``MinerBurned`` reads
+    ``min(MinerBurned, 1)`` (``subnet_emissions.rs::get_shares``, ``.min(one)`` at L350 @v3.4.6-421,
+    L368 @v3.4.9-424, L366 @14bc6f9f, and @f8ff769a), so a stored value above 1 weighs exactly like 1.
+    The chain's only writer (``distribute_dividends_and_incentives``, ``run_coinbase.rs`` L675 @v3.4.6-421)
+    stores withheld ÷ total miner incentive with withheld a part of total, so it is ≤ 1 — but the
+    storage type (U96F32) holds any value and the readers do not rely on that.
+    """
+    burn = check_array("miner_burned", np.zeros(n) if value is None else value, lo=0.0, shape=(n,))
+    return np.minimum(burn, 1.0)
+
+
 def _shares_inputs(
     e: Era,
     ema_prices: Any,
@@ -412,8 +426,7 @@ def _shares_inputs(
         raise ValueError(f"flows must have shape ({n},) to match ema_prices, got {fl.shape}")
     if pf is not None and pf.size != n:
         raise ValueError(f"protocol_flows must have shape ({n},), got {pf.shape}")
-    burn = check_array("miner_burned", np.zeros(n) if miner_burned is None else miner_burned,
-                       lo=0.0, hi=1.0, shape=(n,))
+    burn = _miner_burned(miner_burned, n)
     rp = None
     if e.share_rule == "price_burn_root_prop":
         if root_proportions is None:
@@ -452,7 +465,8 @@ def subnet_tao_emission(
     ema_prices
         EMA prices ``p̄_i`` (≥ 0), one per emitting subnet; may be None in the flow eras.
     miner_burned
-        ``MinerBurned_i`` in [0, 1] (eras C and D; default 0).
+        ``MinerBurned_i`` ≥ 0 (eras C, D and HEAD; default 0); a value above 1 weighs like 1, as the
+        chain reads ``min(MinerBurned, 1)``.
     root_proportions
         ``RootProp_i`` in [0, 1] (required in era C).
     flows, protocol_flows
@@ -852,8 +866,7 @@ def gated_shares(
     n = ema.size
     # MinerBurned is a U96F32 ratio; get_shares clamps it with min(b, 1) (@f8ff769a), so values above 1 are
     # accepted here and weigh like 1
-    burn = None if miner_burned is None else np.minimum(
-        check_array("miner_burned", miner_burned, lo=0.0, shape=(n,)), 1.0)
+    burn = None if miner_burned is None else _miner_burned(miner_burned, n)
     stored = check_real("stored_bar", stored_bar, lo=0.0, hi=1.0)
     blk = check_int("block", block)
     r, q64, h64 = _check_gate_params(rank, quantile, exponent)
@@ -1552,7 +1565,9 @@ class BlockState:
     total_issuance
         ``TotalIssuance`` (int rao), used when ``block_emission`` is None.
     miner_burned
-        ``MinerBurned`` fractions (eras C, D); default 0.
+        ``MinerBurned`` fractions (eras C, D and HEAD); default 0. Reals ≥ 0; a value above 1 is
+        stored as 1, because every share rule reads ``min(MinerBurned, 1)`` (``get_shares``, L368
+        @v3.4.9-424); the chain itself only writes withheld ÷ total miner incentive, which is ≤ 1.
     root_prop_weights
         ``RootProp`` used by era C's shares (the value stored at the end of the previous block);
         default: the root proportion of the current state.
@@ -1615,9 +1630,7 @@ class BlockState:
             "spot_prices": _check_price_array("spot_prices", self.spot_prices, n),
             "alpha_issuance": _check_rao_array("alpha_issuance", self.alpha_issuance, n),
             "root_tao": check_int("root_tao", self.root_tao),
-            "miner_burned": check_array(
-                "miner_burned", np.zeros(n) if self.miner_burned is None else self.miner_burned,
-                lo=0.0, hi=1.0, shape=(n,)),
+            "miner_burned": _miner_burned(self.miner_burned, n),  # > 1 clamped to 1, as get_shares reads it
             "emission_enabled": _check_mask("emission_enabled", self.emission_enabled, n),
             "owner_cut_enabled": _check_mask("owner_cut_enabled", self.owner_cut_enabled, n),
             "tao_weight": check_fraction("tao_weight", self.tao_weight),

@@ -706,7 +706,34 @@ def test_block_validation():
     with pytest.raises(ValueError, match="block_emission or total_issuance"):
         cb.block({**good, "block_emission": None})
     with pytest.raises(ValueError, match="miner_burned"):
-        cb.block({**good, "miner_burned": [1.5]})
+        cb.block({**good, "miner_burned": [-0.5]})
+
+
+@pytest.mark.parametrize("era", ["C", "2026-06-30", "head"])
+def test_miner_burned_above_one_weighs_like_one(era):
+    """Every share rule reads ``min(MinerBurned, 1)``: subnet_emissions.rs::get_shares, ``.min(one)`` at L350
+    @v3.4.6-421 (era C), L366 @14bc6f9f (2026-06-30), L368 @v3.4.9-424; HEAD @f8ff769a (addendum §A2 step 2).
+
+    BlockState, subnet_tao_emission and gated_shares all take the chain's reading (the chain itself only
+    writes withheld ÷ total miner incentive ≤ 1, run_coinbase.rs L675 @v3.4.6-421).
+    """
+    ema, e = [0.125, 0.25, 0.5], 10**9
+    rp = [0.5, 0.5, 0.5] if era == "C" else None
+    over = cb.subnet_tao_emission(e, ema, miner_burned=[1.5, 0.0, 7.0], root_proportions=rp, era=era)
+    one = cb.subnet_tao_emission(e, ema, miner_burned=[1.0, 0.0, 1.0], root_proportions=rp, era=era)
+    assert over == one
+    assert (over[0], over[2]) == (0, 0)  # (1 − min(b, 1)) = 0: only the second subnet is weighted
+    state = {"ema_prices": ema, "spot_prices": ema, "alpha_issuance": np.array([10**12] * 3), "root_tao": 10**15,
+             "block_emission": e}
+    if era == "C":
+        state["root_prop_weights"] = rp
+    s_over = cb.BlockState(**{**state, "miner_burned": [1.5, 0.0, 7.0]})
+    assert s_over.miner_burned.tolist() == [1.0, 0.0, 1.0]
+    a = cb.block(s_over, era=era)
+    b = cb.block(cb.BlockState(**{**state, "miner_burned": [1.0, 0.0, 1.0]}), era=era)
+    assert a.tao_emission.tolist() == b.tao_emission.tolist()
+    g_over = cb.gated_shares(ema, miner_burned=[1.5, 0.0, 7.0])
+    assert g_over.pre_gate.tolist() == [0.0, 1.0, 0.0]
 
 
 @given(st.integers(min_value=0, max_value=2**62))
