@@ -573,6 +573,13 @@ def subnet_life(
 # ---------------------------------------------------------------------------------------------
 # A subnet under the emission gate (addendum §A2, §A4; spec §3.4, §7)
 # ---------------------------------------------------------------------------------------------
+_ONE32 = 1 << 32
+_GATED_COLUMNS = (
+    "day", "tao_emission_rao", "tao_in_rao", "alpha_in_rao", "excess_rao", "alpha_out_rao", "pool_tao_rao",
+    "pool_alpha_rao", "user_alpha_rao", "protocol_alpha_rao", "price", "adr", "liquidation_price", "haircut",
+)
+
+
 def gated_projection(
     pool: Any,
     *,
@@ -647,34 +654,47 @@ def gated_projection(
     E = (block_emission(halving_threshold_rao(1)) if block_emission_rao is None
          else check_int("block_emission_rao", block_emission_rao, lo=0))
     e_i = int(E * s)
+    te32 = e_i << 32
+    tw_bits = round(gamma * (1 << 32))  # γ on the U96F32 grid, as coinbase.root_proportion rounds it
     tao_res = alpha_res = 0
-    rows = []
+    # The loop runs up to 3 650 steps inside a widget callback: the per-step terms are the scalar integer
+    # arithmetic of the library's functions (named at each line), without their input checks and arrays;
+    # tests/test_adr.py checks the result equals the straightforward composition of those functions.
+    price = pool.price
+    cols: dict[str, list[Any]] = {k: [] for k in _GATED_COLUMNS}
 
-    def record(day: int, terms: Any, a: int) -> None:
-        price = pool.price
+    def record(day: int, tao_in: int, alpha_in: int, excess: int, a: int) -> None:
         outstanding = user + prot
-        pl = float(liquidation_price_head(pool.tao_reserve, user, protocol_alpha=prot)) if outstanding else np.nan
-        rows.append({"day": day * step / BLOCKS_PER_DAY, "tao_emission_rao": e_i,
-                     "tao_in_rao": terms.tao_in if terms else 0,
-                     "alpha_in_rao": terms.alpha_in if terms else 0, "excess_rao": terms.excess_tao if terms else 0,
-                     "alpha_out_rao": a, "pool_tao_rao": pool.tao_reserve, "pool_alpha_rao": pool.alpha_reserve,
-                     "user_alpha_rao": user, "protocol_alpha_rao": prot, "price": price,
-                     "adr": outstanding / pool.alpha_reserve, "liquidation_price": pl,
-                     "haircut": 1.0 - pl / price if outstanding else np.nan})
+        # liquidation_price_head(τ, user, protocol_alpha=prot) = τ / (user + prot), in float64
+        pl = pool.tao_reserve / (float(user) + float(prot)) if outstanding else np.nan
+        for k, v in zip(_GATED_COLUMNS, (
+                day * step / BLOCKS_PER_DAY, e_i, tao_in, alpha_in, excess, a, pool.tao_reserve, pool.alpha_reserve,
+                user, prot, price, outstanding / pool.alpha_reserve, pl,
+                1.0 - pl / price if outstanding else np.nan), strict=True):
+            cols[k].append(v)
 
-    record(0, None, 0)
+    record(0, 0, 0, 0, 0)
     for day in range(1, n + 1):
         issuance = pool.alpha_reserve + alpha_res + user + prot
         a = coinbase.alpha_emission(issuance)
-        rp = coinbase.root_proportion(gamma, t_root, issuance)
-        terms = coinbase.subnet_terms(e_i, pool.price, alpha_emission_rao=a, root_proportion=rp)
-        if terms.excess_tao > 0:
-            buy = _replace(pool, fee_rate_u16=0).buy_alpha(terms.excess_tao * step)
+        # coinbase.subnet_terms(e_i, price, alpha_emission_rao=a, root_proportion=root_proportion(γ, T, I)),
+        # HEAD rule in U96F32 bits: α_in = min(τ/p, root_prop·a), τ_in = α_in·p when capped, excess = τ − τ_in
+        cap32 = _root_prop_bits(tw_bits, t_root, issuance) * a
+        p32 = round(price * _ONE32)  # from_num(price): exact scaling, ties to even
+        alpha32 = (te32 << 32) // p32 if p32 > 0 else 0
+        if alpha32 > cap32:
+            alpha32, tao32 = cap32, (cap32 * p32) >> 32
+        else:
+            tao32 = te32
+        tao_in, alpha_in, excess = tao32 >> 32, alpha32 >> 32, max(te32 - tao32, 0) >> 32
+        if excess > 0:  # the chain buys fee-free; the pool it leaves is checked as a new pool would be
+            buy = amm._evolve(pool, fee_rate_u16=0).buy_alpha(excess * step)
             pool = _replace(buy.pool, fee_rate_u16=pool.fee_rate_u16)
             prot += buy.amount_out
-        liq = amm.adjust_protocol_liquidity(pool, terms.tao_in * step, terms.alpha_in * step,
+        liq = amm.adjust_protocol_liquidity(pool, tao_in * step, alpha_in * step,
                                             tao_reservoir=tao_res, alpha_reservoir=alpha_res)
         pool, tao_res, alpha_res = liq.pool, liq.tao_reservoir, liq.alpha_reservoir
+        price = pool.price
         user += a * step
-        record(day, terms, a)
-    return pd.DataFrame(rows)
+        record(day, tao_in, alpha_in, excess, a)
+    return pd.DataFrame(cols)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -375,3 +377,114 @@ def test_gated_projection_bad_input():
         adr_mod.gated_projection(_pool(), share=1.5, user_alpha_rao=1, days=1)
     with pytest.raises(ValueError, match="days"):
         adr_mod.gated_projection(_pool(), share=0.1, user_alpha_rao=1, days=0)
+
+
+def _gated_projection_reference(pool, *, share, user_alpha_rao, days, protocol_alpha_rao=0, block_emission_rao=None,
+                                root_tao_rao=A.DEFAULT_ROOT_TAO_RAO, tao_weight=0.18, step_blocks=7_200):
+    """gated_projection as first written (commit 6ec8e8f): the plain composition of the public functions
+    (coinbase.alpha_emission, root_proportion, subnet_terms; BalancerPool.buy_alpha fee-free;
+    amm.adjust_protocol_liquidity; liquidation_price_head), kept as the reference of the faster loop."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from dtao_lib import amm, coinbase
+
+    e_i = int((500_000_000 if block_emission_rao is None else block_emission_rao) * share)
+    user, prot, tao_res, alpha_res = user_alpha_rao, protocol_alpha_rao, 0, 0
+    rows = []
+
+    def record(day, terms, a):
+        price = pool.price
+        outstanding = user + prot
+        pl = float(A.liquidation_price_head(pool.tao_reserve, user, protocol_alpha=prot)) if outstanding else np.nan
+        rows.append({"day": day * step_blocks / 7_200, "tao_emission_rao": e_i,
+                     "tao_in_rao": terms.tao_in if terms else 0,
+                     "alpha_in_rao": terms.alpha_in if terms else 0, "excess_rao": terms.excess_tao if terms else 0,
+                     "alpha_out_rao": a, "pool_tao_rao": pool.tao_reserve, "pool_alpha_rao": pool.alpha_reserve,
+                     "user_alpha_rao": user, "protocol_alpha_rao": prot, "price": price,
+                     "adr": outstanding / pool.alpha_reserve, "liquidation_price": pl,
+                     "haircut": 1.0 - pl / price if outstanding else np.nan})
+
+    record(0, None, 0)
+    for day in range(1, days + 1):
+        issuance = pool.alpha_reserve + alpha_res + user + prot
+        a = coinbase.alpha_emission(issuance)
+        rp = coinbase.root_proportion(tao_weight, root_tao_rao, issuance)
+        terms = coinbase.subnet_terms(e_i, pool.price, alpha_emission_rao=a, root_proportion=rp)
+        if terms.excess_tao > 0:
+            buy = replace(pool, fee_rate_u16=0).buy_alpha(terms.excess_tao * step_blocks)
+            pool = replace(buy.pool, fee_rate_u16=pool.fee_rate_u16)
+            prot += buy.amount_out
+        liq = amm.adjust_protocol_liquidity(pool, terms.tao_in * step_blocks, terms.alpha_in * step_blocks,
+                                            tao_reservoir=tao_res, alpha_reservoir=alpha_res)
+        pool, tao_res, alpha_res = liq.pool, liq.tao_reservoir, liq.alpha_reservoir
+        user += a * step_blocks
+        record(day, terms, a)
+    return pd.DataFrame(rows)
+
+
+def _gated_grid():
+    from fractions import Fraction
+
+    from dtao_lib import amm
+
+    pools = {
+        "equal 2k/500k": _pool(),
+        "w2=0.3 fee 0": amm.BalancerPool(2_000 * TAO, 500_000 * TAO, quote_weight=Fraction(3, 10), fee_rate_u16=0),
+        "w2=0.9, small": amm.BalancerPool(50 * TAO, 9_000 * TAO, quote_weight=Fraction(9, 10)),
+        "near the weight limit": amm.BalancerPool(10 * TAO, 2_000_000 * TAO, quote_weight=Fraction(2, 100)),
+        # alpha issuance just below the 10.5 M halving: α_emission halves during the run
+        "at the alpha halving": amm.BalancerPool(30_000 * TAO, 10_400_000 * TAO, quote_weight=Fraction(1, 2)),
+        "price near 1": amm.BalancerPool(400_000 * TAO, 401_000 * TAO),
+    }
+    cases = []
+    for name, pool in pools.items():
+        for share in (0.0, 1e-6, 0.0005, 0.01, 0.05, 0.3, 1.0):
+            for user, prot in ((700_000 * TAO, 0), (0, 0), (123_456_789, 987_654_321_123)):
+                cases.append((name, pool, dict(share=share, user_alpha_rao=user, protocol_alpha_rao=prot, days=12,
+                                               step_blocks=7 * 7_200)))
+        cases.append((name, pool, dict(share=0.02, user_alpha_rao=10**15, days=40, step_blocks=1)))
+        cases.append((name, pool, dict(share=0.02, user_alpha_rao=10**15, days=6, step_blocks=3_600,
+                                       tao_weight=1.0, root_tao_rao=0)))
+        cases.append((name, pool, dict(share=0.5, user_alpha_rao=10**15, days=6, step_blocks=7_200,
+                                       tao_weight=0.0, block_emission_rao=10**9)))
+        cases.append((name, pool, dict(share=0.1, user_alpha_rao=10**14, days=6, block_emission_rao=0,
+                                       root_tao_rao=1)))
+    return cases
+
+
+@pytest.mark.parametrize("case", _gated_grid(), ids=lambda c: f"{c[0]}-{sorted(c[2].items())}")
+def test_gated_projection_equals_the_composition_of_the_public_functions(case):
+    """The loop of gated_projection inlines the HEAD terms and the liquidation price (for the widget's
+    50 ms budget); on a grid of pools (weights, fees, a weight at its limit so reservoirs fill, an alpha
+    halving during the run), shares (none, below the cap, above it: chain buys), holdings and step sizes
+    it gives exactly, to the rao and to the last bit of every float, what the composition gives."""
+    import pandas as pd
+
+    _, pool, kwargs = case
+    try:
+        ref = _gated_projection_reference(pool, **kwargs)
+    except ValueError as exc:  # a chain buy that empties a tiny pool: both refuse it alike
+        with pytest.raises(ValueError, match=f"^{re.escape(str(exc))}$"):
+            A.gated_projection(pool, **kwargs)
+        return
+    pd.testing.assert_frame_equal(A.gated_projection(pool, **kwargs), ref, check_exact=True)
+
+
+@pytest.mark.parametrize("netuid", [1, 64, 120])
+def test_gated_projection_equals_the_reference_on_snapshot_subnets(netuid):
+    """The figure's case (dtao_lib.figures.adr.gate_adr_explorer): a subnet of the 2026-04-11 snapshot,
+    three years in weekly steps, at a small and a large share."""
+    import pandas as pd
+
+    from dtao_lib import data
+    from dtao_lib.figures.amm import pool_from_snapshot
+
+    snap = data.load_subnet_snapshot().set_index("netuid")
+    pool = pool_from_snapshot(netuid)
+    user = round((float(snap.loc[netuid, "total_alpha_alpha"]) - float(snap.loc[netuid, "alpha_in_alpha"])) * TAO)
+    for share in (0.002, 0.03):
+        kwargs = dict(share=share, user_alpha_rao=user, days=156, step_blocks=7 * 7_200)
+        pd.testing.assert_frame_equal(A.gated_projection(pool, **kwargs),
+                                      _gated_projection_reference(pool, **kwargs), check_exact=True)
