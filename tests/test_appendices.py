@@ -384,8 +384,11 @@ def test_emission_leaders_chart():
     spec = ap.emission_leaders_chart(top=3).to_dict()
     values = next(iter(spec["datasets"].values()))
     assert {r["subnet"] for r in values} == {"SN64 Chutes", "SN120 Affine", "SN62 Ridges"}
-    for bad in (0, 21, True, 2.5):
-        with pytest.raises(ValueError, match="top must be an integer"):
+    for bad in (0, 21):
+        with pytest.raises(ValueError, match=r"top must be an integer in \[1, 20\]"):
+            ap.emission_leaders_chart(top=bad)
+    for bad in (True, 2.5, "3"):  # the wrong kind of value: a TypeError (dtao_lib._validate)
+        with pytest.raises(TypeError, match="top must be an integer"):
             ap.emission_leaders_chart(top=bad)
 
 
@@ -564,3 +567,87 @@ def test_exercise_sheet_without_the_repository(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ValueError, match="clone of the repository"):
         appendices.workshop_plan_labels()
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input (issue 16): strings, paths, ids and DataFrames (the generated suite fuzzes numbers only)
+# ---------------------------------------------------------------------------------------------
+def test_frames_of_the_wrong_kind_are_rejected_naming_df(conf, overview):
+    for fn in (ap.conformance_summary, ap.conformance_html, ap.conformance_chart, ap.claims_summary,
+               ap.claims_html):
+        with pytest.raises(TypeError, match="df must be a pandas DataFrame"):
+            fn(conf.to_dict())
+    with pytest.raises(ValueError, match=r"conformance_table\(\); missing \['group', 'pass'\]"):
+        ap.conformance_chart(overview[["claim_id"]])
+    with pytest.raises(ValueError, match="claims_overview"):
+        ap.claims_html(conf)  # the other appendix's table
+
+
+def test_string_choices_list_the_allowed_values():
+    with pytest.raises(ValueError, match=r"group must be one of 'emission', 'root and owner', 'market'"):
+        ap.era_html("Market")
+    with pytest.raises(ValueError, match="group must be one of"):
+        ap.era_html(["market"])
+
+
+def test_claim_ids_are_checked_before_rendering():
+    with pytest.raises(TypeError, match="ids must be a list of claim ids"):
+        ap.claim_boxes("seed-tam")  # would otherwise be read letter by letter
+    with pytest.raises(TypeError, match="ids must contain only claim ids"):
+        ap.out_of_scope_html(["seed-tam", 3])
+    with pytest.raises(ValueError, match=r"ids: unknown claim\(s\) \['no-such'\]; known: \["):
+        ap.out_of_scope_html(["seed-tam", "no-such"])
+
+
+def test_paths_must_be_paths(tmp_path):
+    with pytest.raises(TypeError, match="path must be a path"):
+        ap.benchmark_figures(3)
+    with pytest.raises(TypeError, match="path must be a path"):
+        ap.widget_latency_table(None)
+    with pytest.raises(TypeError, match="root must be a path"):
+        ap.benchmark_report(1)
+    with pytest.raises(TypeError, match="chapters_dir must be a path"):
+        ap.find_exercises(["chapters"])
+    with pytest.raises(TypeError, match="chapters_dir must be a path"):
+        ap.claims_overview(1.0)
+    with pytest.raises(TypeError, match="plan must be a path"):
+        ap.workshop_plan_labels(b"workshop.md")
+    with pytest.raises(TypeError, match="path must be a path"):
+        ap.conformance_table(7)
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        ap.conformance_table(tmp_path / "nowhere.json")
+    with pytest.raises(TypeError, match="keys must be a dict"):
+        ap.benchmark_figures(ROOT / "benchmarks" / "reference.json", keys=["speedup_vs_scalar_reference"])
+
+
+def test_blocks_and_sheets_take_strings(tmp_path):
+    with pytest.raises(TypeError, match="text must be a string"):
+        ap.HtmlBlock(None)
+    with pytest.raises(TypeError, match="plain must be a string"):
+        ap.HtmlBlock("<p></p>", plain=3)
+    with pytest.raises(TypeError, match="text must be a string"):
+        ap.MarkdownBlock(["*x*"])
+    with pytest.raises(TypeError, match="labels must contain only exercise labels"):
+        ap.exercise_sheet([1], chapters_dir=tmp_path)
+    with pytest.raises(TypeError, match="answer_lines must be an integer"):
+        ap.exercise_sheet(["x"], chapters_dir=tmp_path, answer_lines=2.0)
+
+
+def test_timeline_bad_input():
+    from dtao_lib.figures import timeline
+
+    with pytest.raises(ValueError, match=r"date_kind must be one of 'tagged', 'commit', 'PR', 'live'"):
+        timeline.date_kind_label(False, "pr")
+    with pytest.raises(TypeError, match="approximate must be a bool"):
+        timeline.date_kind_label("False", "PR")
+    assert timeline.date_kind_label(np.bool_(True), "PR") == "approximate (public reports)"
+    with pytest.raises(TypeError, match="evidence must be a string"):
+        timeline.evidence_labels(None)
+    with pytest.raises(TypeError, match="highlight must be"):
+        timeline.timeline_chart(3)
+    with pytest.raises(TypeError, match="highlight must be"):
+        timeline.timeline_table(["A", None])
+    with pytest.raises(ValueError, match=r"highlight must be an era letter \[.*or a mechanism \["):
+        timeline.timeline_table("AMMs")
+    with pytest.raises(TypeError, match="title must be a string"):
+        timeline.timeline_chart("A", title=1)

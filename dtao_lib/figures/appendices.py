@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -29,6 +30,7 @@ import pandas as pd
 
 from .. import claims as _claims
 from .. import conformance, params
+from .._validate import check_choice, check_frame, check_int, check_str
 from ..claims import seed_other
 from . import timeline
 from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown
@@ -83,12 +85,52 @@ def _chapters_dir() -> Path:
 PASS_COLORS = {"pass": "#1e8449", "FAIL": "#c0392b", "n/a": "#7f8c8d"}
 
 
+def _path(name: str, value: Any) -> Path:
+    """``value`` (a ``str`` or ``os.PathLike``) as a Path; anything else is a TypeError naming ``name``."""
+    if isinstance(value, str | os.PathLike) and not isinstance(value, bytes):
+        if isinstance(value, str) and not value:
+            raise ValueError(f"{name} must be a path, got ''")
+        return Path(value)
+    raise TypeError(f"{name} must be a path (str or pathlib.Path), got {type(value).__name__} {value!r}")
+
+
+def _opt_path(name: str, value: Any) -> Path | None:
+    return None if value is None else _path(name, value)
+
+
+def _frame(df: Any, need: Iterable[str], source: str) -> pd.DataFrame:
+    """``df`` if it is a DataFrame with the columns ``need`` (made by ``source``), else a clear error."""
+    check_frame("df", df)
+    missing = sorted(set(need) - set(df.columns))
+    if missing:
+        raise ValueError(f"df must be a frame from {source}(); missing {missing}")
+    return df
+
+
+def _claim_ids(ids: Any) -> list[str]:
+    """``ids`` as a non-empty list of registered claim ids (a bare string is not a list of ids)."""
+    if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
+        raise TypeError(f"ids must be a list of claim ids (strings), e.g. ['seed-tam'], got {type(ids).__name__} "
+                        f"{ids!r}")
+    items = list(ids)
+    if not items:
+        raise ValueError("ids must name at least one claim")
+    bad = [x for x in items if not isinstance(x, str)]
+    if bad:
+        raise TypeError(f"ids must contain only claim ids (strings), got {bad[0]!r}")
+    _claims._load_all()
+    unknown = [x for x in items if x not in _claims.CLAIMS]
+    if unknown:
+        raise _claims.UnknownClaimError(f"ids: unknown claim(s) {unknown}; known: {sorted(_claims.CLAIMS)}")
+    return items
+
+
 class HtmlBlock:
     """Raw HTML for display in a notebook (``text/html``), with a plain-text fallback."""
 
     def __init__(self, text: str, plain: str = "") -> None:
-        self.text = text
-        self.plain = plain
+        self.text = check_str("text", text, allow_empty=True)
+        self.plain = check_str("plain", plain, allow_empty=True)
 
     def _repr_html_(self) -> str:
         return self.text
@@ -102,7 +144,7 @@ class MarkdownBlock:
     ``mystnb: {markdown_format: myst}`` so roles and directives are parsed on the site."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        self.text = check_str("text", text, allow_empty=True)
 
     def _repr_markdown_(self) -> str:
         return self.text
@@ -172,7 +214,7 @@ def conformance_table(path: str | Path | None = None) -> pd.DataFrame:
         recomputed independently when the vectors were made), ``source`` (Rust file and test) and
         ``source_ref`` (tag or commit the test was read at).
     """
-    paths = list(conformance.default_files()) if path is None else [path]
+    paths = list(conformance.default_files()) if path is None else [_path("path", path)]
     run = conformance.table(paths)
     meta = {(Path(p).name, str(v.get("id"))): v for p in paths for v in conformance.load(p)["vectors"]}
     df = run.copy()
@@ -193,8 +235,7 @@ def conformance_table(path: str | Path | None = None) -> pd.DataFrame:
 def conformance_summary(df: pd.DataFrame) -> pd.DataFrame:
     """Counts per mechanism group of a :func:`conformance_table`: vectors, passed, failed, without a
     checker, asserted, derived, independently recomputed; with a total row."""
-    if "group" not in df.columns or "pass" not in df.columns:
-        raise ValueError("df must be a frame from conformance_table() (columns 'group' and 'pass')")
+    _frame(df, ("group", "pass", "status", "recomputed"), "conformance_table")
     rows = []
     for group, g in df.groupby("group", sort=False):
         rows.append({
@@ -216,11 +257,9 @@ def conformance_html(df: pd.DataFrame, *, width: int = 40) -> HtmlBlock:
     its mechanism tag and Rust test). A computed value that prints exactly like the expected one is
     shown as "= expected", so the rows where they differ (within the tolerance) stand out.
     """
-    if isinstance(width, bool) or not isinstance(width, int) or width < 8:
-        raise ValueError(f"width must be an integer >= 8, got {width!r}")
-    need = {"vector", "group", "mechanism", "expected", "computed", "tolerance", "pass", "status", "source"}
-    if not need <= set(df.columns):
-        raise ValueError(f"df must be a frame from conformance_table(); missing {sorted(need - set(df.columns))}")
+    width = check_int("width", width, lo=8)
+    _frame(df, ("vector", "group", "mechanism", "expected", "computed", "tolerance", "pass", "status", "source"),
+           "conformance_table")
     head = ("<tr><th>vector</th><th>expected</th><th>computed</th><th>tolerance</th>"
             "<th>status</th><th>result</th></tr>")
     body = []
@@ -255,6 +294,7 @@ def conformance_html(df: pd.DataFrame, *, width: int = 40) -> HtmlBlock:
 
 def conformance_chart(df: pd.DataFrame) -> alt.Chart:
     """Vectors per mechanism group, coloured by result (pass, FAIL, no checker)."""
+    _frame(df, ("group", "pass"), "conformance_table")
     counts = df.groupby(["group", "pass"]).size().reset_index(name="vectors")
     order = list(dict.fromkeys(df["group"]))
     return alt.Chart(counts).mark_bar().encode(
@@ -278,7 +318,7 @@ def claim_pages(chapters_dir: str | Path | None = None) -> dict[str, str]:
     Read from the ``claims.show("<id>")`` calls in the notebooks under ``chapters_dir`` (default: the
     repository's ``chapters/``; an empty dict when it is not there, e.g. in an installed wheel).
     """
-    root = Path(chapters_dir) if chapters_dir is not None else _chapters_dir()
+    root = _opt_path("chapters_dir", chapters_dir) or _chapters_dir()
     if not root.is_dir():
         return {}
     pages: dict[str, str] = {}
@@ -313,6 +353,7 @@ def claims_overview(chapters_dir: str | Path | None = None) -> pd.DataFrame:
     empty if no page shows it yet), ``spec``, ``holds_for`` (the period the verdict holds for,
     :attr:`dtao_lib.claims.Claim.holds_for`) and ``registered`` (bool).
     """
+    _opt_path("chapters_dir", chapters_dir)
     _claims._load_all()
     shown = claim_pages(chapters_dir)
     used: set[str] = set()
@@ -355,8 +396,7 @@ def claims_overview(chapters_dir: str | Path | None = None) -> pd.DataFrame:
 
 def claims_summary(df: pd.DataFrame) -> pd.DataFrame:
     """Number of claims per verdict in a :func:`claims_overview` (each claim counted once)."""
-    if "verdict" not in df.columns or "claim_id" not in df.columns:
-        raise ValueError("df must be a frame from claims_overview() (columns 'claim_id' and 'verdict')")
+    _frame(df, ("claim_id", "verdict"), "claims_overview")
     once = df.drop_duplicates("claim_id")
     order = [*_claims.VERDICT_COLORS, "pending"]
     counts = once["verdict"].value_counts()
@@ -367,9 +407,7 @@ def claims_summary(df: pd.DataFrame) -> pd.DataFrame:
 def claims_html(df: pd.DataFrame) -> HtmlBlock:
     """The claims table as HTML: one row per article entry, with each deciding claim's verdict and a
     link to its "Check the claim" box."""
-    need = {"entry", "japanese", "english", "claim_id", "verdict", "chapter", "page", "link"}
-    if not need <= set(df.columns):
-        raise ValueError(f"df must be a frame from claims_overview(); missing {sorted(need - set(df.columns))}")
+    _frame(df, ("entry", "japanese", "english", "claim_id", "verdict", "chapter", "page", "link"), "claims_overview")
     colors = {**_claims.VERDICT_COLORS, "pending": "#aab7b8"}
     body = []
     for n, (_, g) in enumerate(df.groupby("entry", sort=True), start=1):
@@ -398,9 +436,7 @@ def claims_html(df: pd.DataFrame) -> HtmlBlock:
 
 def claim_boxes(ids: Iterable[str]) -> HtmlBlock:
     """The "Check the claim" boxes of ``ids``, one after the other (each has the anchor ``claim-<id>``)."""
-    items = list(ids)
-    if not items:
-        raise ValueError("ids must name at least one claim")
+    items = _claim_ids(ids)
     return HtmlBlock("".join(_claims.get(cid).render_html() for cid in items), plain=", ".join(items))
 
 
@@ -408,9 +444,7 @@ def out_of_scope_html(ids: Iterable[str]) -> HtmlBlock:
     """Claims of verdict "out of scope" as one compact table (each row has the anchor ``claim-<id>``,
     so links from :func:`claims_html` land on it): the statement, the original and why no on-chain
     mechanism decides it."""
-    items = [_claims.get(cid) for cid in ids]
-    if not items:
-        raise ValueError("ids must name at least one claim")
+    items = [_claims.get(cid) for cid in _claim_ids(ids)]
     wrong = [c.id for c in items if c.verdict != "out of scope"]
     if wrong:
         raise ValueError(f"ids must all have the verdict 'out of scope'; these do not: {wrong}")
@@ -431,8 +465,7 @@ def emission_leaders_chart(top: int = 8) -> alt.Chart:
     Data: :func:`dtao_lib.data.load_emission_shares` (names from the 2026-04-11 snapshot). Click a
     name in the legend to highlight it.
     """
-    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 20:
-        raise ValueError(f"top must be an integer in [1, 20], got {top!r}")
+    top = check_int("top", top, lo=1, hi=20)
     r = seed_other.emission_ranks()
     leaders = r.groupby("netuid")["share"].mean().sort_values(ascending=False).head(top).index
     df = r[r["netuid"].isin(leaders)].copy()
@@ -611,8 +644,7 @@ def _rule_text(v: Any) -> str:
 def era_html(group: str) -> HtmlBlock:
     """The rules of one :data:`ERA_GROUPS` group for every release; a cell is highlighted where the
     rule changed from the release before, and greyed where it did not."""
-    if group not in ERA_GROUPS:
-        raise ValueError(f"group must be one of {sorted(ERA_GROUPS)}, got {group!r}")
+    check_choice("group", group, list(ERA_GROUPS))
     df = era_rules()
     cols = ERA_GROUPS[group]
     head = "".join(f"<th>{_esc(c.replace('_', ' '))}</th>" for c in ("release", "era", *cols))
@@ -717,8 +749,12 @@ def benchmark_figures(path: str | Path, keys: dict[str, tuple[str, str]] | None 
     ValueError
         If it is not a JSON object, or a figure is not a finite number.
     """
+    p = _path("path", path)
     keys = BENCHMARK_KEYS if keys is None else keys
-    p = Path(path)
+    if not isinstance(keys, dict) or not all(
+            isinstance(k, str) and isinstance(v, tuple) and len(v) == 2 and all(isinstance(x, str) for x in v)
+            for k, v in keys.items()):
+        raise TypeError("keys must be a dict {figure: (unit, meaning)} of strings, like BENCHMARK_KEYS, or None")
     if not p.is_file():
         raise FileNotFoundError(f"benchmark file not found: {p}")
     try:
@@ -743,8 +779,9 @@ def benchmark_figures(path: str | Path, keys: dict[str, tuple[str, str]] | None 
 
 def widget_latency_table(path: str | Path) -> pd.DataFrame:
     """Per live figure, from a ``benchmarks/widgets.py`` result file: chapter, p50/p95/CPU p95 (ms),
-    changes measured and, for figures computing in the background, the p95 until the result shows."""
-    p = Path(path)
+    changes measured and, for figures computing in the background, the p95 until the result shows.
+    A missing file gives an empty table (the local run is optional)."""
+    p = _path("path", path)
     data = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
     figures = data.get("figures") if isinstance(data, dict) else None
     cols = ["figure", "chapter", "p50_ms", "p95_ms", "cpu_p95_ms", "changes", "result_p95_ms"]
@@ -802,7 +839,7 @@ def benchmark_report(root: str | Path | None = None) -> HtmlBlock:
     no file exists it says how to produce them. Never raises for a missing file; a malformed file
     is reported in the output.
     """
-    base = Path(root) if root is not None else REPO_ROOT
+    base = _opt_path("root", root) or REPO_ROOT
     parts = []
     for bench in BENCHMARKS:
         found = [section for rel, label in ((bench.reference, "Reference figures (committed)"),
@@ -865,7 +902,7 @@ def _exercise_blocks(text: str, page: str) -> list[Exercise]:
 def find_exercises(chapters_dir: str | Path | None = None) -> dict[str, Exercise]:
     """Every labelled ``{exercise}`` in the notebooks and Markdown pages of ``chapters_dir``
     (default: the repository's ``chapters/``), by label."""
-    root = Path(chapters_dir) if chapters_dir is not None else _chapters_dir()
+    root = _opt_path("chapters_dir", chapters_dir) or _chapters_dir()
     found: dict[str, Exercise] = {}
     if not root.is_dir():
         return found
@@ -902,7 +939,7 @@ def workshop_plan_labels(plan: str | Path | None = None) -> list[str]:
     ValueError
         If the plan cannot be read or names no exercise.
     """
-    path = Path(plan) if plan is not None else _chapters_dir() / "workshop.md"
+    path = _opt_path("plan", plan) or _chapters_dir() / "workshop.md"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -929,10 +966,12 @@ def exercise_sheet(labels: Sequence[str], *, chapters_dir: str | Path | None = N
         If a label is not found in any chapter (the message lists the labels that exist), or
         ``answer_lines`` is not in [0, 40].
     """
-    if isinstance(labels, str) or not labels:
+    if isinstance(labels, str) or not isinstance(labels, Sequence) or not labels:
         raise ValueError("labels must be a non-empty sequence of exercise labels, e.g. ['halvings-ex1']")
-    if isinstance(answer_lines, bool) or not isinstance(answer_lines, int) or not 0 <= answer_lines <= 40:
-        raise ValueError(f"answer_lines must be an integer in [0, 40], got {answer_lines!r}")
+    if not all(isinstance(lb, str) for lb in labels):
+        raise TypeError(f"labels must contain only exercise labels (strings), got {list(labels)!r}")
+    answer_lines = check_int("answer_lines", answer_lines, lo=0, hi=40)
+    _opt_path("chapters_dir", chapters_dir)
     found = find_exercises(chapters_dir)
     missing = [lb for lb in labels if lb not in found]
     if missing:

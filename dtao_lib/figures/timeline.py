@@ -28,11 +28,13 @@ from collections.abc import Iterable
 import altair as alt
 import pandas as pd
 
+from .._validate import check_bool, check_choice, check_str
 from ..params import ERA_LETTERS, HEAD_DATE, RELEASES, TIMELINE
 from ..params import era as _era
 from ._style import ERA_COLORS, WIDTH
 
 __all__ = [
+    "DATE_KINDS",
     "DATE_SHAPES",
     "ERA_NAMES",
     "EVIDENCE_LABELS",
@@ -63,12 +65,19 @@ def evidence_labels(evidence: str) -> str:
     Changes up to June 2026 cite the code at a release tag and carry no label (the spec read them all
     in code); later ones start with a label (:data:`dtao_lib.params.Change`).
     """
-    found = set(re.findall(r"\[([VPTG])\]", str(evidence)))
+    found = set(re.findall(r"\[([VPTG])\]", check_str("evidence", evidence, allow_empty=True)))
     return " ".join(f"[{k}]" for k in EVIDENCE_LABELS if k in found)
 
 
+DATE_KINDS = ("tagged", "commit", "PR", "live")
+"""The values of :attr:`dtao_lib.params.Change.date_kind`."""
+
+
 def date_kind_label(approximate: bool, date_kind: str) -> str:
-    """The :data:`DATE_SHAPES` key of a change's date: approximate first, then by ``Change.date_kind``."""
+    """The :data:`DATE_SHAPES` key of a change's date: approximate first, then by ``Change.date_kind``
+    (one of :data:`DATE_KINDS`)."""
+    approximate = check_bool("approximate", approximate)
+    check_choice("date_kind", date_kind, DATE_KINDS)
     if approximate:
         return "approximate (public reports)"
     return {"PR": "PR text date", "live": "live on Finney (chain watchers)"}.get(date_kind, "tag commit date")
@@ -158,7 +167,14 @@ def _as_set(highlight: str | Iterable[str] | None) -> set[str]:
         return set()
     if isinstance(highlight, str):
         return {highlight}
-    return set(highlight)
+    if not isinstance(highlight, Iterable) or isinstance(highlight, bytes | dict):
+        raise TypeError(f"highlight must be an era letter, a mechanism or a list of them, got "
+                        f"{type(highlight).__name__} {highlight!r}")
+    items = list(highlight)
+    bad = [h for h in items if not isinstance(h, str)]
+    if bad:
+        raise TypeError(f"highlight must be an era letter, a mechanism or a list of them, got {bad[0]!r}")
+    return set(items)
 
 
 def _resolve_highlight(highlight: str | Iterable[str] | None) -> tuple[set[str], set[str]]:
@@ -216,6 +232,8 @@ def timeline_chart(highlight: str | Iterable[str] | None = None, *, title: str |
         are not faded carry their release tag.
     """
     eras, mechs = _resolve_highlight(highlight)
+    if title is not None:
+        check_str("title", title, allow_empty=True)
     bands = era_bands()
     bands["on"] = bands["era"].isin(eras) if eras else True
     events = timeline_frame()

@@ -15,10 +15,14 @@ import altair as alt
 import pandas as pd
 
 from dtao_lib import conformance
+from dtao_lib.figures import appendices as ap
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLIC = str(conformance.default_files()[0])
 _CONF = conformance.table(PUBLIC)
+_CONF_AP = ap.conformance_table(PUBLIC)
+_OVERVIEW = ap.claims_overview()
+CHAPTERS = str(REPO / "chapters")
 _CHART = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q")
 
 
@@ -42,6 +46,41 @@ def _render(x: int) -> str:
 
 # One valid call per callable: {"module.name": {param: value}} (every parameter listed is checked).
 VALID: dict[str, dict[str, Any]] = {
+    # figures.appendices
+    "figures.appendices.HtmlBlock": {"text": "<p>x</p>", "plain": "x"},
+    "figures.appendices.MarkdownBlock": {"text": "*x*"},
+    "figures.appendices.benchmark_figures": {"path": str(REPO / "benchmarks" / "reference.json"),
+                                             "keys": ap.BENCHMARK_KEYS},
+    "figures.appendices.benchmark_report": {"root": str(REPO)},
+    "figures.appendices.claim_boxes": {"ids": ["seed-subnet-limit"]},
+    "figures.appendices.claim_pages": {"chapters_dir": CHAPTERS},
+    "figures.appendices.claims_html": {"df": _OVERVIEW},
+    "figures.appendices.claims_overview": {"chapters_dir": CHAPTERS},
+    "figures.appendices.claims_summary": {"df": _OVERVIEW},
+    "figures.appendices.conformance_chart": {"df": _CONF_AP},
+    "figures.appendices.conformance_html": {"df": _CONF_AP, "width": 40},
+    "figures.appendices.conformance_summary": {"df": _CONF_AP},
+    "figures.appendices.conformance_table": {"path": PUBLIC},
+    "figures.appendices.emission_leaders_chart": {"top": 3},
+    "figures.appendices.era_html": {"group": "market"},
+    "figures.appendices.era_rules": {},
+    "figures.appendices.exercise_sheet": {"labels": ["halvings-ex1"], "chapters_dir": CHAPTERS, "answer_lines": 2},
+    "figures.appendices.find_exercises": {"chapters_dir": CHAPTERS},
+    "figures.appendices.out_of_scope_html": {"ids": ["seed-tam"]},
+    "figures.appendices.parameters_html": {},
+    "figures.appendices.parameters_table": {},
+    "figures.appendices.timeline_chart": {},
+    "figures.appendices.timeline_html": {},
+    "figures.appendices.timeline_table": {},
+    "figures.appendices.widget_latency_table": {"path": str(REPO / "benchmarks" / "reference_widgets.json")},
+    "figures.appendices.workshop_plan_labels": {"plan": str(REPO / "chapters" / "workshop.md")},
+    # figures.timeline
+    "figures.timeline.date_kind_label": {"approximate": False, "date_kind": "PR"},
+    "figures.timeline.era_bands": {},
+    "figures.timeline.evidence_labels": {"evidence": "[P] PR comment; code @1a587cc8 [V]"},
+    "figures.timeline.timeline_chart": {"highlight": ["A", "AMM"], "title": "a timeline"},
+    "figures.timeline.timeline_frame": {},
+    "figures.timeline.timeline_table": {"highlight": "B'"},
     # claims
     "claims.Claim": {"id": "test-claim", "chapter": "Test", "english": "A claim.", "japanese": "主張。",
                      "verdict": "true", "explanation": "Because.", "evidence": _evidence, "check": _check,
@@ -68,6 +107,7 @@ VALID: dict[str, dict[str, Any]] = {
 }
 
 NOT_CHECKED: dict[str, str] = {
+    "figures.appendices.Exercise": "a result container find_exercises() returns (read from the chapters)",
     "claims.register": "adds to the global claim registry (a second call with the same id raises by design); "
                        "a non-Claim is rejected (tests/test_claims.py)",
     "claims.UnknownClaimError": "an exception type",
