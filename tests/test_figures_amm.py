@@ -89,10 +89,13 @@ def test_compare_trade_unstake_and_weights():
 
 
 def test_compare_trade_bad_input():
-    with pytest.raises(ValueError, match="trade_tao must be a finite number > 0"):
+    with pytest.raises(ValueError, match=r"trade_tao must be a finite number in \(0.0, 21000000.0\]"):
         fig.compare_trade(0)
-    with pytest.raises(ValueError, match="side must be 'stake' or 'unstake'"):
-        fig.compare_trade(1, "hold")
+    with pytest.raises(ValueError, match="trade_tao"):
+        fig.compare_trade(22e6)  # more than the TAO supply
+    for side in ("hold", "Stake", 1, None):
+        with pytest.raises(ValueError, match="side must be 'stake' or 'unstake'"):
+            fig.compare_trade(1, side)
 
 
 def test_design_grid_follows_the_closed_forms():
@@ -134,8 +137,22 @@ def test_parse_trades():
                      (",".join(["+1"] * 201), "at most 200")):
         with pytest.raises(ValueError, match=msg):
             fig.parse_trades(bad)
-    with pytest.raises(TypeError, match="trades must be a string"):
+    with pytest.raises(TypeError, match="text must be a string"):
         fig.parse_trades(5)
+    with pytest.raises(ValueError, match="text item 1"):
+        fig.parse_trades("+3e7")  # more than the TAO supply
+
+
+def test_price_path_frame_checks_trade_lists():
+    assert fig.price_path_frame([("stake", 20), ("unstake", None)]).equals(fig.price_path_frame("+20, -all"))
+    for bad, exc, msg in ((5, TypeError, "trades must be a string"), ([], ValueError, "trades must contain 1"),
+                          ([("buy", 1.0)], ValueError, r"trades\[0\] side must be 'stake' or 'unstake'"),
+                          ([("stake", -1.0)], ValueError, r"trades\[0\] amount"),
+                          ([("stake", None)], TypeError, r"trades\[0\] amount"),
+                          (["+1"], TypeError, r"trades\[0\] must be a \(side, TAO\) pair"),
+                          ("+1, x", ValueError, "trades item 2")):
+        with pytest.raises(exc, match=msg):
+            fig.price_path_frame(bad)
 
 
 def test_price_path_constant_product_round_trip():
@@ -272,6 +289,33 @@ def test_pool_from_snapshot_bad_input():
         fig.pool_from_snapshot(64, era_name="v1.2.5")
     with pytest.raises(TypeError, match="netuid must be an integer"):
         fig.pool_from_snapshot("64")
+    with pytest.raises(TypeError, match="netuid must be an integer"):
+        fig.pool_from_snapshot(True)  # not read as netuid 1
+    with pytest.raises(ValueError, match="weights must be 'from_price' or 'equal'"):
+        fig.pool_from_snapshot(64, weights=1)
+    with pytest.raises(ValueError, match="era must be a subtensor release tag"):
+        fig.pool_from_snapshot(64, era_name="v9.9.9")
+
+
+def test_snapshot_frames_and_netuid_lists_are_checked():
+    snap = data.load_subnet_snapshot()
+    for fn in (lambda s: fig.pool_from_snapshot(64, snapshot=s), fig.default_picker_netuids,
+               lambda s: fig.snapshot_pool_table([64], snapshot=s)):
+        with pytest.raises(TypeError, match="snapshot must be a pandas DataFrame"):
+            fn("subnets_snapshot_2026-04-11.csv")
+        with pytest.raises(ValueError, match=r"snapshot is missing column\(s\) \['tao_in_tao'\]"):
+            fn(snap.drop(columns=["tao_in_tao"]))
+    for bad, exc, msg in (("64", TypeError, "netuids must be a list"), ([], ValueError, "netuids must hold 1"),
+                          ([64, 1.5], TypeError, r"netuids\[1\] must be an integer"),
+                          ([64, -1], ValueError, r"netuids\[1\] must be an integer in \[0, 65535\]")):
+        with pytest.raises(exc, match=msg):
+            fig.snapshot_pool_table(bad, snapshot=snap)
+        with pytest.raises(exc, match=msg):
+            fig.subnet_picker(bad)
+    with pytest.raises(ValueError, match=r"netuids must be dynamic subnets of the snapshot .*got \[0\]"):
+        fig.subnet_picker([64, 0])  # root has no pool: refused when the figure is made, not when it is shown
+    with pytest.raises(TypeError, match="rounded must be a bool"):
+        fig.snapshot_pool_table([64], snapshot=snap, rounded="False")
 
 
 def test_default_picker_netuids_from_the_raw_csv():
@@ -331,7 +375,7 @@ def test_live_faces_render_and_report_bad_input():
     controls, err, _ = _panel_parts(panel)
     assert err.value == ""
     controls["trade (TAO)"].value = -5
-    assert "trade_tao must be a finite number > 0" in err.value
+    assert "trade_tao must be a finite number in (0.0, 21000000.0]" in err.value
     path = fig.price_path().live()
     controls, err, _ = _panel_parts(path)
     controls["trades"].value = "+10, banana"

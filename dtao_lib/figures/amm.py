@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .. import amm, data
-from .._validate import check_int, check_real
+from .._validate import check_array, check_bool, check_frame, check_int, check_real
 from ..interactive import Figure, live_panel
 from ..params import RAO_PER_TAO, era
 from ._fast import templated
@@ -147,9 +147,24 @@ def _trade(pool: Any, side: str, tao_value_rao: int) -> amm.SwapResult:
 
 
 def _side(side: Any) -> str:
-    if side not in ("stake", "unstake"):
+    if not isinstance(side, str) or side not in ("stake", "unstake"):
         raise ValueError(f"side must be 'stake' or 'unstake', got {side!r}")
-    return side
+    return str(side)
+
+
+_TAO_SUPPLY = 21_000_000.0
+"""Upper bound of trade sizes in TAO (the total supply)."""
+
+
+def _reserves(tao_rao: Any, alpha_rao: Any) -> tuple[int, int]:
+    """The demo pool's reserves (rao, both >= 1), checked once when a figure is built."""
+    return check_int("tao_rao", tao_rao, lo=1), check_int("alpha_rao", alpha_rao, lo=1)
+
+
+def _amounts(name: str, values: Any, *, lo: float = 0.0, lo_open: bool = False, hi: float | None = None) -> list:
+    """A non-empty 1-D sequence of finite numbers in range, returned as given (ints stay ints)."""
+    check_array(name, values, ndim=1, lo=lo, lo_open=lo_open, hi=hi, min_size=1)
+    return list(values)
 
 
 def _row(label: str, res: amm.SwapResult) -> dict[str, Any]:
@@ -174,7 +189,7 @@ def compare_trade(trade_tao: float = 100.0, side: str = "stake", *, tao_rao: int
     ``side="stake"`` pays ``trade_tao`` TAO; ``side="unstake"`` sells the alpha worth ``trade_tao``
     TAO at the pool's spot price. Pools from :func:`design_pools`.
     """
-    t = check_real("trade_tao", trade_tao, lo=0.0, lo_open=True)
+    t = check_real("trade_tao", trade_tao, lo=0.0, lo_open=True, hi=_TAO_SUPPLY)
     s = _side(side)
     amount = tao_to_rao(t, "trade_tao")
     rows = [_row(label, _trade(pool, s, amount)) for label, pool in design_pools(tao_rao, alpha_rao,
@@ -261,8 +276,10 @@ def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPH
 
     Static face: sliders for the trade size (1–50 % of the TAO reserve), the Balancer TAO weight
     (10–90 %) and a stake/unstake dropdown, over data precomputed by :func:`design_grid`. Live face:
-    any reserves, trade size (TAO) and weight, via :func:`compare_trade`.
+    any reserves, trade size (TAO) and weight, via :func:`compare_trade`. ``tao_rao`` and
+    ``alpha_rao`` (the pool's reserves in rao) must be integers >= 1.
     """
+    tao_rao, alpha_rao = _reserves(tao_rao, alpha_rao)
 
     def static() -> alt.VConcatChart:
         size = slider("size", lo=1, hi=50, step=1, value=10, label="trade size (% of TAO reserve) ")
@@ -318,10 +335,18 @@ def parse_trades(text: str) -> list[tuple[str, float | None]]:
 
     ``+x`` (or ``x``) stakes ``x`` TAO; ``-x`` unstakes the alpha worth ``x`` TAO at the spot price of
     the moment; ``-all`` unstakes all the alpha the sequence has bought so far (net of its sales).
-    Returns ``[("stake", x), ("unstake", x), ("unstake", None), ...]``.
+    Returns ``[("stake", x), ("unstake", x), ("unstake", None), ...]``. At most 200 trades, each of
+    at most 21 million TAO.
     """
+    return _parse_trades(text, "text")
+
+
+_MAX_TRADES = 200
+
+
+def _parse_trades(text: Any, name: str) -> list[tuple[str, float | None]]:
     if not isinstance(text, str):
-        raise TypeError(f"trades must be a string like '+200, -100, -all', got {type(text).__name__}")
+        raise TypeError(f"{name} must be a string of trades like '+200, -100, -all', got {type(text).__name__}")
     out: list[tuple[str, float | None]] = []
     for i, tok in enumerate(t.strip() for t in text.replace(";", ",").split(",")):
         if not tok:
@@ -332,14 +357,39 @@ def parse_trades(text: str) -> list[tuple[str, float | None]]:
         try:
             v = float(tok)
         except ValueError:
-            raise ValueError(f"trades item {i + 1} must be +TAO, -TAO or -all, got {tok!r}") from None
-        if not math.isfinite(v) or v == 0:
-            raise ValueError(f"trades item {i + 1} must be a non-zero finite number of TAO, got {tok!r}")
+            raise ValueError(f"{name} item {i + 1} must be +TAO, -TAO or -all, got {tok!r}") from None
+        if not math.isfinite(v) or v == 0 or abs(v) > _TAO_SUPPLY:
+            raise ValueError(f"{name} item {i + 1} must be a non-zero finite number of TAO of at most "
+                             f"{_TAO_SUPPLY:,.0f} in size, got {tok!r}")
         out.append(("stake", v) if v > 0 else ("unstake", -v))
     if not out:
-        raise ValueError("trades must contain at least one trade, e.g. '+200, -all'")
-    if len(out) > 200:
-        raise ValueError(f"trades must contain at most 200 trades, got {len(out)}")
+        raise ValueError(f"{name} must contain at least one trade, e.g. '+200, -all'")
+    if len(out) > _MAX_TRADES:
+        raise ValueError(f"{name} must contain at most {_MAX_TRADES} trades, got {len(out)}")
+    return out
+
+
+def _check_trades(trades: Any, name: str = "trades") -> list[tuple[str, float | None]]:
+    """A trade string (:func:`parse_trades`) or a sequence of ``(side, TAO)`` pairs, checked."""
+    if isinstance(trades, str):
+        return _parse_trades(trades, name)
+    if not isinstance(trades, Sequence):
+        raise TypeError(f"{name} must be a string like '+200, -all' or a list of (side, TAO) pairs, "
+                        f"got {type(trades).__name__}")
+    if not 1 <= len(trades) <= _MAX_TRADES:
+        raise ValueError(f"{name} must contain 1 to {_MAX_TRADES} trades, got {len(trades)}")
+    out: list[tuple[str, float | None]] = []
+    for i, pair in enumerate(trades):
+        if not isinstance(pair, Sequence) or isinstance(pair, str) or len(pair) != 2:
+            raise TypeError(f"{name}[{i}] must be a (side, TAO) pair, got {pair!r}")
+        side, tao = pair
+        if not isinstance(side, str) or side not in ("stake", "unstake"):
+            raise ValueError(f"{name}[{i}] side must be 'stake' or 'unstake', got {side!r}")
+        if tao is None and side == "unstake":
+            out.append(("unstake", None))
+            continue
+        v = check_real(f"{name}[{i}] amount (TAO)", tao, lo=0.0, lo_open=True, hi=_TAO_SUPPLY)
+        out.append((str(side), v))
     return out
 
 
@@ -368,9 +418,11 @@ def price_path_frame(trades: str | Sequence[tuple[str, float | None]], *, tao_ra
     """Spot price after each trade of a sequence, in every design (pools from :func:`design_pools`).
 
     Each trade is made on the pool the previous one left (:func:`dtao_lib.amm.apply_trades` does the
-    same for fixed amounts); ``held_alpha`` is the alpha the sequence holds after the step.
+    same for fixed amounts); ``held_alpha`` is the alpha the sequence holds after the step. ``trades``
+    is a string for :func:`parse_trades` or its output, a list of ``("stake", TAO)``,
+    ``("unstake", TAO)`` and ``("unstake", None)`` (everything held) pairs.
     """
-    seq = parse_trades(trades) if isinstance(trades, str) else list(trades)
+    seq = _check_trades(trades)
     frames = []
     for label, pool in design_pools(tao_rao, alpha_rao, quote_weight).items():
         df = pd.DataFrame(_path(pool, seq))
@@ -401,8 +453,10 @@ def price_path(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPHA_RAO) 
     """The spot price along a sequence of trades, in each design.
 
     Static face: a dropdown of :data:`SCENARIOS` and a slider for the Balancer TAO weight (10–90 %).
-    Live face: type any sequence (``+200, -100, -all``), any reserves and weight.
+    Live face: type any sequence (``+200, -100, -all``), any reserves and weight. ``tao_rao`` and
+    ``alpha_rao`` (rao) must be integers >= 1.
     """
+    tao_rao, alpha_rao = _reserves(tao_rao, alpha_rao)
 
     def static() -> alt.Chart:
         names = list(SCENARIOS)
@@ -460,6 +514,7 @@ def injection_state(tao_in_pct: float, alpha_in_pct: float, *, tao_rao: int = DE
     tp = check_real("tao_in_pct", tao_in_pct, lo=0.0, hi=1_000.0)
     ap = check_real("alpha_in_pct", alpha_in_pct, lo=0.0, hi=1_000.0)
     w = _weight(quote_weight)
+    stakes_tao = _amounts("stakes_tao", stakes_tao, hi=_TAO_SUPPLY)
     bal = amm.BalancerPool(check_int("tao_rao", tao_rao, lo=1), check_int("alpha_rao", alpha_rao, lo=1),
                            quote_weight=w)
     dt, da = round(bal.tao_reserve * tp / 100), round(bal.alpha_reserve * ap / 100)
@@ -542,8 +597,10 @@ def injection_explorer(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALP
 
     Compared with adding the same amounts to a constant-product pool, whose price becomes
     ``(T + Δy)/(A + Δx)``. Static face: sliders for the TAO and alpha injected (0–100 % of each
-    reserve, steps of 10 %). Live face: any amounts and starting weight.
+    reserve, steps of 10 %). Live face: any amounts and starting weight. ``tao_rao`` and ``alpha_rao``
+    (rao) must be integers >= 1.
     """
+    tao_rao, alpha_rao = _reserves(tao_rao, alpha_rao)
 
     def static() -> alt.VConcatChart:
         first = injection_state(0, 0, tao_rao=tao_rao, alpha_rao=alpha_rao)["impact"]
@@ -597,7 +654,7 @@ def fee_eras(trade_tao: float = 100.0) -> pd.DataFrame:
     Fees are computed by the era's pool (:func:`dtao_lib.amm.pool_for`) on the demo pool; dates are tag
     commit dates (spec §0).
     """
-    t = tao_to_rao(check_real("trade_tao", trade_tao, lo=0.0, lo_open=True), "trade_tao")
+    t = tao_to_rao(check_real("trade_tao", trade_tao, lo=0.0, lo_open=True, hi=_TAO_SUPPLY), "trade_tao")
     rows = []
     for tag in _FEE_ERAS:
         e = era(tag)
@@ -620,7 +677,11 @@ def fee_eras(trade_tao: float = 100.0) -> pd.DataFrame:
 
 def round_trip_table(sizes_tao: Sequence[float] = (1, 10, 100, 1_000, 5_000), *, tao_rao: int = DEMO_TAO_RAO,
                      alpha_rao: int = DEMO_ALPHA_RAO) -> pd.DataFrame:
-    """Stake, then immediately unstake everything (:func:`dtao_lib.amm.round_trip`), per design and size."""
+    """Stake, then immediately unstake everything (:func:`dtao_lib.amm.round_trip`), per design and size.
+
+    ``sizes_tao``: a non-empty list of stakes in TAO, each in (0, 21 000 000].
+    """
+    sizes_tao = _amounts("sizes_tao", sizes_tao, lo_open=True, hi=_TAO_SUPPLY)
     rows = []
     for label, pool in design_pools(tao_rao, alpha_rao).items():
         for s in sizes_tao:
@@ -638,15 +699,18 @@ def round_trip_after_move(stake_tao: float = 1_000.0, moves_pct: Sequence[float]
     The others' trade is the smallest stake (move > 0) or unstake (move < 0) that takes the spot
     price, measured after our stake, to ``(1 + move/100)`` times that price
     (:func:`dtao_lib.amm.stake_to_reach_price`, :func:`dtao_lib.amm.unstake_to_reach_price`); our
-    round trip is :func:`dtao_lib.amm.round_trip_after`.
+    round trip is :func:`dtao_lib.amm.round_trip_after`. ``stake_tao`` is in (0, 21 000 000] TAO;
+    ``moves_pct`` a non-empty list of moves in [−99, 1000] %; ``era_name`` any name
+    :func:`dtao_lib.params.era` accepts from the first dTAO release on.
     """
-    s = tao_to_rao(stake_tao, "stake_tao")
-    pool = amm.pool_for(era_name, check_int("tao_rao", tao_rao, lo=1), check_int("alpha_rao", alpha_rao, lo=1))
+    s = tao_to_rao(check_real("stake_tao", stake_tao, lo=0.0, lo_open=True, hi=_TAO_SUPPLY), "stake_tao")
+    moves = _amounts("moves_pct", moves_pct, lo=-99.0, hi=1_000.0)
+    pool = amm.pool_for(era_name, *_reserves(tao_rao, alpha_rao))
     kw = _swap_kwargs(pool)
     after_stake = pool.buy_alpha(s).pool
     rows = []
-    for m in moves_pct:
-        m = check_real("moves_pct", m, lo=-99.0, hi=1_000.0)
+    for m in moves:
+        m = float(m)
         target = after_stake.price * (1 + m / 100)
         if m > 0:
             others = [("stake", amm.stake_to_reach_price(after_stake, target))]
@@ -666,6 +730,26 @@ def round_trip_after_move(stake_tao: float = 1_000.0, moves_pct: Sequence[float]
 # Real subnets: the 2026-04-11 snapshot
 # ---------------------------------------------------------------------------------------------
 _STATES: dict[int, tuple[Any, dict[int, Any]]] = {}
+_MAX_NETUIDS = 1_024
+_SNAP_COLUMNS = ("netuid", "name", "is_dynamic", "tao_in_tao", "alpha_in_alpha", "price_tao_per_alpha",
+                 "price_spot_gap_rel")
+"""Columns of :func:`dtao_lib.data.load_subnet_snapshot` this module reads (``subnet_state`` checks the rest)."""
+
+
+def _snapshot(snapshot: Any) -> pd.DataFrame:
+    """``snapshot`` checked (a frame with every column of the snapshot), or the shipped snapshot."""
+    if snapshot is None:
+        return data.load_subnet_snapshot()
+    return check_frame("snapshot", snapshot, _SNAP_COLUMNS)
+
+
+def _netuids(netuids: Any) -> list[int]:
+    """A non-empty 1-D sequence of subnet ids (integers in [0, 65535]), as Python ints."""
+    if isinstance(netuids, str | bytes) or not isinstance(netuids, Sequence | np.ndarray):
+        raise TypeError(f"netuids must be a list of subnet ids (integers), got {type(netuids).__name__}")
+    if not 1 <= len(netuids) <= _MAX_NETUIDS:
+        raise ValueError(f"netuids must hold 1 to {_MAX_NETUIDS} subnet ids, got {len(netuids)}")
+    return [check_int(f"netuids[{i}]", n, lo=0, hi=65_535) for i, n in enumerate(netuids)]
 
 
 def _subnet_state(netuid: int, snapshot: pd.DataFrame | None) -> Any:
@@ -674,11 +758,12 @@ def _subnet_state(netuid: int, snapshot: pd.DataFrame | None) -> Any:
         return data.subnet_state(netuid, None)
     ref, states = _STATES.get(id(snapshot), (None, None))
     if ref is None or ref() is not snapshot:
+        check_frame("snapshot", snapshot, _SNAP_COLUMNS)  # once per frame (the cache keeps the frame)
         states = {}
         _STATES[id(snapshot)] = (weakref.ref(snapshot), states)
-    key = int(netuid) if isinstance(netuid, int | np.integer) else netuid
+    key = check_int("netuid", netuid, lo=0, hi=65_535)
     if key not in states:
-        states[key] = data.subnet_state(netuid, snapshot)
+        states[key] = data.subnet_state(key, snapshot)
     return states[key]
 
 
@@ -715,7 +800,8 @@ def pool_from_snapshot(netuid: int, *, era_name: Any = "head", weights: str = "f
     >>> pool.tao_reserve, round(pool.price, 9)
     (211988894100000, 0.082896529)
     """
-    if weights not in ("from_price", "equal"):
+    netuid = check_int("netuid", netuid, lo=0, hi=65_535)
+    if not isinstance(weights, str) or weights not in ("from_price", "equal"):
         raise ValueError(f"weights must be 'from_price' or 'equal', got {weights!r}")
     s = _subnet_state(netuid, snapshot)
     if not s.is_dynamic:
@@ -740,10 +826,12 @@ def snapshot_pool_table(netuids: Sequence[int] | None = None, *, snapshot: pd.Da
 
     ``rounded=True`` (for display) rounds each column to a sensible number of digits, shortens the
     column names and indexes the rows by netuid; ``rounded=False`` keeps full precision, the long
-    names and a ``netuid`` column.
+    names and a ``netuid`` column. ``netuids``: dynamic subnets of the snapshot (default
+    :func:`default_picker_netuids`); ``snapshot``: a frame from :func:`dtao_lib.data.load_subnet_snapshot`.
     """
-    df = snapshot if snapshot is not None else data.load_subnet_snapshot()
-    ids = default_picker_netuids(df) if netuids is None else list(netuids)
+    rounded = check_bool("rounded", rounded)
+    df = _snapshot(snapshot)
+    ids = default_picker_netuids(df) if netuids is None else _netuids(netuids)
     rows = []
     for n in ids:
         pool = pool_from_snapshot(n, snapshot=df)
@@ -770,8 +858,11 @@ def snapshot_pool_table(netuids: Sequence[int] | None = None, *, snapshot: pd.Da
 
 def default_picker_netuids(snapshot: pd.DataFrame | None = None) -> list[int]:
     """The subnets of the static picker: the 8 largest pools (TAO reserve), the pool whose reported
-    price is furthest from its reserve ratio, and the smallest pool holding at least 100 TAO."""
-    df = snapshot if snapshot is not None else data.load_subnet_snapshot()
+    price is furthest from its reserve ratio, and the smallest pool holding at least 100 TAO.
+
+    ``snapshot``: a frame from :func:`dtao_lib.data.load_subnet_snapshot` (default: the shipped one).
+    """
+    df = _snapshot(snapshot)
     dyn = df[df["is_dynamic"]]
     big = dyn.nlargest(8, "tao_in_tao")["netuid"].tolist()
     gap = int(dyn.loc[dyn["price_spot_gap_rel"].abs().idxmax(), "netuid"])
@@ -848,6 +939,12 @@ def subnet_picker(netuids: Sequence[int] | None = None) -> Figure:
     and any era's design.
     """
     snap = data.load_subnet_snapshot()
+    if netuids is not None:
+        netuids = _netuids(netuids)
+        pools = set(snap.loc[snap["is_dynamic"], "netuid"].tolist())
+        absent = [n for n in netuids if n not in pools]
+        if absent:
+            raise ValueError(f"netuids must be dynamic subnets of the snapshot (1–{max(pools)}), got {absent}")
 
     def frames(ids: Sequence[int], era_name: Any = "head") -> tuple[pd.DataFrame, pd.DataFrame]:
         curves, info = [], []
