@@ -279,3 +279,32 @@ def test_concentration_curves_and_table():
     assert root_era.nakamoto_coefficient(p, threshold=root_era.KAPPA) == 4  # 25 + 13.5 + 11 + 9 > 50
     assert isinstance(fig.concentration_chart().to_dict(), dict)
     assert isinstance(t, pd.DataFrame)
+
+
+@pytest.mark.parametrize(("call", "exc", "match"), [
+    (lambda: fig.weight_editor(weights=[[50, 50], [50, 50]]), ValueError, r"weights must have shape 4×4"),
+    (lambda: fig.weight_editor(weights=[["70"] * 4] * 4), TypeError, "weights must be an array of real numbers"),
+    (lambda: fig.weight_editor(weights=[[101, 0, 0, 0]] * 4), ValueError, r"weights must contain numbers in \[0.0"),
+    (lambda: fig.weight_editor(stakes=[40, 30, 20]), ValueError, "stakes must have shape 4"),
+    (lambda: fig.cartel_explorer(n_subnets=1), ValueError, r"n_subnets must be an integer in \[2, 4096\]"),
+    (lambda: fig.concentration_table(ks=[1, 2.5]), TypeError, "ks must contain integers"),
+    (lambda: fig.concentration_table(ks=[65]), ValueError, r"ks must contain numbers in \[0, 64\]"),
+    (lambda: fig.concentration_table(ks=[]), ValueError, "ks must have at least 1"),
+    (lambda: fig.editor_grid(weight_pcts=[0, 120]), ValueError, "weight_pcts"),
+    (lambda: fig.cartel_grid(support_pcts=[]), ValueError, "support_pcts"),
+    (lambda: fig.sigmoid_chart(rhos=[-1.0]), ValueError, "rhos"),
+    (lambda: fig.concentration_curves(kappa=1.5), ValueError, "kappa"),
+])
+def test_figure_inputs_are_checked_when_the_figure_is_made(call, exc, match):
+    """Figures check their inputs when built (not later, when a reader opens the live face)."""
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_epoch_table_takes_a_frame_and_names_its_columns():
+    w, s = fig.example_network()
+    t = fig.epoch_table(w, s)
+    assert list(t.index) == list(fig.SUBNETS)
+    np.testing.assert_allclose(t["share"].sum(), 1.0, atol=1e-9)
+    with pytest.raises(TypeError, match="weights must contain only real numbers"):
+        fig.epoch_table(w.astype(str), s)

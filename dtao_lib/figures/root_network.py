@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import root_era
-from .._validate import check_array, check_fraction, check_int, check_real
+from .._validate import check_array, check_fraction, check_int, check_real, check_u16_fraction
 from ..interactive import Figure, live_panel
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO, ROOT_MAX_UIDS, ROOT_RHO
 from ._live import LiveChart
@@ -64,6 +64,21 @@ _METRICS = (
     ("rank", "rank R"),
     ("share", "emission share"),
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Input checks (cheap: once per call, before any epoch runs)
+# ---------------------------------------------------------------------------------------------
+def _rho_kappa(rho: Any, kappa: Any) -> None:
+    """ρ >= 0 and κ a fraction in [0, 1] (or the raw u16, as :mod:`dtao_lib.root_era` accepts)."""
+    check_real("rho", rho, lo=0.0)
+    check_u16_fraction("kappa", kappa)
+
+
+def _pcts(name: str, values: Any) -> list:
+    """A non-empty 1-D sequence of percentages in [0, 100], returned as given (ints stay ints)."""
+    check_array(name, values, ndim=1, lo=0.0, hi=100.0, min_size=1)
+    return list(values)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,8 +156,11 @@ def editor_grid(
 
     Long format: ``w_pct`` (A's weight on SN1, %), ``stake_pct`` (A's stake, %), ``subnet``,
     ``metric``, ``value``, ``tao_day`` (the subnet's TAO per day at 1 TAO per block). Each grid point
-    is one exact root epoch (:func:`dtao_lib.root_era.run_root_epoch`).
+    is one exact root epoch (:func:`dtao_lib.root_era.run_root_epoch`). Both grids are non-empty lists
+    of percentages in [0, 100].
     """
+    weight_pcts, stake_pcts = _pcts("weight_pcts", weight_pcts), _pcts("stake_pcts", stake_pcts)
+    _rho_kappa(rho, kappa)
     rows: list[dict] = []
     for x in weight_pcts:
         for a in stake_pcts:
@@ -192,9 +210,15 @@ def weight_editor(weights: Any = None, stakes: Any = None) -> Figure:
     of root stake (5–85 %); every grid point is a precomputed exact root epoch. Live face: every
     weight and stake of the four validators, and ρ, recomputed on each change. The red dashed line
     in the trust panel is κ; labels on the share panel are TAO per day at 1 TAO per block.
+
+    ``weights`` (4 × 4, validators A–D × SN1–SN4, each in [0, 100]) and ``stakes`` (4 numbers in
+    [0, 10¹⁵]) set the live face's starting values (default: the example network).
     """
-    w0 = np.array(EXAMPLE_WEIGHTS if weights is None else weights, dtype=np.float64)
-    s0 = np.array(EXAMPLE_STAKES if stakes is None else stakes, dtype=np.float64)
+    shape = (len(VALIDATORS), len(SUBNETS))
+    w0 = np.array(EXAMPLE_WEIGHTS, dtype=np.float64) if weights is None else check_array(
+        "weights", weights, ndim=2, shape=shape, lo=0.0, hi=100.0)
+    s0 = np.array(EXAMPLE_STAKES, dtype=np.float64) if stakes is None else check_array(
+        "stakes", stakes, shape=shape[:1], lo=0.0, hi=1e15)
 
     def static() -> alt.HConcatChart:
         wp = slider("a_on_sn1", lo=0, hi=100, step=10, value=70, label="A's weight on SN1 (%, rest on SN2) ")
@@ -239,8 +263,11 @@ def weight_editor(weights: Any = None, stakes: Any = None) -> Figure:
 def sigmoid_chart(rhos: Sequence[float] = (5.0, ROOT_RHO, 30.0), *, kappa: float = root_era.KAPPA) -> alt.LayerChart:
     """Consensus ``C(T) = 1/(1 + exp(−ρ(T − κ)))`` against trust for a few ρ (chain arithmetic).
 
-    ρ = 10 is mainnet's root ``Rho``; ρ = 30 is the value in subtensor's test mock.
+    ρ = 10 is mainnet's root ``Rho``; ρ = 30 is the value in subtensor's test mock. ``rhos`` is a
+    non-empty list of ρ >= 0; ``kappa`` a fraction in [0, 1].
     """
+    check_array("rhos", rhos, lo=0.0, min_size=1)
+    check_u16_fraction("kappa", kappa)
     t = np.round(np.linspace(0, 1, 101), 2)
     frames = []
     for r in rhos:
@@ -331,8 +358,12 @@ def cartel_grid(
     stake fraction ``fraction``, subnet 0's emission share when the coalition backs it
     (``mode="push up"``) or withholds (``mode="push down"``) (:func:`root_era.cartel_curve`).
     ``thresholds``: the smallest fraction that moves trust across κ in each direction
-    (:func:`root_era.cartel_threshold`).
+    (:func:`root_era.cartel_threshold`). ``support_pcts``: a non-empty list of percentages in [0, 100];
+    ``fractions``: coalition stake fractions in [0, 1] (default 0, 0.02, …, 1).
     """
+    support_pcts = _pcts("support_pcts", support_pcts)
+    check_int("n_subnets", n_subnets, lo=2, hi=4096)
+    _rho_kappa(rho, kappa)
     f = np.round(np.linspace(0, 1, 51), 2) if fractions is None else check_array("fractions", fractions, lo=0, hi=1)
     curves = []
     for t in support_pcts:
@@ -402,8 +433,9 @@ def cartel_explorer(*, n_subnets: int = 4) -> Figure:
     smallest ``f`` for every ``t`` (``(κ − t)/(1 − t)`` up, ``1 − κ/t`` down).
 
     Static face: a slider over ``t`` (0–100 %, step 5). Live face: ``t``, ρ, κ and the number of
-    subnets, recomputed.
+    subnets, recomputed. ``n_subnets`` is an integer in [2, 4096].
     """
+    n_subnets = check_int("n_subnets", n_subnets, lo=2, hi=4096)
 
     def static() -> alt.HConcatChart:
         tp = slider("support", lo=0, hi=100, step=5, value=30, label="others' stake backing SN1 (%) ")
@@ -451,6 +483,7 @@ def concentration_curves(*, rho: float = ROOT_RHO, kappa: float = root_era.KAPPA
     :func:`root_era.contested_vote_share`; "stake of the top k" is the k largest stakes' part of
     all root stake).
     """
+    _rho_kappa(rho, kappa)
     ks = np.arange(ROOT_MAX_UIDS + 1)
     profiles = {"mid-2024 (stylised)": root_era.stake_profile_2024(), "64 equal stakes": np.ones(ROOT_MAX_UIDS)}
     frames = []
@@ -484,7 +517,15 @@ def concentration_chart() -> alt.LayerChart:
 def concentration_table(ks: Sequence[int] = (1, 3, 4, 5, 10), *, rho: float = ROOT_RHO,
                         kappa: float = root_era.KAPPA) -> pd.DataFrame:
     """For the stylised mid-2024 profile: top-k stake, the emission they win in a contested vote,
-    and the share of emission they decide when all vote alike (:func:`root_era.top_k_emission_share`)."""
+    and the share of emission they decide when all vote alike (:func:`root_era.top_k_emission_share`).
+
+    ``ks``: a non-empty list of integers in [0, 64] (the root network's size).
+    """
+    check_array("ks", ks, lo=0, hi=ROOT_MAX_UIDS, min_size=1)
+    bad = [x for x in np.asarray(ks).tolist() if not isinstance(x, int)]
+    if bad:
+        raise TypeError(f"ks must contain integers, got {bad[0]!r}")
+    _rho_kappa(rho, kappa)
     st = root_era.stake_profile_2024()
     k = np.array(ks, dtype=np.int64)
     uniform = np.ones((st.size, 8))  # everyone spreads weight over the same 8 subnets

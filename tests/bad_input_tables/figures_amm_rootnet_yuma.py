@@ -35,6 +35,26 @@ VALID: dict[str, dict[str, Any]] = {
     "figures.amm.snapshot_pool_table": {"netuids": [64, 4], "snapshot": _SNAP, "rounded": True},
     "figures.amm.subnet_picker": {"netuids": [64, 4]},
     "figures.amm.tao_to_rao": {"amount": 1.5, "name": "amount"},
+    # figures.root_network
+    "figures.root_network.cartel_explorer": {"n_subnets": 4},
+    "figures.root_network.cartel_grid": {"support_pcts": [10, 50], "fractions": [0.0, 0.5, 1.0], "n_subnets": 4,
+                                         "rho": 10.0, "kappa": 0.5},
+    "figures.root_network.cartel_network": {"others_support": 0.3, "n_subnets": 4},
+    "figures.root_network.cartel_thresholds": {"support_pcts": [10, 50], "kappa": 0.5},
+    "figures.root_network.concentration_chart": {},
+    "figures.root_network.concentration_curves": {"rho": 10.0, "kappa": 0.5},
+    "figures.root_network.concentration_table": {"ks": [1, 3], "rho": 10.0, "kappa": 0.5},
+    "figures.root_network.editor_grid": {"weight_pcts": [0, 50], "stake_pcts": [10, 40], "rho": 10.0, "kappa": 0.5},
+    "figures.root_network.editor_weights": {"a_on_sn1_pct": 70.0, "a_stake_pct": 40.0},
+    "figures.root_network.epoch_table": {"weights": [[70.0, 30.0], [0.0, 100.0]], "stakes": [60.0, 40.0],
+                                         "rho": 10.0, "kappa": 0.5, "block_emission_rao": TAO},
+    "figures.root_network.example_network": {},
+    "figures.root_network.membership_demo": {"stakes": [float(1_000 + i) for i in range(64)]},
+    "figures.root_network.sigmoid_chart": {"rhos": [5.0, 10.0], "kappa": 0.5},
+    "figures.root_network.split_table": {"pending_tao": 1.0},
+    "figures.root_network.weight_editor": {"weights": [[70.0, 30.0, 0.0, 0.0], [0.0, 60.0, 40.0, 0.0],
+                                                       [30.0, 30.0, 40.0, 0.0], [0.0, 0.0, 50.0, 50.0]],
+                                           "stakes": [40.0, 30.0, 20.0, 10.0]},
 }
 NOT_CHECKED: dict[str, str] = {}
 ALLOWED: dict[tuple[str, str], set[str]] = {}
