@@ -448,3 +448,69 @@ def test_gate_explorer_faces():
         fig.gate_snapshot(rank=0)
     with pytest.raises(ValueError, match="exponent"):
         fig.gate_summary(32, -1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input the generated suite (tests/test_bad_input.py) does not fuzz: strings, frames, grids
+# ---------------------------------------------------------------------------------------------
+def test_frame_parameters_reject_non_frames_and_missing_columns():
+    from dtao_lib.data import load_subnet_snapshot
+
+    snap = load_subnet_snapshot()
+    no_ema = snap.drop(columns=["moving_price_tao_per_alpha"])
+    for call in (lambda s: fig.share_rules(snapshot=s), lambda s: fig.ema_vs_spot(snapshot=s)):
+        with pytest.raises(TypeError, match="snapshot must be a pandas DataFrame"):
+            call(snap.to_numpy())
+        with pytest.raises(ValueError, match=r"snapshot is missing column\(s\) \['moving_price_tao_per_alpha'\]"):
+            call(no_ema)
+    path = fig.pump_path(1_000.0, 5, horizon_days=10)
+    with pytest.raises(TypeError, match="path must be a pandas DataFrame"):
+        fig.pump_summary(path.to_dict())
+    with pytest.raises(ValueError, match=r"path is missing column\(s\) \['extra_tao'\]"):
+        fig.pump_summary(path.drop(columns="extra_tao"))
+    bare = pd.DataFrame(path)  # same columns, no attrs
+    bare.attrs = {}
+    with pytest.raises(ValueError, match="path must be a frame returned by pump_path"):
+        fig.pump_summary(bare)
+
+
+def test_string_parameters_are_checked():
+    with pytest.raises(TypeError, match="day must be a string"):
+        fig.snapshot_vs_autumn(20251027)
+    with pytest.raises(ValueError, match="day must be a date 'YYYY-MM-DD'"):
+        fig.snapshot_vs_autumn("27 octobre")
+    with pytest.raises(ValueError, match="day must be a date of the autumn-2025 data"):
+        fig.snapshot_vs_autumn("2026-04-11")
+    with pytest.raises(ValueError, match=r"era must be a (subtensor )?release tag"):
+        fig.pump_path(1_000.0, 5, "v9.9.9", horizon_days=10)
+    with pytest.raises(ValueError, match="era must use a price rule"):
+        fig.pump_for_share_gain(1.0, (7,), era="B")
+
+
+def test_grids_and_subnets_are_bounded_and_named():
+    with pytest.raises(ValueError, match="burn_netuid must be a non-root subnet"):
+        fig.share_rules_explorer(burn_netuid=500)
+    with pytest.raises(ValueError, match="top must be an integer in"):
+        fig.share_rules_explorer(top=0)
+    with pytest.raises(ValueError, match="netuid must be a non-root subnet"):
+        fig.pump_explorer(500)
+    with pytest.raises(ValueError, match="amounts_k × holds must have at most 400 pairs"):
+        fig.pump_grid(tuple(range(1, 41)), tuple(range(1, 12)))
+    with pytest.raises(ValueError, match="holds must contain whole numbers"):
+        fig.pump_grid((2,), (7.5,))
+    with pytest.raises(ValueError, match=r"after_days must be an integer in \[0, 3640\]"):
+        fig.pump_for_share_gain(1.0, (10,), after_days=3_641)
+    with pytest.raises(ValueError, match="ages_days must contain numbers in"):
+        fig.ema_response_grid((-1,))
+    with pytest.raises(ValueError, match="bars must have at least 1"):
+        fig.gate_curve(bars=())
+    with pytest.raises(ValueError, match="user must have shape 5"):
+        fig.taoflow_example(user=(1.0, 2.0))
+    with pytest.raises(ValueError, match="sn3_user must be a finite number in"):
+        fig.taoflow_example(1e308)
+    with pytest.raises(TypeError, match="prices_for_share must be a bool"):
+        fig.gate_snapshot(prices_for_share="False")
+    # the user's flow arrays are not modified in place (SN3's flow is replaced in a copy)
+    user = np.array(fig.TAOFLOW_USER)
+    fig.taoflow_example(0.0, user=user)
+    assert user[2] == fig.TAOFLOW_USER[2]

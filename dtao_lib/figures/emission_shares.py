@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .. import amm, coinbase, ema, taoflow
-from .._validate import check_int, check_real
+from .._validate import check_array, check_bool, check_frame, check_int, check_real, check_str
 from ..data import load_emission_days, load_emission_shares, load_subnet_snapshot
 from ..interactive import Figure, live_panel
 from ..params import (
@@ -43,12 +43,13 @@ from ..params import (
     MOVING_ALPHA,
     RAO_PER_TAO,
     TAO_WEIGHT,
+    TOTAL_SUPPLY_RAO,
 )
 from ..params import era as _era
 from ._fast import templated
 from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown, slider
 from .amm import pool_from_snapshot
-from .dynamic_tao import era_block_emission, snapshot_block_state, subnet_example
+from .dynamic_tao import SNAPSHOT_COLUMNS, _whole_numbers, era_block_emission, snapshot_block_state, subnet_example
 
 __all__ = [
     "GATE_RANKS",
@@ -119,11 +120,18 @@ def ema_response_grid(ages_days: Sequence[int] = tuple(range(0, 361, 30)), *, ho
 
     One curve per subnet age at the step (days since ``start_call``), computed with
     :func:`dtao_lib.ema.keep_factor`, plus the mature limit (``age_days = -1``: ``a = α`` every block).
+    ``ages_days``: at most 1 000 whole numbers of days in [0, 36 500]; ``horizon_days`` in [1, 3 650];
+    ``step_days`` in [1, ``horizon_days``]; ``moving_alpha`` and ``halving_blocks`` as in
+    :func:`dtao_lib.ema.keep_factor`.
     """
-    days = np.arange(0, check_int("horizon_days", horizon_days, lo=1) + 1, check_int("step_days", step_days, lo=1))
+    ages = _whole_numbers("ages_days", ages_days, lo=0, hi=36_500, max_len=1_000)
+    horizon = check_int("horizon_days", horizon_days, lo=1, hi=3_650)
+    days = np.arange(0, horizon + 1, check_int("step_days", step_days, lo=1, hi=horizon))
+    check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
+    check_int("halving_blocks", halving_blocks)
     n = days * BLOCKS_PER_DAY
     frames = []
-    for age in (*ages_days, -1):
+    for age in (*ages, -1):
         if age < 0:
             k = ema.keep_factor(n, moving_alpha=moving_alpha, era="v2.0.5")
         else:
@@ -208,9 +216,9 @@ def share_rules(burn_netuid: int = 64, burn: float = 0.0, *, snapshot: pd.DataFr
     miners' emission. Counterfactual: the live rule on 2026-04-11 was TaoFlow (era B).
     """
     b = check_real("burn", burn, lo=0.0, hi=1.0)
-    df = load_subnet_snapshot() if snapshot is None else snapshot
-    state, ids = snapshot_block_state(snapshot=df)
     n = check_int("burn_netuid", burn_netuid, lo=1, hi=65_535)
+    df = load_subnet_snapshot() if snapshot is None else check_frame("snapshot", snapshot, SNAPSHOT_COLUMNS)
+    state, ids = snapshot_block_state(snapshot=df)
     if n not in set(ids.tolist()):
         raise ValueError(f"burn_netuid must be a subnet of the snapshot ({int(ids.min())}–{int(ids.max())}), got {n}")
     burned = np.where(ids == n, b, 0.0)
@@ -271,8 +279,10 @@ def share_rules_explorer(burn_netuid: int = 64, top: int = 10) -> Figure:
 
     Static face: a slider for the miner burn of ``burn_netuid`` (0–100 %); the other subnets burn
     nothing (the snapshot does not record ``MinerBurned``). Live face: which subnet burns, how much,
-    and how many subnets to list.
+    and how many subnets to list. ``burn_netuid`` is a subnet of the snapshot, ``top`` in [1, 128].
     """
+    burn_netuid = _snapshot_netuid("burn_netuid", burn_netuid)
+    top = check_int("top", top, lo=1, hi=128)
 
     def static() -> alt.Chart:
         bp = slider("burn", lo=0, hi=100, step=10, value=0, label=f"miner burn of netuid {burn_netuid} (%) ")
@@ -320,11 +330,13 @@ def taoflow_example(sn3_user: float = TAOFLOW_USER[2], *, exponent: float = 1.0,
 
     ``sn3_user`` replaces SN3's user flow; flows are in TAO per day (the EMAs are per block on chain;
     a common factor does not change the shares). Uses :func:`dtao_lib.taoflow.flow_shares` (the
-    chain's fixed-point normalisation) and :func:`dtao_lib.taoflow.net_flows`.
+    chain's fixed-point normalisation) and :func:`dtao_lib.taoflow.net_flows`. ``user`` and ``protocol``
+    hold five flows each; every flow is within ±21 M TAO per day (the supply), ``exponent`` in [0.1, 4].
     """
-    u = np.array(user, dtype=float)
-    u[2] = check_real("sn3_user", sn3_user)
-    p = np.array(protocol, dtype=float)
+    lim = TOTAL_SUPPLY_RAO / RAO_PER_TAO
+    u = check_array("user", user, shape=(5,), lo=-lim, hi=lim).copy()
+    u[2] = check_real("sn3_user", sn3_user, lo=-lim, hi=lim)
+    p = check_array("protocol", protocol, shape=(5,), lo=-lim, hi=lim).copy()
     x = check_real("exponent", exponent, lo=0.1, hi=4.0)
     net = taoflow.net_flows(u, p)
     gross = taoflow.flow_shares(u, p=x)
@@ -554,7 +566,11 @@ def pump_summary(path: pd.DataFrame) -> pd.DataFrame:
       extra TAO flows into the subnet's pool, and an alpha holder's claim on the pool is at most its
       share of the alpha outstanding (an upper bound; the chapter explains why).
     """
+    check_frame("path", path, ("day", "share", "base_share", "extra_tao"))
     a = path.attrs
+    missing = [k for k in ("buy", "sell", "pool", "tao_in", "alpha_out_rao") if k not in a]
+    if missing:
+        raise ValueError(f"path must be a frame returned by pump_path (its attrs lack {missing})")
     buy, sell, pool = a["buy"], a["sell"], a["pool"]
     fee = lambda r: r.fee if r.fee_token == "tao" else r.fee * r.price_before  # noqa: E731
     worst = pool.sell_alpha(buy.amount_out)
@@ -605,13 +621,19 @@ def pump_for_share_gain(
     (:func:`dtao_lib.ema.spot_to_reach`), the TAO that buys the pool up to it
     (:func:`dtao_lib.amm.stake_to_reach_price`), and the outcome of :func:`pump_path` with that purchase
     held ``N`` days and watched for ``after_days`` more. Rows where no spot price can do it (it would
-    have to exceed 1 TAO per alpha, the clamp) have ``NaN`` amounts.
+    have to exceed 1 TAO per alpha, the clamp) have ``NaN`` amounts. ``hold_days``: at most 100 whole
+    numbers in [1, 3 650]; ``after_days`` in [0, 3 650 − max(hold_days)] (the path's horizon is at most
+    ten years); ``gain_points`` in (0, 99].
     """
     gain = check_real("gain_points", gain_points, lo=0.0, lo_open=True, hi=99.0)
+    holds = _whole_numbers("hold_days", hold_days, lo=1, hi=3_650, max_len=100)
+    after = check_int("after_days", after_days, lo=0, hi=3_650 - max(holds))
+    b0 = check_int("blocks_since_start", blocks_since_start)
+    n_id = check_int("netuid", netuid, lo=1, hi=65_535)
     e = _era(era)
     if e.share_rule not in ("ema_price", "price_burn", "price_burn_root_prop"):
         raise ValueError(f"era must use a price rule (A, C, D), got {e.tag!r} ({e.share_rule})")
-    ex, pool, _ = _pump_context(check_int("netuid", netuid, lo=1, hi=65_535), e.tag)
+    ex, pool, _ = _pump_context(n_id, e.tag)
     base_share = ex.price_share
     if e.emission_gate != "none":  # HEAD: the price that gives the gated share (addendum §A2)
         prices, ids, _ = _snapshot_prices()
@@ -621,15 +643,13 @@ def pump_for_share_gain(
     else:
         target = coinbase.price_for_share(ex.price_share + gain / 100, ex.sum_ema_prices - ex.ema_price)
     rows = []
-    for n in hold_days:
-        n = check_int("hold_days", n, lo=1, hi=3_650)
-        c = ema.spot_to_reach(ex.ema_price, target, n * BLOCKS_PER_DAY, blocks_since_start=blocks_since_start, era=e)
+    for n in holds:
+        c = ema.spot_to_reach(ex.ema_price, target, n * BLOCKS_PER_DAY, blocks_since_start=b0, era=e)
         row: dict[str, Any] = {"days held": n, "EMA target": target, "spot to hold": c,
                                "spot / today": c / pool.price if math.isfinite(c) else math.nan}
         if math.isfinite(c) and c > pool.price:
             tao = amm.stake_to_reach_price(pool, c) / RAO_PER_TAO
-            p = pump_path(tao, n, e.tag, netuid=netuid, horizon_days=n + after_days,
-                          blocks_since_start=blocks_since_start)
+            p = pump_path(tao, n, e.tag, netuid=n_id, horizon_days=n + after, blocks_since_start=b0)
             v = pump_summary(p)["value"]
             row.update({"TAO to buy": tao, "share gain (points)": float(v["largest share gain (percentage points)"]),
                         "extra TAO to the subnet": float(v["extra TAO emitted to the subnet (horizon)"]),
@@ -654,12 +674,22 @@ def pump_grid(amounts_k: Sequence[int] = _PUMP_AMOUNTS_K, holds: Sequence[int] =
     Keys ``era`` (tag), ``k`` (thousands of TAO bought), ``hold`` (days). Returns ``(paths, bars)``:
     ``paths`` has ``day, spot, ema, share_pct, base_pct``; ``bars`` the TAO amounts of
     :func:`pump_summary` (pro-rata gain, fees, round-trip loss, loss if the price falls back).
+    ``amounts_k`` (whole thousands of TAO in [1, 10 000]) and ``holds`` (whole days in [1, 3 650]) make at
+    most 400 pairs; ``netuid``, ``horizon_days`` and ``step_days`` as in :func:`pump_path`.
     """
+    ks = _whole_numbers("amounts_k", amounts_k, lo=1, hi=10_000, max_len=100)
+    hs = _whole_numbers("holds", holds, lo=1, hi=3_650, max_len=100)
+    if len(ks) * len(hs) > 400:
+        raise ValueError(f"amounts_k × holds must have at most 400 pairs (each is {len(PUMP_ERAS)} pumps), got "
+                         f"{len(ks)} × {len(hs)}")
+    n_id = check_int("netuid", netuid, lo=1, hi=65_535)
+    horizon = check_int("horizon_days", horizon_days, lo=1, hi=3_650)
+    step = check_int("step_days", step_days, lo=1, hi=horizon)
     paths, bars = [], []
     for tag, _ in PUMP_ERAS:
-        for k in amounts_k:
-            for hold in holds:
-                p = pump_path(k * 1_000, hold, tag, netuid=netuid, horizon_days=horizon_days, step_days=step_days)
+        for k in ks:
+            for hold in hs:
+                p = pump_path(k * 1_000, hold, tag, netuid=n_id, horizon_days=horizon, step_days=step)
                 keys = {"era": tag, "k": int(k), "hold": int(hold)}
                 paths.append(pd.DataFrame({**keys, "day": p["day"], "spot": p["spot"].round(6),
                                            "ema": p["ema"].round(6), "share_pct": (100 * p["share"]).round(4),
@@ -724,8 +754,10 @@ def pump_explorer(netuid: int = _DEFAULT_PUMP_NETUID) -> Figure:
 
     Static face: the share rule (dropdown: A, B, D), TAO bought (2 000–20 000) and days held (15, 30,
     60, 90) on ``netuid``'s 2026-04-11 pool. Live face: any subnet, amount, holding time, subnet age
-    and (for TaoFlow) the network's total inflow, with the summary table.
+    and (for TaoFlow) the network's total inflow, with the summary table. ``netuid`` is a subnet of
+    the snapshot.
     """
+    netuid = _snapshot_netuid("netuid", netuid)
 
     def static() -> alt.VConcatChart:
         ep = dropdown("rule", [t for t, _ in PUMP_ERAS], "head", "share rule ", labels=[lab for _, lab in PUMP_ERAS])
@@ -826,8 +858,14 @@ def snapshot_vs_autumn(day: str = "2025-10-27") -> pd.DataFrame:
     name (2026), ``real share <day>`` (btcli τ_in normalised) and ``price share 2026-04-11``. Netuids
     missing on either side are dropped; a netuid can have been re-registered in between.
     """
+    check_str("day", day)
+    try:
+        when = pd.Timestamp(day)
+    except ValueError:
+        raise ValueError(f"day must be a date 'YYYY-MM-DD' of the autumn-2025 data (2025-09-14 … 2025-10-27), "
+                         f"got {day!r}") from None
     s = load_emission_shares()
-    sel = s[s["date"] == pd.Timestamp(day)]
+    sel = s[s["date"] == when]
     if sel.empty:
         raise ValueError(f"day must be a date of the autumn-2025 data (2025-09-14 … 2025-10-27), got {day!r}")
     rules = share_rules()
@@ -860,12 +898,14 @@ def ema_vs_spot(top: int = 8, *, snapshot: pd.DataFrame | None = None) -> pd.Dat
     shares the price rule (era A) gives with the EMA prices and with the spot prices. Subnets without a
     moving price (netuid 96, just registered) are left out.
     """
-    df = load_subnet_snapshot() if snapshot is None else snapshot
+    n_top = check_int("top", top, lo=1, hi=200)
+    df = load_subnet_snapshot() if snapshot is None else check_frame(
+        "snapshot", snapshot, ("netuid", "name", "price_tao_per_alpha", "moving_price_tao_per_alpha"))
     d = df[(df["netuid"] != 0) & df["moving_price_tao_per_alpha"].notna()].copy()
     d["gap"] = d["price_tao_per_alpha"] / d["moving_price_tao_per_alpha"] - 1.0
     d["by EMA"] = coinbase.emission_shares(d["moving_price_tao_per_alpha"].to_numpy(dtype=float), era="A")
     d["by spot"] = coinbase.emission_shares(d["price_tao_per_alpha"].to_numpy(dtype=float), era="A")
-    d = d.reindex(d["gap"].abs().sort_values(ascending=False).index).head(check_int("top", top, lo=1, hi=200))
+    d = d.reindex(d["gap"].abs().sort_values(ascending=False).index).head(n_top)
     return pd.DataFrame({"netuid": d["netuid"].to_numpy(), "name": d["name"].to_numpy(),
                          "spot": d["price_tao_per_alpha"].to_numpy(),
                          "EMA": d["moving_price_tao_per_alpha"].to_numpy(),
@@ -888,6 +928,16 @@ def _snapshot_prices() -> tuple[np.ndarray, np.ndarray, pd.Series]:
     return state.ema_prices, ids, names
 
 
+def _snapshot_netuid(name: str, netuid: Any) -> int:
+    """``netuid`` as an int, checked to be a non-root subnet of the 2026-04-11 snapshot."""
+    n = check_int(name, netuid, lo=1, hi=65_535)
+    ids = _snapshot_prices()[1]
+    if n not in ids:
+        raise ValueError(f"{name} must be a non-root subnet of the 2026-04-11 snapshot "
+                         f"({int(ids.min())}–{int(ids.max())}), got {n}")
+    return n
+
+
 def gate_snapshot(rank: int = EMISSION_BAR_RANK, exponent: float = EMISSION_GATE_EXPONENT, *,
                   prices_for_share: bool = False) -> pd.DataFrame:
     """Every subnet of 2026-04-11 under the June 2026 rule (era D) and under HEAD's gate (addendum §A2).
@@ -905,6 +955,7 @@ def gate_snapshot(rank: int = EMISSION_BAR_RANK, exponent: float = EMISSION_GATE
     """
     r = check_int("rank", rank, lo=1, hi=128)
     h = check_real("exponent", exponent, lo=0.0, hi=20.0)
+    with_prices = check_bool("prices_for_share", prices_for_share)
     prices, ids, names = _snapshot_prices()
     d = coinbase.emission_shares(prices, era="2026-06-30")
     head = coinbase.emission_shares(prices, era="head", emission_bar_rank=r, emission_gate_exponent=h)
@@ -916,7 +967,7 @@ def gate_snapshot(rank: int = EMISSION_BAR_RANK, exponent: float = EMISSION_GATE
         ratio = np.where(d > 0, head / np.where(d > 0, d, 1.0), np.nan)
     df = pd.DataFrame({"netuid": ids, "name": [names[i] for i in ids], "rank": ranks, "D": d, "HEAD": head,
                        "HEAD / D": ratio, "at or above bar": d >= theta})
-    if prices_for_share:
+    if with_prices:
         mult = []
         for i in range(d.size):
             if d[i] <= 0:
@@ -960,13 +1011,17 @@ def gate_curve(bars: Sequence[float] = (0.002, 0.005, 0.01, 0.02), exponents: Se
                points: int = 121) -> pd.DataFrame:
     """The Hill gate ``1/(1 + (θ/s)^h)``: the fraction of its pre-gate share ``s`` a subnet keeps before
     renormalisation, for each bar θ and exponent h (float; the chain's I32F32 power is within ~1e-6,
-    :func:`dtao_lib.coinbase.emission_gate`). ``s`` runs over a log grid from 1e-4 to 0.3."""
+    :func:`dtao_lib.coinbase.emission_gate`). ``s`` runs over a log grid from 1e-4 to 0.3 (``points`` in
+    [2, 2 000]); ``bars`` are in (0, 1] and ``exponents`` in [0, 20], at most 100 of each."""
     s = np.logspace(-4, math.log10(0.3), check_int("points", points, lo=2, hi=2_000))
+    ths = check_array("bars", bars, lo=0.0, lo_open=True, hi=1.0, min_size=1).tolist()
+    hs = check_array("exponents", exponents, lo=0.0, hi=20.0, min_size=1).tolist()
+    for name, vals in (("bars", ths), ("exponents", hs)):
+        if len(vals) > 100:
+            raise ValueError(f"{name} must have at most 100 elements, got {len(vals)}")
     rows = []
-    for theta in bars:
-        th = check_real("bar", theta, lo=0.0, lo_open=True, hi=1.0)
-        for h in exponents:
-            hh = check_real("exponent", h, lo=0.0, hi=20.0)
+    for th in ths:
+        for hh in hs:
             rows.append(pd.DataFrame({"bar": th, "h": hh, "share": s, "kept": 1.0 / (1.0 + (th / s) ** hh)}))
     return pd.concat(rows, ignore_index=True)
 

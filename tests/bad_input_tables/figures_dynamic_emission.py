@@ -10,11 +10,13 @@ from typing import Any
 
 from dtao_lib.data import load_subnet_snapshot
 from dtao_lib.figures import dynamic_tao as _dyn
+from dtao_lib.figures import emission_shares as _es
 
 _SNAP = load_subnet_snapshot()
 _HB = _dyn.head_block()
 _SPLIT = _dyn.alpha_split_grid((5.0,), (1.0, 5.0))
 _MARKS = _SNAP[_SNAP["netuid"] > 0].assign(issuance_m=1.0)[["netuid", "name", "issuance_m"]]
+_PATH = _es.pump_path(1_000.0, 5, netuid=62, horizon_days=10, step_days=1)
 
 VALID: dict[str, dict[str, Any]] = {
     # figures.dynamic_tao
@@ -42,6 +44,35 @@ VALID: dict[str, dict[str, Any]] = {
     "figures.dynamic_tao.split_table": {"share": 0.05, "price": 0.08, "era": "head"},
     "figures.dynamic_tao.subnet_example": {"netuid": 64, "snapshot": _SNAP},
     "figures.dynamic_tao.where_the_tao_goes": {},
+    # figures.emission_shares
+    "figures.emission_shares.autumn_days": {},
+    "figures.emission_shares.autumn_shares_chart": {"top": 8},
+    "figures.emission_shares.ema_response": {},
+    "figures.emission_shares.ema_response_grid": {"ages_days": [0, 30], "horizon_days": 30, "step_days": 5,
+                                                  "moving_alpha": 3e-6, "halving_blocks": 216_000},
+    "figures.emission_shares.ema_vs_spot": {"top": 8, "snapshot": _SNAP},
+    "figures.emission_shares.era_rules": {},
+    "figures.emission_shares.gate_curve": {"bars": [0.005, 0.01], "exponents": [1.0, 3.0], "points": 11},
+    "figures.emission_shares.gate_explorer": {},
+    "figures.emission_shares.gate_snapshot": {"rank": 32, "exponent": 3.0, "prices_for_share": False},
+    "figures.emission_shares.gate_summary": {"rank": 32, "exponent": 3.0},
+    "figures.emission_shares.pump_explorer": {"netuid": 62},
+    "figures.emission_shares.pump_for_share_gain": {"gain_points": 1.0, "hold_days": [7], "era": "head", "netuid": 62,
+                                                    "blocks_since_start": 7_200 * 365, "after_days": 5},
+    "figures.emission_shares.pump_grid": {"amounts_k": [2], "holds": [5], "netuid": 62, "horizon_days": 10,
+                                          "step_days": 5},
+    "figures.emission_shares.pump_path": {"tao_in": 1_000.0, "hold_days": 5, "era": "head", "netuid": 62,
+                                          "horizon_days": 10, "step_days": 1, "blocks_since_start": 7_200 * 365,
+                                          "network_inflow_tao_per_day": 3_600.0},
+    "figures.emission_shares.pump_summary": {"path": _PATH},
+    "figures.emission_shares.share_rules": {"burn_netuid": 64, "burn": 0.5, "snapshot": _SNAP},
+    "figures.emission_shares.share_rules_explorer": {"burn_netuid": 64, "top": 10},
+    "figures.emission_shares.snapshot_vs_autumn": {"day": "2025-10-27"},
+    "figures.emission_shares.snapshot_vs_autumn_chart": {"day": "2025-10-27"},
+    "figures.emission_shares.taoflow_example": {"sn3_user": 200.0, "exponent": 1.0,
+                                                "user": [900.0, 500.0, 200.0, -100.0, -300.0],
+                                                "protocol": [400.0, 300.0, 600.0, 200.0, 100.0]},
+    "figures.emission_shares.taoflow_explorer": {},
 }
 NOT_CHECKED: dict[str, str] = {
     "figures.dynamic_tao.HeadBlock": "result container built by head_block / head_block_with (no user numbers)",
