@@ -277,6 +277,28 @@ def test_replay_overrides_and_bad_input():
         fig.replay("YC-04", bonds_moving_average=2_000_000)
 
 
+@pytest.mark.parametrize("bad", ["YC-99", "yc-04", "", ["YC-04"], None, 4])
+@pytest.mark.parametrize("fn", [fig.replay, fig.scenario, fig.vector_check, fig.early_mover_table])
+def test_unknown_vector_ids_list_the_scenarios(fn, bad):
+    with pytest.raises(ValueError, match=r"vector_id must be one of \['YC-03', 'YC-04', 'YC-07'\]"):
+        fn(bad)
+
+
+@pytest.mark.parametrize(("call", "exc", "match"), [
+    (lambda: fig.early_mover_table("YC-04", 2), ValueError, r"epochs must be an integer in \[3, 1000\]"),
+    (lambda: fig.replay_explorer(0), ValueError, "epochs"),
+    (lambda: fig.weights_editor({"kappa": 0.5}), TypeError, "params must be a dtao_lib.yuma.YumaParams"),
+    (lambda: fig.lone_validator_chart(params="yuma3"), TypeError, "params must be"),
+    (lambda: fig.editor_grid([0, 50], [], yuma.YumaParams()), ValueError, "stake_pcts must have at least 1"),
+    (lambda: fig.lone_validator_curves([50, 101]), ValueError, "stake_pcts"),
+    (lambda: fig.payout_table(fig.example_weights()), TypeError, "res must be a dtao_lib.yuma.EpochResult"),
+    (lambda: fig.epoch_frame(fig.subnet_epoch([[50, 50]], [1]), 4), ValueError, r"n_validators .* \[1, 3\]"),
+])
+def test_figure_inputs_are_checked_when_the_figure_is_made(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
 def test_replay_explorer_static_and_live():
     spec = fig.replay_explorer().chart().to_dict()
     bound = [p for p in spec["params"] if "bind" in p]

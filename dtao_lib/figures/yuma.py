@@ -72,6 +72,29 @@ REPLAY_SCENARIOS = {
 
 
 # ---------------------------------------------------------------------------------------------
+# Input checks (cheap: once per call, before any epoch runs)
+# ---------------------------------------------------------------------------------------------
+def _params(params: Any) -> yuma.YumaParams | None:
+    """``None`` (mainnet defaults) or a :class:`dtao_lib.yuma.YumaParams`."""
+    if params is not None and not isinstance(params, yuma.YumaParams):
+        raise TypeError(f"params must be a dtao_lib.yuma.YumaParams or None, got {type(params).__name__}")
+    return params
+
+
+def _pcts(name: str, values: Any) -> list:
+    """A non-empty 1-D sequence of percentages in [0, 100], returned as given (ints stay ints)."""
+    check_array(name, values, ndim=1, lo=0.0, hi=100.0, min_size=1)
+    return list(values)
+
+
+def _result(res: Any, n_validators: Any) -> tuple[yuma.EpochResult, int]:
+    """An epoch result and its number of validators (UIDs ``0…v−1``), 1 <= v <= the number of UIDs."""
+    if not isinstance(res, yuma.EpochResult):
+        raise TypeError(f"res must be a dtao_lib.yuma.EpochResult (e.g. from subnet_epoch), got {type(res).__name__}")
+    return res, check_int("n_validators", n_validators, lo=1, hi=int(res.stake.size))
+
+
+# ---------------------------------------------------------------------------------------------
 # The example subnet and one epoch
 # ---------------------------------------------------------------------------------------------
 def example_weights() -> pd.DataFrame:
@@ -113,8 +136,9 @@ def epoch_frame(res: yuma.EpochResult, n_validators: int = 3, **keys: Any) -> pd
     ``kind`` is ``weight`` (one row per validator × miner: ``value`` = W, ``clipped`` = W̄),
     ``consensus`` (per miner), ``miner`` (per miner: ``value`` = server emission / E) or ``validator``
     (per validator: ``value`` = validator emission / E, with stake and validator trust).
+    ``n_validators`` (UIDs ``0…v−1``) is in [1, number of UIDs].
     """
-    v = n_validators
+    res, v = _result(res, n_validators)
     e = max(int(res.server_emission.sum() + res.validator_emission.sum()), 1)
     vnames = [f"V{i}" for i in range(v)]
     mnames = [f"M{j}" for j in range(res.stake.size - v)]
@@ -139,8 +163,9 @@ def payout_table(res: yuma.EpochResult, n_validators: int = 3) -> pd.DataFrame:
 
     Columns: ``S`` active stake, ``VT`` validator trust, ``C`` consensus, ``I`` incentive, ``D``
     dividends (rounded to 4 decimals) and ``rao paid`` (server plus validator emission).
+    ``n_validators`` (UIDs ``0…v−1``) is in [1, number of UIDs].
     """
-    v = n_validators
+    res, v = _result(res, n_validators)
     n = res.stake.size
     names = [f"V{i}" for i in range(v)] + [f"M{j}" for j in range(n - v)]
     return pd.DataFrame({
@@ -176,7 +201,12 @@ def editor_grid(
     stake_pcts: Sequence[int] = tuple(range(10, 91, 10)),
     params: yuma.YumaParams | None = None,
 ) -> pd.DataFrame:
-    """:func:`epoch_frame` rows over a grid of V2's weight on M3 (``w_pct``) and stake (``stake_pct``)."""
+    """:func:`epoch_frame` rows over a grid of V2's weight on M3 (``w_pct``) and stake (``stake_pct``).
+
+    Both grids are non-empty lists of percentages in [0, 100].
+    """
+    weight_pcts, stake_pcts = _pcts("weight_pcts", weight_pcts), _pcts("stake_pcts", stake_pcts)
+    params = _params(params)
     frames = []
     for x in weight_pcts:
         for a in stake_pcts:
@@ -234,7 +264,10 @@ def weights_editor(params: yuma.YumaParams | None = None) -> Figure:
     Static face: sliders for V2's weight on M3 (0–100 %) and V2's share of stake (10–90 %); each
     grid point is a precomputed :func:`dtao_lib.yuma.epoch` (Yuma 3, mainnet defaults). Live face:
     all twelve weights and three stakes, classic Yuma or Yuma 3, and the bonds penalty β.
+    ``params``: the static face's subnet hyperparameters (:class:`dtao_lib.yuma.YumaParams`, default
+    mainnet's).
     """
+    params = _params(params)
 
     def static() -> alt.HConcatChart:
         wp = slider("v2_on_m3", lo=0, hi=100, step=10, value=10, label="V2's weight on M3 (%) ")
@@ -292,12 +325,15 @@ def lone_validator_curves(
     The honest validators (stake 45 : 35) score M0–M2 and give M3 nothing. The lone validator either
     puts all its weight on M3 (``boost``) or gives nothing to M0 (``sink``). Per stake share: the
     target miner's incentive (M3 or M0), the same incentive with an honest lone validator, and the
-    lone validator's dividends per unit of stake (1 = paid like everyone else).
+    lone validator's dividends per unit of stake (1 = paid like everyone else). ``stake_pcts``: a
+    non-empty list of percentages in [0, 100].
     """
+    stake_pcts = _pcts("stake_pcts", stake_pcts)
+    params = _params(params)
     honest_row = _HONEST[0]
     rows = []
     for pct in stake_pcts:
-        a = check_real("stake_pcts", pct, lo=0.0, hi=100.0)
+        a = float(pct)
         s = np.concatenate([np.array([45.0, 35.0]) / 80.0 * (100.0 - a), [a]])
         ref = subnet_epoch(np.vstack([_HONEST, honest_row]), s, params)
         for mode, row in _LONE.items():
@@ -315,7 +351,7 @@ def lone_validator_curves(
 
 def lone_validator_chart(params: yuma.YumaParams | None = None) -> alt.HConcatChart:
     """What a lone validator does to its target miner (left) and what it earns (right), against its stake."""
-    df = lone_validator_curves(params=params)
+    df = lone_validator_curves(params=_params(params))
     df["stake"] = df["stake_pct"] / 100
     labels = {"boost": "boost M3 (others give it 0)", "sink": "sink M0 (others rate it best)"}
     df["lone validator"] = df["mode"].map(labels)
@@ -355,7 +391,7 @@ def _vectors() -> dict[str, dict]:
 
 def _vector(vector_id: str) -> dict:
     """The public vector (read-only: shared by every call)."""
-    if vector_id not in REPLAY_SCENARIOS:
+    if not isinstance(vector_id, str) or vector_id not in REPLAY_SCENARIOS:
         raise ValueError(f"vector_id must be one of {sorted(REPLAY_SCENARIOS)}, got {vector_id!r}")
     return _vectors()[vector_id]
 
@@ -485,7 +521,12 @@ def vector_check(vector_id: str) -> pd.DataFrame:
 
 def early_mover_table(vector_id: str = "YC-04", epochs: int = 12) -> pd.DataFrame:
     """Each validator's dividends relative to its stake: at the first epoch after everyone moved in the
-    scenario (epoch 2 for YC-03/YC-04) and averaged over all epochs, for both mechanisms."""
+    scenario (epoch 2 for YC-03/YC-04) and averaged over all epochs, for both mechanisms.
+
+    ``epochs`` is in [3, 1000] (the table reads epoch 2).
+    """
+    _vector(vector_id)
+    epochs = check_int("epochs", epochs, lo=3, hi=1000)
     df = replay(vector_id, epochs)
     df["dividends / stake"] = df["dividends"] / df["stake"]
     at2 = df[df.epoch == 2].pivot(index="validator", columns="mechanism", values="dividends / stake")
@@ -535,8 +576,9 @@ def replay_explorer(epochs: int = 12) -> Figure:
 
     Static face: a dropdown over the three scenarios (``epochs`` epochs each, the vector's
     parameters). Dashed lines are stake shares. Live face: also the number of epochs, the bonds
-    moving average, liquid alpha on/off and the bonds penalty β.
+    moving average, liquid alpha on/off and the bonds penalty β. ``epochs`` is in [1, 1000].
     """
+    epochs = check_int("epochs", epochs, lo=1, hi=1000)
 
     def static() -> alt.VConcatChart:
         ids = list(REPLAY_SCENARIOS)
@@ -578,7 +620,8 @@ def replay_explorer(epochs: int = 12) -> Figure:
         controls = {
             "vector_id": widgets.Dropdown(options=[(f"{k}: {v}", k) for k, v in REPLAY_SCENARIOS.items()],
                                           value="YC-04", description="scenario"),
-            "n_epochs": widgets.IntSlider(value=epochs, min=3, max=60, description="epochs", continuous_update=False),
+            "n_epochs": widgets.IntSlider(value=epochs, min=min(3, epochs), max=max(60, epochs), description="epochs",
+                                          continuous_update=False),
             "bma": widgets.FloatSlider(value=p0.bonds_moving_average / 1e6, min=0.0, max=0.999, step=0.005,
                                        readout_format=".3f", description="bonds MA", continuous_update=False),
             "liquid": widgets.Dropdown(options=[("as in the scenario", None), ("on", True), ("off", False)],

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from dtao_lib import data
+from dtao_lib import data, yuma
+from dtao_lib.figures import yuma as _yfig
 
 _SNAP = data.load_subnet_snapshot()
+_RES = _yfig.subnet_epoch(_yfig.EXAMPLE_WEIGHTS, _yfig.EXAMPLE_STAKES)
+_YP = yuma.YumaParams()
 TAO = 10**9
 _T, _A = 1_000 * TAO, 40_000 * TAO  # a small demo pool (cheap calls)
 
@@ -55,6 +58,26 @@ VALID: dict[str, dict[str, Any]] = {
     "figures.root_network.weight_editor": {"weights": [[70.0, 30.0, 0.0, 0.0], [0.0, 60.0, 40.0, 0.0],
                                                        [30.0, 30.0, 40.0, 0.0], [0.0, 0.0, 50.0, 50.0]],
                                            "stakes": [40.0, 30.0, 20.0, 10.0]},
+    # figures.yuma
+    "figures.yuma.early_mover_table": {"vector_id": "YC-04", "epochs": 3},
+    "figures.yuma.editor_grid": {"weight_pcts": [0, 50], "stake_pcts": [20, 60], "params": _YP},
+    "figures.yuma.editor_inputs": {"v2_on_m3_pct": 10.0, "v2_stake_pct": 20.0},
+    "figures.yuma.epoch_frame": {"res": _RES, "n_validators": 3},
+    "figures.yuma.example_weights": {},
+    "figures.yuma.lone_validator_chart": {"params": _YP},
+    "figures.yuma.lone_validator_curves": {"stake_pcts": [10, 60], "params": _YP},
+    "figures.yuma.payout_table": {"res": _RES, "n_validators": 3},
+    "figures.yuma.replay": {"vector_id": "YC-03", "epochs": 3, "bonds_moving_average": 900_000,
+                            "liquid_alpha": True, "bonds_penalty": 0.5, "fixed": False},
+    "figures.yuma.replay_explorer": {"epochs": 5},
+    "figures.yuma.scenario": {"vector_id": "YC-07", "epochs": 4},
+    "figures.yuma.subnet_epoch": {"weights_pct": [[40.0, 60.0], [50.0, 50.0]], "stakes": [60.0, 40.0],
+                                  "params": _YP, "emission_rao": TAO},
+    "figures.yuma.vector_check": {"vector_id": "YC-07"},
+    "figures.yuma.weights_editor": {"params": _YP},
 }
 NOT_CHECKED: dict[str, str] = {}
-ALLOWED: dict[tuple[str, str], set[str]] = {}
+ALLOWED: dict[tuple[str, str], set[str]] = {
+    # None means "as in the scenario" (the vector's own liquid-alpha setting; the live face's first option)
+    ("figures.yuma.replay", "liquid_alpha"): {"None"},
+}
