@@ -218,3 +218,56 @@ def test_second_halving_explorer_static_face():
     bound = [p for p in spec.get("params", []) if "bind" in p]
     assert [p["name"] for p in bound] == ["other_recycling"]
     assert bound[0]["bind"]["input"] == "select"
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input the generated suite (tests/test_bad_input.py) does not fuzz: strings, dates, near-total recycling
+# ---------------------------------------------------------------------------------------------
+def test_string_choices_list_the_allowed_values():
+    with pytest.raises(ValueError, match=r"era_name must be one of 'v3\.3\.1', 'head', got 'v9'"):
+        fig.cohort_frame(1, "v9")
+    with pytest.raises(ValueError, match=r"eras\[1\] must be one of 'v3.3.1', 'head', got 'A'"):
+        fig.cohort_grid(late_years=(1,), eras=("head", "A"), horizon_years=3)
+    with pytest.raises(TypeError, match="eras must be a non-empty sequence"):
+        fig.cohort_grid(late_years=(1,), eras="head", horizon_years=3)
+    with pytest.raises(ValueError, match=r"late_years must contain numbers in \[0, 3\)"):
+        fig.cohort_grid(late_years=(3,), horizon_years=3)
+    with pytest.raises(ValueError, match=r"horizon_years must be an integer in \[13, 200\]"):
+        fig.cohort_explorer(horizon_years=12)   # the static face's late subnets register up to year 12
+
+
+def test_dates_must_be_dates():
+    with pytest.raises(TypeError, match=r"start_date must be a datetime\.date"):
+        fig.issuance_grid(start_date="2025-12-15")
+    with pytest.raises(TypeError, match=r"start_date must be a datetime\.date"):
+        fig.halving_table(start_date=None)
+    with pytest.raises(TypeError, match=r"fees_from must be a datetime\.date"):
+        fig.second_halving(10.0, fees_from="2026-08-06")
+    with pytest.raises(TypeError, match=r"first_halving must be a datetime\.date"):
+        fig.second_halving(10.0, first_halving=20251215)
+
+
+def test_recycling_near_100_percent():
+    # recycling 3 599 of the 3 600 TAO minted a day leaves 138 889 rao a block: 5.25 M TAO take ~14 000 years
+    with pytest.raises(ValueError, match="second halving has no calendar date"):
+        fig.second_halving(3_599.0)
+    # the table keeps the halvings that have a date: at 0 % every one (k = 2 … 30); at 99.9 % only the
+    # second, 1.05e10 blocks (0.5 TAO − 499 500 000 rao per block over 5.25 M TAO) = 1 458 333 days later
+    t = fig.halving_table(rates_pct=(0, 99.9), max_halvings=64)
+    assert t.loc[t["recycle_pct"] == 0, "halving"].tolist() == list(range(2, 31))
+    late = t[t["recycle_pct"] == 99.9]
+    assert late["halving"].tolist() == [2]
+    assert late["days_from_start"].tolist() == [5_250_000 * 10**9 // 500_000 * 12 // 86_400]
+    with pytest.raises(ValueError, match=r"rates_pct must contain numbers in \[0, 100\)"):
+        fig.issuance_grid(rates_pct=(100,))
+
+
+def test_all_lists_what_the_chapter_uses():
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).parents[1] / "chapters" / "halvings.ipynb").read_text())
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    used = {n for n in fig.__all__ if f"fig.{n}(" in code}
+    assert {"issuance_explorer", "cohort_explorer", "haircut_by_gap", "second_halving_explorer"} <= used
+    assert all(callable(getattr(fig, n)) for n in fig.__all__)

@@ -11,19 +11,61 @@ import numpy as np
 import pandas as pd
 
 from .. import emission
-from .._validate import check_int, check_real
+from .._validate import check_array, check_choice, check_int, check_real
 from ..interactive import Figure, live_panel
-from ..params import BLOCKS_PER_DAY, RAO_PER_TAO, TOTAL_SUPPLY_RAO
+from ..params import BLOCK_TIME_SECONDS, BLOCKS_PER_DAY, RAO_PER_TAO, TOTAL_SUPPLY_RAO
 from ._fast import templated
 from ._live import LiveChart
 from ._style import HEIGHT, WIDTH, dropdown, slider
 from ._style import styled_table as _styled
 
+__all__ = [
+    "alpha_halving_outlook",
+    "cohort_explorer",
+    "cohort_frame",
+    "cohort_grid",
+    "days_per_halving",
+    "emission_staircase",
+    "first_halving_shift",
+    "haircut_by_gap",
+    "haircut_gap_frame",
+    "halving_table",
+    "injection_cap_table",
+    "issuance_explorer",
+    "issuance_grid",
+    "launch_issuance_rao",
+    "second_halving",
+    "second_halving_explorer",
+    "second_halving_sensitivity",
+    "supply_tail",
+]
+
 FIRST_HALVING_DATE = dt.date(2025, 12, 15)
 """Mid-December 2025: public reports give Dec 14–16; the exact block is not public (spec §1, §9)."""
 
 
+def _date(name: str, value: Any) -> dt.date:
+    """``value`` if it is a :class:`datetime.date` (a ``datetime`` is one too), else :class:`TypeError`."""
+    if not isinstance(value, dt.date):
+        raise TypeError(f"{name} must be a datetime.date, got {type(value).__name__} {value!r}")
+    return value
 
+
+def _reals(name: str, values: Any, *, min_size: int = 1, **bounds: Any) -> list[Any]:
+    """``values`` (kept as given) after :func:`check_array` checked it is 1-D, finite, in bounds and non-empty."""
+    check_array(name, values, ndim=1, min_size=min_size, **bounds)
+    return list(values)
+
+
+def _start_issuance(value: Any) -> int:
+    """``start_issuance_tao`` in rao: a number of TAO in [0, 21 M)."""
+    return round(check_real("start_issuance_tao", value, lo=0, hi=TOTAL_SUPPLY_RAO / RAO_PER_TAO, hi_open=True)
+                 * RAO_PER_TAO)
+
+
+def _rates_pct(name: str, values: Any) -> list[Any]:
+    """Recycling rates in percent: a non-empty 1-D sequence in [0, 100) (at 100 % issuance never grows)."""
+    return _reals(name, values, lo=0, hi=100, hi_open=True)
 
 
 def issuance_grid(
@@ -37,10 +79,16 @@ def issuance_grid(
     """Issuance (million TAO) every ``step_days`` days for each recycling rate in ``rates_pct``.
 
     Each curve is :func:`dtao_lib.emission.project_issuance` (exact to the rao) sampled monthly.
+    ``start_issuance_tao`` in [0, 21 M), ``years`` in [1, 200], ``rates_pct`` in [0, 100),
+    ``step_days`` in [1, 3 650].
     """
-    issuance = round(start_issuance_tao * RAO_PER_TAO)
+    issuance = _start_issuance(start_issuance_tao)
+    _date("start_date", start_date)
+    years = check_int("years", years, lo=1, hi=200)
+    rates = _rates_pct("rates_pct", rates_pct)
+    step_days = check_int("step_days", step_days, lo=1, hi=3_650)
     frames = []
-    for pct in rates_pct:
+    for pct in rates:
         df = emission.project_issuance(issuance, days=365 * years, recycle_rate=pct / 100, start_date=start_date)
         df = df.iloc[step_days - 1 :: step_days]
         frames.append(pd.DataFrame({
@@ -59,20 +107,29 @@ def halving_table(
     rates_pct: tuple[int, ...] = tuple(range(0, 55, 5)),
     max_halvings: int = 4,
 ) -> pd.DataFrame:
-    """Date of each upcoming halving for each recycling rate (:func:`emission.halving_schedule`)."""
-    issuance = round(start_issuance_tao * RAO_PER_TAO)
-    start = dt.datetime.combine(start_date, dt.time())
+    """Date of each upcoming halving for each recycling rate (:func:`emission.halving_schedule`).
+
+    ``start_issuance_tao`` in [0, 21 M), ``rates_pct`` in [0, 100), ``max_halvings`` in [1, 64]. Halvings
+    after 31 December 9999 (rates near 100 %: no calendar date) are left out.
+    """
+    issuance = _start_issuance(start_issuance_tao)
+    start = dt.datetime.combine(_date("start_date", start_date), dt.time())
+    rates = _rates_pct("rates_pct", rates_pct)
+    max_halvings = check_int("max_halvings", max_halvings, lo=1, hi=64)
     rows = []
-    for pct in rates_pct:
-        for h in emission.halving_schedule(issuance, recycle_rate=pct / 100, start_date=start,
-                                           max_halvings=max_halvings):
+    for pct in rates:
+        for h in emission.halving_schedule(issuance, recycle_rate=pct / 100, max_halvings=max_halvings):
+            try:  # the date halving_schedule(start_date=start) gives, which overflows after year 9999
+                when = start + dt.timedelta(seconds=h.block * BLOCK_TIME_SECONDS)
+            except OverflowError:
+                break
             rows.append({
                 "recycle_pct": pct,
                 "halving": h.k,
-                "date": h.date,
+                "date": when,
                 "threshold_mtao": h.threshold_rao / 1e15,
                 "tao_per_day_after": h.emission_after_rao * BLOCKS_PER_DAY / RAO_PER_TAO,
-                "days_from_start": (h.date - start).days,
+                "days_from_start": (when - start).days,
             })
     return pd.DataFrame(rows)
 
@@ -111,7 +168,11 @@ def issuance_explorer(
 
     Static face: a slider over recycling rates 0–50 % (precomputed curves). Live face: any rate,
     starting issuance and horizon, recomputed by :func:`dtao_lib.emission.project_issuance`.
+    ``start_issuance_tao`` in [0, 21 M) TAO, ``years`` in [1, 200].
     """
+    _start_issuance(start_issuance_tao)
+    _date("start_date", start_date)
+    years = check_int("years", years, lo=1, hi=200)
 
     def static() -> alt.Chart:
         rate = slider("recycle", lo=0, hi=50, step=5, value=0, label="recycling rate (% of emission) ")
@@ -147,7 +208,11 @@ def issuance_explorer(
 
 
 def emission_staircase(max_halvings: int = 12) -> alt.Chart:
-    """Block emission as a function of issuance: a staircase that halves at each threshold ``I_k``."""
+    """Block emission as a function of issuance: a staircase that halves at each threshold ``I_k``.
+
+    ``max_halvings`` in [1, 30] steps (after the 30th halving the emission truncates to 0 rao, spec §1).
+    """
+    max_halvings = check_int("max_halvings", max_halvings, lo=1, hi=30)
     rows = []
     for k in range(max_halvings):
         lo = emission.halving_threshold_rao(k)
@@ -183,9 +248,9 @@ def supply_tail() -> pd.DataFrame:
 
 
 def days_per_halving(recycle_pcts: tuple[float, ...] = (0, 10, 20, 30)) -> pd.DataFrame:
-    """Days between successive halvings (from the first) for a few recycling rates."""
+    """Days between successive halvings (from the first) for a few recycling rates (in [0, 100) %)."""
     rows = []
-    for pct in recycle_pcts:
+    for pct in _rates_pct("recycle_pcts", recycle_pcts):
         hs = emission.halving_schedule(emission.halving_threshold_rao(1), recycle_rate=pct / 100, max_halvings=3)
         blocks = np.diff([0] + [h.block for h in hs])  # blocks since the first halving
         rows.append({"recycling %": pct, **{f"halving {h.k}": f"{b / BLOCKS_PER_DAY:,.0f} days"
@@ -234,11 +299,12 @@ def injection_cap_table(alpha_issuance_tao: tuple[float, ...] = (500_000, 2_000_
     from .. import adr, coinbase
     from ..params import TAO_WEIGHT
 
+    issued_list = _reals("alpha_issuance_tao", alpha_issuance_tao, lo=0, hi=20_999_999)
     before = emission.block_emission(emission.halving_threshold_rao(1) - 1)
     after = emission.block_emission(emission.halving_threshold_rao(1))
     rows = []
-    for issued in alpha_issuance_tao:
-        a_issuance = round(check_real("alpha_issuance_tao[]", issued, lo=0, hi=20_999_999) * RAO_PER_TAO)
+    for issued in issued_list:
+        a_issuance = round(float(issued) * RAO_PER_TAO)
         a = coinbase.alpha_emission(a_issuance)
         rp = coinbase.root_proportion(TAO_WEIGHT, adr.DEFAULT_ROOT_TAO_RAO, a_issuance)
         row = {"alpha issued (M α)": issued / 1e6, "α_emission": a / RAO_PER_TAO}
@@ -296,6 +362,7 @@ DTAO_LAUNCH = dt.date(2025, 2, 13)
 
 COHORT_ERAS = {"v3.3.1": "cap min(α_emission, E) (Dec 2025 – Jun 2026)",
                "head": "cap root_prop·α_emission (HEAD)"}
+"""The two injection caps the cohort figures compare (``era_name`` of :func:`cohort_frame`), with their labels."""
 
 
 def launch_issuance_rao() -> int:
@@ -319,8 +386,7 @@ def cohort_frame(start_years: float, era_name: str, *, horizon_years: int = 30,
     horizon = check_int("horizon_years", horizon_years, lo=1, hi=200)
     start = round(check_real("start_years", start_years, lo=0, hi=horizon, hi_open=True) * 365)
     step = check_int("sample_days", sample_days, lo=1, hi=3_650)
-    if era_name not in COHORT_ERAS:
-        raise ValueError(f"era_name must be one of {sorted(COHORT_ERAS)}, got {era_name!r}")
+    check_choice("era_name", era_name, tuple(COHORT_ERAS))
     issuance = launch_issuance_rao()
     if start:
         issuance = int(emission.project_issuance(issuance, days=start)["issuance_rao"].iloc[-1])
@@ -338,10 +404,20 @@ def cohort_frame(start_years: float, era_name: str, *, horizon_years: int = 30,
 
 def cohort_grid(late_years: tuple[int, ...] = tuple(range(1, 13)), eras: tuple[str, ...] = tuple(COHORT_ERAS),
                 *, horizon_years: int = 30) -> pd.DataFrame:
-    """The early subnet (registered at launch, ``late_year = 0``) and one late subnet per ``late_years``."""
+    """The early subnet (registered at launch, ``late_year = 0``) and one late subnet per ``late_years``.
+
+    ``horizon_years`` in [1, 200]; ``late_years`` in [0, horizon_years) (may be empty: the early subnet
+    only); ``eras`` a non-empty sequence of :data:`COHORT_ERAS` keys.
+    """
+    horizon_years = check_int("horizon_years", horizon_years, lo=1, hi=200)
+    late = _reals("late_years", late_years, min_size=0, lo=0, hi=horizon_years, hi_open=True)
+    if isinstance(eras, str) or not isinstance(eras, tuple | list) or not eras:
+        raise TypeError(f"eras must be a non-empty sequence of {list(COHORT_ERAS)}, got {eras!r}")
+    for i, e in enumerate(eras):
+        check_choice(f"eras[{i}]", e, tuple(COHORT_ERAS))
     frames = []
     for era_name in eras:
-        for y in (0, *late_years):
+        for y in (0, *late):
             df = cohort_frame(y, era_name, horizon_years=horizon_years)
             frames.append(df.assign(era=era_name, late_year=y, cohort="early (Feb 2025)" if y == 0 else "late"))
     return pd.concat(frames, ignore_index=True)
@@ -399,7 +475,9 @@ def cohort_explorer(*, horizon_years: int = 30) -> Figure:
 
     Static face: a slider for the late subnet's registration year (1–12 after dTAO launch) and a
     dropdown of the cap rule. Live face: any registration year, rule and horizon.
+    ``horizon_years`` in [13, 200]: the static face's late subnets register up to year 12.
     """
+    horizon_years = check_int("horizon_years", horizon_years, lo=13, hi=200)
 
     def static() -> alt.VConcatChart:
         late = slider("late", lo=1, hi=12, step=1, value=2, label="late subnet registers … years after launch ")
@@ -556,17 +634,23 @@ def second_halving(fees_tao_per_day: float = 0.0, *, other_recycled_tao_per_day:
     if other + fees >= per_day:
         raise ValueError(f"fees_tao_per_day + other_recycled_tao_per_day must be below the {per_day:,.0f} TAO "
                          f"minted per day, got {other + fees:,.6g}")
-    if not isinstance(first_halving, dt.date) or not isinstance(fees_from, dt.date):
-        raise TypeError("first_halving and fees_from must be datetime.date values")
+    _date("first_halving", first_halving)
+    _date("fees_from", fees_from)
     d1 = (fees_from - first_halving).days
     if d1 < 0:
         raise ValueError(f"fees_from ({fees_from}) must not be before first_halving ({first_halving})")
     issuance = t1
-    if d1 > 0:
-        issuance = int(emission.project_issuance(t1, days=d1, recycle_rate=other / per_day)["issuance_rao"].iloc[-1])
-    start = dt.datetime.combine(fees_from, dt.time())
-    (h,) = emission.halving_schedule(issuance, recycle_rate=(other + fees) / per_day, max_halvings=1,
-                                     start_block=d1 * BLOCKS_PER_DAY, start_date=start)
+    try:
+        if d1 > 0:
+            first = emission.project_issuance(t1, days=d1, recycle_rate=other / per_day)
+            issuance = int(first["issuance_rao"].iloc[-1])
+        start = dt.datetime.combine(fees_from, dt.time())
+        (h,) = emission.halving_schedule(issuance, recycle_rate=(other + fees) / per_day, max_halvings=1,
+                                         start_block=d1 * BLOCKS_PER_DAY, start_date=start)
+    except OverflowError:
+        raise ValueError(f"fees_tao_per_day + other_recycled_tao_per_day = {other + fees:,.6g} TAO per day recycles "
+                         f"so much of the {per_day:,.0f} TAO minted that the second halving has no calendar date "
+                         "(after the year 9999)") from None
     return h
 
 
@@ -575,11 +659,14 @@ def second_halving_sensitivity(fees_tao_per_day: tuple[float, ...] = tuple(range
                                ) -> pd.DataFrame:
     """Date of the second halving against the fees recycled per day (spec 444 [P]), for a few levels of
     other recycling: one row per pair, with ``date``, ``days_after_first`` (days from the first halving)
-    and ``delay_days`` (against no fee recycling at the same other recycling). :func:`second_halving`."""
+    and ``delay_days`` (against no fee recycling at the same other recycling). :func:`second_halving`.
+    Both arguments are non-empty 1-D sequences of TAO per day ≥ 0 (their sum below the emission per day)."""
+    fees_list = _reals("fees_tao_per_day", fees_tao_per_day, lo=0)
+    others = _reals("other_recycled_tao_per_day", other_recycled_tao_per_day, lo=0)
     rows = []
-    for other in other_recycled_tao_per_day:
+    for other in others:
         base = second_halving(0.0, other_recycled_tao_per_day=other)
-        for fees in fees_tao_per_day:
+        for fees in fees_list:
             h = second_halving(fees, other_recycled_tao_per_day=other)
             rows.append({"fees_tao_per_day": float(fees), "other_tao_per_day": float(other),
                          "date": pd.Timestamp(h.date), "days_after_first": h.block / BLOCKS_PER_DAY,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,7 @@ _GATE = pd.DataFrame({"rank": [16, 16], "netuid": [3, 3], "name": ["x", "x"], "r
                       "label": ["HEAD", "HEAD"], "share": [0.01, 0.01], "day": [0, 7], "tao_per_day": [70.0, 70.0],
                       "adr": [2.0, 2.1], "haircut": [0.5, 0.52], "liquidation_price": [0.01, 0.0095],
                       "price": [0.02, 0.02], "pool_tao": [1e4, 1e4]})
+_FIRST = dt.date(2025, 12, 15)
 
 # One valid call per callable (cheap: small grids, few days).
 VALID: dict[str, dict[str, Any]] = {
@@ -42,6 +44,29 @@ VALID: dict[str, dict[str, Any]] = {
     "figures.adr.settlement_example": {},
     "figures.adr.snapshot_distribution": {"snapshot": _SNAP},
     "figures.adr.snapshot_summary": {"snapshot": _SNAP},
+    # figures.halvings
+    "figures.halvings.alpha_halving_outlook": {"n": 1},
+    "figures.halvings.cohort_explorer": {"horizon_years": 13},
+    "figures.halvings.cohort_frame": {"start_years": 1.0, "era_name": "v3.3.1", "horizon_years": 3, "sample_days": 120},
+    "figures.halvings.cohort_grid": {"late_years": [1], "eras": ["v3.3.1"], "horizon_years": 3},
+    "figures.halvings.days_per_halving": {"recycle_pcts": [0, 10]},
+    "figures.halvings.emission_staircase": {"max_halvings": 4},
+    "figures.halvings.first_halving_shift": {},
+    "figures.halvings.haircut_by_gap": {"max_halvings": 2},
+    "figures.halvings.haircut_gap_frame": {"max_halvings": 2},
+    "figures.halvings.halving_table": {"start_issuance_tao": 10_500_000.0, "start_date": _FIRST, "rates_pct": [0, 10],
+                                       "max_halvings": 2},
+    "figures.halvings.injection_cap_table": {"alpha_issuance_tao": [500_000.0]},
+    "figures.halvings.issuance_explorer": {"start_issuance_tao": 10_500_000.0, "start_date": _FIRST, "years": 2},
+    "figures.halvings.issuance_grid": {"start_issuance_tao": 10_500_000.0, "start_date": _FIRST, "years": 1,
+                                       "rates_pct": [0, 10], "step_days": 30},
+    "figures.halvings.launch_issuance_rao": {},
+    "figures.halvings.second_halving": {"fees_tao_per_day": 100.0, "other_recycled_tao_per_day": 0.0,
+                                        "first_halving": _FIRST, "fees_from": dt.date(2026, 8, 6)},
+    "figures.halvings.second_halving_explorer": {},
+    "figures.halvings.second_halving_sensitivity": {"fees_tao_per_day": [0.0, 100.0],
+                                                    "other_recycled_tao_per_day": [0.0]},
+    "figures.halvings.supply_tail": {},
 }
 NOT_CHECKED: dict[str, str] = {}
 ALLOWED: dict[tuple[str, str], set[str]] = {}
