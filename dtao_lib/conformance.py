@@ -1057,7 +1057,12 @@ def _dividend_split(v: dict):
     from . import coinbase
 
     i = v["inputs"]
-    hk = i["hotkeys"]
+    hk = i.get("hotkeys")
+    if hk is None:  # the Rust test's own maps: stake_map {hk: [alpha, root]} and dividends {hk: div}
+        stakes = _pick(i, "stake_map", "stakes")
+        divs = _pick(i, "dividends", "epoch_dividends", default={})
+        hk = {str(k): {"alpha_stake_rao": st[0], "root_stake_rao": st[1],
+                       **({"dividend_rao": divs[k]} if k in divs else {})} for k, st in stakes.items()}
     if isinstance(hk, list):  # records: [{"hotkey": "A", ...}] (or unnamed: by position)
         hk = {str(_pick(h, "hotkey", "name", "id", default=j)): h for j, h in enumerate(hk)}
     per = _pick(i, "epoch_dividend_per_hotkey_rao", "dividend_per_hotkey_rao", "epoch_dividend_rao", default=None)
@@ -1068,15 +1073,18 @@ def _dividend_split(v: dict):
     root = {k: _rao_input(_pick(h, "root_stake_rao", "root_stake", "root_rao", "root", default=0))
             for k, h in hk.items()}
     top_reg = _pick(i, "root_registered", "root_uids", default=None)
-    reg = {k: bool(_pick(h, "root_uid", "root_registered", "has_root_uid", "registered_on_root",
-                         default=(k in top_reg) if top_reg is not None else False)) for k, h in hk.items()}
+    reg_fields = ("root_uid", "root_registered", "has_root_uid", "registered_on_root")
+    reg = {k: bool(_pick(h, *reg_fields, default=(k in top_reg) if top_reg is not None else False))
+           for k, h in hk.items()}
+    # a vector saying nothing about root UIDs (the older tests' set-up): every hotkey counts as registered
+    no_reg_info = top_reg is None and not any(f in h for h in hk.values() for f in reg_fields)
     tw = _number(_pick(i, "tao_weight", "TaoWeight", "gamma", default=0.18))
     if tw > 1:  # the raw u64 storage value
         tw = tw / (2**64 - 1)
     kw = {"tao_weight": tw, "pending_validator_alpha": _rao_input(_pick(i, "pending_validator_alpha_rao",
                                                                          "pending_validator_alpha")),
           "pending_root_alpha": _rao_input(_pick(i, "pending_root_alpha_rao", "pending_root_alpha", default=0)),
-          "root_registered": reg}
+          "root_registered": None if no_reg_info else reg}
     cache: dict[str, tuple[dict, dict]] = {}
 
     def split(label: str | None) -> tuple[dict, dict]:
@@ -1102,6 +1110,13 @@ def _dividend_split(v: dict):
         m = re.fullmatch(rf"(alpha|root)_(?:dividends|divs|parts){era_re}", key)
         if m:
             computed[key] = split(m.group(2))[0 if m.group(1) == "alpha" else 1]
+            continue
+        # totals (test_calculate_dividend_distribution_totals): total_alpha_dividends, total_root_alpha_dividends
+        m = (re.fullmatch(rf"(?:total|sum)_(alpha|root|tao)(?:_alpha)?_(?:dividends|divs){era_re}", key)
+             or re.fullmatch(rf"(alpha|root|tao)(?:_alpha)?_(?:dividends|divs)_(?:total|sum){era_re}", key))
+        if m:
+            part = split(m.group(2))[0 if m.group(1) == "alpha" else 1]
+            computed[key] = float(sum(part.values()))
     return _post_result(v, computed)
 
 

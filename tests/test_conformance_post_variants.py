@@ -171,6 +171,28 @@ def test_rr_root_registered_and_zero_stakes():
     assert r.passed, (r.expected, r.computed)
 
 
+_RR_TOTALS = {"tao_weight": 0.18, "stake_map": {"0": [4_859_302, 2_342_352], "1": [23_423, 859_273]},
+              "dividends": {"0": 77_783_738, "1": 19_283_940}}
+
+
+@pytest.mark.parametrize(("vid", "inputs", "expected"), [
+    # test_calculate_dividend_distribution_totals (RaoFoundation tests, dividend/incentive helpers): both totals
+    # within 1 000 rao of the pending amounts; the test's own stake_map/dividends maps, no root-UID set-up
+    ("RR-T1", {**_RR_TOTALS, "pending_validator_alpha_rao": 183_123_567_452, "pending_root_alpha_rao": 837_120_949_872},
+     {"total_alpha_dividends": 183_123_567_452, "total_root_alpha_dividends": 837_120_949_872}),
+    # ..._total_only_tao
+    ("RR-T2", {**_RR_TOTALS, "pending_validator_alpha_rao": 0, "pending_root_alpha_rao": 837_120_949_872},
+     {"total_alpha_dividends": 0, "total_root_alpha_dividends": 837_120_949_872}),
+    # ..._total_no_tao_weight
+    ("RR-T3", {**_RR_TOTALS, "tao_weight": 0.0, "pending_validator_alpha_rao": 183_123_567_452,
+               "pending_root_alpha_rao": 0},
+     {"total_alpha_dividends": 183_123_567_452, "total_tao_dividends": 0}),
+])
+def test_rr_dividend_totals(vid, inputs, expected):
+    r = check(vec(vid, "root_reborn_dividend_split", inputs, expected, "+-1000"))
+    assert r.passed, (r.expected, r.computed)
+
+
 # --- loud failures ------------------------------------------------------------------------------
 @pytest.mark.parametrize("v", [
     vec("EG-X", "emission_gate", {"ema_prices": [1.0, 2.0]}, {"bar_theta": 0.5, "tiers": [0.75, 0.25]}),

@@ -125,6 +125,11 @@ COINBASE = [
     # test_coinbase_moving_prices, first step: an EMA of 1 at price 1 stays 1
     vec("EMA-04", "ema_price", {"SubnetMovingAlpha": 0.1, "first_emission_block": 1, "current_block": 7_200_000,
                                 "spot_price": 1.0, "initial_ema": 1.0}, {"ema_price": 1.0}),
+    # test_get_subnet_terms_alpha_emissions_cap: price 1, cap = root_prop·α_e ≈ 1e9 (root_prop ≈ 1 in the mock)
+    vec("CB-10", "coinbase_subnet_terms", {"tao_emission_rao": 100_000_000, "spot_price": 1.0, "injection_cap": 1e9},
+        {"alpha_in": 100_000_000}),
+    vec("CB-11", "coinbase_subnet_terms", {"tao_emission_rao": 10_000_000_000, "spot_price": 1.0,
+                                           "injection_cap_rao": 1_000_000_000}, {"alpha_in": 1_000_000_000}),
     vec("LC-07", "subnet_lock_cost", {"last_lock_rao": 1e11, "min_lock_rao": 1e11, "last_lock_block": 1,
                                       "current_block": 2, "lock_reduction_interval_blocks": 2},
         {"lock_cost_rao": 150_000_000_000}),
