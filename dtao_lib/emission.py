@@ -138,6 +138,12 @@ def _net_per_block(emission_rao: int, recycle_rate: float) -> int:
     return emission_rao - int(emission_rao * recycle_rate)
 
 
+def _check_start_date(start_date: object) -> None:
+    if start_date is not None and not isinstance(start_date, _dt.date):
+        raise TypeError(f"start_date must be a datetime.date or datetime.datetime (or None), "
+                        f"got {type(start_date).__name__} {start_date!r}")
+
+
 def halving_schedule(
     issuance_rao: int = 0,
     *,
@@ -153,13 +159,18 @@ def halving_schedule(
     Model: each block mints ``E(I)`` and a fraction ``recycle_rate`` of it is recycled back (it
     lowers issuance, spec §1), so issuance grows by ``E − floor(E · recycle_rate)`` per block. The
     halving block is the first block whose end-of-block issuance reaches the next threshold
-    ``T_{k+1}``. Dates assume 12-second blocks from ``start_date`` (if given).
+    ``T_{k+1}``. Dates assume 12-second blocks from ``start_date`` (if given); a halving that would
+    fall after the last date Python can represent (year 9999, e.g. under recycling close to 100 %)
+    gets ``date=None``.
 
     Raises
     ------
+    TypeError
+        If ``start_date`` is neither ``None`` nor a :class:`datetime.date` / :class:`datetime.datetime`.
     ValueError
         If ``recycle_rate`` is not in [0, 1) (at 1 issuance never grows).
     """
+    _check_start_date(start_date)
     issuance = check_int("issuance_rao", issuance_rao)
     rate = check_fraction("recycle_rate", recycle_rate)
     if rate >= 1.0:
@@ -185,7 +196,10 @@ def halving_schedule(
         )
         when = None
         if start_date is not None:
-            when = start_date + _dt.timedelta(seconds=(block - start_block) * BLOCK_TIME_SECONDS)
+            try:
+                when = start_date + _dt.timedelta(seconds=(block - start_block) * BLOCK_TIME_SECONDS)
+            except OverflowError:  # past year 9999: no calendar date
+                when = None
         out.append(Halving(k=(new_k if new_k is not None else k + 1), threshold_rao=target, block=block,
                            emission_before_rao=e, emission_after_rao=e_after, date=when))
     return out
@@ -208,6 +222,7 @@ def project_issuance(
     ``start_date`` is given), ``issuance_rao``, ``issuance_tao``, ``emission_rao`` (per block at the
     end of the day), ``halvings``.
     """
+    _check_start_date(start_date)
     issuance = check_int("issuance_rao", issuance_rao)
     n_days = check_int("days", days, lo=1, hi=365 * 200)
     rate = check_fraction("recycle_rate", recycle_rate)

@@ -139,3 +139,21 @@ def test_project_issuance_matches_a_day_by_day_walk(issuance, days, rate):
     df = em.project_issuance(issuance, days=days, recycle_rate=rate)
     got = list(zip(df["issuance_rao"], df["emission_rao"], df["halvings"], strict=True))
     assert got == _issuance_day_by_day(issuance, days, rate)
+
+
+def test_start_date_is_checked_and_far_halvings_have_no_date():
+    """A halving past year 9999 (recycling close to 100 %) has no calendar date instead of an OverflowError."""
+    with pytest.raises(TypeError, match="start_date"):
+        em.halving_schedule(10**16, start_date="2025-12-14")
+    with pytest.raises(TypeError, match="start_date"):
+        em.project_issuance(10**16, days=3, start_date=20251214)
+    start = dt.datetime(2025, 12, 14)
+    # At 99.99 % recycling, issuance grows 1e4 times more slowly: the second halving is ~4e4 years away.
+    far = em.halving_schedule(10**16, recycle_rate=0.9999, start_date=start, max_halvings=2)
+    near = em.halving_schedule(10**16, recycle_rate=0.0, start_date=start, max_halvings=2)
+    assert [h.block for h in near] < [h.block for h in far]
+    assert all(h.date is not None for h in near)
+    assert far[-1].date is None
+    # without a start date the blocks are still computed
+    assert [h.block for h in em.halving_schedule(10**16, recycle_rate=0.9999, max_halvings=2)] == \
+        [h.block for h in far]
