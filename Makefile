@@ -49,7 +49,7 @@ browser: $(STAMP)
 test: lint unit notebooks book browser
 
 bench: $(STAMP)
-	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in benchmarks/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
