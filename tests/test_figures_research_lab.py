@@ -324,3 +324,55 @@ def test_without_numba_the_studies_read_the_shipped_tables(monkeypatch, capsys):
                        ("halving", fig.halving_table)):
         make(fig._study(name, False, {}, name))
     assert not fig.explorer_grid.__wrapped__().empty
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input (issue 16): studies, frames, choices and the explorer's ranges
+# ---------------------------------------------------------------------------------------------
+def _table_study(name: str) -> fig.Study:
+    return fig.Study(name, False, {}, {name: fig._precomputed(name)})
+
+
+def test_study_functions_take_their_own_study_only():
+    with pytest.raises(TypeError, match=r"study must be the result of pump_study\(\)"):
+        fig.pump_frame(fig.pump_frame)
+    with pytest.raises(ValueError, match=r"pump_study\(\), got the 'chasers' study"):
+        fig.pump_summary(_table_study("chasers"))
+    with pytest.raises(ValueError, match="gate_study"):
+        fig.gate_chart(_table_study("halving"))
+    assert len(fig.concentration(_table_study("chasers"))) > 0
+
+
+def test_frames_and_choices_are_checked():
+    with pytest.raises(ValueError, match=r"table is missing column\(s\) \['engine'"):
+        fig.sweep_preview(pd.DataFrame({"name": ["a"]}))
+    with pytest.raises(TypeError, match="table must be a pandas DataFrame"):
+        fig.sweep_preview([{"name": "a"}])
+    with pytest.raises(ValueError, match=r"df is missing column\(s\) \['z'\]"):
+        fig.styled(pd.DataFrame({"x": [1.0]}), percent=("z",))
+    with pytest.raises(TypeError, match="percent must be a tuple of column names"):
+        fig.styled(pd.DataFrame({"x": [1.0]}), percent="x")
+    with pytest.raises(ValueError, match=r"name must be one of 'deep pools', 'pools of every size'"):
+        fig.universe("deep")
+    with pytest.raises(TypeError, match=r"res must be a sim\.SimResult"):
+        fig.totals_preview(pd.DataFrame())
+    with pytest.raises(TypeError, match="full must be a bool"):
+        fig.gate_scenarios(full=1)
+    assert fig.chasers_study(full=np.bool_(False)) is fig.chasers_study(full=False)  # one cached study
+
+
+def test_explorer_scenario_ranges():
+    ok = fig.explorer_scenario("head", 20.0, days=5.0)
+    assert ok.n_subnets == 8
+    with pytest.raises(ValueError, match=r"n_subnets must be an integer in \[6, 128\]"):
+        fig.explorer_scenario("head", 20.0, n_subnets=5)  # netuid 8 would not be simulated
+    with pytest.raises(ValueError, match="days must be a finite number in"):
+        fig.explorer_scenario("head", 20.0, days=0.0)
+    with pytest.raises(ValueError, match="pump_k"):
+        fig.explorer_scenario("head", 1e9)
+    with pytest.raises(ValueError, match="era"):
+        fig.explorer_scenario("v9.9.9", 20.0)
+    with pytest.raises(ValueError, match="price_sum"):
+        fig.halving_initial_state(4, price_sum=1.0)
+    with pytest.raises(ValueError, match="fraction"):
+        fig.pump_tao(-0.5)

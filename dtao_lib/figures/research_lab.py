@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .. import coinbase, sim
+from .._validate import check_bool, check_choice, check_frame, check_int, check_real
 from ..emission import halving_threshold_rao
 from ..interactive import Figure, live_panel
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO
@@ -33,6 +34,60 @@ from ..sim import _layout as L
 from ._background import Background
 from ._live import LiveChart
 from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown, slider
+
+__all__ = [
+    "ERA_LABELS",
+    "ERA_SHORT",
+    "EXAMPLE_DAYS",
+    "EXPLORER_ERAS",
+    "EXPLORER_NETUID",
+    "EXPLORER_PUMPS_K",
+    "FULL_RUNS_ENV",
+    "GATE_ERAS",
+    "GATE_RANK",
+    "HALVING_ERAS",
+    "HALVING_LEAD_DAYS",
+    "PRECOMPUTED_DIR",
+    "PUMP_DAY",
+    "PUMP_NETUID",
+    "STUDY_ERAS",
+    "SWEEP_DAYS",
+    "UNIVERSES",
+    "Study",
+    "chaser_scenarios",
+    "chasers_study",
+    "checks_table",
+    "concentration",
+    "concentration_chart",
+    "concentration_summary",
+    "example_scenario",
+    "explorer",
+    "explorer_grid",
+    "explorer_scenario",
+    "full_runs",
+    "gate_chart",
+    "gate_frame",
+    "gate_scenarios",
+    "gate_study",
+    "gate_summary",
+    "halving_chart",
+    "halving_frame",
+    "halving_initial_state",
+    "halving_scenarios",
+    "halving_study",
+    "halving_table",
+    "pump_chart",
+    "pump_frame",
+    "pump_study",
+    "pump_summary",
+    "pump_tao",
+    "scenario_table",
+    "styled",
+    "sweep_preview",
+    "totals_preview",
+]
+# precomputed_tables and write_precomputed are maintainer tools (python -m dtao_lib.figures.research_lab), not
+# reader API: they run every study and write the shipped tables.
 
 FULL_RUNS_ENV = "DTAO_FULL_RUNS"
 """Set to ``1`` to run the chapter's studies at full size."""
@@ -86,9 +141,10 @@ def full_runs() -> bool:
 def _full(full: bool | None) -> bool:
     if full is None:
         return full_runs()
-    if not isinstance(full, bool):
-        raise TypeError(f"full must be a bool or None, got {type(full).__name__}")
-    return full
+    if not isinstance(full, bool | np.bool_):
+        raise TypeError(f"full must be a bool or None (None: the {FULL_RUNS_ENV} environment variable decides), "
+                        f"got {type(full).__name__} {full!r}")
+    return bool(full)
 
 
 def _fmt_number(v: object) -> str:
@@ -107,8 +163,11 @@ def _fmt_number(v: object) -> str:
 def styled(df: pd.DataFrame, *, percent: tuple[str, ...] = ()):
     """A DataFrame for display: no index, full text, numbers to 4 significant digits (``percent``
     columns as percentages). Returns a pandas ``Styler``; the data stay in ``.data``."""
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    check_frame("df", df)
+    if isinstance(percent, str) or not isinstance(percent, tuple | list) \
+            or not all(isinstance(c, str) for c in percent):
+        raise TypeError(f"percent must be a tuple of column names, got {percent!r}")
+    check_frame("df", df, percent)
     fmt = {c: ("{:.2%}" if c in percent else _fmt_number) for c in df.columns}
     return (df.style.hide(axis="index").format(fmt)
             .set_table_attributes('class="table dtao-table"')
@@ -117,6 +176,9 @@ def styled(df: pd.DataFrame, *, percent: tuple[str, ...] = ()):
 
 def totals_preview(res: sim.SimResult, rows: int = 4) -> pd.DataFrame:
     """The last ``rows`` network totals of a run, a few columns, in TAO."""
+    if not isinstance(res, sim.SimResult):
+        raise TypeError(f"res must be a sim.SimResult (what sim.run returns), got {type(res).__name__}")
+    rows = check_int("rows", rows, lo=1)
     cols = {"day": "day", "issuance_tao": "issuance (TAO)", "block_emission_tao": "E (TAO/block)",
             "sum_price": "Σ prices", "hhi": "HHI", "median_adr": "median ADR", "chain_buy_tao": "chain buys (TAO)"}
     return res.totals[list(cols)].tail(rows).rename(columns=cols).reset_index(drop=True)
@@ -126,6 +188,7 @@ def sweep_preview(table: pd.DataFrame) -> pd.DataFrame:
     """The headline columns of a ``sim.sweep(..., summary=True)`` table."""
     cols = {"name": "run", "engine": "engine", "final_hhi": "final HHI", "final_sum_price": "final Σ prices",
             "final_median_adr": "final median ADR", "chain_buy_tao": "chain buys (TAO)"}
+    check_frame("table", table, list(cols))
     return table[list(cols)].rename(columns=cols)
 
 
@@ -178,8 +241,14 @@ def checks_table() -> pd.DataFrame:
 
     One block at HEAD on the 16 largest pools of the snapshot, compared with
     :func:`dtao_lib.coinbase.block` (exact fixed point); a short run against the scalar reference;
-    a run with every conservation identity checked after every block.
+    a run with every conservation identity checked after every block. Computed once per session
+    (about ten seconds, mostly the scalar reference); each call returns a fresh copy.
     """
+    return _checks_table().copy()
+
+
+@cache
+def _checks_table() -> pd.DataFrame:
     from ..sim import kernel_numba, kernel_numpy
     from ..sim.reference import run_reference
     from ..sim.state import build_state
@@ -246,9 +315,30 @@ class Study:
     def __getitem__(self, key: str) -> sim.SimResult:
         return self.runs[key]
 
+    def __post_init__(self) -> None:
+        # a Study is built by the *_study functions; these checks only catch a hand-made one gone wrong
+        if not isinstance(self.name, str) or not isinstance(self.runs, dict) or not isinstance(self.frames, dict):
+            raise TypeError("Study(name: str, full: bool, runs: dict, frames: dict): got the wrong kinds")
+        check_bool("full", self.full)
+
     @property
     def precomputed(self) -> bool:
         return bool(self.frames) and not self.runs
+
+
+_STUDIES = {"chasers": "chasers_study", "pump": "pump_study", "halving": "halving_study", "gate": "gate_study"}
+
+
+def _check_study(study: Any, name: str) -> Study:
+    """``study`` if it is the :class:`Study` that ``<name>_study()`` returns, else a clear error."""
+    if not isinstance(study, Study):
+        raise TypeError(f"study must be the result of {_STUDIES[name]}(), got {type(study).__name__}")
+    if study.name != name:
+        raise ValueError(f"study must be the result of {_STUDIES[name]}(), got the {study.name!r} study "
+                         f"(from {_STUDIES.get(study.name, 'elsewhere')}())")
+    if study.precomputed and name not in study.frames:
+        raise ValueError(f"study: the precomputed study has no {name!r} table")
+    return study
 
 
 def _study(name: str, full: bool, scns: dict[str, sim.Scenario], what: str) -> Study:
@@ -279,8 +369,8 @@ def universe(name: str, full: bool = False) -> sim.InitialState:
     """Study 1's subnets. ``"deep pools"``: the 16 largest pools of the snapshot (64 in full runs).
     ``"pools of every size"``: every 8th pool down the size ranking, from the largest to a few
     hundred TAO (all 128 in full runs)."""
-    if name not in UNIVERSES:
-        raise ValueError(f"name must be one of {UNIVERSES}, got {name!r}")
+    check_choice("name", name, UNIVERSES)
+    full = check_bool("full", full)
     if name == "deep pools":
         return sim.InitialState.from_snapshot(64 if full else 16)
     ranked = sim.InitialState.from_snapshot().netuid
@@ -289,6 +379,7 @@ def universe(name: str, full: bool = False) -> sim.InitialState:
 
 def chaser_scenarios(full: bool = False) -> dict[str, sim.Scenario]:
     """Per universe and era, noise traders alone and noise traders plus emission chasers (5 000 TAO a day)."""
+    full = check_bool("full", full)
     days = 365 if full else 60
     out = {}
     for u in UNIVERSES:
@@ -312,6 +403,7 @@ def chasers_study(full: bool | None = None) -> Study:
 
 def concentration(study: Study) -> pd.DataFrame:
     """Herfindahl index ``Σ share²`` and the top share per recorded day, for every run of study 1."""
+    _check_study(study, "chasers")
     if study.precomputed:
         return study.frames["chasers"].copy()
     rows = []
@@ -366,7 +458,8 @@ PUMP_DAY = 5.0
 
 
 def pump_tao(fraction: float = 0.5) -> float:
-    """The pump: ``fraction`` of the target pool's TAO on 2026-04-11."""
+    """The pump: ``fraction`` of the target pool's TAO on 2026-04-11 (``fraction`` in [0, 100])."""
+    fraction = check_real("fraction", fraction, lo=0.0, hi=100.0)
     init = sim.InitialState.from_snapshot()
     i = int(np.flatnonzero(init.netuid == PUMP_NETUID)[0])
     return round(float(init.tao_reserve[i]) / RAO_PER_TAO * fraction)
@@ -392,6 +485,7 @@ def pump_study(full: bool | None = None) -> Study:
 
 def pump_frame(study: Study) -> pd.DataFrame:
     """The pumped subnet's share, price, EMA price and ADR per day, pumped and baseline, per era."""
+    _check_study(study, "pump")
     if study.precomputed:
         return study.frames["pump"].copy()
     rows = []
@@ -459,9 +553,12 @@ HALVING_LEAD_DAYS = 10
 def halving_initial_state(n: int = 16, price_sum: float = 0.6) -> sim.InitialState:
     """Half "early" subnets (12 M alpha issued: past their own alpha halving, α_e = 0.5) and half
     "late" ones (2 M alpha: α_e = 1), all at the same price, prices summing to ``price_sum`` < 1
-    so that the injection cap binds (spec §3.4, §7)."""
-    if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= 1024 or n % 2:
+    so that the injection cap binds (spec §3.4, §7): ``n`` an even integer in [2, 1024], ``price_sum`` in
+    (0, 1)."""
+    n = check_int("n", n, lo=2, hi=1024)
+    if n % 2:
         raise ValueError(f"n must be an even integer in [2, 1024], got {n!r}")
+    price_sum = check_real("price_sum", price_sum, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     p = price_sum / n
     early = np.arange(n) < n // 2
     a_in = np.where(early, 4_000_000, 1_000_000) * RAO_PER_TAO
@@ -472,6 +569,9 @@ def halving_initial_state(n: int = 16, price_sum: float = 0.6) -> sim.InitialSta
 
 
 def halving_scenarios(full: bool = False) -> dict[str, sim.Scenario]:
+    """The two runs of study 3 (v3.3.1 and HEAD): :func:`halving_initial_state` with 16 subnets for 30 days
+    (128 for 120 days in full runs), starting 10 days of emission before the first TAO halving."""
+    full = check_bool("full", full)
     n, days = (128, 120) if full else (16, 30)
     issuance = (halving_threshold_rao(1) - HALVING_LEAD_DAYS * BLOCKS_PER_DAY * RAO_PER_TAO) / RAO_PER_TAO
     init = halving_initial_state(n)
@@ -491,6 +591,7 @@ def halving_study(full: bool | None = None) -> Study:
 
 def halving_frame(study: Study) -> pd.DataFrame:
     """Mean α_in and α_out per block, and the per-block ADR ``α_out/α_in``, of early and late subnets."""
+    _check_study(study, "halving")
     if study.precomputed:
         return study.frames["halving"].copy()
     rows = []
@@ -556,6 +657,7 @@ GATE_RANK = 32
 def gate_scenarios(full: bool = False) -> dict[str, sim.Scenario]:
     """All 128 subnets of the snapshot with noise traders, under spec 425 (no gate) and HEAD (the gate);
     120 days (a year in full runs)."""
+    full = check_bool("full", full)
     days = 365 if full else 120
     return {e: sim.Scenario(era=e, n_subnets=128, days=days, policy=_noise(), seed=1) for e in GATE_ERAS}
 
@@ -574,6 +676,7 @@ def gate_frame(study: Study) -> pd.DataFrame:
     """Per recorded day and era: the share of emission of the 32 largest subnets and of the smaller half,
     the Herfindahl index ``Σ s²``, the effective number of subnets ``1/HHI``, the subnets with at least
     0.1 % of emission, and the gate's bar θ (0 without a gate)."""
+    _check_study(study, "gate")
     if study.precomputed:
         return study.frames["gate"].copy()
     rows = []
@@ -640,7 +743,18 @@ EXPLORER_NETUID = 8
 def explorer_scenario(era: str, pump_k: float, *, chasers: float = 2_000.0, days: float = 30.0, n_subnets: int = 8,
                       seed: int = 1) -> sim.Scenario:
     """One explorer run: the ``n_subnets`` largest pools, noise traders, emission chasers (TAO/day) and
-    a pump of ``pump_k`` thousand TAO into :data:`EXPLORER_NETUID` on day 3."""
+    a pump of ``pump_k`` thousand TAO into :data:`EXPLORER_NETUID` on day 3.
+
+    Ranges: ``pump_k`` in [0, 21 000] and ``chasers`` in [0, 21 000 000] (at most the TAO supply),
+    ``days`` in (0, 365], ``n_subnets`` in [6, 128] (netuid 8 is the 6th-largest pool; the snapshot has
+    128 subnets), ``seed`` >= 0; ``era`` any release :func:`dtao_lib.params.era` knows.
+    """
+    resolve_era(era)
+    pump_k = check_real("pump_k", pump_k, lo=0.0, hi=21_000.0)
+    chasers = check_real("chasers", chasers, lo=0.0, hi=21_000_000.0)
+    days = check_real("days", days, lo=0.0, hi=365.0, lo_open=True)
+    n_subnets = check_int("n_subnets", n_subnets, lo=6, hi=128)
+    seed = check_int("seed", seed, lo=0)
     pol: list[sim.Policy] = [_noise()]
     if chasers > 0:
         pol.append(sim.EmissionChasers(tao_per_day=chasers))

@@ -14,8 +14,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from dtao_lib import conformance
+from dtao_lib import conformance, sim
 from dtao_lib.figures import appendices as ap
+from dtao_lib.figures import research_lab as rl
 
 REPO = Path(__file__).resolve().parents[2]
 PUBLIC = str(conformance.default_files()[0])
@@ -23,6 +24,19 @@ _CONF = conformance.table(PUBLIC)
 _CONF_AP = ap.conformance_table(PUBLIC)
 _OVERVIEW = ap.claims_overview()
 CHAPTERS = str(REPO / "chapters")
+_SCN = sim.Scenario(n_subnets=2, blocks=20, record_every=10, initial="synthetic", policy=sim.NoTrading())
+_RES = sim.run(_SCN, engine="numpy", progress=False)
+_SWEEP = pd.DataFrame({"name": ["a"], "engine": ["numpy"], "final_hhi": [0.5], "final_sum_price": [0.9],
+                       "final_median_adr": [1.5], "chain_buy_tao": [0.0]})
+
+
+def _precomputed_study(name: str) -> rl.Study:
+    """A study as the chapter reads it without numba: the shipped table (cheap; the runs are checked by
+    tests/test_figures_research_lab.py)."""
+    return rl.Study(name, False, {}, {name: pd.read_csv(rl.PRECOMPUTED_DIR / f"{name}.csv.gz")})
+
+
+_STUDIES = {name: _precomputed_study(name) for name in ("chasers", "pump", "halving", "gate")}
 _CHART = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q")
 
 
@@ -81,6 +95,40 @@ VALID: dict[str, dict[str, Any]] = {
     "figures.timeline.timeline_chart": {"highlight": ["A", "AMM"], "title": "a timeline"},
     "figures.timeline.timeline_frame": {},
     "figures.timeline.timeline_table": {"highlight": "B'"},
+    # figures.research_lab (the *_study rows run the reduced studies once per process: they are cached)
+    "figures.research_lab.chaser_scenarios": {"full": False},
+    "figures.research_lab.chasers_study": {"full": False},
+    "figures.research_lab.checks_table": {},  # ~10 s once per process (cached)
+    "figures.research_lab.concentration": {"study": _STUDIES["chasers"]},
+    "figures.research_lab.concentration_chart": {"study": _STUDIES["chasers"]},
+    "figures.research_lab.concentration_summary": {"study": _STUDIES["chasers"]},
+    "figures.research_lab.example_scenario": {},
+    "figures.research_lab.explorer": {},
+    "figures.research_lab.explorer_grid": {},
+    "figures.research_lab.explorer_scenario": {"era": "head", "pump_k": 20.0, "chasers": 2_000.0, "days": 5.0,
+                                               "n_subnets": 8, "seed": 1},
+    "figures.research_lab.full_runs": {},
+    "figures.research_lab.gate_chart": {"study": _STUDIES["gate"]},
+    "figures.research_lab.gate_frame": {"study": _STUDIES["gate"]},
+    "figures.research_lab.gate_scenarios": {"full": False},
+    "figures.research_lab.gate_study": {"full": False},
+    "figures.research_lab.gate_summary": {"study": _STUDIES["gate"]},
+    "figures.research_lab.halving_chart": {"study": _STUDIES["halving"]},
+    "figures.research_lab.halving_frame": {"study": _STUDIES["halving"]},
+    "figures.research_lab.halving_initial_state": {"n": 4, "price_sum": 0.6},
+    "figures.research_lab.halving_scenarios": {"full": False},
+    "figures.research_lab.halving_study": {"full": False},
+    "figures.research_lab.halving_table": {"study": _STUDIES["halving"]},
+    "figures.research_lab.pump_chart": {"study": _STUDIES["pump"]},
+    "figures.research_lab.pump_frame": {"study": _STUDIES["pump"]},
+    "figures.research_lab.pump_study": {"full": False},
+    "figures.research_lab.pump_summary": {"study": _STUDIES["pump"]},
+    "figures.research_lab.pump_tao": {"fraction": 0.5},
+    "figures.research_lab.scenario_table": {"scenario": _SCN},
+    "figures.research_lab.styled": {"df": _SWEEP, "percent": ("final_hhi",)},
+    "figures.research_lab.sweep_preview": {"table": _SWEEP},
+    "figures.research_lab.totals_preview": {"res": _RES, "rows": 2},
+    "figures.research_lab.universe": {"name": "deep pools", "full": False},
     # claims
     "claims.Claim": {"id": "test-claim", "chapter": "Test", "english": "A claim.", "japanese": "主張。",
                      "verdict": "true", "explanation": "Because.", "evidence": _evidence, "check": _check,
@@ -107,6 +155,7 @@ VALID: dict[str, dict[str, Any]] = {
 }
 
 NOT_CHECKED: dict[str, str] = {
+    "figures.research_lab.Study": "a result container the *_study functions return",
     "figures.appendices.Exercise": "a result container find_exercises() returns (read from the chapters)",
     "claims.register": "adds to the global claim registry (a second call with the same id raises by design); "
                        "a non-Claim is rejected (tests/test_claims.py)",
@@ -115,4 +164,10 @@ NOT_CHECKED: dict[str, str] = {
 }
 
 # Bad values that are meaningful for one parameter: {("module.name", param): {label, ...}}.
-ALLOWED: dict[tuple[str, str], set[str]] = {}
+ALLOWED: dict[tuple[str, str], set[str]] = {
+    # full=None: the DTAO_FULL_RUNS environment variable decides (the chapter's default)
+    ("figures.research_lab.chasers_study", "full"): {"None"},
+    ("figures.research_lab.pump_study", "full"): {"None"},
+    ("figures.research_lab.halving_study", "full"): {"None"},
+    ("figures.research_lab.gate_study", "full"): {"None"},
+}
