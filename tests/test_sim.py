@@ -316,6 +316,22 @@ def test_rate_limit_delays_registrations():
     assert regs["block"].diff().iloc[-1] == 1_000
 
 
+@pytest.mark.parametrize(("era", "first_at"), [("v3.2.6", 1_000), ("v3.2.7", 100)])
+def test_rate_limit_of_the_first_registration_follows_the_era(era, first_at):
+    """With no lock yet (``last_lock_block == 0``) v3.2.6 still compared the blocks
+    (opentensor/subtensor v3.2.6 pallets/subtensor/src/subnets/subnet.rs L137-139:
+    ``current_block.saturating_sub(last_lock_block) >= NetworkRateLimit``), so a registration at block
+    100 waits for block 1 000; from v3.2.7 the first registration passes (utils/rate_limiting.rs
+    L70-72: ``last_block == 0 || …``). Expected blocks by hand from those two lines."""
+    s = sim.Scenario(era=era, n_subnets=2, blocks=1_500, start_block=100, initial="synthetic",
+                     registration=sim.Registration(count=1, start_day=0.0, rate_limit_blocks=1_000,
+                                                   last_lock_day=-1.0, subnet_limit=10))
+    ev = sim.run(s).events
+    regs = ev[ev["event"] == "registration"]
+    assert regs["block"].tolist() == [first_at]
+    assert ("registration delayed" in ev["event"].tolist()) == (first_at != 100)
+
+
 def test_events_frame_is_empty_without_events():
     ev = sim.run(small()).events
     assert isinstance(ev, pd.DataFrame)

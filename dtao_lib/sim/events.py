@@ -143,7 +143,8 @@ class EventQueue:
         assert reg is not None
         e = self.scenario.era_rules
         I, F = state.I, state.F  # noqa: E741
-        if not registration.can_register_network(self.last_lock_block, block, rate_limit_blocks=reg.rate_limit_blocks):
+        if not registration.can_register_network(self.last_lock_block, block, rate_limit_blocks=reg.rate_limit_blocks,
+                                                 era=e):
             later = self.last_lock_block + reg.rate_limit_blocks
             if later < self.scenario.start_block + self.scenario.blocks:
                 self.add(later, "register", None)
