@@ -1806,7 +1806,26 @@ def block(
       ``chain_buy(excess_tao) -> alpha_bought`` (int arrays) to run your own pool model
       (e.g. :mod:`dtao_lib.amm`); its result is reported in ``chain_bought_alpha``, whose
       destination per era is ``chain_buy_destination`` ("recycled" before v3.4.1, "protocol"
-      = ``SubnetProtocolAlpha`` after);
+      = ``SubnetProtocolAlpha`` after). The callback gets only the excess: the pool it swaps on
+      must be the one the era's ``run_coinbase.rs`` swaps on, per subnet:
+
+      ======================  ================================================================
+      v3.2.3 – v3.2.11        buy on the pool as it is, then inject (the buy runs in
+      (subsidy)               ``get_subnet_terms``, v3.2.3 L90; injection L135–L158)
+      v3.2.12 – v3.4.7        inject, then buy: ``adjust_protocol_liquidity`` adds the
+      (Uniswap v3)            injection to the protocol position the swap reads (v3.2.12
+                              L112 → L115)
+      v3.3.10, v3.4.8 –       the Balancer's weights move for the injection (computed on the
+      spec 434 (Balancer)     pre-injection reserves), the buy swaps on the *pre-injection*
+                              reserves with the *new* weights, then the reserves grow by the
+                              injection (v3.4.8 and 14bc6f9f L91 → L104 → L137/L147; v3.3.10
+                              L71 → L74 → L90/L99)
+      spec 435 – HEAD         buy on the pool as it is, then the reservoir-aware injection
+                              (addendum §A4; built in with ``state.pools``, below)
+      ======================  ================================================================
+
+      Eras before v3.2.3 have no excess, so no chain buy. :mod:`dtao_lib.sim` runs these orders
+      (:func:`dtao_lib.sim.state.chain_buy_order`);
     * the EMA-price update that follows (:mod:`dtao_lib.ema`), the flow EMAs
       (:mod:`dtao_lib.taoflow`) and the epoch (:func:`split_dividends`, Yuma).
 

@@ -14,7 +14,8 @@ from dtao_lib.sim import kernel_numba
 from dtao_lib.sim.reference import run_reference
 from dtao_lib.sim.state import build_state
 
-ERAS = ["A", "v3.1.6", "v3.2.3", "v3.2.12", "B", "v3.3.1", "B'", "C", "D", "E", "spec444", "head"]
+ERAS = ["A", "v2.0.6", "v3.1.6", "v3.2.3", "v3.2.12", "B", "v3.3.1", "v3.3.10", "B'", "C", "v3.4.8", "D", "E",
+        "spec444", "head"]
 POLICY = (sim.NoiseTraders(daily_volatility=0.1, every=7), sim.EmissionChasers(tao_per_day=5_000, every=11),
           sim.Pump(netuid=2, tao=500, at_day=0.02, sell_after_days=0.05))
 
@@ -483,3 +484,146 @@ def test_gate_collapse_far_above_the_bar_matches_coinbase():
         chain = g[0] / g[1] * 0.5 / k  # the share's gate factor (the bar's own factor is 1/2)
         ours = hill_gate(k * bar, bar, 3.0, gate_r_hi(3.0))
         assert ours == pytest.approx(chain, rel=1e-5, abs=1e-9)
+
+
+# ---------------------------------------------------------------------------------------------
+# Past eras: the order of injection and chain buy, and the EMA's age and half-point
+# ---------------------------------------------------------------------------------------------
+_ORDER_CASES = [
+    # (era, chain order, where opentensor/subtensor says so: pallets/subtensor/src/coinbase/run_coinbase.rs)
+    ("v3.2.3", "buy_first", "v3.2.3 L90 swap_tao_for_alpha in get_subnet_terms; reserves grow at L135/L148, "
+                            "adjust_protocol_liquidity at L158"),
+    ("v3.2.8", "buy_first", "v3.2.8-320 L91 swap; injection at L138/L152/L162"),
+    ("v3.2.12", "inject_first", "v3.2.12-342 L112 adjust_protocol_liquidity (the v3 position grows), L115 swap"),
+    ("v3.4.1", "inject_first", "v3.4.1-413 L93 adjust_protocol_liquidity (v3), L101 swap"),
+    ("v3.3.10", "weights_first", "v3.3.10-380 L71 adjust_protocol_liquidity (weights only), L74 swap on "
+                                 "SubnetTAO/SubnetAlphaIn, L90/L99 reserves += injection"),
+    ("v3.4.8", "weights_first", "v3.4.8-423 L91 adjust (weights), L104 swap, L137 resolve_to_alpha_in, L147 SubnetTAO"),
+    ("D", "weights_first", "14bc6f9f L91 adjust (weights), L104 swap, L137 resolve_to_alpha_in, L147 SubnetTAO"),
+]
+
+
+def _thin_pool_block(era: str, engine: str):
+    """One block where slot 0 is a 2-TAO pool at price 0.1 taking most of the emission: the excess buys
+    ~10 % of the pool, so the order of injection and buy changes the alpha bought by far more than a rao."""
+    s = sim.Scenario(era=era, n_subnets=4, blocks=1, record_every=1, initial="synthetic", seed=7, tempo=50_000)
+    st = build_state(s, debug=True)
+    st.I[L.TAO, 0] = st.I[L.INIT_TAO, 0] = 2_000_000_000
+    st.I[L.AIN, 0] = 20_000_000_000
+    st.I[L.INIT_ALPHA, 0] = st.I[L.AIN, 0] + st.I[L.AOUT, 0] + st.I[L.PROT, 0]
+    st.F[L.W2, 0] = 0.5
+    st.F[L.EMA, 0] = 3.0
+    before = st.copy()
+    n = st.n_slots
+    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
+    assert run(st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
+               np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R))) == 0
+    return s, before, st
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
+@pytest.mark.parametrize(("era", "order", "rust"), _ORDER_CASES, ids=[c[0] for c in _ORDER_CASES])
+def test_chain_buy_runs_in_the_eras_order(era, order, rust, engine):
+    """The chain buy against the era's pool in the order ``run_coinbase.rs`` runs it (see ``rust``):
+
+    * subsidy era: buy on the pool as it is, then inject;
+    * Uniswap v3 from v3.2.12: inject (the protocol position grows), then buy;
+    * Balancer before the reservoirs: ``adjust_protocol_liquidity`` only moves the weights (computed on
+      the pre-injection reserves), the buy swaps on the pre-injection reserves with those new weights,
+      and the reserves grow by the injection afterwards.
+
+    Expected values: τ_in, α_in and the excess from :func:`dtao_lib.coinbase.block` (float path) on the
+    pre-block state, the swap from :mod:`dtao_lib.amm`'s exact pools (``FullRangePool``, ``BalancerPool``
+    with :func:`~dtao_lib.amm.balancer_quote_weight_after_injection`)."""
+    s, before, st = _thin_pool_block(era, engine)
+    I0, F0 = before.I, before.F
+    fa = before.FP[L.FP_FLOW_ALPHA]
+    bs = coinbase.BlockState(
+        ema_prices=F0[L.EMA], spot_prices=before.spot_prices(),
+        alpha_issuance=I0[L.AIN] + I0[L.AOUT] + I0[L.PROT], root_tao=round(s.root_tao * 1e9),
+        total_issuance=s.issuance_rao, miner_burned=F0[L.BURN],
+        flows=(1 - fa) * F0[L.FLOW], protocol_flows=(1 - fa) * F0[L.PFLOW])
+    cb = coinbase.block(bs, era=era, exact=True)
+    tin, ain, exc = int(st.I[L.LAST_TAO_IN, 0]), int(st.I[L.LAST_ALPHA_IN, 0]), int(st.I[L.LAST_EXCESS, 0])
+    assert exc > 10**7  # the case this test is about
+    assert tin + ain > 0
+    assert abs(tin - cb.tao_in[0]) <= 1  # to the rao, as elsewhere
+    assert abs(exc - cb.excess_tao[0]) <= 1
+    assert abs(ain - cb.alpha_in[0]) <= 1 / bs.spot_prices[0] + 1
+    t, a = int(I0[L.TAO, 0]), int(I0[L.AIN, 0])
+    if order == "weights_first":
+        w0 = Fraction(F0[L.W2, 0]).limit_denominator(10**18)
+        w_new = amm.balancer_quote_weight_after_injection(w0, t, a, tin, ain)
+        want = amm.BalancerPool(t, a, quote_weight=w_new, fee_rate_u16=0).buy_alpha(exc).amount_out
+        wrong = amm.BalancerPool(t, a, quote_weight=w0, fee_rate_u16=0).inject(tin, ain).pool.buy_alpha(exc).amount_out
+        assert float(st.F[L.W2, 0]) == pytest.approx(float(w_new), rel=1e-12)  # the weights of the injection alone
+    else:
+        pool = amm.FullRangePool(t, a, fee_rate_u16=0)
+        injected = pool.inject(tin, ain).pool.buy_alpha(exc).amount_out
+        first = pool.buy_alpha(exc).amount_out
+        want, wrong = (first, injected) if order == "buy_first" else (injected, first)
+    got = int(st.I[L.LAST_CHAIN_ALPHA, 0])
+    assert abs(got - want) <= 2
+    assert abs(wrong - want) > 1000  # the other order would be told apart
+    # the reserves end with the injection and the buy, whatever the order
+    assert st.I[L.TAO, 0] == t + tin + exc
+    assert st.I[L.AIN, 0] == a + ain - got
+
+
+def test_chain_buy_order_per_era():
+    """The order :func:`dtao_lib.sim.state.chain_buy_order` gives every era (``run_coinbase.rs`` lines in
+    ``_ORDER_CASES``); eras with reservoirs buy first through ``IP_RESERVOIRS`` (spec §A4)."""
+    from dtao_lib import params
+    from dtao_lib.sim.state import chain_buy_order
+
+    codes = {"buy_first": L.ORDER_BUY_FIRST, "inject_first": L.ORDER_INJECT_FIRST,
+             "weights_first": L.ORDER_WEIGHTS_FIRST}
+    for era, order, _ in _ORDER_CASES:
+        assert chain_buy_order(params.era(era)) == codes[order], era
+    for era in ("v3.2.11", "v3.3.9", "v3.3.11", "v3.4.7"):
+        assert chain_buy_order(params.era(era)) != L.ORDER_WEIGHTS_FIRST, era
+    assert chain_buy_order(params.era("v3.4.9")) == L.ORDER_WEIGHTS_FIRST
+    assert sim.Scenario(era="head", n_subnets=2, blocks=1).era_rules.balancer_reservoirs
+
+
+_EMA_CASES = [
+    # (era, h, age counted from, opentensor/subtensor pallets/subtensor/src/staking/stake_utils.rs)
+    ("v2.0.6", 100_800, "registration", "v2.0.6 L60-67: NetworkRegisteredAt, 100_800 fixed"),
+    ("v2.0.8", 201_600, "registration", "v2.0.8 L60-72: NetworkRegisteredAt, EMAPriceHalvingBlocks"),
+    ("v2.0.9", 201_600, "registration", "v2.0.9 L60-72: NetworkRegisteredAt (start_call exists, unused here)"),
+    ("v2.0.10", 201_600, "start_call", "v2.0.10 L61-69: FirstEmissionBlockNumber - 1"),
+]
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
+@pytest.mark.parametrize(("era", "h", "origin", "rust"), _EMA_CASES, ids=[c[0] for c in _EMA_CASES])
+def test_ema_age_and_half_point_follow_the_era(era, h, origin, rust, engine):
+    """The EMA of one block: ``a = α·b/(b + h)`` with the era's ``h`` and ``b`` counted from registration
+    (v2.0.6 – v2.0.9) or from start_call (v2.0.10+), as ``update_moving_price`` does (see ``rust``).
+    Registration 50 000 blocks and start_call 11 blocks before the block, so the two ages differ.
+    Expected value: :func:`dtao_lib.ema.update_moving_price` on the pool's spot price after the coinbase."""
+    from dtao_lib import ema
+
+    def ages(st):
+        b = int(st.G[L.G_BLOCK])
+        st.I[L.REG_AT] = np.where(st.I[L.ACTIVE] == 1, b - 50_000, 0)
+        st.I[L.FIRST_EM] = np.where(st.I[L.ACTIVE] == 1, b - 10, 0)
+        st.F[L.EMA] *= 0.5  # away from the spot price, so that the block moves the EMA
+
+    st, args = _one_block_state(era, ages)
+    ema0 = st.F[L.EMA].copy()
+    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
+    assert run(*args) == 0
+    spot = st.spot_prices()  # after the coinbase; no trades in this block
+    age = 50_000 if origin == "registration" else 11
+    other = 11 if origin == "registration" else 50_000
+    for i in range(4):
+        want = ema.update_moving_price(float(ema0[i]), float(spot[i]), blocks_since_start=age, era=era)
+        assert st.F[L.EMA, i] == pytest.approx(want, rel=1e-14)
+        # the other age, or the other half-point, would be told apart
+        wrong_age = ema.update_moving_price(float(ema0[i]), float(spot[i]), blocks_since_start=other, era=era)
+        assert wrong_age != pytest.approx(want, rel=1e-9)
+        if h == 100_800:
+            wrong_h = ema.update_moving_price(float(ema0[i]), float(spot[i]), blocks_since_start=age,
+                                              halving_blocks=201_600, era="v2.0.10")
+            assert wrong_h != pytest.approx(want, rel=1e-9)

@@ -118,7 +118,9 @@ IP_BURN_W = 21     # 1 if shares are weighted by (1 − MinerBurned) (price_burn
 IP_REFUND = 22     # 1 if a failed chain buy returns its TAO to the credit (recycled), spec §A4
 IP_RESERVOIRS = 23  # 1 if the Balancer keeps what it cannot take in reservoirs (chain buy first), spec §A4
 IP_SUBSIDY_AE = 24  # 1 if a subsidised subnet gets α_in = its alpha emission (v3.2.3 – v3.2.7), else E
-N_IP = 25
+IP_ORDER = 25      # order of injection and chain buy before the reservoirs (ORDER_*), see state.chain_buy_order
+IP_EMA_FROM_REG = 26  # 1 if the EMA age counts from NetworkRegisteredAt (v2.0.6 – v2.0.9), else from start_call
+N_IP = 27
 
 # --- FP: float64 parameters ---------------------------------------------------------------------
 FP_TW_ROOT = 0     # grid32(γ) · T_root  (the weighted root TAO of root_prop)
@@ -180,6 +182,13 @@ NOFLAG_CODES = {"paid": NOFLAG_PAID, "left_to_validators": NOFLAG_VALIDATORS, "r
 
 EPOCH_TEMPO_PLUS_ONE = 0
 EPOCH_DYNAMIC = 1
+
+# order of the injection and the chain buy in eras without reservoirs (spec §3.4; Rust lines in
+# dtao_lib.sim.state.chain_buy_order). With reservoirs (spec 435+, §A4) the chain buy always comes first.
+ORDER_INJECT_FIRST = 0   # inject (the v3 position grows), then buy on the deeper pool: v3.2.12+ on Uniswap v3
+ORDER_BUY_FIRST = 1      # buy on the pool as it is, then inject: the subsidy era v3.2.3 – v3.2.11
+ORDER_WEIGHTS_FIRST = 2  # Balancer: new weights for the injection, buy on the pre-injection reserves with
+#                          those weights, then add the injection to the reserves: v3.3.10, v3.4.8 – spec 434
 
 GATE_NONE = 0      # no emission gate (every era before spec 440)
 GATE_QMASS = 1     # bar at the share where the running sum of sorted shares reaches q (spec 440)

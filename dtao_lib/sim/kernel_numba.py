@@ -7,11 +7,15 @@ preallocated buffers. Per block, in the chain's order (spec §3.1):
 1. ``E`` from issuance (spec §1); TaoFlow EMAs fold in the previous block's flows (§3.2);
 2. emission shares for the era (§3.2), with the emission gate where the era has one (addendum §A2:
    bar θ when unset or at ``block % 360 == 0``, Hill gate, renormalised); per subnet ``τ``, then
-   ``τ_in, α_in`` and the excess with the era's cap (§3.4). Before spec 435: injection into the pool
-   (Balancer: weight update, §4.3), then the chain buy with the excess (fee-free swap; bought alpha
-   recycled or kept as protocol alpha; a failed swap strands its TAO). From spec 435 (§A4): the chain
-   buy first (a failed swap is refunded to the credit, so recycled), then the reservoir-aware weight
-   update decides which of the pending ``(τ, α)`` become price-active;
+   ``τ_in, α_in`` and the excess with the era's cap (§3.4). The chain buy with the excess is a
+   fee-free swap (bought alpha recycled or kept as protocol alpha; before spec 435 a failed swap
+   strands its TAO), ordered as the era's ``run_coinbase.rs`` orders it
+   (:func:`dtao_lib.sim.state.chain_buy_order`): subsidy era (v3.2.3 – v3.2.11) buy, then inject;
+   Uniswap v3 (v3.2.12 – v3.4.7) inject, then buy; Balancer before spec 435 (v3.3.10, v3.4.8 –
+   spec 434) weight update for the injection, buy on the pre-injection reserves with the new
+   weights, then the reserves grow. From spec 435 (§A4): the chain buy first (a failed swap is
+   refunded to the credit, so recycled), then the reservoir-aware weight update decides which of
+   the pending ``(τ, α)`` become price-active;
 3. ``α_out`` minted and split owner / miners / validators / root (§3.5); root alpha sold at once
    before v3.2.10, pending otherwise; epochs drain the pending pools (§3.6);
 4. EMA price update (§3.3); issuance grows by ``E`` minus what was recycled; then the users' trades:
@@ -148,6 +152,17 @@ def apply_sell(I, F, G, IP, i, alpha, fee_u16, flat_fee, fee_in_pool, protocol, 
     return out
 
 
+@_jitable
+def _inject(I, F, i, tin, ain):  # noqa: E741
+    """Add an accepted injection ``(τ_in, α_in)`` to slot ``i``'s reserves and ledgers (eras without reservoirs)."""
+    I[L.TAO, i] += tin
+    I[L.AIN, i] += ain
+    I[L.CUM_TAO_IN, i] += tin
+    I[L.CUM_TAO_MAT, i] += tin
+    I[L.CUM_ALPHA_INJ, i] += ain
+    F[L.PFLOW_ACC, i] += tin
+
+
 def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):  # noqa: E741
     """Advance the state to ``t_end`` (exclusive). Returns 0, or an error code of :mod:`._layout` in debug mode.
 
@@ -191,6 +206,8 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
     refund = IP[L.IP_REFUND]
     reservoirs = IP[L.IP_RESERVOIRS]
     subsidy_ae = IP[L.IP_SUBSIDY_AE]
+    order = IP[L.IP_ORDER]
+    ema_from_reg = IP[L.IP_EMA_FROM_REG]
     gate_q = FP[L.FP_GATE_Q]
     gate_h = FP[L.FP_GATE_H]
     r_hi = gate_r_hi(gate_h) if gate_h > 0.0 else 1e308
@@ -405,9 +422,10 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
             bought = 0
             tin_mat = tin
             ain_pool = ain
-            if reservoirs == 0:
-                # before spec 435: the injection first (Balancer: the weights move, the price does not;
-                # refused outside [0.01, 0.99], and its TAO never leaves the credit)
+            if reservoirs == 0 and order != L.ORDER_BUY_FIRST:
+                # before spec 435 (state.chain_buy_order; every Balancer era is ORDER_WEIGHTS_FIRST): the
+                # weights move for the injection, computed on the reserves before the buy (the price does
+                # not move; refused outside [0.01, 0.99], and then its TAO never leaves the credit)
                 if kind == L.POOL_BAL and (tin > 0 or ain > 0):
                     nw = inject_weight(w2, tao_f, a_f, float(tin), float(ain))
                     if nw < 0.0:
@@ -415,12 +433,8 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                         ain = 0
                     else:
                         F[L.W2, i] = nw
-                I[L.TAO, i] += tin
-                I[L.AIN, i] += ain
-                I[L.CUM_TAO_IN, i] += tin
-                I[L.CUM_TAO_MAT, i] += tin
-                I[L.CUM_ALPHA_INJ, i] += ain
-                F[L.PFLOW_ACC, i] += tin
+                if order == L.ORDER_INJECT_FIRST:  # Uniswap v3 (v3.2.12+): the position grows, then the buy
+                    _inject(I, F, i, tin, ain)
                 tin_mat = tin
                 ain_pool = ain
             # the chain buy with the excess (fee-free swap); a failed swap strands its TAO unless refunded
@@ -440,6 +454,12 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                         I[L.CUM_ALPHA_RECYC, i] += bought
                 elif refund == 0:
                     stranded_total += exc
+            if reservoirs == 0 and order != L.ORDER_INJECT_FIRST:
+                # subsidy era (v3 pool): the injection after the buy; Balancer (ORDER_WEIGHTS_FIRST): the
+                # reserves grow only now, the buy having swapped on the pre-injection reserves with the new weights
+                _inject(I, F, i, tin, ain)
+                tin_mat = tin
+                ain_pool = ain
             if reservoirs == 1:
                 # from spec 435 (§A4): after the chain buy, τ_in is materialised and the Balancer takes
                 # what its weight bounds allow of the pending amounts; the rest waits in the reservoirs
@@ -582,7 +602,10 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
         # vectorises (the slots are independent; inactive slots keep their value)
         for i in range(n):
             p_now = spot_price(kind, float(I[L.TAO, i]), float(max(I[L.AIN, i], 1)), F[L.W2, i])
-            agef = float(b - (I[L.FIRST_EM, i] - 1))
+            # age from registration (v2.0.6 – v2.0.9) or from start_call = FirstEmissionBlockNumber − 1,
+            # both subtractions saturating at 0 as on chain (stake_utils.rs v2.0.6 L60-62, v2.0.10 L61-69)
+            origin = I[L.REG_AT, i] if ema_from_reg == 1 else max(I[L.FIRST_EM, i] - 1, 0)
+            agef = float(max(b - origin, 0))
             a_age = m_alpha * agef / (agef + h_ema) if agef + h_ema > 0.0 else 0.0
             a = a_age if ema_rule == L.EMA_AGE else m_alpha
             target = p_now if ema_rule == L.EMA_UNCLAMPED else min(p_now, 1.0)

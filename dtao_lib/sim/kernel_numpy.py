@@ -204,6 +204,16 @@ def _chain_buy(I, F, act, exc, kind, chain, refund):  # noqa: E741
     return spent, bought, stranded
 
 
+def _inject(I, F, tin, ain):  # noqa: E741
+    """Add the accepted injections ``(τ_in, α_in)`` to the reserves and ledgers (eras without reservoirs)."""
+    I[L.TAO] += tin
+    I[L.AIN] += ain
+    I[L.CUM_TAO_IN] += tin
+    I[L.CUM_TAO_MAT] += tin
+    I[L.CUM_ALPHA_INJ] += ain
+    F[L.PFLOW_ACC] += tin.astype(np.float64)
+
+
 def _adjust_liquidity(w2, tao, alpha, pt, pa):
     """Vectorised :func:`dtao_lib.sim._scalar.adjust_liquidity`: ``(τ*, α*, new w2)``."""
     def weight(dt, da):
@@ -334,6 +344,8 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
     refund = int(IP[L.IP_REFUND])
     reservoirs = int(IP[L.IP_RESERVOIRS])
     subsidy_ae = int(IP[L.IP_SUBSIDY_AE])
+    order = int(IP[L.IP_ORDER])
+    ema_from_reg = int(IP[L.IP_EMA_FROM_REG])
     gate_q = float(FP[L.FP_GATE_Q])
     gate_h = float(FP[L.FP_GATE_H])
     flow_era = share_rule in (L.SHARE_FLOW, L.SHARE_NET_FLOW)
@@ -471,8 +483,8 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
                 F[L.PFLOW_ACC] += at.astype(np.float64)
                 tin = at
                 ain_pool = aa
-            else:
-                if kind == L.POOL_BAL:
+            else:  # the era's order of injection and chain buy (state.chain_buy_order)
+                if kind == L.POOL_BAL:  # ORDER_WEIGHTS_FIRST: new weights on the pre-buy reserves
                     touch = act & ((tin > 0) | (ain > 0))
                     num = w2 * a_f * (tao_f + tin)
                     nw = num / ((1.0 - w2) * tao_f * (a_f + ain) + num)
@@ -480,15 +492,13 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
                     tin = np.where(bad, 0, tin)
                     ain = np.where(bad, 0, ain)
                     F[L.W2] = np.where(touch & ~bad, nw, F[L.W2])
-                I[L.TAO] += tin
-                I[L.AIN] += ain
-                I[L.CUM_TAO_IN] += tin
-                I[L.CUM_TAO_MAT] += tin
-                I[L.CUM_ALPHA_INJ] += ain
-                F[L.PFLOW_ACC] += tin.astype(np.float64)
+                if order == L.ORDER_INJECT_FIRST:  # Uniswap v3: the position grows, then the buy
+                    _inject(I, F, tin, ain)
+                spent, bought, stranded = _chain_buy(I, F, act, exc, kind, chain, refund)
+                if order != L.ORDER_INJECT_FIRST:  # subsidy era; Balancer: buy on the pre-injection reserves
+                    _inject(I, F, tin, ain)
                 tin_mat = tin
                 ain_pool = ain
-                spent, bought, stranded = _chain_buy(I, F, act, exc, kind, chain, refund)
             # α_out split
             post = iss.astype(np.float64) + ain.astype(np.float64) + aef
             den2 = tw_root + post
@@ -562,7 +572,9 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
             # EMA price
             p_now = _spot(I, F, IP)
             if ema_rule == L.EMA_AGE:
-                age = (b - (I[L.FIRST_EM] - 1)).astype(np.float64)
+                # from registration (v2.0.6 – v2.0.9) or start_call, saturating as on chain (spec §3.3)
+                origin = I[L.REG_AT] if ema_from_reg else np.maximum(I[L.FIRST_EM] - 1, 0)
+                age = np.maximum(b - origin, 0).astype(np.float64)
                 a = np.where(age + h_ema > 0, m_alpha * age / (age + h_ema), 0.0)
             else:
                 a = np.full(n, m_alpha)

@@ -54,6 +54,7 @@ class _Subnet:
     ema: float
     w2: float
     first_emission: int
+    registered: int
     last_epoch: int
     burn: float
     flow: float
@@ -334,7 +335,7 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
         b = start - 1
         subs.append(_Subnet(netuid=u, tao=t, alpha_in=a, alpha_out=int(init.alpha_out[i]),
                             protocol=int(init.protocol_alpha[i]), ema=float(init.ema_price[i]), w2=w2,
-                            first_emission=age0, last_epoch=b - ((b + u + 1) % (tempo + 1)),
+                            first_emission=age0, registered=age0, last_epoch=b - ((b + u + 1) % (tempo + 1)),
                             burn=scenario.miner_burned, flow=0.0, pflow=0.0))
     issuance = scenario.issuance_rao
     e0 = _emission(issuance)
@@ -494,6 +495,11 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
                 s.pflow_acc += take_t
                 tin, ain_pool = take_t, take_a
             else:
+                # before the reservoirs, in the order of the era's run_coinbase.rs: the Balancer (v3.3.10,
+                # v3.4.8 – spec 434) moves its weights for the injection (L91 at v3.4.8), buys on the
+                # pre-injection reserves with them (L104) and only then adds the injection (L137, L147);
+                # the subsidy era buys before injecting (v3.2.3 L90 vs L135-158); Uniswap v3 from v3.2.12
+                # adds the injection to the position before the buy (v3.2.12 L112 → L115)
                 if m.pool == "balancer" and (tin > 0 or ain > 0):
                     num = s.w2 * a_f * (t_f + tin)
                     w2 = num / ((1.0 - s.w2) * t_f * (a_f + ain) + num)
@@ -501,12 +507,16 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
                         s.w2 = w2
                     else:
                         tin = ain = 0
+                inject_first = m.pool != "balancer" and rule != "subsidy"
+                if not inject_first:
+                    spent, _bought, stranded = m.chain_buy(s, exc)
                 s.tao += tin
                 s.alpha_in += ain
                 s.pflow_acc += tin
                 injected += tin
                 ain_pool = ain
-                spent, _bought, stranded = m.chain_buy(s, exc)
+                if inject_first:
+                    spent, _bought, stranded = m.chain_buy(s, exc)
             spent_total += spent
             stranded_total += stranded
             # split α_out (spec §3.5)
@@ -554,8 +564,12 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
             # EMA price (spec §3.3)
             spot = s.price(m.pool)
             if e.ema_rule == "age_scaled":
-                age = b - (s.first_emission - 1)
-                a = MOVING_ALPHA * age / (age + EMA_PRICE_HALVING_BLOCKS) if age + EMA_PRICE_HALVING_BLOCKS > 0 else 0.0
+                # stake_utils.rs: age from NetworkRegisteredAt with h = 100 800 (v2.0.6 L60-67), h a parameter
+                # (v2.0.8 L68-72), age from start_call = FirstEmissionBlockNumber − 1 (v2.0.10 L61-69); saturating
+                h = EMA_PRICE_HALVING_BLOCKS if e.ema_halving_blocks is None else e.ema_halving_blocks
+                origin = s.registered if e.ema_age_origin == "registration" else max(s.first_emission - 1, 0)
+                age = max(b - origin, 0)
+                a = MOVING_ALPHA * age / (age + h) if age + h > 0 else 0.0
             else:
                 a = MOVING_ALPHA
             target = spot if e.ema_rule == "fixed_unclamped" else min(spot, 1.0)

@@ -36,7 +36,7 @@ from . import _layout as L
 from ._scalar import block_emission, grid32
 from .scenario import InitialState, Scenario
 
-__all__ = ["SimState", "build_state", "era_params"]
+__all__ = ["SimState", "build_state", "chain_buy_order", "ema_age_settings", "era_params"]
 
 
 @dataclass
@@ -66,6 +66,47 @@ class SimState:
         w2 = self.F[L.W2]
         p = np.where(self.IP[L.IP_POOL] == L.POOL_BAL, (1.0 - w2) / w2 * (tao / a), tao / a)
         return np.where(self.I[L.ACTIVE] == 1, p, 0.0)
+
+
+def chain_buy_order(e: _params.Era) -> int:
+    """How an era without reservoirs orders the injection and the chain buy of one subnet (``ORDER_*``).
+
+    What the chain does, per era (``coinbase/run_coinbase.rs``):
+
+    * v3.2.3 – v3.2.11 (subsidy): the chain buy runs inside the terms loop, before any injection
+      (v3.2.3 L90 ``swap_tao_for_alpha``; the reserves grow at L135/L148 and the v3 position at L158):
+      :data:`~._layout.ORDER_BUY_FIRST`;
+    * v3.2.12 – v3.4.7 on the Uniswap-v3 pool: ``adjust_protocol_liquidity`` first adds the injection to
+      the protocol position (``CurrentLiquidity``, which the v3 swap reads), then the buy (v3.2.12
+      L112 → L115): :data:`~._layout.ORDER_INJECT_FIRST`. Eras without an excess (before v3.2.3) have no
+      chain buy, so the order does not matter there;
+    * Balancer without reservoirs (v3.3.10, v3.4.8 – spec 434): ``adjust_protocol_liquidity`` only moves
+      the weights for the injection, computed on the pre-injection reserves; the buy then swaps on the
+      *pre-injection* reserves (``SubnetTAO``/``SubnetAlphaIn``) with the *new* weights, and the reserves
+      grow by the injection afterwards (v3.3.10 L71 → L74 → L90/L99; v3.4.8 and 14bc6f9f L91 → L104 →
+      L137/L147): :data:`~._layout.ORDER_WEIGHTS_FIRST`.
+
+    With reservoirs (spec 435+, addendum §A4) the chain buy comes first and the reservoir-aware weight
+    update follows (``IP_RESERVOIRS``); this function is not consulted then.
+    """
+    if e.pool == "balancer":
+        return L.ORDER_WEIGHTS_FIRST
+    if e.injection_rule == "subsidy":
+        return L.ORDER_BUY_FIRST
+    return L.ORDER_INJECT_FIRST
+
+
+def ema_age_settings(e: _params.Era) -> tuple[int, int]:
+    """``(halving blocks h, 1 if the age counts from registration)`` of an era's age-scaled EMA (spec §3.3).
+
+    ``stake_utils.rs::update_moving_price``: v2.0.6 – v2.0.7 fix ``h = 100 800`` and count the age from
+    ``NetworkRegisteredAt`` (v2.0.6 L60-67); v2.0.8 – v2.0.9 read ``h`` from ``EMAPriceHalvingBlocks``
+    (201 600 on mainnet) and still count from registration (v2.0.8 L60-72); from v2.0.10 the age counts
+    from the ``start_call`` block ``FirstEmissionBlockNumber − 1`` (v2.0.10 L61-69). Both subtractions
+    saturate at 0.
+    """
+    h = EMA_PRICE_HALVING_BLOCKS if e.ema_halving_blocks is None else int(e.ema_halving_blocks)
+    return h, 1 if e.ema_age_origin == "registration" else 0
 
 
 def era_params(scenario: Scenario, *, debug: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -99,11 +140,14 @@ def era_params(scenario: Scenario, *, debug: bool = False) -> tuple[np.ndarray, 
     ip[L.IP_REFUND] = 1 if getattr(e, "chain_buy_refund", False) else 0
     ip[L.IP_SUBSIDY_AE] = 1 if not e.at_least("v3.2.8") else 0  # run_coinbase.rs v3.2.3 L87
     ip[L.IP_RESERVOIRS] = 1 if getattr(e, "balancer_reservoirs", False) and e.pool == "balancer" else 0
+    ip[L.IP_ORDER] = chain_buy_order(e)
+    halving, from_reg = ema_age_settings(e)
+    ip[L.IP_EMA_FROM_REG] = from_reg
     fp = np.zeros(L.N_FP, dtype=np.float64)
     fp[L.FP_TW_ROOT] = grid32(scenario.tao_weight) * float(round(scenario.root_tao * 1e9))
     fp[L.FP_OWNER_CUT] = grid32(scenario.owner_cut)
     fp[L.FP_MOVING_ALPHA] = MOVING_ALPHA
-    fp[L.FP_EMA_HALVING] = float(EMA_PRICE_HALVING_BLOCKS)
+    fp[L.FP_EMA_HALVING] = float(halving)
     fp[L.FP_FLOW_ALPHA] = FLOW_EMA_ALPHA
     fp[L.FP_FLOW_P] = scenario.flow_exponent
     fp[L.FP_FLOW_CUTOFF] = 0.0
