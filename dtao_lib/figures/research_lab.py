@@ -85,6 +85,7 @@ __all__ = [
     "styled",
     "sweep_preview",
     "totals_preview",
+    "universe",
 ]
 # precomputed_tables and write_precomputed are maintainer tools (python -m dtao_lib.figures.research_lab), not
 # reader API: they run every study and write the shipped tables.
