@@ -592,10 +592,27 @@ def _dissolution(v: dict):
         alpha_in=_rao_input(i.get("alpha_in", 0)), protocol_alpha=_rao_input(i.get("protocol_alpha", 0)),
         include_alpha_in=include_alpha_in,
     )
-    computed: dict[str, Any] = {"staker_tao": list(s.staker_tao), "protocol_share_recycled": s.protocol_share}
+    computed: dict[str, Any] = {"staker_tao": list(s.staker_tao), "protocol_share_recycled": s.protocol_share,
+                                "protocol_share": s.protocol_share, "recycled_tao": s.protocol_share}
     legacy = bool(i.get("legacy_subnet", False))
-    refund = dissolution.owner_refund(_rao_input(i.get("locked", 0)), _rao_input(i.get("owner_emission_tao", 0)),
-                                      legacy=legacy)
+    era = i.get("era", "head")
+    owner_emission = i.get("owner_emission_tao")
+    emitted = _pick(i, "owner_emitted_alpha", "total_emitted_alpha", "emitted_alpha", "alpha_issuance_rao",
+                    default=None)
+    if owner_emission is None and emitted is not None:  # value it as the era's refund rule does
+        pool = None
+        if "tao_reserve" in i and "alpha_reserve" in i:
+            from .amm import pool_for
+
+            pool = pool_for(era, _rao_input(i["tao_reserve"]), _rao_input(i["alpha_reserve"]))
+        price = _pick(i, "price", "spot_price", "alpha_price", default=None)
+        cut = i.get("subnet_owner_cut_u16")
+        owner_emission = dissolution.owner_emission_value(
+            _rao_input(emitted), None if price is None else _number(price), era=era, pool=pool,
+            **({} if cut is None else {"owner_cut_u16": _rao_input(cut)}))
+    owner_emission = _rao_input(0 if owner_emission is None else owner_emission)
+    computed["owner_emission_tao"] = owner_emission
+    refund = dissolution.owner_refund(_rao_input(i.get("locked", 0)), owner_emission, legacy=legacy, era=era)
     computed["owner_refund"] = refund
     computed["owner_tao"] = refund
     expected = {k: v["expected"][k] for k in computed if k in v["expected"]}

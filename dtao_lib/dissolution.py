@@ -201,28 +201,80 @@ def _u96f32_bits(name: str, value: Any) -> int:
 
 def owner_emission_value(
     alpha_rao: int,
-    price: float,
+    price: float | None = None,
     *,
     owner_cut_u16: int = SUBNET_OWNER_CUT_U16,
+    era: str | Era = "head",
+    pool: Any = None,
 ) -> int:
-    """TAO value of the owner's emission, as the refund rule computes it (spec §6.4 step 4).
+    """TAO value of the owner's emission, as the refund rule of ``era`` computes it (spec §6.4 step 4).
 
-    ``alpha_rao`` is the subnet's alpha issuance (v3.2.12+, legacy subnets); ``price`` is the spot
-    price (TAO per alpha). The chain takes the owner cut and prices it in U96F32, truncating both
-    products. In v3.2.8 – v3.2.11 the chain summed the last epoch's Emission vector instead and
-    valued the owner's part with a simulated pool sale (``sim_swap``, price impact and fee
-    included), using this spot-price product only when that swap failed.
+    The owner's alpha is ``floor(α · cut)`` in U96F32 (``cut = owner_cut_u16 / 65535``). Its TAO
+    value depends on :attr:`Era.owner_emission_basis`:
+
+    * v3.2.12 → HEAD (``"alpha_issuance_spot"``): ``α`` is the subnet's alpha issuance and the value
+      is ``floor(owner_alpha · p)`` at the spot price ``p`` (``remove_stake.rs`` L465–472 @v3.2.12-342);
+    * v3.2.8 – v3.2.11 (``"emission_vector_sim_sale"``): ``α`` is the sum of the last epoch's
+      ``Emission`` vector and the value is what a **simulated sale** of the owner's alpha into the
+      subnet's pool pays out (``sim_swap``, fee and price impact included); only if that swap fails
+      does the chain fall back to ``floor(owner_alpha · p)`` (``remove_stake.rs`` L471–488
+      @v3.2.8-320, L471–490 @v3.2.11-338). Pass the pool (:func:`dtao_lib.amm.pool_for` for the
+      era); ``price`` then defaults to the pool's spot price.
+    * earlier eras refund the full lock or nothing (:func:`owner_refund`) and never value the
+      emission; the spot product is returned for them.
+
+    Parameters
+    ----------
+    alpha_rao
+        The emitted alpha the owner's part is taken of (see above), integer rao < 2^96.
+    price
+        Spot price ``p`` (TAO per alpha, ≥ 0), truncated to U96F32. Required unless ``pool`` is
+        given in a simulated-sale era.
+    owner_cut_u16
+        ``SubnetOwnerCut`` (u16, /65535).
+    era
+        Protocol era (default HEAD).
+    pool
+        The subnet's pool (a :mod:`dtao_lib.amm` pool) for the simulated sale of v3.2.8 – v3.2.11;
+        ignored in other eras.
 
     Examples
     --------
     >>> owner_emission_value(1_000_000 * 10**9, 0.01)   # ≈ 18 % of 1 M alpha at 0.01 TAO (0.01 truncated to 2^-32)
     1799954182283
+    >>> from dtao_lib.amm import pool_for
+    >>> pool = pool_for("v3.2.8", 10**12, 100 * 10**12)     # spot 0.01 TAO per alpha
+    >>> owner_emission_value(10_000 * 10**9, 0.01), owner_emission_value(10_000 * 10**9, era="v3.2.8", pool=pool)
+    (17999541822, 17672541123)
     """
     alpha = check_int("alpha_rao", alpha_rao, hi=2**96 - 1)
     cut = check_int("owner_cut_u16", owner_cut_u16, hi=U16_MAX)
+    e = _resolve_era(era)
+    sim_sale = e.owner_emission_basis == "emission_vector_sim_sale"
+    if pool is not None:
+        from . import amm
+
+        if not isinstance(pool, (amm.ConstantProductPool, amm.FullRangePool, amm.BalancerPool)):
+            raise TypeError(f"pool must be a dtao_lib.amm pool (ConstantProductPool, FullRangePool or "
+                            f"BalancerPool), got {type(pool).__name__}")
+    if price is None:
+        if not (sim_sale and pool is not None):
+            raise ValueError("price is required (a real number >= 0, TAO per alpha), except with pool= in the "
+                             "simulated-sale eras v3.2.8 – v3.2.11")
+        price = pool.price
     price_bits = _u96f32_bits("price", price)
     cut_bits = (cut << _FRAC32) // U16_MAX
     owner_alpha = _sat_u64((alpha * cut_bits) >> _FRAC32)
+    if sim_sale and owner_alpha > 0:
+        if pool is None:
+            raise ValueError(f"era {e.tag!r} values the owner's emission with a simulated sale into the subnet's "
+                             "pool (v3.2.8 – v3.2.11): pass pool= (e.g. dtao_lib.amm.pool_for(era, tao, alpha))")
+        try:
+            sale = pool.sell_alpha(owner_alpha)
+        except ValueError:  # beyond what the pool can take (supply cap): the swap fails on chain too
+            sale = None
+        if sale is not None and sale.ok:
+            return int(sale.amount_out)
     return _sat_u64((owner_alpha * price_bits) >> _FRAC32)
 
 

@@ -150,6 +150,11 @@ DISSOLUTION = [
     # dissolve_zero_refund_when_emission_exceeds_lock
     vec("DS-04", "subnet_dissolution", {"subnet_tao_pot": 0, "staker_alpha": [], "locked": 1000,
                                         "owner_emission_tao": 2000, "legacy_subnet": True}, {"owner_refund": 0}),
+    # dissolve_owner_cut_refund_logic: refund = lock − floor(floor(800·cut)·p), cut 11 796/65 535, p = 1 here
+    vec("DS-05b", "subnet_dissolution", {"subnet_tao_pot": 0, "staker_alpha": [], "locked": 2000,
+                                         "legacy_subnet": True, "total_emitted_alpha": 800,
+                                         "subnet_owner_cut_u16": 11_796, "price": 1.0},
+        {"owner_refund": 2000 - int(800 * 11_796 / 65_535)}),
     # prune_ignores_immune_network_even_if_lower_price
     vec("DS-07", "subnet_pruning", {"ema_prices": {"n1": 1, "n2": 10}, "immune": {"n1": True, "n2": False}},
         {"prune": "n2"}),

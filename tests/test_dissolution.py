@@ -328,3 +328,61 @@ def test_exit_comparison_bad_input():
         ds.exit_comparison(TAO, TAO, TAO, era="v3.3.11", quote_weight=0.3)
     with pytest.raises(TypeError, match="include_alpha_in"):
         ds.exit_comparison(TAO, TAO, TAO, include_alpha_in=1)
+
+
+# -- owner-emission value by era: simulated sale (v3.2.8 – v3.2.11) or spot product (v3.2.12+) ------------
+def _owner_alpha(alpha: int, cut: int = 11_796) -> int:
+    return alpha * ((cut << 32) // 65_535) >> 32
+
+
+@pytest.mark.parametrize("era", ["v3.2.8", "v3.2.9", "v3.2.11"])
+def test_owner_emission_value_is_a_simulated_sale_in_v3_2_8_to_v3_2_11(era):
+    """remove_stake.rs L471–488 @v3.2.8-320 (L471–490 @v3.2.11-338): ``sim_swap(Sell, owner_alpha)``.
+
+    The era's pool is the full-range Uniswap-v3 position (fee 33/65535 taken from the alpha input,
+    kept by the liquidity): selling ``net = Δx − floor(Δx·33/65535)`` pays the constant-product
+    ``y·net/(x + net)``, up to the rounding of the sqrt-price arithmetic (≤ 1 rao here).
+    """
+    from dtao_lib.amm import pool_for
+
+    x, y = 100 * 10**12, 10**12  # spot 0.01 TAO per alpha
+    pool = pool_for(era, y, x)
+    alpha = 10_000 * TAO
+    owner = _owner_alpha(alpha)
+    net = owner - owner * 33 // 65_535
+    want = Fraction(y * net, x + net)
+    got = ds.owner_emission_value(alpha, era=era, pool=pool)
+    assert abs(got - want) <= 1
+    # the price impact makes the sale worth less than the spot product the later rule uses
+    assert got < ds.owner_emission_value(alpha, 0.01, era="v3.2.12")
+
+
+def test_owner_emission_value_spot_from_v3_2_12_even_with_a_pool():
+    """remove_stake.rs L465–472 @v3.2.12-342: ``floor(owner_alpha · current_alpha_price)``, no swap."""
+    from dtao_lib.amm import pool_for
+
+    alpha = 10_000 * TAO
+    pool = pool_for("v3.2.12", 10**12, 4 * 10**12)  # price 0.25, exact in U96F32
+    assert ds.owner_emission_value(alpha, 0.25, era="v3.2.12", pool=pool) == _owner_alpha(alpha) // 4
+    assert ds.owner_emission_value(alpha, 0.25, pool=pool) == _owner_alpha(alpha) // 4  # HEAD
+
+
+def test_owner_emission_value_falls_back_to_spot_when_the_sale_fails():
+    """v3.2.8-320 L474–486: if ``sim_swap`` errs (here the pool's TAO reserve is below the swap pallet's
+    minimum reserve, ``ReservesTooLow``) the chain prices the owner's alpha at the spot price."""
+    from dtao_lib.amm import FullRangePool
+
+    pool = FullRangePool(500_000, 2_000_000)  # 5e5 rao of TAO < 1e6 minimum reserve; price 0.25
+    assert pool.sell_alpha(1_000).rejected
+    alpha = 4_000_000
+    assert ds.owner_emission_value(alpha, era="v3.2.8", pool=pool) == _owner_alpha(alpha) // 4
+
+
+def test_owner_emission_value_sale_era_needs_the_pool():
+    with pytest.raises(ValueError, match="pool"):
+        ds.owner_emission_value(10**12, 0.01, era="v3.2.10")
+    with pytest.raises(ValueError, match="price"):
+        ds.owner_emission_value(10**12, era="v3.2.12")
+    with pytest.raises(TypeError, match="pool"):
+        ds.owner_emission_value(10**12, 0.01, era="v3.2.8", pool="pool")
+    assert ds.owner_emission_value(0, 0.01, era="v3.2.8") == 0  # nothing to sell: no pool needed

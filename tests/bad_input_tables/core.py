@@ -117,7 +117,7 @@ VALID: dict[str, dict[str, Any]] = {
     "dissolution.exit_comparison": {"tao_reserve_rao": 10**13, "alpha_in_rao": 10**14, "staker_alpha_rao": 10**12,
                                     "other_alpha_rao": 10**12, "protocol_alpha_rao": 0, "include_alpha_in": False,
                                     "era": "head"},
-    "dissolution.owner_emission_value": {"alpha_rao": 10**12, "price": 0.05, "owner_cut_u16": 11_796},
+    "dissolution.owner_emission_value": {"alpha_rao": 10**12, "price": 0.05, "owner_cut_u16": 11_796, "era": "head"},
     "dissolution.owner_refund": {"locked_rao": 10**12, "owner_emission_tao_rao": 10**11, "legacy": True,
                                  "era": "head"},
     "dissolution.settle": {"pot_rao": 10, "staker_alpha": [1, 1], "alpha_in": 0, "protocol_alpha": 1,
