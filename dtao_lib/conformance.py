@@ -279,9 +279,20 @@ def _tao_split(v: dict):
     prices = i["ema_prices"]
     prices = list(prices.values()) if isinstance(prices, dict) else prices
     prices = [prices] if isinstance(prices, int | float) else prices
+    enabled = i.get("emission_enabled", i.get("SubnetEmissionEnabled"))
     got = coinbase.subnet_tao_emission(_rao_input(i["block_emission_rao"]), [_number(p) for p in prices],
-                                       miner_burned=i.get("miner_burned"), era=i.get("era", "2026-06-30"))
-    return {"tao_in_rao": v["expected"]["tao_in_rao"]}, {"tao_in_rao": got}, _tol_for(v, "tao_in")
+                                       miner_burned=i.get("miner_burned"), era=i.get("era", "2026-06-30"),
+                                       emission_enabled=None if enabled is None else [bool(e) for e in enabled])
+    before = i.get("subnet_tao_before", i.get("initial_tao", i.get("subnet_tao")))
+    computed: dict[str, Any] = {k: got for k in ("tao_in_rao", "tao_in", "tao_emission_rao", "subnet_tao_emission_rao",
+                                                 "subnet_tao_increase_rao")}
+    if before is not None:  # SubnetTAO after = before + τ_in (test_coinbase_tao_issuance_different_prices)
+        before = before if isinstance(before, list) else [before] * len(got)
+        computed["subnet_tao_after_rao"] = [_rao_input(b) + t for b, t in zip(before, got, strict=True)]
+    expected = {k: v["expected"][k] for k in computed if k in v["expected"]}
+    if not expected:
+        raise KeyError(f"vector expects none of {', '.join(computed)}")
+    return expected, {k: computed[k] for k in expected}, _tol_for(v, "tao_in", "subnet_tao")
 
 
 def _alpha_emission(i: dict) -> int:
@@ -308,12 +319,17 @@ def _alpha_in(v: dict):
     tao = coinbase.subnet_tao_emission(_rao_input(i["block_emission_rao"]), ema, era=era)
     cap = _alpha_emission(i)
     terms = [coinbase.subnet_terms(t, p, cap, era=era) for t, p in zip(tao, spot, strict=True)]
-    computed = {"alpha_in_injected_rao": [t.alpha_in for t in terms]}
-    expected = {"alpha_in_injected_rao": v["expected"]["alpha_in_injected_rao"]}
-    if "alpha_out_rao" in v["expected"]:
-        expected["alpha_out_rao"] = v["expected"]["alpha_out_rao"]
-        computed["alpha_out_rao"] = [cap] * len(terms)
-    return expected, computed, _tol(v)
+    injected = [t.alpha_in for t in terms]
+    computed: dict[str, Any] = {k: injected for k in ("alpha_in_injected_rao", "alpha_in_rao", "alpha_in")}
+    computed["alpha_out_rao"] = [cap] * len(terms)
+    before = i.get("alpha_in_reserve_before", i.get("subnet_alpha_in"))
+    if before is not None:  # SubnetAlphaIn after = before + α_in (test_coinbase_alpha_issuance_base)
+        computed["subnet_alpha_in_after_rao"] = [_rao_input(b) + a for b, a in zip(before, injected, strict=True)]
+        computed["alpha_in_reserve_after"] = computed["subnet_alpha_in_after_rao"]
+    expected = {k: v["expected"][k] for k in computed if k in v["expected"]}
+    if not expected:
+        raise KeyError(f"vector expects none of {', '.join(computed)}")
+    return expected, {k: computed[k] for k in expected}, _tol(v)
 
 
 @checker("coinbase_alpha_halving")
@@ -321,9 +337,9 @@ def _alpha_halving(v: dict):
     from . import coinbase, emission
 
     i = v["inputs"]
-    alpha_emission = emission.block_emission(int(i["alpha_issuance_rao"]))
-    tao = i.get("block_emission_rao", 10**9)
-    terms = coinbase.subnet_terms(tao, float(i.get("spot_price", 1.0)), alpha_emission, era=i.get("era", "head"))
+    alpha_emission = emission.block_emission(_rao_input(i["alpha_issuance_rao"]))
+    tao = _rao_input(i.get("block_emission_rao", 10**9))
+    terms = coinbase.subnet_terms(tao, _number(i.get("spot_price", 1.0)), alpha_emission, era=i.get("era", "head"))
     computed = {"alpha_emission_rao": alpha_emission, "alpha_in_injected_rao": terms.alpha_in,
                 "alpha_out_added_rao": alpha_emission}
     expected = {k: v["expected"][k] for k in computed if k in v["expected"]}
@@ -352,7 +368,8 @@ def _subnet_terms(v: dict):
 
     i = v["inputs"]
     cap = _int_or(i.get("injection_cap_rao", i.get("injection_cap")), 10**9)
-    terms = coinbase.subnet_terms(int(i["tao_emission_rao"]), float(i["spot_price"]), cap, era=i.get("era", "head"))
+    terms = coinbase.subnet_terms(int(_number(i["tao_emission_rao"])), _number(i["spot_price"]), cap,
+                                  era=i.get("era", "head"))
     computed = {"tao_in": terms.tao_in, "alpha_in": terms.alpha_in, "excess_tao": terms.excess_tao}
     expected = {k: v["expected"][k] for k in computed if isinstance(v["expected"].get(k), int | float)}
     return expected, {k: computed[k] for k in expected}, _tol(v)
@@ -372,7 +389,9 @@ def _ema(v: dict):
             moving_alpha=_number(i.get("SubnetMovingAlpha", MOVING_ALPHA)),
             halving_blocks=_rao_input(i.get("EMAPriceHalvingBlocks", EMA_PRICE_HALVING_BLOCKS)),
         )
-    return v["expected"]["ema_price"], price, _tol(v)
+    key = next((k for k in ("ema_price", "moving_price", "new_price", "SubnetMovingPrice", "price")
+                if k in v["expected"]), "ema_price")
+    return v["expected"][key], price, _tol(v)
 
 
 @checker("taoflow_share_normalization")

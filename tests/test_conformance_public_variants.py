@@ -111,6 +111,19 @@ COINBASE = [
     # test_coinbase_tao_issuance_base: one subnet gets all (expected written as a scalar)
     vec("CB-07b", "coinbase_tao_split_ema_price", {"block_emission_rao": 1_234_567, "ema_prices": [1.0]},
         {"tao_in_rao": 1_234_567}),
+    # test_coinbase_tao_issuance_different_prices: SubnetTAO = 100 000 + E/3 and + 2E/3, within 10 rao
+    vec("CB-01b", "coinbase_tao_split_ema_price", {"block_emission_rao": 100_000_000, "ema_prices": [0.1, 0.2],
+                                                   "subnet_tao_before": [100_000, 100_000]},
+        {"subnet_tao_after_rao": [100_000 + 100_000_000 // 3, 100_000 + 2 * 100_000_000 // 3]}, "+-10"),
+    # test_coinbase_disabled_subnet_emission_redistributes_tao_to_enabled_subnets (RaoFoundation coinbase.rs):
+    # equal subnets, the middle one disabled → E/2, 0, E/2 within 2 rao
+    vec("CB-12", "coinbase_tao_split_ema_price", {"block_emission_rao": 3_333_333, "ema_prices": [1.0, 1.0, 1.0],
+                                                  "emission_enabled": [True, False, True]},
+        {"tao_in_rao": [3_333_333 // 2, 0, 3_333_333 // 2]}, "+-2"),
+    # test_coinbase_alpha_issuance_base, written as the reserve after: 1 000 000 + E/2
+    vec("CB-06b", "coinbase_alpha_in", {"block_emission_rao": 1_000_000, "spot_prices": [1.0, 1.0],
+                                        "alpha_in_reserve_before": [1_000_000, 1_000_000]},
+        {"subnet_alpha_in_after_rao": [1_500_000, 1_500_000]}),
     vec("CB-09", "coinbase_owner_cut", {"subnet_owner_cut_u16": 65535},
         {"pending_owner_cut_after_one_block_rao": 1_000_000_000}),
     # test_update_moving_price_initial: a = 0.5·b/(b + h) with b = 11 → new price < 0.001 (asserted as a bound)
