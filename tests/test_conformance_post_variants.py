@@ -317,3 +317,25 @@ def test_quote_weight_as_perquintill_parts():
                                              "alpha_delta": 3000},
             {"quote_weight_after": 1 / 3}, "weight abs 1e-12")
     assert check(v).passed
+
+
+HAPPY_CASES = [(0, 0), (0, 1), (1, 0), (1, 1), (0, 10), (10, 0), (10, 10), (0, 100), (100, 0), (100, 100), (0, 1_000),
+               (1_000, 0), (1_000, 1_000), (1_000_000, 0), (0, 1_000_000), (1_000_000, 1_000_000), (10**9, 0),
+               (0, 10**9), (10**9, 10**9), (10**12, 0), (0, 10**12), (10**12, 10**12), (1, 2), (2, 1), (10, 20),
+               (20, 10), (100, 200), (200, 100), (1_000, 2_000), (2_000, 1_000), (10**6, 2 * 10**6),
+               (2 * 10**6, 10**6), (10**9, 2 * 10**9), (2 * 10**9, 10**9), (10**12, 2 * 10**12),
+               (2 * 10**12, 10**12), (1_234_567, 2_432_765), (1_234_567, 2_432_765_890)]
+
+
+@pytest.mark.parametrize(("dt", "da"), HAPPY_CASES)
+def test_rsv_happy_cases(dt, da):
+    """test_adjust_protocol_liquidity_happy @71ddeedc, every case (RSV-05 is the last): the price stays
+    0.25 within price/1e12 and w' = new_tao/(new_alpha·p + new_tao) within w'/1e12 (the test's f64 formula)."""
+    new_tao, new_alpha = 1e12 + dt, 4e12 + da
+    v = vec(f"RSV-H-{dt}-{da}", "balancer_injection_weights",
+            {"tao_reserve": 10**12, "alpha_reserve": 4 * 10**12, "quote_weight": 0.5, "tao_delta": dt,
+             "alpha_delta": da},
+            {"price_after": 0.25, "quote_weight_after": new_tao / (new_alpha * 0.25 + new_tao)},
+            "price rel 1e-12; weight abs expected/1e12", test_name="test_adjust_protocol_liquidity_happy")
+    r = check(v)
+    assert r.passed, (r.expected, r.computed)
