@@ -229,3 +229,29 @@ def test_a_value_of_the_wrong_shape_fails_without_crashing(tmp_path):
 ])
 def test_expected_values_in_words(expected, computed, ok):
     assert conformance._compare(expected, computed, conformance.Tolerance(abs=1e-3)) is ok
+
+
+def test_yuma3_one_epoch_switch_and_stable_miner():
+    """epoch.rs test_yuma_3_one_epoch_switch (equal stakes, C switches in epoch 2 only) and
+    test_yuma_3_stable_miner (three servers, half weights u16::MAX/2), their target dividends ±1e-3."""
+    base = next(v for v in conformance.load(conformance.default_files()[0])["vectors"] if v["id"] == "YC-03")
+    inputs = dict(base["inputs"])
+    wkey = next(k for k in inputs if k.startswith("weights_by_epoch"))
+    s1, s2, h = [65535, 0], [0, 65535], 65535 // 2
+    switch = vec("YC-06", "yuma3_bonds_dividends",
+                 {**inputs, "stakes": [33, 33, 34, 0, 0], wkey: {"2": [s1, s1, s2], "other": [s1] * 3}},
+                 {"dividends_by_epoch": [[0.33, 0.33, 0.34, 0, 0], [0.33, 0.33, 0.34, 0, 0],
+                                         [0.3782, 0.3782, 0.2436, 0, 0], [0.3628, 0.3628, 0.2745, 0, 0],
+                                         [0.3541, 0.3541, 0.2917, 0, 0], [0.3487, 0.3487, 0.3026, 0, 0]]},
+                 "+-1e-3 absolute per entry (asserted)")
+    stable = vec("YC-08", "yuma3_bonds_dividends",
+                 {**inputs, "stakes": [8, 1, 1, 0, 0, 0], "n": 6, "servers": [3, 4, 5],
+                  wkey: {"0": [[h, 0, h]] * 3, "1": [[h, 0, h], [0, h, h], [h, 0, h]],
+                         "2": [[0, h, h], [0, h, h], [h, 0, h]], "3+": [[0, h, h]] * 3}},
+                 {"dividends_by_epoch": [[0.8, 0.1, 0.1, 0, 0, 0], [0.8226, 0.0745, 0.1028, 0, 0, 0],
+                                         [0.7750, 0.1685, 0.0565, 0, 0, 0], [0.7864, 0.1372, 0.0764, 0, 0, 0],
+                                         [0.7912, 0.1241, 0.0847, 0, 0, 0], [0.7937, 0.1173, 0.0890, 0, 0, 0]]},
+                 "+-1e-3 absolute per entry (asserted)")
+    for v in (switch, stable):
+        r = conformance.check_vector(v)
+        assert r.passed, (v["id"], r.expected, r.computed)
