@@ -126,6 +126,29 @@ def _script_safe(json_text: str) -> str:
     return json_text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
 
 
+_FIT_JS = """
+function dtaoStacked(spec) {
+  var stack = spec.usermeta && spec.usermeta.dtaoStack;
+  if (!stack) return null;
+  var config = Object.assign({}, spec.config);
+  config.legend = Object.assign({}, config.legend, {layout: stack.legendLayout});
+  return Object.assign({}, spec, {config: config});
+}
+function dtaoLegendsOverflow(el) {
+  var svg = el.querySelector("svg.marks");
+  if (!svg) return false;
+  var s = svg.getBoundingClientRect();
+  return Array.prototype.some.call(svg.querySelectorAll(".role-legend"), function(g) {
+    var r = g.getBoundingClientRect();
+    return r.width > 0 && (r.right > s.right + 1 || r.left < s.left - 1);
+  });
+}
+"""
+"""JavaScript of the embedding scripts: a chart whose legends, side by side, do not fit its width
+is drawn again with them stacked (``usermeta.dtaoStack`` of :func:`narrow_rules`; the live view,
+drawn on a canvas, stacks them in a narrow container instead)."""
+
+
 def _loader_js(div_id: str, spec_json: str) -> str:
     """JavaScript that embeds ``spec_json`` in ``#div_id``; it loads vega first if it must."""
     opts = json.dumps(EMBED_OPTIONS)
@@ -134,10 +157,16 @@ def _loader_js(div_id: str, spec_json: str) -> str:
 (function() {{
   var spec = {spec_json};
   var opts = {opts};
+  {_FIT_JS}
   function embed() {{
     var el = document.getElementById("{div_id}");
     if (spec.width === "container") el.classList.add("dtao-fit");
     vegaEmbed(el, spec, opts).then(function(res) {{
+      var stacked = dtaoStacked(spec);
+      if (!stacked || !dtaoLegendsOverflow(el)) return res;
+      res.view.finalize();
+      return vegaEmbed(el, stacked, opts);
+    }}).then(function(res) {{
       (window.dtaoViews = window.dtaoViews || []).push(res.view);
     }}).catch(function(err) {{
       document.getElementById("{div_id}").innerText = "Chart error: " + err;
@@ -185,7 +214,8 @@ column through its SVG ``viewBox``; the bound sliders and dropdowns wrap."""
 
 
 def responsive(spec: Mapping[str, Any]) -> dict[str, Any]:
-    """The spec sized to its container: a single or layered view gets ``width: "container"``.
+    """The spec sized to its container: a single or layered view gets ``width: "container"`` and the
+    narrow-column rules of :func:`narrow_rules`.
 
     Composed charts are left as they are (vega-lite sizes only single and layered views to a
     container); :data:`CHART_CSS` scales them down to the column instead.
@@ -195,13 +225,46 @@ def responsive(spec: Mapping[str, Any]) -> dict[str, Any]:
         return spec
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
-    if "title" in spec:
-        spec["title"] = _wrap_title(spec["title"])
-    return spec
+    return narrow_rules(spec)
 
+
+NARROW_PX = 560
+"""A chart whose container is narrower than this many pixels (a phone, a narrow window) is drawn
+with the narrow layout of :func:`narrow_rules`; at the site's desktop width (a 760 px column)
+charts keep the layout their authors gave them."""
+
+NARROW = "dtao_narrow"
+"""Name of the boolean vega parameter that is true while the chart's container is narrow."""
+
+CONTAINER = "dtao_cw"
+"""Name of the vega parameter holding the container's width in pixels (it follows resizes)."""
 
 _TITLE_LINE_CHARS = 44
-"""Longest title line of a container-sized chart: about what a 358 px phone column shows."""
+"""Longest title line of a container-sized chart in a desktop column."""
+
+_NARROW_TITLE_CHARS = 36
+"""Longest title line in a narrow container: what a 320 px chart (a 360 px phone) shows in bold
+13 px type, with a margin."""
+
+_SUBTITLE_CHARS = 50
+"""Longest subtitle line (11 px type): fits a 300 px chart."""
+
+_AXIS_TITLE_CHARS = 52
+"""An x-axis title longer than this is broken into lines of at most :data:`_TITLE_LINE_CHARS`."""
+
+_LONG_AXIS_TITLE = 30
+"""In a narrow container, an x-axis title longer than this ends at the plot's right end (it may
+extend left under the y axis) instead of being centred on a plot too narrow to hold it."""
+
+_NARROW_SIDE_LEGEND_PX = 100
+"""Label width of a legend at the left or right of a narrow chart."""
+
+_NARROW_Y_LABELS = 0.42
+"""Share of a narrow container's width that the category labels of a y axis may take (the rest is
+left to the bars and to the legend below them)."""
+
+_LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "size", "opacity", "fillOpacity",
+                    "strokeOpacity", "strokeWidth", "strokeDash", "angle")
 
 
 def _wrap_title(title: Any, width: int = _TITLE_LINE_CHARS) -> Any:
@@ -213,6 +276,178 @@ def _wrap_title(title: Any, width: int = _TITLE_LINE_CHARS) -> Any:
     if isinstance(title, str) and len(title) > width:
         return textwrap.wrap(title, width) or title
     return title
+
+
+def _lines(text: str | list[str], width: int) -> list[str]:
+    """``text`` (a string or a list of lines) as lines of at most ``width`` characters."""
+    lines = [text] if isinstance(text, str) else list(text)
+    return [part for line in lines for part in (textwrap.wrap(str(line), width) or [str(line)])]
+
+
+def _js(value: Any) -> str:
+    """A vega expression for ``value``: an ``{"expr": ...}`` reference as itself, else a literal."""
+    if isinstance(value, Mapping) and "expr" in value:
+        return f"({value['expr']})"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _when_narrow(narrow: str, wide: Any) -> dict[str, str]:
+    """An ExprRef: the expression ``narrow`` in a narrow container, ``wide`` (a value) otherwise."""
+    return {"expr": f"{NARROW} ? {narrow} : {_js(wide)}"}
+
+
+def _narrow_legend(legend: Mapping[str, Any], default_orient: str) -> dict[str, Any]:
+    """A legend that fits a narrow chart: a legend above or below the plot stacks its entries in one
+    column no wider than the plot (a long label ends in an ellipsis instead of running off the
+    chart's right edge); a legend beside the plot gets shorter labels."""
+    out = dict(legend)
+    orient = legend.get("orient", default_orient)
+    if orient in ("top", "bottom"):
+        vertical = legend.get("direction") == "vertical"
+        out["columns"] = _when_narrow("1", legend.get("columns", 1 if vertical else 0))
+        out["labelLimit"] = _when_narrow("max(60, width - 30)", legend.get("labelLimit", 160))
+        out["titleLimit"] = _when_narrow("max(60, width - 10)", legend.get("titleLimit", 180))
+    elif orient in ("left", "right"):
+        wide = legend.get("labelLimit", 160)
+        out["labelLimit"] = _when_narrow(f"min({_js(wide)}, {_NARROW_SIDE_LEGEND_PX})", wide)
+    return out
+
+
+def _narrow_x(x: Mapping[str, Any]) -> dict[str, Any]:
+    """An x channel readable in a narrow chart: fewer ticks on a log axis (labels on powers of ten
+    instead of 1, 2, 3, 5 crowding each other), labels at least 6 px apart, a long title wrapped
+    and, when narrow, ending at the plot's right end."""
+    axis = x.get("axis", {})
+    if axis is None:
+        return dict(x)
+    axis = dict(axis)
+    scale = x.get("scale") or {}
+    if scale.get("type") == "log" and "values" not in axis:
+        axis["tickCount"] = _when_narrow("ceil(width / 80)", axis.get("tickCount", 10))
+    if x.get("type") in ("quantitative", "temporal") and "labelSeparation" not in axis:
+        axis["labelSeparation"] = _when_narrow("6", 0)
+    title = axis.get("title", x.get("title"))
+    if isinstance(title, str) and len(title) > _AXIS_TITLE_CHARS:
+        title = _lines(title, _TITLE_LINE_CHARS)
+        axis["title"] = title
+    if isinstance(title, (str, list)) and max(map(len, _lines(title, 10_000))) > _LONG_AXIS_TITLE:
+        axis["titleAnchor"] = _when_narrow('"end"', axis.get("titleAnchor", "middle"))
+        axis["titleAlign"] = _when_narrow('"right"', axis.get("titleAlign", "center"))
+    return {**x, "axis": axis}
+
+
+def _narrow_y(y: Mapping[str, Any]) -> dict[str, Any]:
+    """A y channel of categories whose labels take at most :data:`_NARROW_Y_LABELS` of a narrow
+    container (a longer label ends in an ellipsis), so the plot and its legend keep some width."""
+    axis = y.get("axis", {})
+    if axis is None or y.get("type") not in ("nominal", "ordinal"):
+        return dict(y)
+    wide = axis.get("labelLimit", 180)
+    limit = f"min({_js(wide)}, max(80, round({_NARROW_Y_LABELS} * {CONTAINER})))"
+    return {**y, "axis": {**axis, "labelLimit": _when_narrow(limit, wide)}}
+
+
+def _legend_sides(view: Mapping[str, Any], default_orient: str) -> list[str]:
+    """The side of every explicit legend of a view and its layers (one entry per legend)."""
+    sides = []
+    enc = view.get("encoding")
+    if isinstance(enc, Mapping):
+        for ch in _LEGEND_CHANNELS:
+            d = enc.get(ch)
+            if isinstance(d, Mapping) and isinstance(d.get("legend"), Mapping):
+                sides.append(d["legend"].get("orient", default_orient))
+    for layer in view.get("layer") or []:
+        if isinstance(layer, Mapping):
+            sides += _legend_sides(layer, default_orient)
+    return sides
+
+
+def _narrow_view(view: Mapping[str, Any], legend_orient: str) -> dict[str, Any]:
+    """:func:`_narrow_legend`, :func:`_narrow_x` and :func:`_narrow_y` applied to a view and its
+    layers."""
+    out = dict(view)
+    enc = view.get("encoding")
+    if isinstance(enc, Mapping):
+        enc = dict(enc)
+        for ch in _LEGEND_CHANNELS:
+            d = enc.get(ch)
+            if isinstance(d, Mapping) and isinstance(d.get("legend"), Mapping):
+                enc[ch] = {**d, "legend": _narrow_legend(d["legend"], legend_orient)}
+        if isinstance(enc.get("x"), Mapping) and "field" in enc["x"]:
+            enc["x"] = _narrow_x(enc["x"])
+        if isinstance(enc.get("y"), Mapping) and "field" in enc["y"]:
+            enc["y"] = _narrow_y(enc["y"])
+        out["encoding"] = enc
+    if isinstance(view.get("layer"), list):
+        out["layer"] = [_narrow_view(v, legend_orient) if isinstance(v, Mapping) else v for v in view["layer"]]
+    return out
+
+
+def _narrow_title(title: Any) -> Any:
+    """The title in lines for the container's width: :data:`_NARROW_TITLE_CHARS` per line centred on
+    the whole chart when narrow, :data:`_TITLE_LINE_CHARS` per line as its author placed it
+    otherwise; a long subtitle is broken into lines at every width."""
+    params = dict(title) if isinstance(title, Mapping) else {"text": title}
+    text = params.get("text", "")
+    if isinstance(text, Mapping):  # already an expression
+        return title
+    wide = _wrap_title(text)
+    narrow = _lines(text, _NARROW_TITLE_CHARS) if text else text
+    if narrow != ([wide] if isinstance(wide, str) else wide):
+        params["text"] = _when_narrow(_js(narrow), wide)
+        params["frame"] = _when_narrow('"bounds"', params.get("frame", "group"))
+    else:
+        params["text"] = wide
+    sub = params.get("subtitle")
+    if isinstance(sub, str) and len(sub) > _SUBTITLE_CHARS:
+        params["subtitle"] = _lines(sub, _SUBTITLE_CHARS)
+    if set(params) == {"text"} and not isinstance(params["text"], Mapping):
+        return params["text"]
+    return params
+
+
+def narrow_rules(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A container-sized single or layered view that also reads well in a narrow container.
+
+    The rules depend on the container's width at display time, not on the page's: a boolean
+    parameter :data:`NARROW` is true while the container is narrower than :data:`NARROW_PX` (it
+    follows window resizes), and each rule is an expression ``dtao_narrow ? narrow : wide`` whose
+    wide branch is the author's setting (or vega's default), so a desktop column shows the chart
+    as designed:
+
+    * legends above or below the plot: one entry per line, labels at most the plot's width
+      (:func:`_narrow_legend`); legends beside it: labels of at most 100 px; two legends on one
+      side are stacked if side by side they are wider than the chart (decided when the chart is
+      drawn: vega's legend layout takes no expression; see :data:`_FIT_JS`);
+    * log-scale x axes: a tick per 80 px (labels on powers of ten only); quantitative x labels at
+      least 6 px apart; category labels of a y axis at most 42 % of the container;
+    * long x-axis titles end at the plot's right end; titles wrap at 36 characters and are
+      centred on the whole chart (:func:`_narrow_title`).
+    """
+    out = dict(spec)
+    mine = (CONTAINER, NARROW)
+    params = [p for p in out.get("params", []) if not (isinstance(p, Mapping) and p.get("name") in mine)]
+    out["params"] = [
+        *params,
+        # `width` changes on every window resize: reading it makes the parameter follow resizes
+        {"name": CONTAINER, "expr": "width >= 0 && isFinite(containerSize()[0]) ? containerSize()[0] : 1e4"},
+        {"name": NARROW, "expr": f"{CONTAINER} < {NARROW_PX}"},
+    ]
+    config = dict(out.get("config") or {})
+    legend_config = dict(config.get("legend") or {})
+    orient = legend_config.get("orient", "right")
+    config["legend"] = _narrow_legend(legend_config, orient)
+    sides = _legend_sides(out, orient)
+    stacked = {side: {"direction": "vertical"} for side in ("top", "bottom") if sides.count(side) > 1}
+    if stacked and "layout" not in legend_config:
+        # vega puts the legends of one side in a row, which can be wider than the chart, and its
+        # legend layout takes no expression: the embedding script stacks them if they do not fit
+        out["usermeta"] = {**(out.get("usermeta") or {}), "dtaoStack": {"px": NARROW_PX, "legendLayout": stacked}}
+    out["config"] = config
+    out = _narrow_view(out, orient)
+    if "title" in out:
+        out["title"] = _narrow_title(out["title"])
+    return out
 
 
 def _fits(spec: Mapping[str, Any]) -> bool:
@@ -436,6 +671,7 @@ def _split_datasets(spec: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str
 # the module falls back to the CDN.
 _CHART_ESM = r"""
 const CDN = "https://cdn.jsdelivr.net/npm/vega-embed@__EMBED__/+esm";
+__FIT__
 function libraryReady() {
   return new Promise((resolve, reject) => {
     let n = 0;
@@ -474,7 +710,8 @@ function render({ model, el }) {
     }
     const embed = await libraryReady();
     div.classList.toggle("dtao-fit", next.width === "container");
-    const res = await embed(div, { ...next, datasets: data }, model.get("options"));
+    const narrow = next.usermeta && next.usermeta.dtaoStack && div.clientWidth < next.usermeta.dtaoStack.px;
+    const res = await embed(div, { ...((narrow && dtaoStacked(next)) || next), datasets: data }, model.get("options"));
     if (view) view.finalize();
     view = res.view; spec = next;
     (globalThis.dtaoViews = globalThis.dtaoViews || []).push(view);
@@ -491,7 +728,7 @@ function render({ model, el }) {
   return () => { if (view) view.finalize(); };
 }
 export default { render };
-""".replace("__EMBED__", alt.VEGAEMBED_VERSION.split(".")[0])
+""".replace("__EMBED__", alt.VEGAEMBED_VERSION.split(".")[0]).replace("__FIT__", _FIT_JS)
 
 
 @cache

@@ -326,19 +326,53 @@ def test_live_chart_swaps_parameter_values_without_a_rebuild():
     assert view.signals == {"now": 2}
 
 
+def _branches(ref):
+    """(narrow, wide) of a ``dtao_narrow ? narrow : wide`` ExprRef whose branches are JSON literals."""
+    prefix = f"{interactive.NARROW} ? "
+    expr = ref["expr"]
+    assert expr.startswith(prefix), expr
+    dec = json.JSONDecoder()
+    narrow, end = dec.raw_decode(expr, len(prefix))
+    assert expr[end:end + 3] == " : ", expr
+    wide, end = dec.raw_decode(expr, end + 3)
+    assert end == len(expr), expr
+    return narrow, wide
+
+
+def _wide(ref):
+    """The wide branch of a ``dtao_narrow ? <expression> : <JSON literal>`` ExprRef."""
+    return json.loads(ref["expr"].rsplit(" : ", 1)[1])
+
+
+def _valid(spec):
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    validate_jsonschema(spec, load_schema())
+
+
 def test_long_titles_wrap_for_narrow_columns():
     """A container-sized chart's long title becomes lines (vega-lite draws a list as lines), so a phone
-    column does not cut it off; short titles and other properties are kept."""
+    column does not cut it off: short lines, centred on the whole chart, in a narrow container; the
+    desktop lines otherwise. Short titles and other properties are kept."""
     long = "The emission gate on the 2026-04-11 network (counterfactual; bar at the N-th share)"
     spec = interactive.responsive({"mark": "point", "title": long})
-    assert isinstance(spec["title"], list)
-    assert len(spec["title"]) > 1
-    assert all(len(line) <= interactive._TITLE_LINE_CHARS for line in spec["title"])
-    assert " ".join(spec["title"]) == long
+    narrow, wide = _branches(spec["title"]["text"])
+    assert len(narrow) > len(wide) > 1
+    assert all(len(line) <= interactive._NARROW_TITLE_CHARS for line in narrow)
+    assert all(len(line) <= interactive._TITLE_LINE_CHARS for line in wide)
+    assert " ".join(narrow) == " ".join(wide) == long
+    assert _branches(spec["title"]["frame"]) == ("bounds", "group")
     styled = interactive.responsive({"mark": "point", "title": {"text": long, "fontSize": 12}})
     assert styled["title"]["fontSize"] == 12
-    assert " ".join(styled["title"]["text"]) == long
+    assert " ".join(_branches(styled["title"]["text"])[0]) == long
     assert interactive.responsive({"mark": "point", "title": "short"})["title"] == "short"
+    sub = "At w2 = 50 % all four curves are the same line; move the slider to change the Balancer pool"
+    subbed = interactive.responsive({"mark": "point", "title": {"text": "short", "subtitle": sub}})
+    assert subbed["title"]["text"] == "short"
+    assert " ".join(subbed["title"]["subtitle"]) == sub
+    assert all(len(line) <= interactive._SUBTITLE_CHARS for line in subbed["title"]["subtitle"])
+    _valid({**spec, "data": {"values": []}})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,3 +414,74 @@ def test_chart_html_and_chart_spec_reject_non_specs():
     with pytest.raises(TypeError, match="spec"):
         interactive.ChartSpec([1, 2])
     assert 'id="my-chart"' in interactive.chart_html(_chart(), div_id="my-chart")
+
+
+def _legend_chart():
+    df = pd.DataFrame({"x": [1.0, 10.0, 100.0], "y": ["a", "b", "c"], "k": ["p", "q", "r"]})
+    base = alt.Chart(df).encode(x=alt.X("x:Q", scale=alt.Scale(type="log"), title="t" * 60), y="y:N")
+    return alt.layer(
+        base.mark_point().encode(color=alt.Color("k:N", legend=alt.Legend(orient="bottom", columns=5))),
+        base.mark_line().encode(strokeDash=alt.StrokeDash("k:N", legend=alt.Legend(orient="bottom", labelLimit=320)),
+                                shape=alt.Shape("k:N", legend=alt.Legend(orient="right"))),
+        title="A chart",
+    )
+
+
+def test_narrow_rules_fit_legends_and_axes_and_keep_the_desktop_layout():
+    """In a narrow container a legend above or below the plot has one entry per line and labels no
+    wider than the plot, a log x axis has a tick per 80 px, y categories take at most 42 % of the
+    container; in a wide one every setting is the author's (or vega's default), so desktop charts
+    are unchanged. The spec stays valid vega-lite and the input is not modified."""
+    chart = _legend_chart()
+    original = chart.to_dict()
+    spec = interactive.responsive(original)
+    assert chart.to_dict() == original
+    _valid(spec)
+    params = {p["name"]: p["expr"] for p in spec["params"]}
+    assert params[interactive.NARROW] == f"{interactive.CONTAINER} < {interactive.NARROW_PX}"
+    assert "containerSize()[0]" in params[interactive.CONTAINER]
+    assert "width" in params[interactive.CONTAINER]  # re-evaluated when the window is resized
+    points, lines = spec["layer"]
+    color = points["encoding"]["color"]["legend"]
+    assert color["orient"] == "bottom"
+    assert _branches(color["columns"]) == (1, 5)
+    assert color["labelLimit"]["expr"].startswith(f"{interactive.NARROW} ? max(60, width - 30) : ")
+    assert _wide(color["labelLimit"]) == 160
+    dash = lines["encoding"]["strokeDash"]["legend"]
+    assert _branches(dash["columns"]) == (1, 0)  # 0: vega's single row for a horizontal legend
+    assert _wide(dash["labelLimit"]) == 320
+    side = lines["encoding"]["shape"]["legend"]
+    assert "columns" not in side
+    assert side["labelLimit"]["expr"] == f"{interactive.NARROW} ? min(160, 100) : 160"
+    x = points["encoding"]["x"]["axis"]
+    assert x["tickCount"]["expr"] == f"{interactive.NARROW} ? ceil(width / 80) : 10"
+    assert x["title"] == ["t" * 44, "t" * 16]
+    assert _branches(x["titleAnchor"]) == ("end", "middle")
+    assert _branches(x["labelSeparation"]) == (6, 0)
+    y = points["encoding"]["y"]["axis"]
+    assert y["labelLimit"]["expr"] == (f"{interactive.NARROW} ? min(180, max(80, round(0.42 * "
+                                       f"{interactive.CONTAINER}))) : 180")
+    assert spec["usermeta"]["dtaoStack"]["legendLayout"] == {"bottom": {"direction": "vertical"}}
+    again = interactive.responsive(spec)  # idempotent: a container-sized spec is left as it is
+    assert again == spec
+
+
+def test_narrow_rules_leave_composed_charts_and_hidden_axes_alone():
+    """Concatenated charts are scaled by CSS, not re-laid out; ``legend=None``/``axis=None`` stay."""
+    df = pd.DataFrame({"x": [1, 2], "y": [1, 2], "k": ["a", "b"]})
+    c = alt.Chart(df).mark_point().encode(x=alt.X("x:Q", axis=None), y="y:Q",
+                                          color=alt.Color("k:N", legend=None))
+    assert interactive.responsive(alt.vconcat(c, c).to_dict()) == alt.vconcat(c, c).to_dict()
+    enc = interactive.responsive(c.to_dict())["encoding"]
+    assert enc["x"]["axis"] is None
+    assert enc["color"]["legend"] is None
+
+
+def test_chart_html_stacks_overflowing_legends_when_drawn():
+    """The embedding script (and the live view's) knows how to redraw a chart with its legends
+    stacked; the spec says how."""
+    html = interactive.chart_html(_legend_chart())
+    assert "dtaoLegendsOverflow(el)" in html
+    assert "dtaoStacked(spec)" in html
+    assert '"dtaoStack"' in html
+    assert "dtaoStacked(next)" in interactive._CHART_ESM

@@ -8,6 +8,8 @@ Run after ``make book`` (``make test`` does both). For every page in ``_toc.yml`
 * every vega chart on the page drew marks;
 * moving a bound slider changes the drawn chart (every page that has sliders; at least one page must);
 * no ipywidgets control is on the page (no dead controls without a kernel);
+* at 390 and 1280 px, charts, tables and controls fit the text column, and every chart's titles,
+  axis labels and legends are drawn inside the chart (nothing cut at its edge);
 * a full-page screenshot is saved under ``_build/screenshots/`` for review.
 """
 
@@ -355,3 +357,47 @@ def test_charts_tables_and_controls_fit_the_column(doc, width, base_url, browser
         page.screenshot(path=str(SHOTS / f"{doc.replace('/', '_')}-390.png"), full_page=True)
     page.close()
     assert not overflow, f"{doc} at {width} px: wider than the column: {overflow[:8]}"
+
+
+# Chart text inside the chart (issue: legends cut at the right edge on a phone) ----------------
+# Every title, axis label and title and legend entry of every chart is drawn inside the chart: inside
+# both the chart's box and its SVG (whatever lies outside the SVG is clipped, i.e. cut off). Checked
+# at a phone width and a desktop width after the charts have drawn; 1 px of rounding allowed.
+TEXT_OUTSIDE = """
+() => {
+  const bad = [];
+  document.querySelectorAll('.dtao-chart').forEach((div, i) => {
+    const svg = div.querySelector('svg.marks');
+    if (!svg) return;
+    const d = div.getBoundingClientRect(), s = svg.getBoundingClientRect();
+    const left = Math.max(d.left, s.left), right = Math.min(d.right, s.right);
+    const top = s.top, bottom = s.bottom;
+    const sel = '.role-title text, .role-axis text, .role-legend text, .role-legend-symbol path';
+    for (const t of svg.querySelectorAll(sel)) {
+      const r = t.getBoundingClientRect();
+      if (r.width === 0 || (t.tagName === 'text' && !t.textContent.trim())) continue;
+      if (r.left >= left - 1 && r.right <= right + 1 && r.top >= top - 1 && r.bottom <= bottom + 1) continue;
+      const role = t.closest('[class*="role-"]').getAttribute('class').match(/role-[a-z-]+/)[0];
+      bad.push(`chart ${i} ${role} "${t.textContent.slice(0, 40)}" at ${Math.round(r.left)}..${Math.round(r.right)}`
+               + ` (chart ${Math.round(left)}..${Math.round(right)})`);
+    }
+  });
+  return bad;
+}
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("doc", toc_pages())
+def test_chart_text_stays_inside_the_chart(doc, width, base_url, browser):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
+    page.goto(f"{base_url}/{doc}.html", wait_until="load")
+    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    page.wait_for_timeout(300)  # container-sized charts re-layout after the first draw
+    outside = page.evaluate(TEXT_OUTSIDE)
+    if outside:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{doc.replace('/', '_')}-{width}-text-outside.png"), full_page=True)
+    page.close()
+    assert not outside, f"{doc} at {width} px: chart text outside its chart: {outside[:8]}"
