@@ -161,17 +161,32 @@ def _loader_js(div_id: str, spec_json: str) -> str:
   function embed() {{
     var el = document.getElementById("{div_id}");
     if (spec.width === "container") el.classList.add("dtao-fit");
-    vegaEmbed(el, spec, opts).then(function(res) {{
-      var stacked = dtaoStacked(spec);
-      if (!stacked || !dtaoLegendsOverflow(el)) return res;
-      res.view.finalize();
-      return vegaEmbed(el, stacked, opts);
-    }}).then(function(res) {{
-      (window.dtaoViews = window.dtaoViews || []).push(res.view);
-    }}).catch(function(err) {{
+    var stacked = dtaoStacked(spec);
+    function fail(err) {{
       document.getElementById("{div_id}").innerText = "Chart error: " + err;
       console.error(err);
-    }});
+    }}
+    function restack(res) {{  // legends side by side wider than the chart: draw it again, stacked
+      res.view.finalize();
+      return vegaEmbed(el, stacked, opts).then(function(again) {{
+        (window.dtaoViews = window.dtaoViews || []).push(again.view);
+      }});
+    }}
+    vegaEmbed(el, spec, opts).then(function(res) {{
+      if (stacked && dtaoLegendsOverflow(el)) return restack(res);
+      (window.dtaoViews = window.dtaoViews || []).push(res.view);
+      if (!stacked) return;
+      var timer = null;
+      function onResize() {{  // after vega's own re-layout
+        clearTimeout(timer);
+        timer = setTimeout(function() {{
+          if (!dtaoLegendsOverflow(el)) return;
+          window.removeEventListener("resize", onResize);
+          restack(res).catch(fail);
+        }}, 250);
+      }}
+      window.addEventListener("resize", onResize);
+    }}).catch(fail);
   }}
   if (window.vegaEmbed) {{ embed(); return; }}
   var cdn = {cdn};
