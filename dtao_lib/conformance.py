@@ -222,8 +222,17 @@ def _tol_for(v: dict, *words: str) -> Tolerance:
     text = str(v.get("tolerance", ""))
     for seg in re.split(r"[;,]", text):
         if any(w in seg.lower() for w in words):
-            return parse_tolerance(seg)
+            return _tol_segment(seg)
     return parse_tolerance(text)
+
+
+def _tol_segment(seg: str) -> Tolerance:
+    """:func:`parse_tolerance`, and a bare number (``"sum 1e-9"``, ``"sum within 1e-12"``) as an absolute bound."""
+    t = parse_tolerance(seg)
+    if t.abs or t.rel or "exact" in seg.lower():
+        return t
+    m = re.search(r"(?<![a-z0-9_])" + _NUM, seg.lower())
+    return Tolerance(abs=float(m.group(1))) if m else t
 
 
 def _int_or(value: Any, default: int) -> int:
@@ -399,8 +408,16 @@ def _pow_normalize(v: dict):
     from . import taoflow
 
     i = v["inputs"]
-    got = taoflow.pow_normalize(i["offset_flows"], float(i["p"]))
-    return v["expected"]["shares"], list(np.asarray(got, dtype=float)), _tol(v)
+    flows = i["offset_flows"]
+    flows = [_number(f) for f in (flows.values() if isinstance(flows, dict) else flows)]
+    got = [float(x) for x in np.asarray(taoflow.pow_normalize(flows, _number(i["p"])), dtype=float)]
+    exp = v["expected"]
+    if set(exp) <= {"shares"} or not any(k in exp for k in ("sum", "shares_sum", "sum_shares")):
+        return exp["shares"], got, _tol_for(v, "share")
+    computed = {"shares": got, "sum": float(sum(got)), "shares_sum": float(sum(got)), "sum_shares": float(sum(got))}
+    keys = [k for k in computed if k in exp]
+    tol = {k: _tol_for(v, "sum" if "sum" in k else "share") for k in keys}
+    return {k: exp[k] for k in keys}, {k: computed[k] for k in keys}, tol
 
 
 @checker("taoflow_ema_constant")

@@ -151,6 +151,17 @@ COINBASE = [
     # inplace_pow_normalize with p = 2: squares renormalised
     vec("FN-02", "taoflow_share_normalization", {"offset_flows": [1.0, 2.0], "p": 2.0}, {"shares": [0.2, 0.8]},
         "1% relative per share"),
+    # subnet_emissions.rs tests next to FN-01: all zero (unchanged, 1e-18), tiny values (p = 2, 1 %),
+    # large values (sum 1 within 1e-9), fractional exponent p = 1.5 keyed by netuid (1 %, sum within 1e-12)
+    vec("FN-z", "taoflow_share_normalization", {"offset_flows": [0.0, 0.0, 0.0], "p": 1.0},
+        {"shares": [0.0, 0.0, 0.0]}, "1e-18 absolute"),
+    vec("FN-t", "taoflow_share_normalization", {"offset_flows": [1e-9, 2e-9, 3e-9], "p": 2.0},
+        {"shares": [1 / 14, 4 / 14, 9 / 14]}, "1% relative per share"),
+    vec("FN-l", "taoflow_share_normalization", {"offset_flows": [1e9, 5e9, 1e10], "p": 2.0},
+        {"shares": [1 / 126, 25 / 126, 100 / 126], "sum": 1.0}, "sum 1e-9; shares 1% relative"),
+    vec("FN-f", "taoflow_share_normalization", {"offset_flows": {"7": 2.0, "8": 3.0, "9": 5.0}, "p": 1.5},
+        {"shares": [x**1.5 / (2**1.5 + 3**1.5 + 5**1.5) for x in (2, 3, 5)], "sum": 1.0},
+        "1% relative per share; sum within 1e-12"),
 ]
 
 DISSOLUTION = [
