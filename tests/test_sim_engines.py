@@ -150,7 +150,10 @@ def test_one_block_equals_coinbase_block(era, engine):
 @pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
 @pytest.mark.parametrize("era", ["v3.2.12", "D"])
 def test_chain_buy_equals_the_exact_pool(era, engine):
-    """The chain buy is a fee-free swap of the era's pool after the injection (spec §3.4, §4)."""
+    """The chain buy is a fee-free swap of the era's pool (spec §3.4, §4) on the mainnet-sized pools of the
+    synthetic state: Uniswap v3 after the injection (run_coinbase.rs v3.2.12 L112 → L115); the Balancer
+    of spec 425 on the pre-injection reserves with the weights of the injection (14bc6f9f L91 → L104 →
+    L137/L147). ``test_chain_buy_runs_in_the_eras_order`` tells the orders apart on a thin pool."""
     _, before, st, _ = _one_block(era, engine)
     I0, F0 = before.I, before.F
     checked = 0
@@ -159,11 +162,13 @@ def test_chain_buy_equals_the_exact_pool(era, engine):
         if exc == 0:
             continue
         t, a = int(I0[L.TAO, i]), int(I0[L.AIN, i])
+        tin, ain = int(st.I[L.LAST_TAO_IN, i]), int(st.I[L.LAST_ALPHA_IN, i])
         if before.IP[L.IP_POOL] == L.POOL_BAL:
-            pool = amm.BalancerPool(t, a, quote_weight=Fraction(F0[L.W2, i]).limit_denominator(10**18), fee_rate_u16=0)
+            w_new = amm.balancer_quote_weight_after_injection(Fraction(F0[L.W2, i]).limit_denominator(10**18),
+                                                              t, a, tin, ain)
+            pool = amm.BalancerPool(t, a, quote_weight=w_new, fee_rate_u16=0)
         else:
-            pool = amm.FullRangePool(t, a, fee_rate_u16=0)
-        pool = pool.inject(int(st.I[L.LAST_TAO_IN, i]), int(st.I[L.LAST_ALPHA_IN, i])).pool
+            pool = amm.FullRangePool(t, a, fee_rate_u16=0).inject(tin, ain).pool
         want = pool.buy_alpha(exc).amount_out
         assert abs(int(st.I[L.LAST_CHAIN_ALPHA, i]) - want) <= 2
         # and the float helper the kernel mirrors gives the same number exactly
