@@ -187,8 +187,13 @@ _BOUND = re.compile(r"^\s*(<=|>=|≤|≥|<|>|=|==|~|≈)?\s*(-?" + _NUM + r")\s*
 def _compare_words(expected: str, computed: Any, tol: Tolerance) -> bool:
     """An expected value written as a bound or a number in words: ``"< 0.001"`` (the Rust test asserts
     ``new_price < 0.001``), ``">= 1000"``, ``"0.5"``, ``"~0.5"``. Anything else must equal ``str(computed)``."""
+    if isinstance(computed, bool) or not isinstance(computed, int | float):
+        return expected.strip() == str(computed)
+    frac = re.fullmatch(r"\s*(?:~|≈)?\s*(\d+)\s*/\s*(\d+)\s*(?:\(.*\))?\s*", expected)
+    if frac and int(frac.group(2)):
+        return tol.ok(int(frac.group(1)) / int(frac.group(2)), float(computed))
     m = _BOUND.match(expected)
-    if not m or isinstance(computed, bool) or not isinstance(computed, int | float):
+    if not m:
         return expected.strip() == str(computed)
     op, x, c = m.group(1), float(m.group(2)), float(computed)
     if op in ("<", ">", "<=", ">=", "≤", "≥"):

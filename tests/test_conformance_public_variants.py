@@ -237,6 +237,7 @@ def test_a_value_of_the_wrong_shape_fails_without_crashing(tmp_path):
 @pytest.mark.parametrize(("expected", "computed", "ok"), [
     ("< 0.001", 2.7e-5, True), ("< 0.001", 0.01, False), (">= 1000", 1000, True), ("≤ 1", 1.5, False),
     ("0.5", 0.5, True), ("~0.5 (approx)", 0.5004, True), (None, None, True), (None, 0, False), ("n1", "n1", True),
+    ("1/3", 0.3334, True), ("1/3", 0.34, False), ("n1", 1.0, False),
 ])
 def test_expected_values_in_words(expected, computed, ok):
     assert conformance._compare(expected, computed, conformance.Tolerance(abs=1e-3)) is ok
