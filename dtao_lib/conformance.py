@@ -470,9 +470,16 @@ def _v3(v: dict):
                     "tao_out_for_alpha_in": amm.v3_tao_out_for_alpha(L, s, d)}
         expected = {k: v["expected"][k] for k in computed if k in v["expected"]}
         return expected, {k: computed[k] for k in expected}, tol
-    pool = amm.FullRangePool(i["tao_reserve"], i["alpha_reserve"], fee_rate_u16=i.get("fee_rate_u16", 33))
-    res = pool.buy_alpha(i["amount_in"]) if i["order"] == "buy" else pool.sell_alpha(i["amount_in"])
-    return {"amount_out": v["expected"]["amount_out"]}, {"amount_out": res.amount_out}, tol
+    pool = amm.FullRangePool(_rao_input(i["tao_reserve"]), _rao_input(i["alpha_reserve"]),
+                             fee_rate_u16=_rao_input(i.get("fee_rate_u16", 33)))
+    limit = i.get("limit_price")
+    limit = None if limit is None else _number(limit)
+    amount = _rao_input(i["amount_in"])
+    res = pool.buy_alpha(amount, limit_price=limit) if str(i["order"]).lower() == "buy" else \
+        pool.sell_alpha(amount, limit_price=limit)
+    computed = {"amount_out": res.amount_out, "amount_paid_out": res.amount_out, "fee": res.fee, "net_in": res.net_in}
+    expected = {k: v["expected"][k] for k in computed if k in v["expected"]}
+    return expected, {k: computed[k] for k in expected}, tol
 
 
 @checker("amm_balancer")
