@@ -739,7 +739,7 @@ def era(spec: str | Era | _dt.date = "head", *, by: Literal["tag", "live"] = "ta
     if isinstance(spec, _dt.date):
         return _era_for_date(spec, by)
     if not isinstance(spec, str):
-        raise TypeError(f"era must be a str, datetime.date or Era, got {type(spec).__name__}")
+        raise TypeError(f"era (spec) must be a str, datetime.date or Era, got {type(spec).__name__} {spec!r}")
     key = spec.strip()
     if key.upper() in {"A", "B", "C", "D", "E", "F"}:
         key = key.upper()

@@ -501,6 +501,8 @@ def root_register(
     """
     cap = check_int("max_members", max_members, lo=1, hi=65_535)
     new_stake = check_int("stake", stake, hi=U64_MAX)
+    if not isinstance(hotkey, Hashable):
+        raise TypeError(f"hotkey must be a hashable identifier (e.g. an SS58 string), got {type(hotkey).__name__}")
     current = []
     for i, pair in enumerate(members):
         if not isinstance(pair, Sequence) or len(pair) != 2:

@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.bad_input_tables import merged
@@ -119,6 +120,10 @@ def _bad_values(value: Any) -> list[tuple[str, Any]]:
                 ("-1", -1), ("2**64", 2**64 + 5)]
     if isinstance(value, float | np.floating | Fraction):
         return [("'0.5'", "0.5"), ("complex", 0.5 + 0j), ("nan", math.nan), ("True", True)]
+    if isinstance(value, str):
+        return [("int for str", 3), ("bytes", value.encode() or b"x")]
+    if isinstance(value, pd.DataFrame):
+        return [("dict for frame", value.head(2).to_dict()), ("list for frame", value.head(2).values.tolist())]
     if isinstance(value, list | tuple | np.ndarray) and value and all(
             isinstance(x, int | float) and not isinstance(x, bool) for x in np.ravel(np.asarray(value, dtype=object))):
         arr = np.asarray(value, dtype=float)

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .. import amm, data
-from .._validate import check_array, check_bool, check_frame, check_int, check_real
+from .._validate import check_array, check_bool, check_frame, check_int, check_real, check_str
 from ..interactive import Figure, live_panel
 from ..params import RAO_PER_TAO, era
 from ._fast import templated
@@ -93,8 +93,20 @@ _LEGEND = alt.Legend(orient="top", columns=2, title=None, labelLimit=320)
 # ---------------------------------------------------------------------------------------------
 # Pools
 # ---------------------------------------------------------------------------------------------
+def _era_arg(era_name: Any) -> Any:
+    """``params.era(era_name)`` with errors that name ``era_name`` (the parameter the reader passed)."""
+    try:
+        return era(era_name)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"era_name: {exc}") from None
+
+
 def tao_to_rao(amount: Any, name: str = "amount") -> int:
-    """TAO (or alpha) → rao, exactly from the decimal representation (``211988.8941`` → ``211988894100000``)."""
+    """TAO (or alpha) → rao, exactly from the decimal representation (``211988.8941`` → ``211988894100000``).
+
+    ``name`` is the parameter name used in error messages.
+    """
+    check_str("name", name)
     v = check_real(name, amount, lo=0.0)
     return int(Decimal(repr(v)) * RAO_PER_TAO)
 
@@ -705,7 +717,7 @@ def round_trip_after_move(stake_tao: float = 1_000.0, moves_pct: Sequence[float]
     """
     s = tao_to_rao(check_real("stake_tao", stake_tao, lo=0.0, lo_open=True, hi=_TAO_SUPPLY), "stake_tao")
     moves = _amounts("moves_pct", moves_pct, lo=-99.0, hi=1_000.0)
-    pool = amm.pool_for(era_name, *_reserves(tao_rao, alpha_rao))
+    pool = amm.pool_for(_era_arg(era_name), *_reserves(tao_rao, alpha_rao))
     kw = _swap_kwargs(pool)
     after_stake = pool.buy_alpha(s).pool
     rows = []
@@ -810,7 +822,7 @@ def pool_from_snapshot(netuid: int, *, era_name: Any = "head", weights: str = "f
     if t < 1 or a < 1:
         raise ValueError(f"netuid {netuid} has an empty pool in the snapshot (tao_in={s.tao_in_tao}, "
                          f"alpha_in={s.alpha_in_alpha})")
-    e = era(era_name)
+    e = _era_arg(era_name)
     if e.pool == "balancer":
         w = amm.BalancerPool.from_price(t, a, s.price_tao_per_alpha).quote_weight if weights == "from_price" \
             else Fraction(1, 2)

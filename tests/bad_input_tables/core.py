@@ -296,6 +296,7 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("yuma.max_upscale_weights", "weights"): {"wrong ndim"},  # one row or a matrix
     ("yuma.run_epochs", "stakes"): {"wrong ndim"},  # one stake vector or one row per epoch
     ("sim.sweep", "progress"): {"None"},
+    ("root_era.root_register", "hotkey"): {"int for str", "bytes"},  # any hashable identifier names a hotkey
     ("root_era.cartel_curve", "subnet"): set(),
     ("coinbase.split_dividends", "root_stake"): set(),
 }
