@@ -580,6 +580,13 @@ _GATED_COLUMNS = (
 )
 
 
+def _ratio(outstanding: int, pool_alpha: int) -> float:
+    """ADR ``outstanding / pool α``: ``inf`` for an emptied pool with alpha outstanding, ``nan`` for 0/0."""
+    if pool_alpha:
+        return outstanding / pool_alpha
+    return np.inf if outstanding else np.nan
+
+
 def gated_projection(
     pool: Any,
     *,
@@ -637,6 +644,11 @@ def gated_projection(
         ``pool_tao_rao``, ``pool_alpha_rao``, ``user_alpha_rao``, ``protocol_alpha_rao``, ``price``,
         ``adr`` (``(user + protocol α)/pool α``, spec §7 with protocol alpha outstanding),
         ``liquidation_price`` (:func:`liquidation_price_head`) and ``haircut`` (``1 − P_L/P``).
+        When a step's chain buy takes the pool's last alpha (a tiny pool at a large share: the step's
+        buys are applied as one swap), the pool is the chain's "broken" zero-alpha state with price 0:
+        ``adr`` is ``inf`` (``nan`` if nothing is outstanding) and ``haircut`` is ``nan``. The
+        projection goes on in that state: at price 0 the terms give ``α_in = 0``, so only TAO enters.
+        Use a smaller ``step_blocks`` to see whether per-block buys would drain the pool at all.
     """
     from dataclasses import replace as _replace
 
@@ -669,8 +681,8 @@ def gated_projection(
         pl = pool.tao_reserve / (float(user) + float(prot)) if outstanding else np.nan
         for k, v in zip(_GATED_COLUMNS, (
                 day * step / BLOCKS_PER_DAY, e_i, tao_in, alpha_in, excess, a, pool.tao_reserve, pool.alpha_reserve,
-                user, prot, price, outstanding / pool.alpha_reserve, pl,
-                1.0 - pl / price if outstanding else np.nan), strict=True):
+                user, prot, price, _ratio(outstanding, pool.alpha_reserve), pl,
+                1.0 - pl / price if outstanding and price > 0 else np.nan), strict=True):
             cols[k].append(v)
 
     record(0, 0, 0, 0, 0)

@@ -403,8 +403,9 @@ def _gated_projection_reference(pool, *, share, user_alpha_rao, days, protocol_a
                      "alpha_in_rao": terms.alpha_in if terms else 0, "excess_rao": terms.excess_tao if terms else 0,
                      "alpha_out_rao": a, "pool_tao_rao": pool.tao_reserve, "pool_alpha_rao": pool.alpha_reserve,
                      "user_alpha_rao": user, "protocol_alpha_rao": prot, "price": price,
-                     "adr": outstanding / pool.alpha_reserve, "liquidation_price": pl,
-                     "haircut": 1.0 - pl / price if outstanding else np.nan})
+                     "adr": (outstanding / pool.alpha_reserve if pool.alpha_reserve
+                             else (np.inf if outstanding else np.nan)), "liquidation_price": pl,
+                     "haircut": 1.0 - pl / price if outstanding and price > 0 else np.nan})
 
     record(0, None, 0)
     for day in range(1, days + 1):
@@ -488,3 +489,23 @@ def test_gated_projection_equals_the_reference_on_snapshot_subnets(netuid):
         kwargs = dict(share=share, user_alpha_rao=user, days=156, step_blocks=7 * 7_200)
         pd.testing.assert_frame_equal(A.gated_projection(pool, **kwargs),
                                       _gated_projection_reference(pool, **kwargs), check_exact=True)
+
+
+def test_gated_projection_on_a_pool_its_chain_buy_empties():
+    """A tiny 9:1-weighted pool at a 30 % share: the week's chain buy, applied as one fee-free swap, takes the
+    last alpha (the output rounds to the whole reserve). The projection reports the chain's broken zero-alpha
+    state (price 0, ADR infinite, haircut undefined) instead of failing with ZeroDivisionError."""
+    from fractions import Fraction
+
+    from dtao_lib import amm
+
+    pool = amm.BalancerPool(50 * TAO, 9_000 * TAO, quote_weight=Fraction(9, 10))
+    df = A.gated_projection(pool, share=0.3, user_alpha_rao=700_000 * TAO, days=3, step_blocks=7 * 7_200)
+    drained = df[df.pool_alpha_rao == 0]
+    assert len(drained) == 3
+    assert drained.day.tolist() == [7.0, 14.0, 21.0]
+    assert (drained.price == 0).all()
+    assert np.isinf(drained.adr).all()
+    assert drained.haircut.isna().all()
+    assert (drained.alpha_in_rao.iloc[1:] == 0).all()  # terms from a price-0 pool: α_in = τ/p is taken as 0
+    assert df.adr.iloc[0] == pytest.approx(700_000 / 9_000)
