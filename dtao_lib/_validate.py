@@ -23,6 +23,7 @@ __all__ = [
     "check_fraction",
     "check_frame",
     "check_int",
+    "check_int_array",
     "check_real",
     "check_str",
     "check_u16_fraction",
@@ -213,6 +214,91 @@ def check_array(
         if hi is not None and (np.any(arr >= hi) if hi_open else np.any(arr > hi)):
             raise ValueError(f"{name} must contain numbers {rng}, got max {arr.max()!r}")
     return arr
+
+
+def check_int_array(
+    name: str,
+    values: Any,
+    *,
+    lo: int | None = 0,
+    hi: int | None = U64_MAX,
+    ndim: int | None = 1,
+    min_size: int = 0,
+    max_size: int | None = None,
+) -> np.ndarray:
+    """Return ``values`` as an integer array after checking dimension, size, wholeness and bounds.
+
+    Elements may be integers (Python or numpy) or whole floats (``1000.0`` is 1000; ``1000.5`` is
+    rejected with a :class:`ValueError` rather than truncated); booleans, strings, complex numbers and
+    other objects are rejected with a :class:`TypeError`, NaN and infinities with a :class:`ValueError`.
+    The bounds are compared exactly (as Python integers). The result is ``int64`` when every element
+    fits, else ``uint64`` when every element is in [0, u64::MAX], else an object array of Python ints;
+    ``.tolist()`` gives Python ints in every case. ``max_size`` caps the number of elements (grids whose
+    size sets the running time).
+    """
+    if isinstance(values, str | bytes):
+        raise TypeError(f"{name} must be an array of integers, got {type(values).__name__} {values!r}")
+    try:  # a list is read element by element: numpy would turn [np.int8(1), np.uint64(2**64 - 1)] into floats
+        raw = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of integers ({exc})") from None
+    if hi == U64_MAX and lo is not None:
+        rng = f">= {lo} and <= u64::MAX ({U64_MAX})"
+    else:
+        rng = _describe(lo, hi, False, False)
+    if raw.dtype.kind == "O":
+        ints = []
+        for x in raw.ravel().tolist():
+            if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
+                raise TypeError(f"{name} must contain only integers, got {type(x).__name__} {x!r}")
+            if isinstance(x, numbers.Integral):
+                ints.append(int(x))
+                continue
+            try:
+                whole = x == math.floor(x)
+            except (OverflowError, ValueError):  # infinity, NaN
+                whole = False
+            if not whole:
+                raise ValueError(f"{name} must contain whole numbers {rng} (finite), got {x!r}")
+            ints.append(int(x))
+        flat = ints
+    elif raw.dtype.kind in "iu":
+        flat = None
+    elif raw.dtype.kind == "f":
+        if raw.size and not np.all(np.isfinite(raw)):
+            raise ValueError(f"{name} must contain whole numbers {rng} (finite), got NaN or infinity")
+        if raw.size and np.any(raw != np.floor(raw)):
+            bad = raw[raw != np.floor(raw)].ravel()[0]
+            raise ValueError(f"{name} must contain whole numbers {rng}, got {bad.item()!r}")
+        flat = [int(x) for x in raw.ravel().tolist()]
+    else:
+        kind = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes"}.get(raw.dtype.kind, raw.dtype)
+        raise TypeError(f"{name} must be an array of integers, got {kind}")
+    if ndim is not None and raw.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {raw.shape}")
+    if raw.size < min_size:
+        raise ValueError(f"{name} must have at least {min_size} element(s), got {raw.size}")
+    if max_size is not None and raw.size > max_size:
+        raise ValueError(f"{name} must have at most {max_size} elements, got {raw.size}")
+    if raw.size == 0:
+        return np.zeros(raw.shape, dtype=np.int64)
+    if flat is None:
+        vmin, vmax = int(raw.min()), int(raw.max())
+    else:
+        vmin, vmax = min(flat), max(flat)
+    if lo is not None and vmin < lo:
+        raise ValueError(f"{name} must contain integers {rng}, got min {vmin}")
+    if hi is not None and vmax > hi:
+        raise ValueError(f"{name} must contain integers {rng}, got max {vmax}")
+    if flat is None:
+        return raw.astype(np.int64 if vmax < 2**63 else np.uint64)  # a copy: the caller's array is never aliased
+    if -(2**63) <= vmin and vmax < 2**63:
+        return np.array(flat, dtype=np.int64).reshape(raw.shape)
+    if vmin >= 0 and vmax <= U64_MAX:
+        return np.array(flat, dtype=np.uint64).reshape(raw.shape)
+    out = np.empty(len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(raw.shape)
 
 
 def check_str(name: str, value: Any, *, allow_empty: bool = False) -> str:

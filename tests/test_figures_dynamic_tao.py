@@ -569,7 +569,7 @@ def test_grid_and_range_limits_name_the_parameter():
         fig.one_block_grid((4.5,), (1,))
     with pytest.raises(ValueError, match="prices_centi must have at most 200 elements"):
         fig.one_block_grid(tuple(range(1, 300)), (1,))
-    with pytest.raises(ValueError, match="shares_pct must contain numbers in"):
+    with pytest.raises(ValueError, match="shares_pct must contain integers in"):
         fig.one_block_grid((4,), (101,))
     with pytest.raises(ValueError, match="root_tao_m must have at least 1"):
         fig.alpha_split_grid(())

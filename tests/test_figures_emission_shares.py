@@ -500,7 +500,7 @@ def test_grids_and_subnets_are_bounded_and_named():
         fig.pump_grid((2,), (7.5,))
     with pytest.raises(ValueError, match=r"after_days must be an integer in \[0, 3640\]"):
         fig.pump_for_share_gain(1.0, (10,), after_days=3_641)
-    with pytest.raises(ValueError, match="ages_days must contain numbers in"):
+    with pytest.raises(ValueError, match="ages_days must contain integers in"):
         fig.ema_response_grid((-1,))
     with pytest.raises(ValueError, match="bars must have at least 1"):
         fig.gate_curve(bars=())

@@ -13,6 +13,7 @@ from dtao_lib._validate import (
     check_bool,
     check_choice,
     check_int,
+    check_int_array,
     check_real,
     check_u16_fraction,
     freeze_arrays,
@@ -99,6 +100,62 @@ def test_check_array_rejects_what_numpy_would_coerce(values, exc):
 def test_check_array_accepts_numbers_and_big_python_ints():
     assert check_array("arr", [1, 2.5, np.int64(3)]).tolist() == [1.0, 2.5, 3.0]
     assert check_array("arr", [2**70, 1]).tolist() == [float(2**70), 1.0]
+
+
+@pytest.mark.parametrize(("values", "expected", "dtype"), [
+    ([1, 2, 3], [1, 2, 3], np.int64),
+    ([1000.0, 2.0], [1000, 2], np.int64),  # whole floats are integers
+    ([np.int8(3), np.uint64(2**64 - 1)], [3, 2**64 - 1], np.uint64),
+    (np.array([2**63, 1], dtype=np.uint64), [2**63, 1], np.uint64),
+    ([Fraction(6, 2), 4], [3, 4], np.int64),
+    ([], [], np.int64),
+])
+def test_check_int_array_accepts_integers_and_whole_numbers(values, expected, dtype):
+    out = check_int_array("arr", values)
+    assert out.tolist() == expected
+    assert all(type(x) is int for x in out.tolist())
+    assert out.dtype == dtype
+
+
+def test_check_int_array_is_exact_beyond_float_precision():
+    # 2**64 - 1 and 2**64 are the same float: the bound must compare the integers
+    assert check_int_array("arr", [2**64 - 1]).tolist() == [2**64 - 1]
+    with pytest.raises(ValueError, match=r"arr must contain integers >= 0 and <= u64::MAX \(\d+\), "
+                                         r"got max 18446744073709551616$"):
+        check_int_array("arr", [2**64])
+    assert check_int_array("arr", [-(2**70), 2**70], lo=None, hi=None).tolist() == [-(2**70), 2**70]
+
+
+def test_check_int_array_returns_a_copy():
+    src = np.array([1, 2, 3])
+    out = check_int_array("arr", src)
+    out[0] = 9
+    assert src.tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize(("values", "kwargs", "exc", "match"), [
+    ([1000.5], {}, ValueError, "whole numbers"),
+    ([Fraction(1, 3)], {}, ValueError, "whole numbers"),
+    ([float("nan")], {}, ValueError, r"whole numbers .* \(finite\)"),
+    ([float("inf"), 1], {}, ValueError, r"whole numbers .* \(finite\)"),
+    (np.array([1, np.inf]), {}, ValueError, r"whole numbers .* \(finite\)"),
+    (np.array([1, 2.5]), {}, ValueError, "whole numbers"),
+    ([True, 2], {}, TypeError, "integers"),
+    (["1"], {}, TypeError, "integers"),
+    ("12", {}, TypeError, "integers"),
+    ([1, None], {}, TypeError, "integers"),
+    ([1 + 0j], {}, TypeError, "integers"),
+    ([[1, 2], [3]], {}, TypeError, "integers"),
+    ([[1, 2]], {}, ValueError, "1-dimensional"),
+    ([-1], {}, ValueError, r">= 0 and <= u64::MAX"),
+    ([5], {"hi": 4}, ValueError, r"\[0, 4\]"),
+    ([], {"min_size": 1}, ValueError, "at least 1"),
+    ([1, 2, 3], {"max_size": 2}, ValueError, "at most 2 elements"),
+])
+def test_check_int_array_rejects(values, kwargs, exc, match):
+    with pytest.raises(exc, match=match) as info:
+        check_int_array("arr", values, **kwargs)
+    assert str(info.value).startswith("arr must")
 
 
 def test_check_choice_is_exact():

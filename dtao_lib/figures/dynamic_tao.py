@@ -27,7 +27,16 @@ import numpy as np
 import pandas as pd
 
 from .. import amm, coinbase, emission
-from .._validate import check_array, check_bool, check_choice, check_fraction, check_frame, check_int, check_real
+from .._validate import (
+    check_array,
+    check_bool,
+    check_choice,
+    check_fraction,
+    check_frame,
+    check_int,
+    check_int_array,
+    check_real,
+)
 from ..data import load_subnet_snapshot
 from ..interactive import Figure, live_panel
 from ..params import RAO_PER_TAO, TAO_WEIGHT, TEMPO, TOTAL_SUPPLY_RAO
@@ -144,17 +153,6 @@ def _check_e(block_emission_rao: Any) -> int | None:
     if block_emission_rao is None:
         return None
     return check_int("block_emission_rao", block_emission_rao, lo=1, hi=_MAX_E_RAO)
-
-
-def _whole_numbers(name: str, values: Any, *, lo: int, hi: int, max_len: int) -> list[int]:
-    """``values`` as a list of Python ints: a non-empty 1-D sequence of at most ``max_len`` whole numbers in
-    [``lo``, ``hi``] (grid keys; a longer grid would take minutes)."""
-    arr = check_array(name, values, ndim=1, lo=lo, hi=hi, min_size=1)
-    if arr.size > max_len:
-        raise ValueError(f"{name} must have at most {max_len} elements, got {arr.size}")
-    if np.any(arr != np.round(arr)):
-        raise ValueError(f"{name} must contain whole numbers in [{lo}, {hi}], got {arr.tolist()}")
-    return [int(x) for x in arr]
 
 
 def era_block_emission(era: str) -> int:
@@ -494,8 +492,8 @@ def one_block_grid(prices_centi: Sequence[int] = _PRICES_CENTI, shares_pct: Sequ
     ``prices_centi`` holds at most 200 whole numbers in [1, 10⁸], ``shares_pct`` at most 101 in
     [0, 100]; ``eras`` rows of :data:`INJECTION_ERAS`.
     """
-    cents = _whole_numbers("prices_centi", prices_centi, lo=1, hi=10**8, max_len=200)
-    pcts = _whole_numbers("shares_pct", shares_pct, lo=0, hi=100, max_len=101)
+    cents = check_int_array("prices_centi", prices_centi, lo=1, hi=10**8, min_size=1, max_size=200).tolist()
+    pcts = check_int_array("shares_pct", shares_pct, lo=0, hi=100, min_size=1, max_size=101).tolist()
     if isinstance(eras, InjectionEra) or not isinstance(eras, Sequence) or not eras:
         raise TypeError(f"eras must be a non-empty sequence of InjectionEra (see INJECTION_ERAS), got {eras!r}")
     for ie in eras:

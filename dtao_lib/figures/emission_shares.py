@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .. import amm, coinbase, ema, taoflow
-from .._validate import check_array, check_bool, check_frame, check_int, check_real, check_str
+from .._validate import check_array, check_bool, check_frame, check_int, check_int_array, check_real, check_str
 from ..data import load_emission_days, load_emission_shares, load_subnet_snapshot
 from ..interactive import Figure, live_panel
 from ..params import (
@@ -49,7 +49,7 @@ from ..params import era as _era
 from ._fast import templated
 from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown, slider
 from .amm import pool_from_snapshot
-from .dynamic_tao import SNAPSHOT_COLUMNS, _whole_numbers, era_block_emission, snapshot_block_state, subnet_example
+from .dynamic_tao import SNAPSHOT_COLUMNS, era_block_emission, snapshot_block_state, subnet_example
 
 __all__ = [
     "GATE_RANKS",
@@ -124,7 +124,7 @@ def ema_response_grid(ages_days: Sequence[int] = tuple(range(0, 361, 30)), *, ho
     ``step_days`` in [1, ``horizon_days``]; ``moving_alpha`` and ``halving_blocks`` as in
     :func:`dtao_lib.ema.keep_factor`.
     """
-    ages = _whole_numbers("ages_days", ages_days, lo=0, hi=36_500, max_len=1_000)
+    ages = check_int_array("ages_days", ages_days, lo=0, hi=36_500, min_size=1, max_size=1_000).tolist()
     horizon = check_int("horizon_days", horizon_days, lo=1, hi=3_650)
     days = np.arange(0, horizon + 1, check_int("step_days", step_days, lo=1, hi=horizon))
     check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
@@ -626,7 +626,7 @@ def pump_for_share_gain(
     ten years); ``gain_points`` in (0, 99].
     """
     gain = check_real("gain_points", gain_points, lo=0.0, lo_open=True, hi=99.0)
-    holds = _whole_numbers("hold_days", hold_days, lo=1, hi=3_650, max_len=100)
+    holds = check_int_array("hold_days", hold_days, lo=1, hi=3_650, min_size=1, max_size=100).tolist()
     after = check_int("after_days", after_days, lo=0, hi=3_650 - max(holds))
     b0 = check_int("blocks_since_start", blocks_since_start)
     n_id = check_int("netuid", netuid, lo=1, hi=65_535)
@@ -677,8 +677,8 @@ def pump_grid(amounts_k: Sequence[int] = _PUMP_AMOUNTS_K, holds: Sequence[int] =
     ``amounts_k`` (whole thousands of TAO in [1, 10 000]) and ``holds`` (whole days in [1, 3 650]) make at
     most 400 pairs; ``netuid``, ``horizon_days`` and ``step_days`` as in :func:`pump_path`.
     """
-    ks = _whole_numbers("amounts_k", amounts_k, lo=1, hi=10_000, max_len=100)
-    hs = _whole_numbers("holds", holds, lo=1, hi=3_650, max_len=100)
+    ks = check_int_array("amounts_k", amounts_k, lo=1, hi=10_000, min_size=1, max_size=100).tolist()
+    hs = check_int_array("holds", holds, lo=1, hi=3_650, min_size=1, max_size=100).tolist()
     if len(ks) * len(hs) > 400:
         raise ValueError(f"amounts_k × holds must have at most 400 pairs (each is {len(PUMP_ERAS)} pumps), got "
                          f"{len(ks)} × {len(hs)}")
