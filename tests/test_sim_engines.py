@@ -632,3 +632,55 @@ def test_ema_age_and_half_point_follow_the_era(era, h, origin, rust, engine):
             wrong_h = ema.update_moving_price(float(ema0[i]), float(spot[i]), blocks_since_start=age,
                                               halving_blocks=201_600, era="v2.0.10")
             assert wrong_h != pytest.approx(want, rel=1e-9)
+
+
+def _zero_alpha_block(era: str, engine: str, tao: int):
+    """One block where slot 0 is a Balancer pool with an empty alpha reserve and TAO weight 0.3."""
+    def empty(st):
+        st.IP[L.IP_DEBUG] = 0  # the debug checks refuse AIN = 0 (ERR_NEGATIVE); the chain allows it
+        st.I[L.TAO, 0] = st.I[L.INIT_TAO, 0] = tao
+        st.I[L.AIN, 0] = 0
+        st.I[L.INIT_ALPHA, 0] = st.I[L.AOUT, 0] + st.I[L.PROT, 0]
+        st.F[L.W2, 0] = 0.3
+
+    st, args = _one_block_state(era, empty)
+    before = st.copy()
+    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
+    run(*args)
+    return before, st
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
+@pytest.mark.parametrize("era", ["v3.3.10", "D", "head"])
+def test_injection_into_a_zero_alpha_balancer_follows_the_chain(era, engine):
+    """An empty alpha reserve (``BalancerPool`` accepts alpha 0): ``update_weights_for_added_liquidity``
+    (pallets/swap/src/pallet/balancer.rs; Rust test ``test_adjust_protocol_liquidity_zero_alpha`` @71ddeedc)
+    sets ``w2 = 1/2`` when only TAO comes in (both products 0) and refuses alpha (``w2 = 0``). Both engines
+    use the real reserve (numpy used ``max(AIN, 1)``); expected values from :meth:`dtao_lib.amm.BalancerPool.inject`."""
+    # a deep TAO reserve: the price (of the 1-rao floor) is so high that α_in rounds to 0, τ_in > 0
+    before, st = _zero_alpha_block(era, engine, 10**15)
+    tin, ain = int(st.I[L.LAST_TAO_IN, 0]), int(st.I[L.LAST_ALPHA_IN, 0])
+    assert tin > 0
+    assert ain == 0
+    pool = amm.BalancerPool(10**15, 0, quote_weight=Fraction(3, 10)).inject(tin, 0)
+    assert pool.ok
+    assert pool.quote_weight == Fraction(1, 2)
+    assert st.F[L.W2, 0] == 0.5
+    assert st.I[L.TAO, 0] == 10**15 + tin
+    # a shallow one: α_in > 0 gives w2 = 0, refused (eras without reservoirs add nothing; HEAD keeps it pending)
+    before, st = _zero_alpha_block(era, engine, 10_000)
+    assert st.I[L.AIN, 0] == 0
+    if era == "head":  # both, then alpha only give w2 = 0; TAO only is taken (w2 = 1/2), the alpha waits
+        pend_t = int(st.I[L.CUM_TAO_MAT, 0] - before.I[L.CUM_TAO_MAT, 0])
+        pend_a = int(st.I[L.CUM_ALPHA_INJ, 0] - before.I[L.CUM_ALPHA_INJ, 0])
+        assert pend_a > 0
+        want = amm.adjust_protocol_liquidity(amm.BalancerPool(10_000, 0, quote_weight=Fraction(3, 10)), pend_t, pend_a)
+        assert (want.tao_active, want.alpha_active, want.alpha_reservoir) == (pend_t, 0, pend_a)
+        assert st.I[L.RES_ALPHA, 0] == pend_a
+        assert st.I[L.RES_TAO, 0] == 0
+        assert st.F[L.W2, 0] == float(want.pool.quote_weight) == 0.5
+    else:
+        assert amm.BalancerPool(10_000, 0, quote_weight=Fraction(3, 10)).inject(1, 1).rejected == "WeightOutOfRange"
+        assert st.F[L.W2, 0] == 0.3
+        assert st.I[L.LAST_TAO_IN, 0] == 0
+        assert st.I[L.LAST_ALPHA_IN, 0] == 0

@@ -182,7 +182,9 @@ def inject_weight(w2: float, tao: float, alpha: float, dt: float, da: float) -> 
     [0.01, 0.99] (the chain then adds nothing).
     """
     num = w2 * alpha * (tao + dt)
-    new = num / ((1.0 - w2) * tao * (alpha + da) + num)
+    den = (1.0 - w2) * tao * (alpha + da) + num
+    # both products 0 (an empty alpha reserve and Δα = 0): the chain sets w2 = 1/2 (amm.BalancerPool.inject)
+    new = num / den if den > 0.0 else 0.5
     if new < BAL_W_MIN or new > BAL_W_MAX:
         return -1.0
     return new

@@ -739,7 +739,7 @@ def record(I, F, G, IP, FP, rec_sub, rec_glob, r):  # noqa: E741
         sum_ema += F[L.EMA, i]
         tao = float(I[L.TAO, i])
         a_in = float(I[L.AIN, i])
-        rec_sub[r, L.M_PRICE, i] = spot_price(kind, tao, a_in, F[L.W2, i])
+        rec_sub[r, L.M_PRICE, i] = spot_price(kind, tao, max(a_in, 1.0), F[L.W2, i])  # AIN floor 1, as the kernels
         rec_sub[r, L.M_EMA, i] = F[L.EMA, i]
         rec_sub[r, L.M_SHARE, i] = F[L.SHARE, i]
         rec_sub[r, L.M_TAO, i] = tao * 1e-9

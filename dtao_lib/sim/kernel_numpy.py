@@ -218,7 +218,8 @@ def _adjust_liquidity(w2, tao, alpha, pt, pa):
     """Vectorised :func:`dtao_lib.sim._scalar.adjust_liquidity`: ``(τ*, α*, new w2)``."""
     def weight(dt, da):
         num = w2 * alpha * (tao + dt)
-        return num / ((1.0 - w2) * tao * (alpha + da) + num)
+        den = (1.0 - w2) * tao * (alpha + da) + num
+        return np.where(den > 0.0, num / np.where(den > 0.0, den, 1.0), 0.5)  # 0/0 at AIN = Δα = 0: 1/2
 
     def inside(x):
         return (x >= L.BAL_W_MIN) & (x <= L.BAL_W_MAX)
@@ -468,7 +469,7 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
                 pend_t = I[L.RES_TAO] + tin
                 pend_a = I[L.RES_ALPHA] + ain
                 acc_t, acc_a, nw = _adjust_liquidity(F[L.W2], I[L.TAO].astype(np.float64),
-                                                     np.maximum(I[L.AIN], 1).astype(np.float64),
+                                                     I[L.AIN].astype(np.float64),
                                                      pend_t.astype(np.float64), pend_a.astype(np.float64))
                 F[L.W2] = np.where(act, nw, F[L.W2])
                 at = np.where(act, acc_t, 0.0).astype(np.int64)
@@ -486,8 +487,10 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
             else:  # the era's order of injection and chain buy (state.chain_buy_order)
                 if kind == L.POOL_BAL:  # ORDER_WEIGHTS_FIRST: new weights on the pre-buy reserves
                     touch = act & ((tin > 0) | (ain > 0))
-                    num = w2 * a_f * (tao_f + tin)
-                    nw = num / ((1.0 - w2) * tao_f * (a_f + ain) + num)
+                    a_w = I[L.AIN].astype(np.float64)  # the real reserve (_scalar.inject_weight), not a_f
+                    num = w2 * a_w * (tao_f + tin)
+                    den = (1.0 - w2) * tao_f * (a_w + ain) + num
+                    nw = np.where(den > 0.0, num / np.where(den > 0.0, den, 1.0), 0.5)
                     bad = touch & ((nw < L.BAL_W_MIN) | (nw > L.BAL_W_MAX))
                     tin = np.where(bad, 0, tin)
                     ain = np.where(bad, 0, ain)

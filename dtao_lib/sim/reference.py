@@ -178,7 +178,8 @@ class _Model:
         """Balancer quote weight after adding ``(dt, da)`` at the same price; None outside [0.01, 0.99]."""
         t, a = float(s.tao), float(s.alpha_in)
         num = s.w2 * a * (t + dt)
-        w = num / ((1.0 - s.w2) * t * (a + da) + num)
+        den = (1.0 - s.w2) * t * (a + da) + num
+        w = num / den if den > 0.0 else 0.5  # empty alpha reserve, Δα = 0: the chain sets 1/2
         return w if 0.01 <= w <= 0.99 else None
 
     # swaps: the formulas of dtao_lib.amm.cp_*_array / balancer_*_array, one subnet at a time
