@@ -430,10 +430,16 @@ def subnet_life(
 
     Every step of ``step_days`` days applies, ``step_days × 7 200`` times, the per-block coinbase
     terms computed once at the start of the step by :func:`dtao_lib.coinbase.subnet_terms` (exact,
-    with the era's injection cap), then the step's chain buy and the users' net flow as one swap
-    each on an equal-weight pool (the formulas of :func:`dtao_lib.amm.balancer_buy_array` and
-    :func:`~dtao_lib.amm.balancer_sell_array` with ``w = ½``; an equal-weight Balancer pool is a
-    constant-product pool, and injections at the pool price leave its weights at ½)::
+    with the era's injection cap): the step's injection goes into the reserves first, then the step's
+    chain buy and the users' net flow run as one swap each on an equal-weight pool (the formulas of
+    :func:`dtao_lib.amm.balancer_buy_array` and :func:`~dtao_lib.amm.balancer_sell_array` with
+    ``w = ½``; an equal-weight Balancer pool is a constant-product pool, and injections at the pool
+    price leave its weights at ½). Injecting before the buy is the chain's order in the Uniswap-v3 eras
+    (v3.2.12 – v3.4.7) only; the subsidy era (v3.2.3 – v3.2.11), the Balancer eras (v3.3.10, v3.4.8 –
+    spec 434: weights first, buy on the pre-injection reserves) and HEAD (spec 435+) buy before the
+    injection reaches the reserves (per-era table in :func:`dtao_lib.coinbase.block`; run block by
+    block in that order by :mod:`dtao_lib.sim`). At this step resolution the difference is of the order
+    of the step's injection relative to the pool::
 
         E      = block_emission(TAO issuance)          τ = floor(E · tao_share)     (rao per block)
         a      = block_emission(alpha issuance)        minted to participants: α_out += a
