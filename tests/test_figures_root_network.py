@@ -165,6 +165,24 @@ def test_membership_needs_strictly_more_stake():
         fig.membership_demo([1, 2, 3])
 
 
+def test_membership_demo_stakes_are_whole_numbers():
+    """Stakes are integers on chain: 1000.0 is 1000, 1000.5 is refused (it used to become 1000 silently)."""
+    whole = [1_000.0 + i for i in range(64)]
+    d = fig.membership_demo(whole)
+    assert d["smallest member's stake"].tolist() == [1_000] * 3
+    assert d["newcomer's stake"].tolist() == [999, 1_000, 1_001]
+    assert d.equals(fig.membership_demo([1_000 + i for i in range(64)]))
+    with pytest.raises(ValueError, match=r"stakes must contain whole numbers .*1000\.5"):
+        fig.membership_demo([1_000.5, *whole[1:]])
+    # a zero stake would send a newcomer of -1; u64::MAX one of u64::MAX + 1
+    with pytest.raises(ValueError, match=r"stakes must contain integers in \[1, \d+\], got min 0"):
+        fig.membership_demo([0, *whole[1:]])
+    with pytest.raises(ValueError, match=r"stakes must contain integers in \[1, \d+\], got max"):
+        fig.membership_demo([2**64 - 1, *whole[1:]])
+    big = [2**64 - 2 - i for i in range(64)]  # exact beyond float precision
+    assert fig.membership_demo(big)["newcomer's stake"].tolist() == [2**64 - 66, 2**64 - 65, 2**64 - 64]
+
+
 # ---------------------------------------------------------------------------------------------
 # Cartel experiment
 # ---------------------------------------------------------------------------------------------

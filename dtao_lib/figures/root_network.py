@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import root_era
-from .._validate import check_array, check_fraction, check_int, check_real, check_u16_fraction
+from .._validate import U64_MAX, check_array, check_fraction, check_int, check_int_array, check_real, check_u16_fraction
 from ..interactive import Figure, live_panel
 from ..params import BLOCKS_PER_DAY, RAO_PER_TAO, ROOT_MAX_UIDS, ROOT_RHO
 from ._live import LiveChart
@@ -311,13 +311,15 @@ def membership_demo(stakes: Any = None) -> pd.DataFrame:
 
     The 64 members hold ``stakes`` (default: the stylised mid-2024 profile times 6 million, in TAO,
     rounded). Newcomers bring the smallest member's stake minus one, exactly it, and plus one.
+    ``stakes``: 64 whole numbers in [1, u64::MAX − 1] (the chain's stakes are integers, so ``1000.0`` is
+    accepted and ``1000.5`` rejected rather than truncated; the bounds keep both newcomers' stakes a u64).
     """
     if stakes is None:
         stakes = np.round(root_era.stake_profile_2024() * 6_000_000).astype(np.int64)
-    st = check_array("stakes", stakes, lo=0.0, min_size=1)
+    st = check_int_array("stakes", stakes, lo=1, hi=U64_MAX - 1, min_size=1)
     if st.size != ROOT_MAX_UIDS:
         raise ValueError(f"stakes must have {ROOT_MAX_UIDS} entries (a full root network), got {st.size}")
-    members = [(f"v{i}", int(x)) for i, x in enumerate(np.asarray(stakes).tolist())]
+    members = [(f"v{i}", x) for i, x in enumerate(st.tolist())]
     low = min(x for _, x in members)
     rows = []
     for newcomer in (low - 1, low, low + 1):
