@@ -99,7 +99,7 @@ def test_compare_trade_bad_input():
 
 
 def test_design_grid_follows_the_closed_forms():
-    df = fig.design_grid(sizes_pct=(0.01, 1, 10, 50), weights_pct=(20, 50))
+    df = fig._design_grid(sizes_pct=(0.01, 1, 10, 50), weights_pct=(20, 50))
     stake = df[df["side"] == "stake"].set_index(["design", "w2_pct", "size_pct"])
     for s in (0.01, 1, 10, 50):
         d = T * s / 100
@@ -124,7 +124,7 @@ def test_design_grid_follows_the_closed_forms():
 
 
 def test_design_grid_is_modest():
-    df = fig.design_grid()
+    df = fig._design_grid()
     assert len(df) <= 2_000
     assert set(df["w2_pct"]) == {0, *range(10, 100, 10)}
 

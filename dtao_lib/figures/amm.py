@@ -215,12 +215,14 @@ def compare_trade(trade_tao: float = 100.0, side: str = "stake", *, tao_rao: int
 _SMALL_SIZES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
 
 
-def design_grid(sizes_pct: Sequence[float] = (*_SMALL_SIZES, *range(1, 51)),
+def _design_grid(sizes_pct: Sequence[float] = (*_SMALL_SIZES, *range(1, 51)),
                 weights_pct: Sequence[int] = tuple(range(10, 100, 10)), *,
                 tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPHA_RAO) -> pd.DataFrame:
     """Slippage and price impact of stakes and unstakes of ``size_pct`` % of the TAO reserve, per design.
 
     Non-Balancer rows have ``w2_pct = 0``; Balancer rows repeat for every TAO weight in ``weights_pct``.
+    Private (the figure's data): the callers validated the inputs (:func:`design_comparison` the reserves,
+    its live face the trade through :func:`compare_trade` first).
     """
     rows = []
     for w in weights_pct:
@@ -287,7 +289,7 @@ def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPH
     trade size, and the numbers at the chosen size.
 
     Static face: sliders for the trade size (1–50 % of the TAO reserve), the Balancer TAO weight
-    (10–90 %) and a stake/unstake dropdown, over data precomputed by :func:`design_grid`. Live face:
+    (10–90 %) and a stake/unstake dropdown, over a precomputed grid of sizes and weights. Live face:
     any reserves, trade size (TAO) and weight, via :func:`compare_trade`. ``tao_rao`` and
     ``alpha_rao`` (the pool's reserves in rao) must be integers >= 1.
     """
@@ -297,7 +299,7 @@ def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPH
         size = slider("size", lo=1, hi=50, step=1, value=10, label="trade size (% of TAO reserve) ")
         weight = slider("w2", lo=10, hi=90, step=10, value=50, label="Balancer TAO weight w₂ (%) ")
         side = dropdown("side", ["stake", "unstake"], "stake", "trade ")
-        chart = _design_chart(design_grid(tao_rao=tao_rao, alpha_rao=alpha_rao), size, weight, side)
+        chart = _design_chart(_design_grid(tao_rao=tao_rao, alpha_rao=alpha_rao), size, weight, side)
         return chart.add_params(size, weight, side).properties(
             title="The same trade in the three pool designs, v3 at both fees (same TAO reserve, same price)")
 
@@ -309,7 +311,7 @@ def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPH
         pct = float(f"{trade_tao * 100 / tao_reserve:.10g}")
         top = max(pct, 1.0)
         sizes = sorted({*_SMALL_SIZES, *(max(1, round(top * k / 20)) for k in range(1, 21)), pct})
-        df = design_grid(sizes, (round(w2_pct),), tao_rao=t, alpha_rao=a)
+        df = _design_grid(sizes, (round(w2_pct),), tao_rao=t, alpha_rao=a)
         df = df[df["side"] == side]
         title = f"slippage against trade size; numbers for {trade_tao:,.6g} TAO ({pct:.3g} % of the TAO reserve)"
         return _design_template({"size_now": pct}, title=title, data=df), table.round(6)
