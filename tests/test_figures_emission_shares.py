@@ -450,6 +450,24 @@ def test_gate_explorer_faces():
         fig.gate_summary(32, -1.0)
 
 
+def test_gate_explorer_live_face_builds_the_snapshot_once(monkeypatch):
+    """One change of the live face computes the gate table once and shows the same numbers as the public calls."""
+    captured = {}
+    monkeypatch.setattr(fig, "live_panel", lambda controls, render: captured.setdefault("render", render))
+    fig.gate_explorer().live()
+    calls = []
+    real = fig.gate_snapshot
+    monkeypatch.setattr(fig, "gate_snapshot", lambda *a, **k: calls.append(a) or real(*a, **k))
+    chart, summary = captured["render"](16, 2.5)
+    assert len(calls) == 1
+    monkeypatch.setattr(fig, "gate_snapshot", real)
+    pd.testing.assert_frame_equal(summary, fig.gate_summary(16, 2.5).round(4))
+    rows = fig._gate_rows(16, 2.5)
+    assert rows["share"].sum() == pytest.approx(2.0)  # D and HEAD each sum to 1 over the subnets shown
+    shown = pd.DataFrame(chart.spec["datasets"]["data_0"])  # the spec writes 15 significant digits
+    pd.testing.assert_frame_equal(shown, rows.reset_index(drop=True), check_dtype=False, rtol=1e-13)
+
+
 # ---------------------------------------------------------------------------------------------
 # Bad input the generated suite (tests/test_bad_input.py) does not fuzz: strings, frames, grids
 # ---------------------------------------------------------------------------------------------

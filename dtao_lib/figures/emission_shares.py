@@ -994,7 +994,11 @@ def gate_summary(rank: int = EMISSION_BAR_RANK, exponent: float = EMISSION_GATE_
     share, the Herfindahl–Hirschman index ``Σ share²`` and its inverse (the "effective number" of
     subnets, equal to N when all N shares are equal).
     """
-    df = gate_snapshot(rank, exponent)
+    return _gate_summary_of(gate_snapshot(rank, exponent))
+
+
+def _gate_summary_of(df: pd.DataFrame) -> pd.DataFrame:
+    """:func:`gate_summary` of a :func:`gate_snapshot` frame (the live face builds the snapshot once)."""
     rows = []
     half = len(df) // 2
     for col in ("D", "HEAD"):
@@ -1026,8 +1030,10 @@ def gate_curve(bars: Sequence[float] = (0.002, 0.005, 0.01, 0.02), exponents: Se
     return pd.concat(rows, ignore_index=True)
 
 
-def _gate_rows(rank: int, exponent: float) -> pd.DataFrame:
-    df = gate_snapshot(rank, exponent)
+def _gate_rows(rank: int, exponent: float, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The chart's long rows of ``df`` (default: :func:`gate_snapshot` of ``rank`` and ``exponent``)."""
+    if df is None:
+        df = gate_snapshot(rank, exponent)
     long = df.melt(id_vars=["netuid", "name", "rank"], value_vars=["D", "HEAD"], var_name="rule", value_name="share")
     long["N"] = rank
     long["subnet"] = long["netuid"].astype(str) + " " + long["name"].astype(str)
@@ -1067,8 +1073,8 @@ def gate_explorer() -> Figure:
         return _gate_chart(df, (alt.datum.N == n,), (n,))
 
     def render(rank: int, exponent: float):
-        df = _gate_rows(rank, exponent)
-        return _gate_live(df), gate_summary(rank, exponent).round(4)
+        snap = gate_snapshot(rank, exponent)  # once: the chart and the summary read the same table
+        return _gate_live(_gate_rows(rank, exponent, snap)), _gate_summary_of(snap).round(4)
 
     def live():
         import ipywidgets as w
