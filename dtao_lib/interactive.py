@@ -134,19 +134,23 @@ function dtaoStacked(spec) {
   config.legend = Object.assign({}, config.legend, {layout: stack.legendLayout});
   return Object.assign({}, spec, {config: config});
 }
-function dtaoLegendsOverflow(el) {
+function dtaoTextOverflows(el) {
   var svg = el.querySelector("svg.marks");
   if (!svg) return false;
-  var s = svg.getBoundingClientRect();
-  return Array.prototype.some.call(svg.querySelectorAll(".role-legend"), function(g) {
-    var r = g.getBoundingClientRect();
-    return r.width > 0 && (r.right > s.right + 1 || r.left < s.left - 1);
+  var s = svg.getBoundingClientRect(), d = el.getBoundingClientRect();
+  var left = Math.max(s.left, d.left), right = Math.min(s.right, d.right);
+  var texts = svg.querySelectorAll(".role-title text, .role-axis text, .role-legend text");
+  return Array.prototype.some.call(texts, function(t) {
+    var r = t.getBoundingClientRect();
+    return r.width > 0 && t.textContent.trim() !== "" && (r.right > right + 1 || r.left < left - 1);
   });
 }
 """
-"""JavaScript of the embedding scripts: a chart whose legends, side by side, do not fit its width
-is drawn again with them stacked (``usermeta.dtaoStack`` of :func:`narrow_rules`; the live view,
-drawn on a canvas, stacks them in a narrow container instead)."""
+"""JavaScript of the embedding scripts. A chart whose titles, axis labels or legends do not fit
+its width once drawn (possible at any width: vega cannot measure text before drawing) is first
+drawn again with its legends stacked (``usermeta.dtaoStack`` of :func:`narrow_rules`), then, if
+that is not enough, switched to the narrow layout (parameter :data:`SQUEEZE`). The live view,
+drawn on a canvas, stacks legends in a narrow container instead."""
 
 
 def _loader_js(div_id: str, spec_json: str) -> str:
@@ -162,30 +166,40 @@ def _loader_js(div_id: str, spec_json: str) -> str:
     var el = document.getElementById("{div_id}");
     if (spec.width === "container") el.classList.add("dtao-fit");
     var stacked = dtaoStacked(spec);
+    var squeezable = (spec.params || []).some(function(p) {{ return p.name === "{SQUEEZE}"; }});
     function fail(err) {{
       document.getElementById("{div_id}").innerText = "Chart error: " + err;
       console.error(err);
     }}
-    function restack(res) {{  // legends side by side wider than the chart: draw it again, stacked
-      res.view.finalize();
-      return vegaEmbed(el, stacked, opts).then(function(again) {{
-        (window.dtaoViews = window.dtaoViews || []).push(again.view);
-      }});
+    function settle(res) {{  // text outside the chart: stack the legends, then squeeze
+      if (!dtaoTextOverflows(el)) return Promise.resolve(res);
+      if (stacked && !res.dtaoStacked) {{
+        res.view.finalize();
+        return vegaEmbed(el, stacked, opts).then(function(again) {{
+          again.dtaoStacked = true;
+          return settle(again);
+        }});
+      }}
+      if (res.dtaoSqueezed || !squeezable) return Promise.resolve(res);
+      res.dtaoSqueezed = true;
+      return res.view.signal("{SQUEEZE}", true).runAsync().then(function() {{ return res; }});
     }}
-    vegaEmbed(el, spec, opts).then(function(res) {{
-      if (stacked && dtaoLegendsOverflow(el)) return restack(res);
+    function later(res) {{  // measure once the page has laid the drawn chart out
+      return new Promise(function(resolve) {{ setTimeout(function() {{ resolve(res); }}, 50); }});
+    }}
+    vegaEmbed(el, spec, opts).then(later).then(settle).then(function(res) {{
       (window.dtaoViews = window.dtaoViews || []).push(res.view);
-      if (!stacked) return;
-      var timer = null;
-      function onResize() {{  // after vega's own re-layout
+      if (spec.width !== "container") return;
+      var timer = null, current = res;
+      window.addEventListener("resize", function() {{  // after vega's own re-layout
         clearTimeout(timer);
         timer = setTimeout(function() {{
-          if (!dtaoLegendsOverflow(el)) return;
-          window.removeEventListener("resize", onResize);
-          restack(res).catch(fail);
+          settle(current).then(function(again) {{
+            if (again !== current) window.dtaoViews.push(again.view);
+            current = again;
+          }}).catch(fail);
         }}, 250);
-      }}
-      window.addEventListener("resize", onResize);
+      }});
     }}).catch(fail);
   }}
   if (window.vegaEmbed) {{ embed(); return; }}
@@ -250,6 +264,10 @@ charts keep the layout their authors gave them."""
 
 NARROW = "dtao_narrow"
 """Name of the boolean vega parameter that is true while the chart's container is narrow."""
+
+SQUEEZE = "dtao_squeeze"
+"""Name of the vega parameter the embedding script sets when a chart's text does not fit its
+container at desktop width: the chart then takes the narrow layout (see :data:`_FIT_JS`)."""
 
 CONTAINER = "dtao_cw"
 """Name of the vega parameter holding the container's width in pixels (it follows resizes)."""
@@ -440,13 +458,14 @@ def narrow_rules(spec: Mapping[str, Any]) -> dict[str, Any]:
       centred on the whole chart (:func:`_narrow_title`).
     """
     out = dict(spec)
-    mine = (CONTAINER, NARROW)
+    mine = (CONTAINER, SQUEEZE, NARROW)
     params = [p for p in out.get("params", []) if not (isinstance(p, Mapping) and p.get("name") in mine)]
     out["params"] = [
         *params,
         # `width` changes on every window resize: reading it makes the parameter follow resizes
         {"name": CONTAINER, "expr": "width >= 0 && isFinite(containerSize()[0]) ? containerSize()[0] : 1e4"},
-        {"name": NARROW, "expr": f"{CONTAINER} < {NARROW_PX}"},
+        {"name": SQUEEZE, "value": False},  # set to true by the embedding script (_FIT_JS)
+        {"name": NARROW, "expr": f"{SQUEEZE} || {CONTAINER} < {NARROW_PX}"},
     ]
     config = dict(out.get("config") or {})
     legend_config = dict(config.get("legend") or {})
@@ -675,7 +694,7 @@ def _split_datasets(spec: dict[str, Any]) -> tuple[str, dict[str, Any], dict[str
     renamed = _rename_datasets(spec)
     datasets = renamed.pop("datasets", {})
     signals = {p["name"]: p["value"] for p in renamed.get("params", [])
-               if "value" in p and "select" not in p and "views" not in p}
+               if "value" in p and "select" not in p and "views" not in p and p["name"] != SQUEEZE}
     shape = {**renamed, "params": [{k: v for k, v in p.items() if not (k == "value" and p["name"] in signals)}
                                    for p in renamed["params"]]} if signals else renamed
     return json.dumps(shape, sort_keys=True, separators=(",", ":")), renamed, datasets, signals

@@ -437,8 +437,11 @@ def test_narrow_rules_fit_legends_and_axes_and_keep_the_desktop_layout():
     spec = interactive.responsive(original)
     assert chart.to_dict() == original
     _valid(spec)
-    params = {p["name"]: p["expr"] for p in spec["params"]}
-    assert params[interactive.NARROW] == f"{interactive.CONTAINER} < {interactive.NARROW_PX}"
+    params = {p["name"]: p.get("expr") for p in spec["params"]}
+    assert params[interactive.NARROW] == (f"{interactive.SQUEEZE} || "
+                                          f"{interactive.CONTAINER} < {interactive.NARROW_PX}")
+    squeeze = next(p for p in spec["params"] if p["name"] == interactive.SQUEEZE)
+    assert squeeze == {"name": interactive.SQUEEZE, "value": False}  # until the script finds text outside
     assert "containerSize()[0]" in params[interactive.CONTAINER]
     assert "width" in params[interactive.CONTAINER]  # re-evaluated when the window is resized
     points, lines = spec["layer"]
@@ -479,9 +482,11 @@ def test_narrow_rules_leave_composed_charts_and_hidden_axes_alone():
 
 def test_chart_html_stacks_overflowing_legends_when_drawn():
     """The embedding script (and the live view's) knows how to redraw a chart with its legends
-    stacked; the spec says how."""
+    stacked, and to switch a chart whose text does not fit to the narrow layout; the spec says how.
+    (What it does in a browser: tests/browser/test_site.py::test_chart_text_stays_inside_the_chart.)"""
     html = interactive.chart_html(_legend_chart())
-    assert "dtaoLegendsOverflow(el)" in html
+    assert "dtaoTextOverflows(el)" in html
+    assert f'signal("{interactive.SQUEEZE}", true)' in html
     assert "dtaoStacked(spec)" in html
     assert '"dtaoStack"' in html
     assert "dtaoStacked(next)" in interactive._CHART_ESM
