@@ -684,3 +684,73 @@ def test_injection_into_a_zero_alpha_balancer_follows_the_chain(era, engine):
         assert st.F[L.W2, 0] == 0.3
         assert st.I[L.LAST_TAO_IN, 0] == 0
         assert st.I[L.LAST_ALPHA_IN, 0] == 0
+
+
+def _tao_heavy_pool(n: int = 64) -> sim.InitialState:
+    """Slot 0 of 64: a Balancer pool at price ≈ 5e7 TAO per alpha (5 M TAO against 0.001 alpha) with TAO
+    weight just below 0.99. Its α_in rounds to 0 (τ/p < 1 rao), so the injection is TAO only and pushes the
+    weight above 0.99: refused."""
+    tao = np.full(n, 10**13, dtype=np.int64)
+    alpha = np.full(n, 10**13, dtype=np.int64)
+    price = np.ones(n)
+    tao[0], alpha[0] = 5 * 10**15, 10**6
+    w2 = 0.99 - 1e-12
+    price[0] = tao[0] * (1.0 - w2) / (w2 * alpha[0])  # w2 = T / (p·A + T)
+    return sim.InitialState(netuid=np.arange(1, n + 1), tao_reserve=tao, alpha_in=alpha,
+                            alpha_out=np.full(n, 10**14), ema_price=np.ones(n), pool_price=price)
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
+@pytest.mark.parametrize("era", ["v3.3.10", "v3.4.8"])
+def test_refused_balancer_injection_is_issued_in_v3_3_10_and_recycled_after(era, engine):
+    """v3.3.10 (opentensor/subtensor v3.3.10-380, run_coinbase.rs L71-72 ``adjust_protocol_liquidity`` returns
+    (0, 0) when the weights would leave [0.01, 0.99]; L96-99 SubnetTAO += that 0; L108-112 TotalIssuance +=
+    the full τ_in): the refused TAO is issued to no account. From v3.4.8 (v3.4.8-423 L90-91 and L138-160) only
+    the accepted TAO is spent from the block credit, the rest is recycled with the credit's remainder.
+    Expected: τ_in from :func:`dtao_lib.coinbase.block`, the refusal from
+    :func:`dtao_lib.amm.balancer_quote_weight_after_injection` (> 0.99)."""
+    s = sim.Scenario(era=era, initial=_tao_heavy_pool(), blocks=1, record_every=1, seed=1, tempo=50_000)
+    st = build_state(s, debug=True)
+    before = st.copy()
+    n = st.n_slots
+    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
+    assert run(st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
+               np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R))) == 0
+    I0, F0 = before.I, before.F
+    fa = before.FP[L.FP_FLOW_ALPHA]
+    bs = coinbase.BlockState(
+        ema_prices=F0[L.EMA], spot_prices=before.spot_prices(),
+        alpha_issuance=I0[L.AIN] + I0[L.AOUT] + I0[L.PROT], root_tao=round(s.root_tao * 1e9),
+        total_issuance=s.issuance_rao, miner_burned=F0[L.BURN],
+        flows=(1 - fa) * F0[L.FLOW], protocol_flows=(1 - fa) * F0[L.PFLOW])
+    cb = coinbase.block(bs, era=era, exact=True)
+    tin, ain = int(cb.tao_in[0]), int(cb.alpha_in[0])
+    assert tin > 10**6
+    assert ain == 0
+    w0 = Fraction(F0[L.W2, 0]).limit_denominator(10**18)
+    w_new = amm.balancer_quote_weight_after_injection(w0, int(I0[L.TAO, 0]), int(I0[L.AIN, 0]), tin, 0)
+    assert w_new > Fraction(99, 100)
+    assert st.I[L.LAST_TAO_IN, 0] == 0
+    assert st.I[L.TAO, 0] == I0[L.TAO, 0]
+    assert st.F[L.W2, 0] == F0[L.W2, 0]
+    E = int(st.G[L.G_E])
+    issued = int(st.G[L.G_ISS] - before.G[L.G_ISS])
+    if era == "v3.3.10":
+        assert abs(int(st.G[L.G_STRANDED]) - tin) <= 1
+        assert issued == E - int(st.G[L.G_RECYC_CB])
+        assert st.G[L.G_RECYC_CB] <= n  # rounding dust only
+    else:
+        assert st.G[L.G_STRANDED] == 0
+        assert abs(int(st.G[L.G_RECYC_CB]) - tin) <= n
+
+
+@needs_numba
+def test_refused_injection_engines_agree():
+    """The three engines agree on a v3.3.10 run whose slot-0 injections are refused every block."""
+    s = sim.Scenario(era="v3.3.10", initial=_tao_heavy_pool(), blocks=60, record_every=1, seed=1, tempo=17)
+    rec = run_reference(s).records
+    num = sim.run(s, engine="numpy", debug=True)
+    nb = sim.run(s, engine="numba", debug=True)
+    assert np.allclose(rec, num.records, rtol=1e-9, atol=1e-9, equal_nan=True)
+    assert np.array_equal(num.records, nb.records, equal_nan=True)
+    assert nb.final.G[L.G_STRANDED] > 0

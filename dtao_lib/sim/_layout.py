@@ -85,7 +85,8 @@ G_DISSOLVED_PAID = 12  # Σ TAO paid to stakers of dissolved subnets
 G_LOCKS = 13       # Σ TAO paid for subnet locks
 G_TAO_MAT = 14     # Σ τ_in materialised from the credit (into pools or reservoirs)
 G_CHAIN = 15       # Σ TAO spent on chain buys
-G_STRANDED = 16    # Σ chain-buy TAO stranded on subnet accounts by failed swaps (eras before the refund, §A4)
+G_STRANDED = 16    # Σ TAO issued but in no pool: chain-buy TAO stranded on subnet accounts by failed swaps (eras
+#                    before the refund, §A4), and v3.3.10's refused injections (IP_REFUSED_ISSUED)
 G_REJ = 17         # rejected user actions: counts at G_REJ + src·N_RSN + reason, amounts (rao) N_SRC·N_RSN later
 N_SRC = 6          # sources of user actions (SRC_*)
 N_RSN = 4          # reasons for rejecting them (RSN_*)
@@ -120,7 +121,8 @@ IP_RESERVOIRS = 23  # 1 if the Balancer keeps what it cannot take in reservoirs 
 IP_SUBSIDY_AE = 24  # 1 if a subsidised subnet gets α_in = its alpha emission (v3.2.3 – v3.2.7), else E
 IP_ORDER = 25      # order of injection and chain buy before the reservoirs (ORDER_*), see state.chain_buy_order
 IP_EMA_FROM_REG = 26  # 1 if the EMA age counts from NetworkRegisteredAt (v2.0.6 – v2.0.9), else from start_call
-N_IP = 27
+IP_REFUSED_ISSUED = 27  # 1 if a refused Balancer injection's TAO is still issued, in no pool (v3.3.10), else recycled
+N_IP = 28
 
 # --- FP: float64 parameters ---------------------------------------------------------------------
 FP_TW_ROOT = 0     # grid32(γ) · T_root  (the weighted root TAO of root_prop)

@@ -207,6 +207,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
     reservoirs = IP[L.IP_RESERVOIRS]
     subsidy_ae = IP[L.IP_SUBSIDY_AE]
     order = IP[L.IP_ORDER]
+    refused_issued = IP[L.IP_REFUSED_ISSUED]
     ema_from_reg = IP[L.IP_EMA_FROM_REG]
     gate_q = FP[L.FP_GATE_Q]
     gate_h = FP[L.FP_GATE_H]
@@ -429,6 +430,8 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                 if kind == L.POOL_BAL and (tin > 0 or ain > 0):
                     nw = inject_weight(w2, tao_f, a_f, float(tin), float(ain))
                     if nw < 0.0:
+                        if refused_issued == 1:  # v3.3.10: issued all the same, in no pool
+                            stranded_total += tin
                         tin = 0
                         ain = 0
                     else:

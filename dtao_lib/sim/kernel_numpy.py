@@ -346,6 +346,7 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
     reservoirs = int(IP[L.IP_RESERVOIRS])
     subsidy_ae = int(IP[L.IP_SUBSIDY_AE])
     order = int(IP[L.IP_ORDER])
+    refused_issued = int(IP[L.IP_REFUSED_ISSUED])
     ema_from_reg = int(IP[L.IP_EMA_FROM_REG])
     gate_q = float(FP[L.FP_GATE_Q])
     gate_h = float(FP[L.FP_GATE_H])
@@ -492,12 +493,15 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
                     den = (1.0 - w2) * tao_f * (a_w + ain) + num
                     nw = np.where(den > 0.0, num / np.where(den > 0.0, den, 1.0), 0.5)
                     bad = touch & ((nw < L.BAL_W_MIN) | (nw > L.BAL_W_MAX))
+                    refused = int(np.where(bad, tin, 0).sum()) if refused_issued else 0  # v3.3.10: still issued
                     tin = np.where(bad, 0, tin)
                     ain = np.where(bad, 0, ain)
                     F[L.W2] = np.where(touch & ~bad, nw, F[L.W2])
                 if order == L.ORDER_INJECT_FIRST:  # Uniswap v3: the position grows, then the buy
                     _inject(I, F, tin, ain)
                 spent, bought, stranded = _chain_buy(I, F, act, exc, kind, chain, refund)
+                if kind == L.POOL_BAL:
+                    stranded += refused
                 if order != L.ORDER_INJECT_FIRST:  # subsidy era; Balancer: buy on the pre-injection reserves
                     _inject(I, F, tin, ain)
                 tin_mat = tin

@@ -108,6 +108,7 @@ class _Model:
         self.burn_weighting = getattr(e, "miner_burn_weighting", True)
         self.refund = getattr(e, "chain_buy_refund", False)
         self.reservoirs = getattr(e, "balancer_reservoirs", False) and e.pool == "balancer"
+        self.refused_issued = e.pool == "balancer" and not e.at_least("v3.4.8")  # a refused τ_in stays issued
         rank = scenario.emission_bar_rank
         self.rank = getattr(_params, "EMISSION_BAR_RANK", 32) if rank is None else rank
         q = scenario.emission_bar_quantile
@@ -452,7 +453,6 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
             te_int = math.floor(te)
             ae = emissions[i]
             aef = float(ae)
-            t_f, a_f = float(s.tao), float(s.alpha_in)
             p = _grid(s.price(m.pool))
             raw = te / (p if p > 0 else 1.0)
             subsidized = False
@@ -502,11 +502,12 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
                 # the subsidy era buys before injecting (v3.2.3 L90 vs L135-158); Uniswap v3 from v3.2.12
                 # adds the injection to the position before the buy (v3.2.12 L112 → L115)
                 if m.pool == "balancer" and (tin > 0 or ain > 0):
-                    num = s.w2 * a_f * (t_f + tin)
-                    w2 = num / ((1.0 - s.w2) * t_f * (a_f + ain) + num)
-                    if 0.01 <= w2 <= 0.99:
+                    w2 = m.weight_after(s, float(tin), float(ain))
+                    if w2 is not None:
                         s.w2 = w2
                     else:
+                        if m.refused_issued:  # v3.3.10 L108-112: TotalIssuance += τ_in all the same
+                            stranded_total += tin
                         tin = ain = 0
                 inject_first = m.pool != "balancer" and rule != "subsidy"
                 if not inject_first:

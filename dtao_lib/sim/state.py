@@ -120,6 +120,9 @@ def era_params(scenario: Scenario, *, debug: bool = False) -> tuple[np.ndarray, 
     ip[L.IP_POOL] = L.POOL_CODES[e.pool]
     ip[L.IP_FEE_U16] = 0 if e.swap_fee_u16 is None else e.swap_fee_u16
     ip[L.IP_FLAT_FEE] = 50_000 if e.pool == "constant_product" else 0
+    # v3.3.10's Balancer keeps FeesTao/FeesAlpha for adjust_protocol_liquidity, but DefaultFeeSplit is
+    # Perbill::zero() (swap/src/pallet/mod.rs L81-83, swap_step.rs L131-134 at v3.3.10-380): every fee goes
+    # to the block author and the stored fees stay 0
     ip[L.IP_FEE_IN_POOL] = 1 if e.fee_destination in ("pool", "liquidity_providers") else 0
     ip[L.IP_EMA] = L.EMA_CODES[e.ema_rule]
     ip[L.IP_ROOT_DIVS] = L.ROOT_SOLD_EACH_BLOCK if e.root_dividends == "sold_each_block" else L.ROOT_CLAIMABLE
@@ -141,6 +144,9 @@ def era_params(scenario: Scenario, *, debug: bool = False) -> tuple[np.ndarray, 
     ip[L.IP_SUBSIDY_AE] = 1 if not e.at_least("v3.2.8") else 0  # run_coinbase.rs v3.2.3 L87
     ip[L.IP_RESERVOIRS] = 1 if getattr(e, "balancer_reservoirs", False) and e.pool == "balancer" else 0
     ip[L.IP_ORDER] = chain_buy_order(e)
+    # v3.3.10 (run_coinbase.rs L108-112): TotalIssuance += τ_in even when adjust_protocol_liquidity refuses the
+    # injection (SubnetTAO += 0); from v3.4.8 the refused TAO stays in the block credit and is recycled
+    ip[L.IP_REFUSED_ISSUED] = 1 if e.pool == "balancer" and not e.at_least("v3.4.8") else 0
     halving, from_reg = ema_age_settings(e)
     ip[L.IP_EMA_FROM_REG] = from_reg
     fp = np.zeros(L.N_FP, dtype=np.float64)
