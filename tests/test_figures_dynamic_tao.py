@@ -588,3 +588,29 @@ def test_grid_and_range_limits_name_the_parameter():
     # the limits leave every valid call as it was: E = 1 TAO and a zero drain ratio still work
     assert fig.one_block(0.05, 0.08, "v2.0.0", block_emission_rao=RAO)["block_emission"] == RAO
     assert np.isnan(fig.collateral_example(18, drain_ratio=0.0).set_index("quantity")["value"].iloc[-1])
+
+
+def test_snapshot_numbers_are_checked():
+    """A snapshot with an infinite, negative or out-of-supply amount, a non-whole netuid or an absurd price is
+    refused naming the column (it used to reach int() and raise OverflowError)."""
+    from dtao_lib.data import load_subnet_snapshot
+
+    snap = load_subnet_snapshot()
+    assert fig.root_proportions(snapshot=snap).equals(fig.root_proportions())  # the shipped one passes
+    for col, bad in (("tao_in_tao", np.inf), ("tao_in_tao", -1.0), ("total_alpha_alpha", 2.2e7),
+                     ("alpha_in_alpha", np.nan), ("price_tao_per_alpha", 1e300), ("netuid", 3.5)):
+        s = snap.copy()
+        s[col] = s[col].astype(float)
+        s.loc[s.index[3], col] = bad
+        for call in (fig.root_proportions, fig.snapshot_block_state, fig.head_block, fig.network_block):
+            with pytest.raises(ValueError, match=rf"snapshot\['{col}'\] must"):
+                call(snapshot=s)
+
+
+def test_one_block_price_too_small_for_the_pool_is_refused():
+    """At a price below tao_reserve / 21e15 the pool's alpha reserve would exceed the supply cap: refused naming
+    price (it raised OverflowError for 5e-324, or an error naming alpha_reserve)."""
+    for p in (5e-324, 1e-300, 1e-6):  # injection_table runs every era, some of which chain-buy at this price
+        with pytest.raises(ValueError, match="price must be at least"):
+            fig.injection_table(0.05, p)
+    fig.one_block(0.05, 0.02, "head")  # the chapter's smallest grid price still works

@@ -141,11 +141,28 @@ _MAX_E_RAO = RAO_PER_TAO
 """Upper bound of ``block_emission_rao``: 1 TAO per block, the block emission before the first halving (spec §1)."""
 
 
+_MAX_SNAPSHOT_AMOUNT = TOTAL_SUPPLY_RAO / RAO_PER_TAO
+"""Upper bound of a snapshot's reserves and issuance (TAO or alpha): the 21 million supply cap (u64 rao)."""
+_MAX_SNAPSHOT_PRICE = 1e6
+"""Upper bound of a snapshot's prices (TAO per alpha): the swap pallet's max_price."""
+
+
 def _check_snapshot(snapshot: Any) -> pd.DataFrame:
-    """The shipped snapshot if ``snapshot`` is None, else ``snapshot`` checked to hold :data:`SNAPSHOT_COLUMNS`."""
+    """The shipped snapshot if ``snapshot`` is None, else ``snapshot`` checked to hold :data:`SNAPSHOT_COLUMNS`
+    with whole netuids in [0, 65 535], prices in [0, 10⁶] TAO per alpha (the moving price may be NaN: a subnet
+    registered since the last update) and reserves and issuance in [0, 21·10⁶] (finite: a chain amount is a u64 of
+    rao)."""
     if snapshot is None:
         return load_subnet_snapshot()
-    return check_frame("snapshot", snapshot, SNAPSHOT_COLUMNS)
+    df = check_frame("snapshot", snapshot, SNAPSHOT_COLUMNS)
+    check_int_array("snapshot['netuid']", df["netuid"].to_numpy(), lo=0, hi=65_535)
+    check_array("snapshot['price_tao_per_alpha']", df["price_tao_per_alpha"].to_numpy(), lo=0.0,
+                hi=_MAX_SNAPSHOT_PRICE)
+    check_array("snapshot['moving_price_tao_per_alpha'] (NaN allowed)",
+                df["moving_price_tao_per_alpha"].dropna().to_numpy(), lo=0.0, hi=_MAX_SNAPSHOT_PRICE)
+    for col in ("total_alpha_alpha", "tao_in_tao", "alpha_in_alpha"):
+        check_array(f"snapshot[{col!r}]", df[col].to_numpy(), lo=0.0, hi=_MAX_SNAPSHOT_AMOUNT)
+    return df
 
 
 def _check_e(block_emission_rao: Any) -> int | None:
@@ -343,7 +360,8 @@ def one_block(
     share
         The subnet's share of the block emission, in [0, 1] (how each era computes it: next chapter).
     price
-        Spot price ``p`` (TAO per alpha, > 0).
+        Spot price ``p`` (TAO per alpha, in (0, 10⁶]; where the chain buys, at least
+        ``tao_reserve_rao / 21·10¹⁵`` so that the pool's alpha reserve fits the supply cap).
     era
         Release or era name (default HEAD); pre-dTAO eras raise ``ValueError``.
     alpha_issuance_rao, root_tao_rao
@@ -401,6 +419,10 @@ def one_block(
                                      owner_cut_enabled=owner_cut, subsidized=subsidized, era=e)
     bought = 0
     if terms.excess_tao > 0 and e.chain_buy_alpha != "none":
+        if reserve / p > TOTAL_SUPPLY_RAO:  # the pool at price p would hold more alpha than the supply cap
+            raise ValueError(f"price must be at least tao_reserve_rao / 21·10¹⁵ = {reserve / TOTAL_SUPPLY_RAO:.3g} "
+                             f"TAO per alpha when the chain buys (the pool's alpha reserve tao_reserve_rao / price "
+                             f"may not exceed the 21·10¹⁵ rao supply cap), got {p!r}")
         bought = _chain_buy(e, reserve, max(1, round(reserve / p)), terms)
     return {
         "block_emission": E, "tao_emission": tau, "tao_in": terms.tao_in, "excess_tao": terms.excess_tao,
@@ -873,7 +895,7 @@ def head_block(block_number: int = 0, *, snapshot: pd.DataFrame | None = None) -
 
     b = check_int("block_number", block_number, lo=0)
     if snapshot is not None:
-        check_frame("snapshot", snapshot, SNAPSHOT_COLUMNS)
+        _check_snapshot(snapshot)
     elif b in _HEAD_CACHE:
         return _HEAD_CACHE[b]
     state, ids = snapshot_block_state(snapshot=snapshot)
