@@ -204,7 +204,7 @@ def life_grid(
     step is kept. Columns: ``share_pct``, ``flow``, ``era``, ``year``, ``adr``, ``price``,
     ``liquidation_price_head`` (rounded to 4 significant digits).
 
-    ``shares_pct`` are percentages in [0, 100], ``flows`` whole TAO per day (|flow| ≤ 10⁷), ``eras``
+    ``shares_pct`` are percentages in [0, 100], ``flows`` whole TAO per day (absolute value at most 10⁷), ``eras``
     era names (:func:`dtao_lib.params.era`), ``years`` in [1, 100], ``step_days`` in [1, 365].
     """
     shares = _reals("shares_pct", shares_pct, lo=0, hi=100)
