@@ -425,3 +425,30 @@ def test_live_design_comparison_shows_one_trade_size():
     assert next(iter(chosen)) == pytest.approx(1234.5 * 100 / (fig.DEMO_TAO_RAO / 10**9))
     picked = [r for r in rows if r["size_pct"] in chosen]
     assert sorted(r["design"] for r in picked) == sorted(fig.DESIGNS)
+
+
+def test_figure_reserves_are_checked_when_the_figure_is_made():
+    """Reserves the static face cannot use are refused by the figure function itself, naming tao_rao/alpha_rao
+    (they used to pass and fail later in the static face: ValueError naming tao_reserve, or ZeroDivisionError)."""
+    for make in (fig.design_comparison, fig.price_path, fig.injection_explorer):
+        with pytest.raises(ValueError, match="tao_rao must be an integer in"):
+            make(tao_rao=2**64 - 1)
+        with pytest.raises(ValueError, match="alpha_rao must be an integer in"):
+            make(alpha_rao=10**18)
+        with pytest.raises(ValueError, match="tao_rao / alpha_rao"):  # 10^6 TAO per alpha is the max price
+            make(tao_rao=10**12, alpha_rao=1)
+        with pytest.raises(ValueError, match="tao_rao / alpha_rao"):  # the v3 pool's price rounds to 0
+            make(tao_rao=1, alpha_rao=40 * 10**12)
+    with pytest.raises(ValueError, match="tao_rao / alpha_rao"):  # 9 × alpha at w2 = 10 % exceeds the supply
+        fig.design_comparison(tao_rao=10**12, alpha_rao=9 * 10**15)
+
+
+def test_small_pools_draw_their_static_faces():
+    """A pool too small for a scenario's fixed amounts leaves that scenario out instead of failing (price_path);
+    an unstake worth TAO at a zero price is a ValueError naming trades (it was ZeroDivisionError)."""
+    fig.price_path(tao_rao=1_000 * 10**9, alpha_rao=40_000 * 10**9 - 1).chart()
+    fig.price_path(tao_rao=2**31, alpha_rao=40_000 * 10**9).chart()
+    fig.design_comparison(tao_rao=10**12, alpha_rao=4 * 10**13).chart()
+    with pytest.raises(ValueError, match="trades: step 2 unstakes"):
+        fig.price_path_frame("+500, -500, +500, -500", tao_rao=2**31, alpha_rao=40_000 * 10**9,
+                             quote_weight=Fraction(9, 10))

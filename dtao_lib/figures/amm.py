@@ -154,6 +154,9 @@ def _trade(pool: Any, side: str, tao_value_rao: int) -> amm.SwapResult:
     """A stake of ``tao_value_rao`` TAO, or an unstake of the alpha worth that much at the spot price."""
     if side == "stake":
         return pool.buy_alpha(tao_value_rao)
+    if pool.price <= 0:
+        raise ValueError("tao_rao / alpha_rao: an unstake worth a TAO amount needs a positive spot price, but the "
+                         f"{type(pool).__name__}'s price rounds to 0 (the reserves' price is below what it quotes)")
     alpha = int(Fraction(tao_value_rao) / Fraction(pool.price))
     return pool.sell_alpha(alpha, **_swap_kwargs(pool))
 
@@ -168,9 +171,24 @@ _TAO_SUPPLY = 21_000_000.0
 """Upper bound of trade sizes in TAO (the total supply)."""
 
 
-def _reserves(tao_rao: Any, alpha_rao: Any) -> tuple[int, int]:
-    """The demo pool's reserves (rao, both >= 1), checked once when a figure is built."""
-    return check_int("tao_rao", tao_rao, lo=1), check_int("alpha_rao", alpha_rao, lo=1)
+_SLIDER_WEIGHTS = (Fraction(1, 10), Fraction(1, 2), Fraction(9, 10))
+"""The Balancer TAO weights at the ends of the static faces' slider (10–90 %) and the default."""
+
+
+def _reserves(tao_rao: Any, alpha_rao: Any, weights: Sequence[Fraction] = (Fraction(1, 2),)) -> tuple[int, int]:
+    """The demo pool's reserves, checked once when a figure is built: integers in [1, 21·10¹⁵] rao (the supply
+    cap) whose pools of every design (:func:`design_pools`, at each Balancer TAO weight of ``weights``) exist and
+    quote a positive price (at most the swap pallet's max_price, 10⁶ TAO per alpha)."""
+    t = check_int("tao_rao", tao_rao, lo=1, hi=amm.MAX_RESERVE_RAO)
+    a = check_int("alpha_rao", alpha_rao, lo=1, hi=amm.MAX_RESERVE_RAO)
+    try:
+        pools = [p for w in weights for p in design_pools(t, a, w).values()]
+    except ValueError as exc:
+        raise ValueError(f"tao_rao / alpha_rao = {t} / {a} rao make no valid pool: {exc}") from None
+    if any(pool.price <= 0 for pool in pools):
+        raise ValueError(f"tao_rao / alpha_rao = {t} / {a} rao is a price ({t / a:.3g} TAO per alpha) below what "
+                         "every design can quote (the v3 pool's price rounds to 0)")
+    return t, a
 
 
 def _amounts(name: str, values: Any, *, lo: float = 0.0, lo_open: bool = False, hi: float | None = None) -> list:
@@ -291,9 +309,10 @@ def design_comparison(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPH
     Static face: sliders for the trade size (1–50 % of the TAO reserve), the Balancer TAO weight
     (10–90 %) and a stake/unstake dropdown, over a precomputed grid of sizes and weights. Live face:
     any reserves, trade size (TAO) and weight, via :func:`compare_trade`. ``tao_rao`` and
-    ``alpha_rao`` (the pool's reserves in rao) must be integers >= 1.
+    ``alpha_rao`` (the pool's reserves in rao) must be integers in [1, 21·10¹⁵] making a valid pool in every
+    design at every weight of the slider.
     """
-    tao_rao, alpha_rao = _reserves(tao_rao, alpha_rao)
+    tao_rao, alpha_rao = _reserves(tao_rao, alpha_rao, _SLIDER_WEIGHTS)
 
     def static() -> alt.VConcatChart:
         size = slider("size", lo=1, hi=50, step=1, value=10, label="trade size (% of TAO reserve) ")
@@ -416,6 +435,10 @@ def _path(pool: Any, trades: list[tuple[str, float | None]]) -> list[dict[str, A
             held += res.amount_out
             label = f"stake {tao:,g} TAO"
         else:
+            if tao is not None and pool.price <= 0:
+                raise ValueError(f"trades: step {i} unstakes alpha worth {tao:,g} TAO at the spot price, but the "
+                                 "pool's price is 0 by then (a pool too small for the trades): use '-all' or "
+                                 "larger reserves")
             alpha = held if tao is None else int(Fraction(tao_to_rao(tao)) / Fraction(pool.price))
             res = pool.sell_alpha(alpha, **_swap_kwargs(pool)) if alpha > 0 else None
             if res is not None and res.ok:
@@ -466,19 +489,24 @@ _path_live = templated(_path_chart)
 def price_path(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALPHA_RAO) -> Figure:
     """The spot price along a sequence of trades, in each design.
 
-    Static face: a dropdown of :data:`SCENARIOS` and a slider for the Balancer TAO weight (10–90 %).
-    Live face: type any sequence (``+200, -100, -all``), any reserves and weight. ``tao_rao`` and
-    ``alpha_rao`` (rao) must be integers >= 1.
+    Static face: a dropdown of :data:`SCENARIOS` and a slider for the Balancer TAO weight (10–90 %); a
+    scenario whose fixed amounts the pool cannot carry at some weight (e.g. unstaking 2 000 TAO worth of alpha
+    from a much smaller pool) is left out there. Live face: type any sequence (``+200, -100, -all``), any
+    reserves and weight. ``tao_rao`` and ``alpha_rao`` (rao) must be integers in [1, 21·10¹⁵] making a valid
+    pool in every design.
     """
-    tao_rao, alpha_rao = _reserves(tao_rao, alpha_rao)
+    tao_rao, alpha_rao = _reserves(tao_rao, alpha_rao, _SLIDER_WEIGHTS)
 
     def static() -> alt.Chart:
         names = list(SCENARIOS)
         frames = []
         for w in range(10, 100, 10):
             for name in names:
-                df = price_path_frame(SCENARIOS[name], tao_rao=tao_rao, alpha_rao=alpha_rao,
-                                      quote_weight=Fraction(w, 100))
+                try:
+                    df = price_path_frame(SCENARIOS[name], tao_rao=tao_rao, alpha_rao=alpha_rao,
+                                          quote_weight=Fraction(w, 100))
+                except ValueError:  # a pool too small for the scenario's fixed amounts: left out of the chart
+                    continue
                 df = df if w == 50 else df[df["design"] == _BALANCER]
                 frames.append(df.assign(scenario=name, w2_pct=np.where(df["design"] == _BALANCER, w, 0)))
         df = pd.concat(frames, ignore_index=True)
@@ -612,7 +640,7 @@ def injection_explorer(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALP
     Compared with adding the same amounts to a constant-product pool, whose price becomes
     ``(T + Δy)/(A + Δx)``. Static face: sliders for the TAO and alpha injected (0–100 % of each
     reserve, steps of 10 %). Live face: any amounts and starting weight. ``tao_rao`` and ``alpha_rao``
-    (rao) must be integers >= 1.
+    (rao) must be integers in [1, 21·10¹⁵] making a valid pool in every design.
     """
     tao_rao, alpha_rao = _reserves(tao_rao, alpha_rao)
 
