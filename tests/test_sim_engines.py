@@ -754,3 +754,111 @@ def test_refused_injection_engines_agree():
     assert np.allclose(rec, num.records, rtol=1e-9, atol=1e-9, equal_nan=True)
     assert np.array_equal(num.records, nb.records, equal_nan=True)
     assert nb.final.G[L.G_STRANDED] > 0
+
+
+def test_v3_liquidity_per_era():
+    """:func:`dtao_lib.sim.state.v3_liquidity` (``pallets/swap/src/pallet/impls.rs::adjust_protocol_liquidity``):
+    fees never collected through v3.2.3 (v3.2.3 L357-397), collected with the sqrt rule v3.2.4 – v3.2.9 (not
+    modelled), the proportional split with scrap reservoirs v3.2.10 – v3.4.7 (v3.2.10-334 L116-149, L152-214)."""
+    from dtao_lib.params import Era
+    from dtao_lib.sim.state import v3_liquidity
+
+    want = {"v2.0.0": L.V3LIQ_OFF, "v3.1.6": L.V3LIQ_HELD, "v3.2.3": L.V3LIQ_HELD, "v3.2.4": L.V3LIQ_OFF,
+            "v3.2.9-326": L.V3LIQ_OFF, "v3.2.10-334": L.V3LIQ_SCRAP, "v3.2.12-342": L.V3LIQ_SCRAP,
+            "v3.3.9-377": L.V3LIQ_SCRAP, "v3.3.10-380": L.V3LIQ_OFF, "v3.3.11-385": L.V3LIQ_SCRAP,
+            "v3.4.7-422": L.V3LIQ_SCRAP, "v3.4.8-423": L.V3LIQ_OFF}
+    assert {t: v3_liquidity(Era.from_tag(t)) for t in want} == want
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy", "reference"])
+@pytest.mark.parametrize("era", ["v3.1.6", "v3.2.12"])
+def test_v3_swap_fees_stay_off_the_price(era, engine):
+    """Fees to liquidity providers (v3.1.6 – v3.3.9) accrue to the protocol position, not to its price-active
+    reserves ``L·√p``, ``L/√p`` (the swap moves √p by the input net of the fee: v3 ``swap_step``); the simulator
+    keeps them in ``RES_TAO``/``RES_ALPHA``. Expected: :class:`dtao_lib.amm.FullRangePool`'s ``tao_reserve``/
+    ``alpha_reserve`` and ``fees_tao``/``fees_alpha`` after the same stake and unstake."""
+    s = sim.Scenario(era=era, n_subnets=4, blocks=1, record_every=1, initial="synthetic", seed=7, tempo=50_000)
+    st = build_state(s, debug=True)
+    t, a = int(st.I[L.TAO, 0]), int(st.I[L.AIN, 0])
+    fee_u16 = int(st.IP[L.IP_FEE_U16])
+    pool = amm.FullRangePool(t, a, fee_rate_u16=fee_u16)
+    d = 7_000_000_000_000  # 7 000 TAO
+    buy = pool.buy_alpha(d)
+    sell = buy.pool.sell_alpha(buy.amount_out // 3)
+    args = (fee_u16, 0.0, 1, False, L.SRC_NOISE)
+    if engine == "reference":
+        from dtao_lib.sim.reference import _Model, _Subnet
+
+        m = _Model(s)
+        sub = _Subnet(netuid=1, tao=t, alpha_in=a, alpha_out=10**15, protocol=0, ema=1.0, w2=0.5, first_emission=0,
+                      registered=0, last_epoch=0, burn=0.0, flow=0.0, pflow=0.0)
+        got = m.stake(sub, float(d))
+        m.unstake(sub, float(buy.amount_out // 3))
+        tao, ain, res_t, res_a = sub.tao, sub.alpha_in, sub.res_tao, sub.res_alpha
+    else:
+        if engine == "numba":
+            got = kernel_numba.apply_buy(st.I, st.F, st.G, st.IP, 0, float(d), *args)
+            kernel_numba.apply_sell(st.I, st.F, st.G, st.IP, 0, float(buy.amount_out // 3), *args)
+        else:
+            mask = np.arange(st.n_slots) == 0
+            _, out = sim.kernel_numpy._apply_buy(st.I, st.F, st.G, st.IP, mask, np.where(mask, float(d), 0.0), *args)
+            got = out[0]
+            sim.kernel_numpy._apply_sell(st.I, st.F, st.G, st.IP, mask, np.where(mask, float(buy.amount_out // 3), 0.0),
+                                         *args)
+        tao, ain, res_t, res_a = (int(st.I[r, 0]) for r in (L.TAO, L.AIN, L.RES_TAO, L.RES_ALPHA))
+    assert abs(got - buy.amount_out) <= 2  # float formula vs U64F64
+    assert res_t == sell.pool.fees_tao == buy.fee
+    assert res_a == sell.pool.fees_alpha == sell.fee
+    assert abs(tao - sell.pool.tao_reserve) <= 2
+    assert abs(ain - sell.pool.alpha_reserve) <= 2
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
+@pytest.mark.parametrize("held", ["tao", "alpha"])
+def test_v3_injection_takes_the_part_at_the_price(held, engine):
+    """v3.2.10 – v3.4.7 (opentensor/subtensor v3.2.12-342 pallets/swap/src/pallet/impls.rs L152-214): the
+    injection, the collected fees and the scrap reservoirs are split by
+    ``get_proportional_alpha_tao_and_remainders`` (L116-149) at the price ``p``: ``τ_eq = ⌊α·p⌋``; if
+    ``τ_eq ≤ τ`` the position takes ``(τ_eq, α)``, else ``(τ, ⌊τ/p⌋)``; the rest stays in
+    ``ScrapReservoirTao/Alpha``. Here the position already holds 5 TAO (or 50 alpha) of fees; expected
+    values computed by hand from τ_in, α_in of :func:`dtao_lib.coinbase.block`."""
+    s = sim.Scenario(era="v3.2.12", n_subnets=4, blocks=1, record_every=1, initial="synthetic", seed=7,
+                     tempo=50_000)
+    st = build_state(s, debug=True)
+    row = L.RES_TAO if held == "tao" else L.RES_ALPHA
+    st.I[row, 0] = 5 * 10**9 if held == "tao" else 50 * 10**9
+    if held == "tao":
+        st.I[L.CUM_FEE_TAO, 0] = st.I[L.RES_TAO, 0]
+    else:
+        st.I[L.INIT_ALPHA, 0] += st.I[L.RES_ALPHA, 0]
+    before = st.copy()
+    n = st.n_slots
+    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
+    assert run(st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
+               np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R))) == 0
+    I0, F0 = before.I, before.F
+    fa = before.FP[L.FP_FLOW_ALPHA]
+    bs = coinbase.BlockState(
+        ema_prices=F0[L.EMA], spot_prices=before.spot_prices(),
+        alpha_issuance=I0[L.AIN] + I0[L.AOUT] + I0[L.PROT], root_tao=round(s.root_tao * 1e9),
+        total_issuance=s.issuance_rao, miner_burned=F0[L.BURN],
+        flows=(1 - fa) * F0[L.FLOW], protocol_flows=(1 - fa) * F0[L.PFLOW])
+    cb = coinbase.block(bs, era="v3.2.12", exact=True)
+    tin, ain = int(st.I[L.LAST_TAO_IN, 0]), int(st.I[L.LAST_ALPHA_IN, 0])
+    assert abs(tin - int(cb.tao_in[0])) <= 1
+    assert abs(ain - int(cb.alpha_in[0])) <= 1 / bs.spot_prices[0] + 1  # the exact path's fixed-point price
+    t, a = int(I0[L.TAO, 0]), int(I0[L.AIN, 0])
+    pend_t, pend_a = int(I0[L.RES_TAO, 0]) + tin, int(I0[L.RES_ALPHA, 0]) + ain
+    t_eq = pend_a * t // a  # ⌊α·p⌋ with p = T/A
+    if held == "tao":
+        assert t_eq <= pend_t
+        take_t, take_a = t_eq, pend_a
+    else:
+        assert t_eq > pend_t
+        take_t, take_a = pend_t, pend_t * a // t
+    assert abs(int(st.I[L.RES_TAO, 0]) - (pend_t - take_t)) <= 1
+    assert abs(int(st.I[L.RES_ALPHA, 0]) - (pend_a - take_a)) <= 1
+    spent, bought = int(st.I[L.LAST_EXCESS, 0]), int(st.I[L.LAST_CHAIN_ALPHA, 0])
+    assert abs(int(st.I[L.TAO, 0]) - (t + take_t + spent)) <= 1
+    assert abs(int(st.I[L.AIN, 0]) - (a + take_a - bought)) <= 1
+    assert st.I[L.RES_TAO, 0] + st.I[L.RES_ALPHA, 0] > 10**9  # the held fees stay out of the price

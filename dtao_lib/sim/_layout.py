@@ -50,10 +50,12 @@ LAST_TE = 30        # this block's TAO emission τ = floor(E·share)
 LAST_CHAIN_ALPHA = 31  # alpha bought by this block's chain buy
 CUM_STAKED = 32     # Σ TAO paid by users for stake (gross, fees included)
 CUM_UNSTAKED = 33   # Σ TAO received by users for unstake
-RES_TAO = 34        # BalancerTaoReservoir: TAO materialised but not yet price-active (spec §A4)
-RES_ALPHA = 35      # BalancerAlphaReservoir: alpha minted but not yet in the pool (spec §A4)
+RES_TAO = 34        # BalancerTaoReservoir: TAO materialised but not yet price-active (spec §A4); Uniswap v3
+#                     (IP_V3_LIQ): the protocol position's uncollected fees and ScrapReservoirTao
+RES_ALPHA = 35      # BalancerAlphaReservoir: alpha minted but not yet in the pool (spec §A4); Uniswap v3: fees, scrap
 CUM_TAO_MAT = 36    # Σ τ_in materialised from the block credit (pool + reservoir; = CUM_TAO_IN without reservoirs)
-N_I = 37
+CUM_FEE_TAO = 37    # Σ TAO swap fees held by the Uniswap-v3 protocol position (in RES_TAO; IP_V3_LIQ eras)
+N_I = 38
 
 # --- F: float64 rows ----------------------------------------------------------------------------
 W2 = 0             # Balancer quote (TAO) weight w2; 0.5 for the other pools
@@ -122,7 +124,8 @@ IP_SUBSIDY_AE = 24  # 1 if a subsidised subnet gets α_in = its alpha emission (
 IP_ORDER = 25      # order of injection and chain buy before the reservoirs (ORDER_*), see state.chain_buy_order
 IP_EMA_FROM_REG = 26  # 1 if the EMA age counts from NetworkRegisteredAt (v2.0.6 – v2.0.9), else from start_call
 IP_REFUSED_ISSUED = 27  # 1 if a refused Balancer injection's TAO is still issued, in no pool (v3.3.10), else recycled
-N_IP = 28
+IP_V3_LIQ = 28     # how the Uniswap-v3 protocol position takes fees and injections (V3LIQ_*), see state.v3_liquidity
+N_IP = 29
 
 # --- FP: float64 parameters ---------------------------------------------------------------------
 FP_TW_ROOT = 0     # grid32(γ) · T_root  (the weighted root TAO of root_prop)
@@ -191,6 +194,13 @@ ORDER_INJECT_FIRST = 0   # inject (the v3 position grows), then buy on the deepe
 ORDER_BUY_FIRST = 1      # buy on the pool as it is, then inject: the subsidy era v3.2.3 – v3.2.11
 ORDER_WEIGHTS_FIRST = 2  # Balancer: new weights for the injection, buy on the pre-injection reserves with
 #                          those weights, then add the injection to the reserves: v3.3.10, v3.4.8 – spec 434
+
+# the Uniswap-v3 protocol position (pallets/swap adjust_protocol_liquidity; state.v3_liquidity). TAO/AIN are
+# its price-active reserves (L·√p, L/√p); RES_TAO/RES_ALPHA hold what SubnetTAO/SubnetAlphaIn have on top
+V3LIQ_OFF = 0      # fees and injections go straight into TAO/AIN (every other pool; v3.2.4 – v3.2.9, see state)
+V3LIQ_HELD = 1     # v3.1.6 – v3.2.3: the position's fees are never collected (held in RES_*, off the price)
+V3LIQ_SCRAP = 2    # v3.2.10 – v3.4.7: fees + injection + scrap; the part proportional to the price joins the
+#                    position, the rest waits in ScrapReservoirTao/Alpha (RES_*)
 
 GATE_NONE = 0      # no emission gate (every era before spec 440)
 GATE_QMASS = 1     # bar at the share where the running sum of sorted shares reaches q (spec 440)

@@ -113,10 +113,15 @@ def apply_buy(I, F, G, IP, i, d, fee_u16, flat_fee, fee_in_pool, protocol, src):
         return 0.0
     into_i = int(into)
     out_i = int(out)
-    I[L.TAO, i] += into_i
+    held = 0
+    if fee_in_pool == 1 and IP[L.IP_V3_LIQ] != L.V3LIQ_OFF:  # the v3 position holds the fee off the price
+        held = math.floor(d * (fee_u16 / 65535.0))
+        I[L.RES_TAO, i] += held
+        I[L.CUM_FEE_TAO, i] += held
+    I[L.TAO, i] += into_i - held
     I[L.AIN, i] -= out_i
     I[L.AOUT, i] += out_i
-    I[L.CUM_TRADE_TAO, i] += into_i
+    I[L.CUM_TRADE_TAO, i] += into_i - held
     I[L.CUM_AUTHOR_TAO, i] += int(fee)
     I[L.CUM_STAKED, i] += int(d)
     if protocol:
@@ -138,8 +143,12 @@ def apply_sell(I, F, G, IP, i, alpha, fee_u16, flat_fee, fee_in_pool, protocol, 
     a_i = int(alpha)
     burned_i = int(burned)
     paid = int(out) + int(author)
+    held = 0
+    if fee_in_pool == 1 and IP[L.IP_V3_LIQ] != L.V3LIQ_OFF:  # the v3 position holds the alpha fee off the price
+        held = math.floor(alpha * (fee_u16 / 65535.0))
+        I[L.RES_ALPHA, i] += held
     I[L.AOUT, i] -= a_i
-    I[L.AIN, i] += a_i - burned_i
+    I[L.AIN, i] += a_i - burned_i - held
     I[L.TAO, i] -= paid
     I[L.CUM_TRADE_TAO, i] -= paid
     I[L.CUM_AUTHOR_TAO, i] += int(author)
@@ -153,8 +162,38 @@ def apply_sell(I, F, G, IP, i, alpha, fee_u16, flat_fee, fee_in_pool, protocol, 
 
 
 @_jitable
-def _inject(I, F, i, tin, ain):  # noqa: E741
-    """Add an accepted injection ``(τ_in, α_in)`` to slot ``i``'s reserves and ledgers (eras without reservoirs)."""
+def v3_split(tao: float, alpha: float, pend_t: int, pend_a: int) -> tuple[int, int]:
+    """``get_proportional_alpha_tao_and_remainders`` at the price ``p = tao/alpha``: the part of the pending
+    ``(τ, α)`` the v3 position takes (v3.2.10 – v3.4.7, :func:`dtao_lib.sim.state.v3_liquidity`)::
+
+        τ_eq = ⌊α·p⌋;  τ_eq ≤ τ → (τ_eq, α);  else → (τ, ⌊τ/p⌋)
+    """
+    p = tao / alpha
+    t_eq = math.floor(pend_a * p)
+    if t_eq <= pend_t:
+        return int(t_eq), pend_a
+    return pend_t, min(math.floor(pend_t / p), pend_a)
+
+
+@_jitable
+def _inject(I, F, i, tin, ain, scrap):  # noqa: E741
+    """Add an accepted injection ``(τ_in, α_in)`` to slot ``i``'s reserves and ledgers (eras without reservoirs).
+
+    ``scrap`` (:data:`~._layout.V3LIQ_SCRAP`): the v3 position takes the part of injection + held fees +
+    scrap proportional to its price (:func:`v3_split`); the rest stays in ``RES_TAO``/``RES_ALPHA``."""
+    if scrap:
+        pend_t = I[L.RES_TAO, i] + tin
+        pend_a = I[L.RES_ALPHA, i] + ain
+        at, aa = v3_split(float(I[L.TAO, i]), float(max(I[L.AIN, i], 1)), pend_t, pend_a)
+        I[L.RES_TAO, i] = pend_t - at
+        I[L.RES_ALPHA, i] = pend_a - aa
+        I[L.TAO, i] += at
+        I[L.AIN, i] += aa
+        I[L.CUM_TAO_IN, i] += at
+        I[L.CUM_TAO_MAT, i] += tin
+        I[L.CUM_ALPHA_INJ, i] += ain
+        F[L.PFLOW_ACC, i] += tin
+        return
     I[L.TAO, i] += tin
     I[L.AIN, i] += ain
     I[L.CUM_TAO_IN, i] += tin
@@ -208,6 +247,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
     subsidy_ae = IP[L.IP_SUBSIDY_AE]
     order = IP[L.IP_ORDER]
     refused_issued = IP[L.IP_REFUSED_ISSUED]
+    v3_scrap = IP[L.IP_V3_LIQ] == L.V3LIQ_SCRAP
     ema_from_reg = IP[L.IP_EMA_FROM_REG]
     gate_q = FP[L.FP_GATE_Q]
     gate_h = FP[L.FP_GATE_H]
@@ -437,7 +477,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
                     else:
                         F[L.W2, i] = nw
                 if order == L.ORDER_INJECT_FIRST:  # Uniswap v3 (v3.2.12+): the position grows, then the buy
-                    _inject(I, F, i, tin, ain)
+                    _inject(I, F, i, tin, ain, v3_scrap)
                 tin_mat = tin
                 ain_pool = ain
             # the chain buy with the excess (fee-free swap); a failed swap strands its TAO unless refunded
@@ -460,7 +500,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
             if reservoirs == 0 and order != L.ORDER_INJECT_FIRST:
                 # subsidy era (v3 pool): the injection after the buy; Balancer (ORDER_WEIGHTS_FIRST): the
                 # reserves grow only now, the buy having swapped on the pre-injection reserves with the new weights
-                _inject(I, F, i, tin, ain)
+                _inject(I, F, i, tin, ain, v3_scrap)
                 tin_mat = tin
                 ain_pool = ain
             if reservoirs == 1:
@@ -798,7 +838,7 @@ def check_conservation(I, G, recycled):  # noqa: E741
     for i in range(n):
         if I[L.ACTIVE, i] == 0:
             continue
-        if (I[L.RES_TAO, i] != I[L.CUM_TAO_MAT, i] - I[L.CUM_TAO_IN, i] or I[L.RES_TAO, i] < 0
+        if (I[L.RES_TAO, i] != I[L.CUM_TAO_MAT, i] - I[L.CUM_TAO_IN, i] + I[L.CUM_FEE_TAO, i] or I[L.RES_TAO, i] < 0
                 or I[L.RES_ALPHA, i] < 0):
             return L.ERR_RESERVOIR, i
         alpha = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i] + I[L.RES_ALPHA, i]

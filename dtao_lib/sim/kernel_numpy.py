@@ -140,6 +140,11 @@ def _apply_buy(I, F, G, IP, mask, d, fee_u16, flat_fee, fee_in_pool, protocol, s
     _reject_vec(G, src, kind, tao, alpha, d, mask & ~ok)
     into_i = np.where(ok, into, 0.0).astype(np.int64)
     out_i = np.where(ok, out, 0.0).astype(np.int64)
+    if fee_in_pool == 1 and IP[L.IP_V3_LIQ] != L.V3LIQ_OFF:  # the v3 position holds the fee off the price
+        held = np.where(ok, np.floor(d * (fee_u16 / 65535.0)), 0.0).astype(np.int64)
+        I[L.RES_TAO] += held
+        I[L.CUM_FEE_TAO] += held
+        into_i = into_i - held
     I[L.TAO] += into_i
     I[L.AIN] -= out_i
     I[L.AOUT] += out_i
@@ -164,8 +169,12 @@ def _apply_sell(I, F, G, IP, mask, alpha, fee_u16, flat_fee, fee_in_pool, protoc
     out_i = np.where(ok, out, 0.0).astype(np.int64)
     auth_i = np.where(ok, author, 0.0).astype(np.int64)
     paid = out_i + auth_i
+    held = 0
+    if fee_in_pool == 1 and IP[L.IP_V3_LIQ] != L.V3LIQ_OFF:  # the v3 position holds the alpha fee off the price
+        held = np.where(ok, np.floor(alpha * (fee_u16 / 65535.0)), 0.0).astype(np.int64)
+        I[L.RES_ALPHA] += held
     I[L.AOUT] -= a_i
-    I[L.AIN] += a_i - burned_i
+    I[L.AIN] += a_i - burned_i - held
     I[L.TAO] -= paid
     I[L.CUM_TRADE_TAO] -= paid
     I[L.CUM_AUTHOR_TAO] += auth_i
@@ -204,8 +213,28 @@ def _chain_buy(I, F, act, exc, kind, chain, refund):  # noqa: E741
     return spent, bought, stranded
 
 
-def _inject(I, F, tin, ain):  # noqa: E741
-    """Add the accepted injections ``(τ_in, α_in)`` to the reserves and ledgers (eras without reservoirs)."""
+def _inject(I, F, tin, ain, scrap=False):  # noqa: E741
+    """Add the accepted injections ``(τ_in, α_in)`` to the reserves and ledgers (eras without reservoirs);
+    ``scrap``: the v3 position takes the proportional part (:func:`dtao_lib.sim.kernel_numba.v3_split`)."""
+    if scrap:
+        pend_t = I[L.RES_TAO] + tin
+        pend_a = I[L.RES_ALPHA] + ain
+        p = I[L.TAO].astype(np.float64) / np.maximum(I[L.AIN], 1).astype(np.float64)
+        t_eq = np.floor(pend_a * p)
+        fits = t_eq <= pend_t
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a_eq = np.floor(pend_t / np.where(fits, 1.0, p))
+        at = np.where(fits, t_eq, pend_t).astype(np.int64)
+        aa = np.where(fits, pend_a, np.minimum(a_eq, pend_a)).astype(np.int64)
+        I[L.RES_TAO] = pend_t - at
+        I[L.RES_ALPHA] = pend_a - aa
+        I[L.TAO] += at
+        I[L.AIN] += aa
+        I[L.CUM_TAO_IN] += at
+        I[L.CUM_TAO_MAT] += tin
+        I[L.CUM_ALPHA_INJ] += ain
+        F[L.PFLOW_ACC] += tin.astype(np.float64)
+        return
     I[L.TAO] += tin
     I[L.AIN] += ain
     I[L.CUM_TAO_IN] += tin
@@ -347,6 +376,7 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
     subsidy_ae = int(IP[L.IP_SUBSIDY_AE])
     order = int(IP[L.IP_ORDER])
     refused_issued = int(IP[L.IP_REFUSED_ISSUED])
+    v3_scrap = int(IP[L.IP_V3_LIQ]) == L.V3LIQ_SCRAP
     ema_from_reg = int(IP[L.IP_EMA_FROM_REG])
     gate_q = float(FP[L.FP_GATE_Q])
     gate_h = float(FP[L.FP_GATE_H])
@@ -498,12 +528,12 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
                     ain = np.where(bad, 0, ain)
                     F[L.W2] = np.where(touch & ~bad, nw, F[L.W2])
                 if order == L.ORDER_INJECT_FIRST:  # Uniswap v3: the position grows, then the buy
-                    _inject(I, F, tin, ain)
+                    _inject(I, F, tin, ain, v3_scrap)
                 spent, bought, stranded = _chain_buy(I, F, act, exc, kind, chain, refund)
                 if kind == L.POOL_BAL:
                     stranded += refused
                 if order != L.ORDER_INJECT_FIRST:  # subsidy era; Balancer: buy on the pre-injection reserves
-                    _inject(I, F, tin, ain)
+                    _inject(I, F, tin, ain, v3_scrap)
                 tin_mat = tin
                 ain_pool = ain
             # α_out split

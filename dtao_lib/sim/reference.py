@@ -109,6 +109,10 @@ class _Model:
         self.refund = getattr(e, "chain_buy_refund", False)
         self.reservoirs = getattr(e, "balancer_reservoirs", False) and e.pool == "balancer"
         self.refused_issued = e.pool == "balancer" and not e.at_least("v3.4.8")  # a refused τ_in stays issued
+        from .state import v3_liquidity
+
+        self.v3liq = v3_liquidity(e)  # the v3 position: fees held off the price, proportional injection
+        self.v3_holds_fees = self.fee_stays and self.v3liq != L.V3LIQ_OFF
         rank = scenario.emission_bar_rank
         self.rank = getattr(_params, "EMISSION_BAR_RANK", 32) if rank is None else rank
         q = scenario.emission_bar_quantile
@@ -235,11 +239,29 @@ class _Model:
             return True, out, 0.0, fee
         return True, out, out2, 0.0
 
+    def inject(self, s: _Subnet, tin: int, ain: int) -> None:
+        """Add an accepted injection; in the v3 scrap eras only the part of injection + fees + scrap at the
+        price joins the position (``get_proportional_alpha_tao_and_remainders``, state.v3_liquidity)."""
+        if self.v3liq == L.V3LIQ_SCRAP:
+            pt, pa = s.res_tao + tin, s.res_alpha + ain
+            p = s.tao / max(s.alpha_in, 1)
+            t_eq = math.floor(pa * p)
+            take_t, take_a = (t_eq, pa) if t_eq <= pt else (pt, min(math.floor(pt / p), pa))
+            s.res_tao, s.res_alpha = pt - take_t, pa - take_a
+            s.tao += take_t
+            s.alpha_in += take_a
+        else:
+            s.tao += tin
+            s.alpha_in += ain
+        s.pflow_acc += tin
+
     def stake(self, s: _Subnet, tao_in: float, *, protocol: bool = False) -> float:
         ok, out, into, fee = self.buy(s, tao_in)
         if not ok:
             return 0.0
-        s.tao += int(into)
+        held = math.floor(tao_in * (self.fee_rate / 65535.0)) if self.v3_holds_fees else 0
+        s.res_tao += held  # the v3 position holds the fee off the price (the flow counts it)
+        s.tao += int(into) - held
         s.alpha_in -= int(out)
         s.alpha_out += int(out)
         s.author_tao += int(fee)
@@ -255,7 +277,9 @@ class _Model:
         if not ok:
             return -1.0
         s.alpha_out -= int(alpha)
-        s.alpha_in += int(alpha) - int(burned)
+        held = math.floor(alpha * (self.fee_rate / 65535.0)) if self.v3_holds_fees and not fee_free else 0
+        s.res_alpha += held
+        s.alpha_in += int(alpha) - int(burned) - held
         s.tao -= int(out) + int(author)
         s.author_tao += int(author)
         s.unstaked += int(out)
@@ -512,9 +536,7 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
                 inject_first = m.pool != "balancer" and rule != "subsidy"
                 if not inject_first:
                     spent, _bought, stranded = m.chain_buy(s, exc)
-                s.tao += tin
-                s.alpha_in += ain
-                s.pflow_acc += tin
+                m.inject(s, tin, ain)
                 injected += tin
                 ain_pool = ain
                 if inject_first:

@@ -36,7 +36,7 @@ from . import _layout as L
 from ._scalar import block_emission, grid32
 from .scenario import InitialState, Scenario
 
-__all__ = ["SimState", "build_state", "chain_buy_order", "ema_age_settings", "era_params"]
+__all__ = ["SimState", "build_state", "chain_buy_order", "ema_age_settings", "era_params", "v3_liquidity"]
 
 
 @dataclass
@@ -96,6 +96,37 @@ def chain_buy_order(e: _params.Era) -> int:
     return L.ORDER_INJECT_FIRST
 
 
+def v3_liquidity(e: _params.Era) -> int:
+    """How the era's Uniswap-v3 protocol position takes swap fees and injections (``V3LIQ_*``).
+
+    On chain the v3 swap reads only the position (``AlphaSqrtPrice``, ``CurrentLiquidity``): its
+    price-active reserves are ``L·√p`` and ``L/√p``, which the simulator keeps in ``TAO``/``AIN``.
+    ``SubnetTAO``/``SubnetAlphaIn`` also hold what the position has not taken, kept in ``RES_TAO``/
+    ``RES_ALPHA`` (``pallets/swap/src/pallet/impls.rs::adjust_protocol_liquidity``):
+
+    * v3.1.6 – v3.2.3 (:data:`~._layout.V3LIQ_HELD`): the swap fees accrue to the protocol position
+      and are never collected (v3.2.3 L357-397: no ``collect_fees``); the injection joins the position;
+    * v3.2.10 – v3.4.7 (:data:`~._layout.V3LIQ_SCRAP`): the fees are collected at each block's
+      ``adjust_protocol_liquidity`` and, with the injection and the scrap reservoirs, split by
+      ``get_proportional_alpha_tao_and_remainders`` at the price: ``τ_eq = ⌊α·p⌋``; if
+      ``τ_eq ≤ τ`` the position takes ``(τ_eq, α)``, else ``(τ, ⌊τ/p⌋)``; the rest waits in
+      ``ScrapReservoirTao``/``ScrapReservoirAlpha`` (v3.2.10-334 L116-149, L152-214; v3.2.12-342 the
+      same lines). From v3.3.10 the fees go to the block author, so only the injection's rounding
+      waits;
+    * v3.2.4 – v3.2.9 collect the fees but add them without the split: ``L' = ⌊√((L√p + Δτ)(L/√p +
+      Δα))⌋`` at an unchanged √p (v3.2.9-326 L359-407), which can make a price-active reserve grow
+      by more than was deposited. Not modelled: :data:`~._layout.V3LIQ_OFF`, fees and injection go
+      straight into the reserves (as for the other pools).
+    """
+    if e.pool != "uniswap_v3":
+        return L.V3LIQ_OFF
+    if not e.at_least("v3.2.4"):
+        return L.V3LIQ_HELD
+    if e.at_least("v3.2.10"):
+        return L.V3LIQ_SCRAP
+    return L.V3LIQ_OFF
+
+
 def ema_age_settings(e: _params.Era) -> tuple[int, int]:
     """``(halving blocks h, 1 if the age counts from registration)`` of an era's age-scaled EMA (spec §3.3).
 
@@ -147,6 +178,7 @@ def era_params(scenario: Scenario, *, debug: bool = False) -> tuple[np.ndarray, 
     # v3.3.10 (run_coinbase.rs L108-112): TotalIssuance += τ_in even when adjust_protocol_liquidity refuses the
     # injection (SubnetTAO += 0); from v3.4.8 the refused TAO stays in the block credit and is recycled
     ip[L.IP_REFUSED_ISSUED] = 1 if e.pool == "balancer" and not e.at_least("v3.4.8") else 0
+    ip[L.IP_V3_LIQ] = v3_liquidity(e)
     halving, from_reg = ema_age_settings(e)
     ip[L.IP_EMA_FROM_REG] = from_reg
     fp = np.zeros(L.N_FP, dtype=np.float64)
