@@ -1079,6 +1079,9 @@ class FullRangePool:
         Swap state; computed from the reserves when omitted.
     fees_tao, fees_alpha
         Fees held by the protocol position; re-invested at the next :meth:`inject`.
+    scrap_tao, scrap_alpha
+        ``ScrapReservoirTao`` / ``ScrapReservoirAlpha`` (v3.2.10 – v3.4.7): what a proportional
+        :meth:`inject` could not add at the price; retried at the next one.
     fee_destination
         ``"liquidity_providers"`` (v3.1.6 → v3.3.9: fees accrue to the protocol position) or
         ``"block_author"`` (from v3.3.10/11: fees leave the pool).
@@ -1113,6 +1116,8 @@ class FullRangePool:
     fees_tao: int = 0
     fees_alpha: int = 0
     fee_destination: Literal["liquidity_providers", "block_author"] = "liquidity_providers"
+    scrap_tao: int = 0
+    scrap_alpha: int = 0
     enforce_limits: bool = True
     min_reserve_rao: int = SWAP_MIN_RESERVE_RAO
     kind: Literal["uniswap_v3"] = field(default="uniswap_v3", init=False, repr=False)
@@ -1125,6 +1130,8 @@ class FullRangePool:
         object.__setattr__(self, "fee_rate_u16", _fee_rate(self.fee_rate_u16))
         object.__setattr__(self, "fees_tao", _rao("fees_tao", self.fees_tao))
         object.__setattr__(self, "fees_alpha", _rao("fees_alpha", self.fees_alpha))
+        object.__setattr__(self, "scrap_tao", _rao("scrap_tao", self.scrap_tao))
+        object.__setattr__(self, "scrap_alpha", _rao("scrap_alpha", self.scrap_alpha))
         object.__setattr__(self, "min_reserve_rao", _rao("min_reserve_rao", self.min_reserve_rao))
         if self.fee_destination not in ("liquidity_providers", "block_author"):
             raise ValueError(
@@ -1256,24 +1263,47 @@ class FullRangePool:
         return SwapResult(side="sell", amount_in=amount, net_in=delta, fee=fee, amount_out=out, pool=pool,
                           price_before=self.price, fee_token="alpha", refund=amount - delta - fee)
 
-    def inject(self, tao: int, alpha: int) -> Injection:
+    def inject(self, tao: int, alpha: int, *, proportional: bool = False) -> Injection:
         """Add emission ``(τ_in, α_in)`` to the protocol position (``adjust_protocol_liquidity``, spec §4.2).
 
-        The position's token amounts at the current √p plus the injection and the accrued fees give
+        The position's token amounts at the current √p plus what is added give
         ``L' = floor(√(T'·A'))``; liquidity only grows (``L += max(L' − L, 0)``); √p is unchanged.
-        The accrued fees are folded into the reserves. Full-range bounds use ``1.0001^(±443636/2)``.
+        Full-range bounds use ``1.0001^(±443636/2)``. What is added:
+
+        * ``proportional=False`` (v3.2.4 – v3.2.9, ``impls.rs`` v3.2.9-326 L359-407): the injection and
+          the accrued fees, all of them;
+        * ``proportional=True`` (v3.2.10 – v3.4.7, v3.2.12-342 L152-214): injection + fees + scrap
+          reservoirs ``(τ, α)`` split by ``get_proportional_alpha_tao_and_remainders`` (L116-149) at
+          ``p = (√p)²`` (U64F64): ``τ_eq = ⌊α·p⌋``; if ``τ_eq ≤ τ`` add ``(τ_eq, α)``, else
+          ``(τ, ⌊τ/p⌋)``; the rest is kept in :attr:`scrap_tao` / :attr:`scrap_alpha`.
+
+        The accrued fees are folded in; :attr:`tao_reserve` / :attr:`alpha_reserve` grow by what the
+        position took. (Through v3.2.3 the fees were never collected: inject with ``fees_tao`` and
+        ``fees_alpha`` left aside.)
         """
         dt = _trade("tao", tao, self.tao_reserve + self.fees_tao, "TAO")
         da = _trade("alpha", alpha, self.alpha_reserve + self.fees_alpha, "alpha")
+        proportional = check_bool("proportional", proportional)
         s, l_fx = self.sqrt_price_bits, _fx_int(self.liquidity)
+        add_t, add_a = dt + self.fees_tao, da + self.fees_alpha
+        scrap_t, scrap_a = self.scrap_tao, self.scrap_alpha
+        if proportional:
+            pend_t, pend_a = add_t + scrap_t, add_a + scrap_a
+            price = _fx_mul(s, s)
+            t_eq = _fx_to_u64(_fx_mul(_fx_int(pend_a), price))
+            if t_eq <= pend_t:
+                add_t, add_a = t_eq, pend_a
+            else:
+                add_t, add_a = pend_t, min(_fx_to_u64(_fx_div(_fx_int(pend_t), price)), pend_a)
+            scrap_t, scrap_a = pend_t - add_t, pend_a - add_a
         pos_tao = _fx_to_u64(_fx_mul(l_fx, _fx_sub(s, _V3_SQRT_MIN)))
         pos_alpha = _fx_to_u64(_fx_mul(l_fx, _fx_sub(_fx_div(_FX_ONE, s), _fx_div(_FX_ONE, _V3_SQRT_MAX))))
-        new_l = min(math.isqrt((pos_tao + dt + self.fees_tao) * (pos_alpha + da + self.fees_alpha)), _U64_MAX)
+        new_l = min(math.isqrt((pos_tao + add_t) * (pos_alpha + add_a)), _U64_MAX)
         liquidity = self.liquidity + max(new_l - self.liquidity, 0)
-        pool = _evolve(self, tao_reserve=self.tao_reserve + dt + self.fees_tao,
-                       alpha_reserve=self.alpha_reserve + da + self.fees_alpha,
-                       liquidity=min(liquidity, _U64_MAX), fees_tao=0, fees_alpha=0)
-        return Injection(pool=pool, tao_added=dt + self.fees_tao, alpha_added=da + self.fees_alpha)
+        pool = _evolve(self, tao_reserve=self.tao_reserve + add_t, alpha_reserve=self.alpha_reserve + add_a,
+                       liquidity=min(liquidity, _U64_MAX), fees_tao=0, fees_alpha=0, scrap_tao=scrap_t,
+                       scrap_alpha=scrap_a)
+        return Injection(pool=pool, tao_added=add_t, alpha_added=add_a)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -862,3 +862,31 @@ def test_v3_injection_takes_the_part_at_the_price(held, engine):
     assert abs(int(st.I[L.TAO, 0]) - (t + take_t + spent)) <= 1
     assert abs(int(st.I[L.AIN, 0]) - (a + take_a - bought)) <= 1
     assert st.I[L.RES_TAO, 0] + st.I[L.RES_ALPHA, 0] > 10**9  # the held fees stay out of the price
+
+
+def test_full_range_pool_proportional_injection_keeps_the_rest_as_scrap():
+    """:meth:`dtao_lib.amm.FullRangePool.inject` with ``proportional=True`` (v3.2.10 – v3.4.7; opentensor/subtensor
+    v3.2.12-342 pallets/swap/src/pallet/impls.rs L116-149, L152-214): 1 TAO of held fees + an injection
+    (1 TAO, 4 alpha) at price ¼ → the position takes (⌊4 alpha·p⌋, 4 alpha), ~1 TAO waits as scrap and is
+    retried at the next injection, where alpha-heavy amounts use it up."""
+    pool = amm.FullRangePool(10**12, 4 * 10**12, fees_tao=10**9)
+    price_bits = pool.sqrt_price_bits**2 >> 64  # U64F64 (√p)²
+    inj = pool.inject(10**9, 4 * 10**9, proportional=True)
+    t_eq = 4 * 10**9 * price_bits >> 64
+    assert inj.tao_added == t_eq
+    assert inj.alpha_added == 4 * 10**9
+    assert inj.pool.scrap_tao == 2 * 10**9 - t_eq
+    assert 10**9 - 2 <= inj.pool.scrap_tao <= 10**9 + 2
+    assert inj.pool.scrap_alpha == 0
+    assert inj.pool.fees_tao == 0
+    assert inj.pool.sqrt_price_bits == pool.sqrt_price_bits
+    assert inj.pool.tao_reserve == pool.tao_reserve + t_eq
+    # the non-proportional rule (v3.2.4 – v3.2.9) adds everything
+    assert pool.inject(10**9, 4 * 10**9).tao_added == 2 * 10**9
+    # next block: alpha only; the scrap TAO pairs with it: τ = scrap, α = 8 alpha → (scrap, ⌊scrap/p⌋)
+    nxt = inj.pool.inject(0, 8 * 10**9, proportional=True)
+    scrap = inj.pool.scrap_tao
+    assert nxt.tao_added == scrap
+    assert nxt.alpha_added == (scrap << 128) // price_bits >> 64
+    assert nxt.pool.scrap_tao == 0
+    assert nxt.pool.scrap_alpha == 8 * 10**9 - nxt.alpha_added
