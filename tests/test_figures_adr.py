@@ -379,3 +379,37 @@ def test_grids_reject_values_outside_the_documented_ranges():
         fig.gate_projection((0,))
     with pytest.raises(ValueError, match="sample_blocks must be >= 27 for days=3650"):
         fig.lock_timeline_frame([], days=3_650, sample_blocks=1)
+
+
+def test_exit_grid_numpy_arrays_of_small_dtypes_equal_lists():
+    """An int8 or float16 array is read as the numbers it holds (the grid's arithmetic overflowed in int8, and
+    float16 reached infinity: OverflowError)."""
+    ref = fig.exit_grid([1.0, 2.0], [0, 25], [5.0, 50.0])
+    for adrs, prots, fracs in ((np.array([1, 2], dtype=np.int8), [0, 25], [5.0, 50.0]),
+                               ([1.0, 2.0], np.array([0, 25], dtype=np.int8), np.array([5, 50], dtype=np.int8)),
+                               (np.array([1.0, 2.0], dtype=np.float16), [0, 25], np.array([5, 50], np.float16))):
+        pd.testing.assert_frame_equal(fig.exit_grid(adrs, prots, fracs), ref, check_dtype=False)
+
+
+def test_exit_grid_share_worth_nothing_is_refused():
+    """A share whose alpha is worth 0 rao at spot has no 'received / spot value' (was ZeroDivisionError)."""
+    with pytest.raises(ValueError, match="fracs_pct: the staker's alpha"):
+        fig.exit_grid([1.0], [0], [5e-324, 50.0])
+
+
+def test_adr_examples_needs_a_dynamic_subnet():
+    snap = data.load_subnet_snapshot()
+    for bad in (snap.iloc[:0], snap[snap["netuid"] == 0]):  # IndexError before
+        with pytest.raises(ValueError, match="snapshot has no dynamic subnet"):
+            fig.adr_examples(bad)
+
+
+def test_gate_projection_summary_checks_its_numbers():
+    d = fig.gate_projection(ranks=[16], days=14, step_days=7)
+    fig.gate_projection_summary(d)
+    for col, bad in (("rank", np.inf), ("netuid", np.nan), ("day", -1.0), ("share", 2.0), ("tao_per_day", np.inf)):
+        w = d.copy()
+        w[col] = w[col].astype(float)
+        w.iloc[0, w.columns.get_loc(col)] = bad
+        with pytest.raises(ValueError, match=rf"df\['{col}'\] must"):  # OverflowError for an infinite rank
+            fig.gate_projection_summary(w)

@@ -532,3 +532,12 @@ def test_grids_and_subnets_are_bounded_and_named():
     user = np.array(fig.TAOFLOW_USER)
     fig.taoflow_example(0.0, user=user)
     assert user[2] == fig.TAOFLOW_USER[2]
+
+
+def test_pump_summary_needs_two_rows():
+    path = fig.pump_path(1_000.0, 5, horizon_days=10)
+    for n in (0, 1):  # IndexError before
+        short = path.head(n)
+        short.attrs = path.attrs
+        with pytest.raises(ValueError, match="path must have at least 2 rows"):
+            fig.pump_summary(short)

@@ -326,3 +326,9 @@ def test_epoch_table_takes_a_frame_and_names_its_columns():
     np.testing.assert_allclose(t["share"].sum(), 1.0, atol=1e-9)
     with pytest.raises(TypeError, match="weights must contain only real numbers"):
         fig.epoch_table(w.astype(str), s)
+
+
+@pytest.mark.parametrize("pending", [1e300, 1e308, 21_000_000.5])
+def test_split_table_pending_is_within_the_supply(pending):
+    with pytest.raises(ValueError, match=r"pending_tao must be a finite number in \[0.0, 21000000.0\]"):
+        fig.split_table(pending)  # OverflowError before (round(1e308 * 1e9))

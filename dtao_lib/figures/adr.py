@@ -26,7 +26,7 @@ import pandas as pd
 
 from .. import adr, coinbase, data, dissolution, registration
 from .. import params as _params
-from .._validate import check_array, check_choice, check_frame, check_int, check_real, check_str
+from .._validate import check_array, check_choice, check_frame, check_int, check_int_array, check_real, check_str
 from ..emission import block_emission, halving_threshold_rao
 from ..interactive import Figure, live_panel
 from ..params import (
@@ -102,9 +102,11 @@ def _ints(name: str, values: Any, *, lo: int, hi: int) -> tuple[int, ...]:
 
 
 def _reals(name: str, values: Any, **bounds: Any) -> list[Any]:
-    """``values`` (kept as given) after :func:`check_array` checked it is 1-D, non-empty, finite and in bounds."""
+    """``values`` as Python numbers (ints stay ints) after :func:`check_array` checked it is 1-D, non-empty, finite
+    and in bounds (numpy scalars become Python numbers: an ``int8`` or ``float16`` would overflow in the grid's
+    arithmetic)."""
     check_array(name, values, ndim=1, min_size=1, **bounds)
-    return list(values)
+    return [x.item() if isinstance(x, np.generic) else x for x in values]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -603,6 +605,9 @@ def _exit_row(adr_value: float, frac_pct: float, prot_pct: float, **kw: Any) -> 
     mine = max(round(user * frac_pct / 100), 1)
     c = dissolution.exit_comparison(_EXIT_TAO, _EXIT_ALPHA, mine, user - mine,
                                     protocol_alpha_rao=round(user * prot_pct / 100), **kw)
+    if c.spot_value_rao == 0:
+        raise ValueError(f"fracs_pct: the staker's alpha ({mine} rao at adr {adr_value}, frac_pct {frac_pct}) is worth "
+                         "0 rao at the spot price, so 'received / spot value' is undefined: use a larger share")
     return {"adr": adr_value, "prot_pct": prot_pct, "frac_pct": frac_pct,
             "dissolution": c.dissolution_rao / c.spot_value_rao, "pool sale": c.pool_sale_rao / c.spot_value_rao}
 
@@ -812,6 +817,8 @@ def adr_examples(snapshot: pd.DataFrame | None = None) -> pd.DataFrame:
     """Three real subnets: lowest, median and highest ADR among those with alpha outstanding (2026-04-11)."""
     df = _snap(snapshot, ("netuid", "name", "is_dynamic", "adr", "tao_in_tao", "alpha_in_alpha", "alpha_out_alpha"))
     dyn = df[df["is_dynamic"] & (df["alpha_out_alpha"] > 0)].sort_values("adr", ignore_index=True)
+    if dyn.empty:
+        raise ValueError("snapshot has no dynamic subnet with alpha outstanding (is_dynamic and alpha_out_alpha > 0)")
     picks = dyn.iloc[[0, len(dyn) // 2, len(dyn) - 1]]
     out = pd.DataFrame({
         "netuid": picks["netuid"].to_numpy(), "name": picks["name"].to_numpy(),
@@ -900,6 +907,13 @@ def gate_projection_summary(df: pd.DataFrame | None = None) -> pd.DataFrame:
     bad = sorted(set(d["rule"].astype(str)) - set(GATE_RULES))
     if bad:
         raise ValueError(f"df['rule'] must hold {sorted(GATE_RULES)} (a frame from gate_projection()), got {bad}")
+    # the keys and inputs must be numbers; ADR, haircut and liquidation price pass through (a drained pool's ADR is
+    # inf and its haircut NaN: adr.gated_projection)
+    check_int_array("df['rank']", d["rank"].to_numpy(), lo=1, hi=65_535)
+    check_int_array("df['netuid']", d["netuid"].to_numpy(), lo=0, hi=65_535)
+    check_array("df['day']", d["day"].to_numpy(), lo=0.0)
+    check_array("df['share']", d["share"].to_numpy(), lo=0.0, hi=1.0)
+    check_array("df['tao_per_day']", d["tao_per_day"].to_numpy(), lo=0.0)
     rows = []
     for (rank, rule), g in d.groupby(["rank", "rule"], sort=True):
         g = g.sort_values("day")

@@ -567,6 +567,8 @@ def pump_summary(path: pd.DataFrame) -> pd.DataFrame:
       share of the alpha outstanding (an upper bound; the chapter explains why).
     """
     check_frame("path", path, ("day", "share", "base_share", "extra_tao"))
+    if len(path) < 2:  # pump_path returns at least days 0 and step_days
+        raise ValueError(f"path must have at least 2 rows (a frame returned by pump_path), got {len(path)}")
     a = path.attrs
     missing = [k for k in ("buy", "sell", "pool", "tao_in", "alpha_out_rao") if k not in a]
     if missing:

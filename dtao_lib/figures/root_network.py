@@ -293,9 +293,10 @@ def split_table(pending_tao: float = 1.0) -> pd.DataFrame:
     """How a subnet's pending TAO was split at its epoch before dTAO (:func:`root_era.split_pending_emission`).
 
     Three cases: miners and validators both earning, no miner incentive, no validator dividends.
-    Columns give rao and the share of the gross pending emission.
+    Columns give rao and the share of the gross pending emission. ``pending_tao`` is in [0, 21 000 000] TAO
+    (the supply cap: the pending rao is a u64).
     """
-    p = check_real("pending_tao", pending_tao, lo=0.0)
+    p = check_real("pending_tao", pending_tao, lo=0.0, hi=21_000_000.0)
     pending = round(p * RAO_PER_TAO)
     rows = []
     for case, inc, div in (("miners and validators earn", True, True), ("no miner incentive", False, True),
