@@ -10,6 +10,7 @@ import pytest
 
 from dtao_lib import emission, sim
 from dtao_lib.params import BLOCKS_PER_DAY, RAO_PER_TAO, era
+from dtao_lib.params import era as _era
 from dtao_lib.sim import _layout as L
 
 
@@ -428,3 +429,39 @@ def test_initial_state_arrays_are_read_only_and_bounded():
 def test_gate_settings_are_validated(kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         small(**kwargs)
+
+
+@pytest.mark.parametrize(("era", "after_days", "delay"), [
+    ("v2.0.8", None, 0),           # no start_call before v2.0.9: emits at once
+    ("v3.2.12", None, 50_400),     # DurationOfStartCall = 7 days (runtime/src/lib.rs v2.0.9 L1047-1051)
+    ("v3.2.12", 1.0, 50_400),      # the owner cannot call earlier (subnet.rs v2.0.9 L355-361)
+    ("v3.2.12", 8.0, 57_600),
+    ("head", None, 0),             # StartCallDelay, default 0 (runtime v3.3.5-372 L1061, subnet.rs L359)
+    ("head", 0.5, 3_600),
+])
+def test_new_subnets_emit_after_start_call(era, after_days, delay):
+    """A subnet registered during the run emits nothing until ``start_call`` (``FirstEmissionBlockNumber``,
+    from v2.0.9), which the chain allows ``DurationOfStartCall`` blocks after registration (v2.0.9 – v3.3.4)
+    or ``StartCallDelay`` (0 by default from v3.3.5) — here as soon as allowed, or at the owner's day."""
+    reg = sim.Registration(count=1, start_day=0.01, start_call_after_days=after_days)
+    assert reg.start_call_delay_blocks(_era(era)) == delay
+    s = sim.Scenario(era=era, n_subnets=2, blocks=60_000, record_every=600, initial="synthetic", seed=1,
+                     registration=reg)
+    res = sim.run(s, debug=True)
+    ev = res.events
+    at = int(ev[ev["event"] == "registration"]["block"].iloc[0])
+    slot = int(ev[ev["event"] == "registration"]["slot"].iloc[0])
+    started = ev[ev["event"] == "start_call"]
+    if delay == 0:
+        assert started.empty
+    else:
+        assert started["block"].tolist() == [at + delay]
+    first = at + delay
+    assert res.final.I[L.FIRST_EM, slot] == first
+    assert res.final.I[L.ACTIVE, slot] == 1
+    rec_blocks = s.start_block + np.minimum(np.arange(s.n_records) * s.record_every, s.blocks)
+    active = res.records[:, L.M_ACTIVE, slot] == 1.0
+    assert np.array_equal(active, rec_blocks >= first)
+    # nothing minted for it before: its alpha outstanding is only what it emitted since the start
+    emitted = res.final.I[L.CUM_ALPHA_EMIT, slot]
+    assert emitted <= (s.start_block + s.blocks - first) * 10**9

@@ -13,7 +13,10 @@ registration and dissolution rules (spec §6), so both engines apply them identi
   registered during the run from v3.4.8 on, the pool's alpha (spec §6.4); the protocol's share is
   recycled; owner lock refunds (legacy subnets only at HEAD) are not modelled;
 * the newcomer's pool: :func:`dtao_lib.registration.new_subnet_pool` at the median spot price (HEAD)
-  or 1 TAO / 1 alpha with the rest of the lock recycled (v2.0.0 – v3.3.13).
+  or 1 TAO / 1 alpha with the rest of the lock recycled (v2.0.0 – v3.3.13);
+* ``start_call``: from v2.0.9 the newcomer emits only from the block its owner may call it
+  (:meth:`dtao_lib.sim.Registration.start_call_delay_blocks`); until then its slot is held but inactive
+  (no share, injection, alpha emission, epochs, EMA or trades) and counts towards the subnet limit.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class EventQueue:
     labels: dict[tuple[int, int], str] = field(default_factory=dict)
     pumped: dict[int, tuple[int, int, int]] = field(default_factory=dict)
     used: set[int] = field(default_factory=set)
+    waiting: dict[int, int] = field(default_factory=dict)  # slot → generation of a subnet waiting for start_call
     last_lock_rao: int = 0
     last_lock_block: int = 0
 
@@ -161,7 +165,7 @@ class EventQueue:
         active = I[L.ACTIVE] == 1
         slot: int | None = None
         pruned_netuid = None
-        if int(active.sum()) >= reg.subnet_limit:
+        if int(active.sum()) + len(self.waiting) >= reg.subnet_limit:  # subnets waiting for start_call count
             subnets = [
                 {"netuid": int(I[L.NETUID, s]), "ema_price": float(F[L.EMA, s]), "registered_at": int(I[L.REG_AT, s]),
                  "immune": bool(block < I[L.REG_AT, s] + reg.immunity_blocks)}
@@ -177,12 +181,12 @@ class EventQueue:
             self._dissolve(block, state, slot)
             active = I[L.ACTIVE] == 1
         if slot is None:
-            free = np.flatnonzero(I[L.ACTIVE] == 0)
+            free = np.array([s for s in np.flatnonzero(I[L.ACTIVE] == 0) if s not in self.waiting], dtype=np.int64)
             if free.size == 0:  # pragma: no cover - n_slots is sized for the schedule
                 self._log(block, "registration failed", -1, None, note="no free slot")
                 return
             slot = int(free[0])
-        netuid = int(pruned_netuid) if pruned_netuid is not None else self._free_netuid(I)
+        netuid = int(pruned_netuid) if pruned_netuid is not None else self._free_netuid(I, self.waiting)
         prices = state.spot_prices()[active]
         pool = registration.new_subnet_pool(lock, prices, min_lock_rao=round(reg.min_lock_tao * RAO_PER_TAO), era=e)
         self._seed_slot(state, slot, block, netuid, pool.tao_reserve_rao, pool.alpha_reserve_rao)
@@ -196,21 +200,40 @@ class EventQueue:
         self._log(block, "registration", netuid, slot, tao=lock / RAO_PER_TAO, pool_tao=pool.tao_reserve_rao / 1e9,
                   pool_alpha=pool.alpha_reserve_rao / 1e9, recycled_tao=pool.recycled_rao / 1e9,
                   note="" if pruned_netuid is None else f"replaces pruned netuid {pruned_netuid}")
+        delay = reg.start_call_delay_blocks(e)
+        if delay > 0:  # registered, not emitting until start_call (FirstEmissionBlockNumber unset)
+            I[L.ACTIVE, slot] = 0
+            I[L.FIRST_EM, slot] = 0
+            self.waiting[slot] = gen
+            self.add(block + delay, "start_call", (slot, gen))
         if not e.new_subnet_emission_enabled:
             I[L.ENABLED, slot] = 0
             after = reg.enable_emission_after_days
             if after is not None:
                 self.add(block + max(1, round(after * BLOCKS_PER_DAY)), "enable", (slot, gen))
 
+    def _start_call(self, block: int, state: SimState, arg: tuple[int, int]) -> None:
+        """``do_start_call``: the subnet emits from this block (``FirstEmissionBlockNumber``; the EMA age
+        counts from the block before, spec §3.3)."""
+        slot, gen = arg
+        if self.waiting.get(slot) != gen or state.I[L.GEN, slot] != gen:  # pragma: no cover - defensive
+            return
+        del self.waiting[slot]
+        I = state.I  # noqa: E741
+        I[L.ACTIVE, slot] = 1
+        I[L.FIRST_EM, slot] = block
+        I[L.LAST_EPOCH, slot] = block
+        self._log(block, "start_call", int(I[L.NETUID, slot]), slot)
+
     def _enable(self, block: int, state: SimState, arg: tuple[int, int]) -> None:
         slot, gen = arg
-        if state.I[L.GEN, slot] == gen and state.I[L.ACTIVE, slot]:
+        if state.I[L.GEN, slot] == gen and (state.I[L.ACTIVE, slot] or self.waiting.get(slot) == gen):
             state.I[L.ENABLED, slot] = 1
             self._log(block, "emission enabled", int(state.I[L.NETUID, slot]), slot)
 
     @staticmethod
-    def _free_netuid(I: np.ndarray) -> int:  # noqa: E741
-        used = set(I[L.NETUID][I[L.ACTIVE] == 1].tolist())
+    def _free_netuid(I: np.ndarray, waiting: dict[int, int]) -> int:  # noqa: E741
+        used = set(I[L.NETUID][I[L.ACTIVE] == 1].tolist()) | {int(I[L.NETUID, s]) for s in waiting}
         u = 1
         while u in used:
             u += 1

@@ -272,7 +272,8 @@ class Registration:
     registration then fails) and dissolves it (:func:`dtao_lib.dissolution.settle`). The newcomer's
     pool follows :func:`dtao_lib.registration.new_subnet_pool`; its EMA price starts at 0 (the
     storage default); from v3.4.8 its TAO emission starts disabled (spec §3.1) until
-    ``enable_emission_after_days`` (None: never during the run).
+    ``enable_emission_after_days`` (None: never during the run). From v2.0.9 it emits nothing before
+    its owner's ``start_call`` (:meth:`start_call_delay_blocks`: 7 days until v3.3.4, then 0 by default).
 
     Parameters
     ----------
@@ -287,6 +288,11 @@ class Registration:
         Mainnet defaults (spec §0.1).
     enable_emission_after_days
         Days after registration when root enables TAO emission of a new subnet (eras v3.4.8+).
+    start_call_after_days
+        Days after registration when the owner calls ``start_call`` (eras v2.0.9+); the subnet emits
+        nothing (no share, injection, alpha emission, epochs or EMA) before. None: as soon as the era
+        allows (:meth:`start_call_delay_blocks`); an earlier day is raised to that minimum, as the
+        chain refuses an earlier call.
     """
 
     count: int = 20
@@ -300,6 +306,7 @@ class Registration:
     immunity_blocks: int = NETWORK_IMMUNITY_BLOCKS
     subnet_limit: int = SUBNET_LIMIT
     enable_emission_after_days: float | None = None
+    start_call_after_days: float | None = None
 
     def __post_init__(self) -> None:
         check_int("Registration.count", self.count, lo=0, hi=10_000)
@@ -316,6 +323,24 @@ class Registration:
         if self.enable_emission_after_days is not None:
             check_real("Registration.enable_emission_after_days", self.enable_emission_after_days, lo=0.0,
                        hi=36_500.0)
+        if self.start_call_after_days is not None:
+            check_real("Registration.start_call_after_days", self.start_call_after_days, lo=0.0, hi=36_500.0)
+
+    def start_call_delay_blocks(self, era: Any) -> int:
+        """Blocks from registration to the first emitting block under ``era`` (an :class:`~dtao_lib.params.Era`).
+
+        ``do_start_call`` needs ``current_block ≥ NetworkRegisteredAt + delay``: ``DurationOfStartCall``
+        = 50 400 blocks (7 days) from v2.0.9 to v3.3.4 (``runtime/src/lib.rs`` v2.0.9 L1047-1051,
+        ``subnets/subnet.rs`` v2.0.9 L355-361), the ``StartCallDelay`` storage from v3.3.5, default
+        ``InitialStartCallDelay`` = 0 (runtime v3.3.5-372 L1061; subnet.rs L359). Before v2.0.9 there is
+        no ``start_call``: a subnet emits at once. The owner's choice :attr:`start_call_after_days` is
+        raised to that minimum.
+        """
+        if not era.at_least("v2.0.9"):
+            return 0
+        minimum = 0 if era.at_least("v3.3.5") else DURATION_OF_START_CALL_BLOCKS
+        chosen = 0 if self.start_call_after_days is None else round(self.start_call_after_days * BLOCKS_PER_DAY)
+        return max(minimum, chosen)
 
     def schedule(self, blocks: int) -> list[int]:
         """Block offsets (from the start of the run) of the attempted registrations."""
@@ -325,6 +350,10 @@ class Registration:
         step = self.every_days * BLOCKS_PER_DAY if self.every_days is not None else (blocks - first) / self.count
         out = [first + math.floor(i * step) for i in range(self.count)]
         return [b for b in out if b < blocks]
+
+
+DURATION_OF_START_CALL_BLOCKS = 7 * 24 * 60 * 60 // 12
+"""``DurationOfStartCall`` (v2.0.9 – v3.3.4): 50 400 blocks, 7 days (runtime/src/lib.rs v2.0.9 L1047-1051)."""
 
 
 # ---------------------------------------------------------------------------------------------
