@@ -327,6 +327,17 @@ OVERFLOW = """
     return false;
   };
   const bad = [];
+  // The page itself never scrolls sideways (e.g. a long function name in running text that cannot wrap).
+  const page = document.documentElement;
+  if (page.scrollWidth > page.clientWidth + 1) {
+    let widest = null;
+    for (const el of col.querySelectorAll('p *, li *, dd *, dt *, h1 *, h2 *, h3 *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > page.clientWidth + 1 && (!widest || r.right > widest.r.right)) widest = {el, r};
+    }
+    bad.push(`the page scrolls sideways: ${page.scrollWidth} px for a ${page.clientWidth} px window`
+             + (widest ? ` (widest: ${widest.el.tagName.toLowerCase()} "${widest.el.textContent.slice(0, 50)}")` : ''));
+  }
   const sel = '.dtao-chart, .dtao-chart svg, .dtao-chart canvas, .dtao-chart .vega-bind, .dtao-chart select,'
             + ' .dtao-chart input, table';
   for (const el of col.querySelectorAll(sel)) {
