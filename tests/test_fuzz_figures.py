@@ -17,8 +17,8 @@ contract:
 * a returned :class:`~dtao_lib.interactive.Figure` also builds its static face under the same contract.
 
 The "ci" profile (derandomized, see tests/conftest.py) draws :data:`CI_EXAMPLES` examples per callable; explore
-with ``HYPOTHESIS_PROFILE=explore`` (1 000 per callable) or ``FUZZ_EXAMPLES=200`` (any number, either profile). Defects found are pinned as explicit examples in
-:data:`REGRESSIONS`.
+with ``HYPOTHESIS_PROFILE=explore`` (1 000 per callable) or ``FUZZ_EXAMPLES=200`` (any number, either profile).
+Defects found are pinned as explicit examples in :data:`REGRESSIONS`.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ VALID, _NOT_CHECKED, _ALLOWED = merged()
 AREAS = ("figures.", "claims.", "interactive.", "conformance.")
 CALL_SECONDS = 5.0
 """A call (or a static face) running longer than this on a borderline input is a defect (unbounded size)."""
-CI_EXAMPLES = 6
+CI_EXAMPLES = 20
 
 SKIPPED: dict[str, str] = {
     "figures.research_lab.chasers_study": "runs the simulator (~15 s once, cached by `full`); `full` is a flag "
@@ -160,7 +160,18 @@ def _frame_variants(v: pd.DataFrame) -> list[Any]:
             w[c] = w[c].astype(float)
             w.iloc[0, w.columns.get_loc(c)] = bad
             out.append(w)
+    for c in num[6:]:  # the other numeric columns: an infinity
+        w = v.copy()
+        w[c] = w[c].astype(float)
+        w.iloc[0, w.columns.get_loc(c)] = INF
+        out.append(w)
+    for c in num[:4]:  # numbers written as text, a None inside
+        out.append(v.assign(**{c: v[c].astype(str)}))
+        w = v.copy().astype({c: object})
+        w.iloc[0, w.columns.get_loc(c)] = None
+        out.append(w)
     out.append(pd.concat([v, v], ignore_index=True))
+    out.append(v.iloc[::-1])
     return out
 
 
