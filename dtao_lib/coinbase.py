@@ -1814,7 +1814,8 @@ def block(
       (subsidy)               ``get_subnet_terms``, v3.2.3 L90; injection L135–L158)
       v3.2.12 – v3.4.7        inject, then buy: ``adjust_protocol_liquidity`` adds the
       (Uniswap v3)            injection to the protocol position the swap reads (v3.2.12
-                              L112 → L115)
+                              L112 → L115), only the part at the price with the fees and
+                              scrap (``amm.FullRangePool.inject(..., proportional=True)``)
       v3.3.10, v3.4.8 –       the Balancer's weights move for the injection (computed on the
       spec 434 (Balancer)     pre-injection reserves), the buy swaps on the *pre-injection*
                               reserves with the *new* weights, then the reserves grow by the
