@@ -441,7 +441,8 @@ def test_gate_settings_are_validated(kwargs, match):
 ])
 def test_new_subnets_emit_after_start_call(era, after_days, delay):
     """A subnet registered during the run emits nothing until ``start_call`` (``FirstEmissionBlockNumber``,
-    from v2.0.9), which the chain allows ``DurationOfStartCall`` blocks after registration (v2.0.9 – v3.3.4)
+    from v2.0.9: ``subnets_to_emit_to`` keeps only subnets that have it, run_coinbase.rs v2.0.9 L47-50),
+    which the chain allows ``DurationOfStartCall`` blocks after registration (v2.0.9 – v3.3.4)
     or ``StartCallDelay`` (0 by default from v3.3.5) — here as soon as allowed, or at the owner's day."""
     reg = sim.Registration(count=1, start_day=0.01, start_call_after_days=after_days)
     assert reg.start_call_delay_blocks(_era(era)) == delay
