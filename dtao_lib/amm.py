@@ -164,6 +164,7 @@ _FX_ONE = 1 << 64  # 1.0 in U64F64
 _FX_MAX = (1 << 128) - 1  # U64F64::MAX (bits)
 _I110F18_MAX = (1 << 127) - 1  # I110F18::MAX (bits)
 _MAX_EXACT_EXPONENT = 1_024  # pow_ratio_scaled's exact-path limit on the reduced exponent numerator
+_MAX_POW_BITS = 4_096  # pow_ratio_scaled refuses results above 2^4096 (the chain works in 1024-bit integers)
 _MAX_EXACT_ROOT = 64  # above this root degree we use the decimal path (same floor, much faster)
 
 
@@ -206,7 +207,13 @@ def _fx_from_real(value: Any) -> int:
     """U64F64 bits of a real number: nearest, ties to even (``from_num`` of a float does this).
 
     Floats are converted from their exact binary value; ``Fraction``/``Decimal``/``int`` exactly.
+    Numpy scalars are read as Python numbers first (``Fraction(np.int8(1))`` keeps an int8 numerator
+    that overflows when scaled).
     """
+    if isinstance(value, numbers.Integral):
+        value = int(value)
+    elif isinstance(value, np.floating):
+        value = float(value)
     return min(_round_half_even(Fraction(value) * _FX_ONE), _FX_MAX)
 
 
@@ -304,8 +311,10 @@ def _weight_parts(name: str, value: Any, *, lo: int = 1, hi: int = PERQUINTILL -
         if not value.is_finite():
             raise ValueError(f"{name} must be a finite number, got {value!r}")
         exact = Fraction(value)
+    elif isinstance(value, numbers.Integral):
+        exact = Fraction(int(value))  # a numpy integer numerator would overflow when scaled
     else:
-        exact = Fraction(value)
+        exact = Fraction(float(value)) if isinstance(value, np.floating) else Fraction(value)
     parts = math.floor(exact * PERQUINTILL)
     if not lo <= parts <= hi:
         raise ValueError(
@@ -421,6 +430,11 @@ def pow_ratio_scaled(base_numerator: int, base_denominator: int, exp_numerator: 
     a = check_int("exp_numerator", exp_numerator, lo=0)
     b = check_int("exp_denominator", exp_denominator, lo=1)
     s = check_int("scale", scale, lo=0)
+    if n > d and a and s and _log2_pow_bound(n, d, a, b, s) > _MAX_POW_BITS:
+        raise ValueError(
+            f"exp_numerator/exp_denominator too large for base {n}/{d}: the result would exceed 2^{_MAX_POW_BITS} "
+            f"(about 2^{_log2_pow_bound(n, d, a, b, s):.4g}); the chain's bounded arithmetic cannot return it"
+        )
     return _pow_ratio_scaled(n, d, a, b, s)
 
 
@@ -440,6 +454,11 @@ def _pow_ratio_scaled(n: int, d: int, a: int, b: int, scale: int) -> int:
     return _pow_decimal_floor(n, d, a, b, scale)
 
 
+def _log2_pow_bound(n: int, d: int, a: int, b: int, scale: int) -> float:
+    """``log2(scale · (n/d)^(a/b))`` in floats (n, d, scale ≥ 1), to bound a power before computing it exactly."""
+    return math.log2(scale) + a / b * (math.log2(n) - math.log2(d))
+
+
 def _exp_scaled_int(w2: int, x: int, dx: int, base_quote: bool) -> int:
     """Integer ``floor(1e18 · (x/(x+dx))^e)`` with ``e = w1/w2`` (base_quote) or ``w2/w1``; chain's ``exp_scaled``.
 
@@ -451,6 +470,8 @@ def _exp_scaled_int(w2: int, x: int, dx: int, base_quote: bool) -> int:
         return 0
     w1 = PERQUINTILL - w2
     num, den = (w1, w2) if base_quote else (w2, w1)
+    if x > x_plus and _log2_pow_bound(x, x_plus, num, den, PERQUINTILL) > 66:
+        return 0  # far above u64 (e.g. weight 1 − 1e-16: exponent ~1e16); the chain returns 0 too
     r = _pow_ratio_scaled(x, x_plus, num, den, PERQUINTILL)
     return r if r <= _U64_MAX else 0
 
@@ -874,12 +895,19 @@ def _rejected(pool: Any, side: Literal["buy", "sell"], amount: int, reason: str,
                       price_before=float(pool.price), fee_token=fee_token, refund=amount, rejected=reason)
 
 
+def _check_result(result: Any) -> None:
+    if not isinstance(result, SwapResult):
+        raise TypeError(f"result must be a SwapResult (what a pool's buy_alpha/sell_alpha returns), "
+                        f"got {type(result).__name__}")
+
+
 def effective_price(result: SwapResult) -> float:
     """TAO per alpha realised by a swap, fees included: TAO paid / alpha received for a buy, TAO
     received / alpha paid for a sell. ``nan`` if nothing was exchanged.
 
     For the v2 pool the TAO fee counts on the TAO side of either trade.
     """
+    _check_result(result)
     used_in = result.amount_in - result.refund
     if result.side == "buy":
         return used_in / result.amount_out if result.amount_out > 0 else math.nan
@@ -888,6 +916,7 @@ def effective_price(result: SwapResult) -> float:
 
 def price_impact(result: SwapResult) -> float:
     """Relative change of the spot price caused by the swap: ``p_after / p_before − 1``."""
+    _check_result(result)
     if result.price_before <= 0:
         return math.nan
     return result.price_after / result.price_before - 1.0
@@ -898,7 +927,7 @@ def slippage(result: SwapResult) -> float:
 
     Buy: ``effective / spot − 1`` (paid more per alpha than spot); sell: ``1 − effective / spot``.
     """
-    eff = effective_price(result)
+    eff = effective_price(result)  # checks result
     if math.isnan(eff) or result.price_before <= 0:
         return math.nan
     if result.side == "buy":
@@ -938,7 +967,7 @@ def round_trip(pool: Any, tao_in: int, **kwargs: Any) -> RoundTrip:
     Extra keyword arguments go to both swaps (e.g. ``author_fee_swap=True``). If the buy is rejected
     the sell is skipped (both results are then the rejected buy's pool).
     """
-    buy = pool.buy_alpha(tao_in, **kwargs)
+    buy = _check_pool(pool).buy_alpha(tao_in, **kwargs)
     if not buy.ok or buy.amount_out == 0:
         sell = _rejected(buy.pool, "sell", 0, buy.rejected or "NothingToSell", buy.fee_token)
         return RoundTrip(tao_in=tao_in, alpha=0, tao_out=0, buy=buy, sell=sell)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._validate import check_int, check_real, check_u16_fraction
+from .amm import MAX_PRICE
 
 __all__ = [
     "COLLATERAL_PRICE_LIMIT",
@@ -84,6 +85,8 @@ def split_bought_alpha(alpha_bought: int, split: ChargeSplit) -> tuple[int, int]
     (3000, 1000)
     """
     a = check_int("alpha_bought", alpha_bought)
+    if not isinstance(split, ChargeSplit):
+        raise TypeError(f"split must be a ChargeSplit (see charge_split), got {type(split).__name__}")
     if split.total == 0:
         return 0, 0
     locked = a * split.collateral // split.total
@@ -106,7 +109,8 @@ def collateral_release(locked_alpha: int, earned_alpha: int, drain_ratio: float)
     locked = check_int("locked_alpha", locked_alpha)
     earned = check_int("earned_alpha", earned_alpha)
     k = check_real("drain_ratio", drain_ratio, lo=0.0)
-    return min(locked, int(k * earned))
+    released = k * earned  # may be inf for a huge ratio: then everything is released
+    return locked if released >= locked else int(released)
 
 
 def collateral_credit_tao(locked_alpha: int, ema_price: float) -> int:
@@ -116,5 +120,5 @@ def collateral_credit_tao(locked_alpha: int, ema_price: float) -> int:
     100000000
     """
     locked = check_int("locked_alpha", locked_alpha)
-    p = check_real("ema_price", ema_price, lo=0.0)
+    p = check_real("ema_price", ema_price, lo=0.0, hi=MAX_PRICE)  # at most the swap pallet max price (1e6)
     return int(locked * p)

@@ -74,6 +74,12 @@ __all__ = [
 
 _ONE32 = 1 << 32
 _ONE64 = 1 << 64
+MAX_WALK_BLOCKS = 100_000_000
+"""Longest horizon (blocks, ~38 years) that :func:`keep_factor`, :func:`spot_to_reach` and
+:func:`blocks_to_reach` walk block by block; a longer one is refused (it would take minutes)."""
+MAX_PATH_CELLS = 20_000_000
+"""Largest path :func:`moving_price_path` returns (blocks × subnets: 160 MB of float64); for a longer
+horizon use :func:`keep_factor`, which keeps one running sum."""
 
 
 def _rule(era: str | Era) -> str:
@@ -232,11 +238,21 @@ def update_moving_price(
         h = check_int("halving_blocks", _halving(era, halving_blocks))
     target = p if rule == "fixed_unclamped" else min(p, 1.0)
     if exact:
+        # fixed-point range: I96F32 / U96F32 hold < 2^95, the v3.4.8+ U64F64 arithmetic < 2^64; prices
+        # above 2^63 TAO per alpha cannot occur (the reserves are below 2^55 rao)
+        if p_old > _MAX_EXACT_PRICE:
+            raise ValueError(f"ema must be a finite number in [0, 2^63] with exact=True, got {ema!r}")
+        if rule == "fixed_unclamped" and p > _MAX_EXACT_PRICE:
+            raise ValueError(f"spot must be a finite number in [0, 2^63] with exact=True in era "
+                             f"{_era(era).tag!r} (no clamp at 1), got {spot!r}")
         return _update_exact(p_old, p, alpha, b, h, rule, _era(era).ema_fixed_point == "U64F64")
     a = alpha
     if rule == "age_scaled":
         a = alpha * b / (b + h) if b + h > 0 else 0.0
     return (1.0 - a) * p_old + a * target
+
+
+_MAX_EXACT_PRICE = float(2**63)
 
 
 def _to_bits(x: float, frac: int) -> int:
@@ -253,7 +269,7 @@ def _update_exact(p_old: float, p: float, alpha: float, b: int, h: int, rule: st
         b64, h64 = b << 64, h << 64
         ratio = (b64 << 64) // (b64 + h64) if b + h > 0 else 0
         a64 = ((alpha32 << 32) * ratio) >> 64
-        spot64 = min(_to_bits(p, 64), _ONE64)
+        spot64 = min(_to_bits(min(p, 1.0), 64), _ONE64)  # clamp first: same bits, no float overflow
         new64 = ((a64 * spot64) >> 64) + (((_ONE64 - a64) * (ema32 << 32)) >> 64)
         return (new64 >> 32) / _ONE32
     # v2.0.0 – v3.4.7: 32 fractional bits (I96F32, U96F32 from v2.0.11; stake_utils.rs v2.0.8 L59-80,
@@ -261,7 +277,7 @@ def _update_exact(p_old: float, p: float, alpha: float, b: int, h: int, rule: st
     a32 = alpha32
     if rule == "age_scaled":
         a32 = (alpha32 * ((b << 32) // (b + h))) >> 32 if b + h > 0 else 0
-    spot32 = _to_bits(p, 32)
+    spot32 = _to_bits(p if rule == "fixed_unclamped" else min(p, 1.0), 32)  # clamped first: same bits
     if rule != "fixed_unclamped":
         spot32 = min(spot32, _ONE32)
     new32 = ((a32 * spot32) >> 32) + (((_ONE32 - a32) * ema32) >> 32)
@@ -291,7 +307,8 @@ def moving_price_path(
         ``b`` at the first block (integer or integer array of shape ``(n,)``); it grows by one per
         block. Required in the ``age_scaled`` era.
     n_blocks
-        ``T`` when ``spot`` is constant; must be omitted (or equal ``T``) for a per-block ``spot``.
+        ``T`` when ``spot`` is constant (at most :data:`MAX_PATH_CELLS` / n); must be omitted (or
+        equal ``T``) for a per-block ``spot``.
     moving_alpha, halving_blocks, era
         As in :func:`update_moving_price` (``halving_blocks`` may be per subnet).
 
@@ -323,7 +340,7 @@ def moving_price_path(
     if constant:
         if n_blocks is None:
             raise ValueError("n_blocks is required when spot is constant (a scalar, or shape (n,))")
-        T = check_int("n_blocks", n_blocks, lo=0)
+        T = check_int("n_blocks", n_blocks, lo=0, hi=MAX_PATH_CELLS // n)
         if sp.size not in (1, n):
             raise ValueError(f"spot must have shape ({n},) to match ema, got {sp.shape}")
         sp_row = np.broadcast_to(np.atleast_1d(sp), (n,))
@@ -423,7 +440,8 @@ def keep_factor(
     Parameters
     ----------
     n_blocks
-        ``T`` (integer ≥ 0), or an array of them: one cumulative product serves all.
+        ``T`` (integer in [0, :data:`MAX_WALK_BLOCKS`]), or an array of them: one cumulative product
+        serves all.
     blocks_since_start, moving_alpha, halving_blocks, era
         As in :func:`update_moving_price` (``b`` at the first of the ``T`` blocks).
 
@@ -441,9 +459,13 @@ def keep_factor(
     _check_age_args(blocks_since_start, halving_blocks, array=False)  # whatever the era
     scalar = np.ndim(n_blocks) == 0
     if scalar:
-        T = np.array([check_int("n_blocks", n_blocks, lo=0)])
+        T = np.array([check_int("n_blocks", n_blocks, lo=0, hi=MAX_WALK_BLOCKS)])
     else:
-        T = _int_array("n_blocks", n_blocks).astype(np.int64)
+        T = _int_array("n_blocks", n_blocks)
+        if T.size and T.max() > MAX_WALK_BLOCKS:
+            raise ValueError(f"n_blocks must contain integers in [0, {MAX_WALK_BLOCKS}] (MAX_WALK_BLOCKS, "
+                             f"~38 years), got max {int(T.max())}")
+        T = T.astype(np.int64)
     alpha = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
     b0 = h = 0
     if rule == "age_scaled":
@@ -538,7 +560,8 @@ def blocks_to_reach(
     -------
     int or None
         ``T`` (0 if ``target == ema``), or ``None`` if the target is not between ``ema`` and ``c``
-        (never reached) or not reached within ``max_blocks`` (default 20 million ≈ 7.6 years).
+        (never reached) or not reached within ``max_blocks`` (default 20 million ≈ 7.6 years; at most
+        :data:`MAX_WALK_BLOCKS`).
 
     Examples
     --------
@@ -553,7 +576,7 @@ def blocks_to_reach(
     c = check_real("spot", spot, lo=0.0)
     tgt = check_real("target", target, lo=0.0)
     alpha = check_real("moving_alpha", moving_alpha, lo=0.0, hi=1.0)
-    limit = check_int("max_blocks", max_blocks, lo=1)
+    limit = check_int("max_blocks", max_blocks, lo=1, hi=MAX_WALK_BLOCKS)
     if rule != "fixed_unclamped":
         c = min(c, 1.0)
     if tgt == p0:
