@@ -126,6 +126,14 @@ def _script_safe(json_text: str) -> str:
     return json_text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
 
 
+NARROW_PX = 560
+"""A chart whose container is narrower than this many pixels (a phone, a narrow window) is drawn
+with the narrow layout of :func:`narrow_rules` (a composed chart: :func:`stacked`); at the site's
+desktop width (a 760 px column) charts keep the layout their authors gave them."""
+
+_NARROW_MIN_PANEL_PX = 120
+"""A stacked chart's panels are narrowed to fit a narrow container, but not below this width."""
+
 _FIT_JS = """
 function dtaoStacked(spec) {
   var stack = spec.usermeta && spec.usermeta.dtaoStack;
@@ -145,12 +153,71 @@ function dtaoTextOverflows(el) {
     return r.width > 0 && t.textContent.trim() !== "" && (r.right > right + 1 || r.left < left - 1);
   });
 }
-"""
+function dtaoRoom(el) {  // the width a chart may take in its container
+  var css = getComputedStyle(el);
+  return el.clientWidth - (parseFloat(css.paddingLeft) || 0) - (parseFloat(css.paddingRight) || 0);
+}
+function dtaoDrawnWidth(el) {  // the chart's own width, before CSS scales it down to its container
+  var m = el.querySelector(".marks");
+  if (!m) return 0;
+  return parseFloat(m.tagName.toLowerCase() === "canvas" ? m.style.width : m.getAttribute("width")) || 0;
+}
+function dtaoPanelWidths(node, cap, out) {  // widths of a composed spec's panels; with cap, at most cap
+  ["vconcat", "hconcat", "concat"].forEach(function(key) {
+    (node[key] || []).forEach(function(child) {
+      if (typeof child.width === "number") {
+        if (cap) child.width = Math.min(child.width, cap);
+        out.push(child.width);
+      }
+      dtaoPanelWidths(child, cap, out);
+    });
+  });
+  if (node.spec && typeof node.spec === "object") {
+    if (typeof node.spec.width === "number") {
+      if (cap) node.spec.width = Math.min(node.spec.width, cap);
+      out.push(node.spec.width);
+    }
+    dtaoPanelWidths(node.spec, cap, out);
+  }
+  return out;
+}
+function dtaoNarrowed(spec, cap) {  // the stacked variant, panels at most cap px wide
+  var body = JSON.parse(JSON.stringify(spec.usermeta.dtaoNarrow));
+  if (cap) dtaoPanelWidths(body, cap, []);
+  return Object.assign(body, {datasets: spec.datasets});
+}
+function dtaoWantsNarrow(el, spec) {
+  return !!(spec.usermeta && spec.usermeta.dtaoNarrow) && dtaoRoom(el) < __NARROW_PX__;
+}
+function dtaoFitComposed(embed, el, spec, opts, res) {
+  // A composed chart that would be scaled down in a narrow container is drawn stacked instead, its
+  // panels narrowed (at most 3 times) until the chart fits: its text keeps its size.
+  var room = dtaoRoom(el);
+  if (!dtaoWantsNarrow(el, spec) || dtaoDrawnWidth(el) <= room + 1) return Promise.resolve(res);
+  function draw(cap, n) {
+    res.view.finalize();
+    var next = dtaoNarrowed(spec, cap);
+    return embed(el, next, opts).then(function(again) {
+      res = again;
+      res.dtaoNarrow = true;
+      var excess = dtaoDrawnWidth(el) - room;
+      var widest = Math.max.apply(null, dtaoPanelWidths(next, null, [0]));
+      var smaller = Math.max(__MIN_PANEL__, Math.floor(widest - excess));
+      if (excess <= 1 || n >= 3 || smaller >= widest) return res;
+      return draw(smaller, n + 1);
+    });
+  }
+  return draw(null, 0);
+}
+""".replace("__NARROW_PX__", str(NARROW_PX)).replace("__MIN_PANEL__", str(_NARROW_MIN_PANEL_PX))
 """JavaScript of the embedding scripts. A chart whose titles, axis labels or legends do not fit
 its width once drawn (possible at any width: vega cannot measure text before drawing) is first
 drawn again with its legends stacked (``usermeta.dtaoStack`` of :func:`narrow_rules`), then, if
 that is not enough, switched to the narrow layout (parameter :data:`SQUEEZE`). The live view,
-drawn on a canvas, stacks legends in a narrow container instead."""
+drawn on a canvas, stacks legends in a narrow container instead. A composed chart wider than a
+narrow container (narrower than :data:`NARROW_PX`) is drawn again as its stacked variant
+(:func:`stacked`, shipped in ``usermeta.dtaoNarrow``), whose panels are narrowed until it fits,
+instead of being scaled down to unreadable text (``dtaoFitComposed``; the live view too)."""
 
 
 def _loader_js(div_id: str, spec_json: str) -> str:
@@ -187,14 +254,23 @@ def _loader_js(div_id: str, spec_json: str) -> str:
     function later(res) {{  // measure once the page has laid the drawn chart out
       return new Promise(function(resolve) {{ setTimeout(function() {{ resolve(res); }}, 50); }});
     }}
-    vegaEmbed(el, spec, opts).then(later).then(settle).then(function(res) {{
+    function fit(res) {{ return dtaoFitComposed(vegaEmbed, el, spec, opts, res); }}
+    vegaEmbed(el, spec, opts).then(fit).then(later).then(settle).then(function(res) {{
       (window.dtaoViews = window.dtaoViews || []).push(res.view);
-      if (spec.width !== "container") return;
-      var timer = null, current = res;
+      var composed = !!(spec.usermeta && spec.usermeta.dtaoNarrow);
+      if (spec.width !== "container" && !composed) return;
+      var timer = null, current = res, room = dtaoRoom(el);
+      function refit() {{  // a composed chart: drawn again as designed, then fitted, if the room changed
+        var now = dtaoRoom(el);
+        if (now === room || (!current.dtaoNarrow && !dtaoWantsNarrow(el, spec))) return Promise.resolve(current);
+        room = now;
+        current.view.finalize();
+        return vegaEmbed(el, spec, opts).then(fit);
+      }}
       window.addEventListener("resize", function() {{  // after vega's own re-layout
         clearTimeout(timer);
         timer = setTimeout(function() {{
-          settle(current).then(function(again) {{
+          (composed ? refit() : settle(current)).then(function(again) {{
             if (again !== current) window.dtaoViews.push(again.view);
             current = again;
           }}).catch(fail);
@@ -246,21 +322,25 @@ def responsive(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The spec sized to its container: a single or layered view gets ``width: "container"`` and the
     narrow-column rules of :func:`narrow_rules`.
 
-    Composed charts are left as they are (vega-lite sizes only single and layered views to a
-    container); :data:`CHART_CSS` scales them down to the column instead.
+    A composed chart (vega-lite sizes only single and layered views to a container) keeps its
+    layout in a desktop column, where :data:`CHART_CSS` scales it down to the column if needed, and
+    carries its narrow variant :func:`stacked` in ``usermeta.dtaoNarrow``: the embedding scripts
+    draw that variant instead when the chart would be scaled down in a narrow container
+    (see :data:`_FIT_JS`).
     """
     spec = dict(spec)
-    if any(k in spec for k in _COMPOSED) or spec.get("width") == "container":
+    if any(k in spec for k in _COMPOSED):
+        meta = spec.get("usermeta")
+        if not (isinstance(meta, Mapping) and "dtaoNarrow" in meta):
+            body = {k: v for k, v in stacked(spec).items() if k not in ("datasets", "usermeta", "$schema")}
+            spec["usermeta"] = {**(meta if isinstance(meta, Mapping) else {}), "dtaoNarrow": body}
+        return spec
+    if spec.get("width") == "container":
         return spec
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
     return narrow_rules(spec)
 
-
-NARROW_PX = 560
-"""A chart whose container is narrower than this many pixels (a phone, a narrow window) is drawn
-with the narrow layout of :func:`narrow_rules`; at the site's desktop width (a 760 px column)
-charts keep the layout their authors gave them."""
 
 NARROW = "dtao_narrow"
 """Name of the boolean vega parameter that is true while the chart's container is narrow."""
@@ -481,6 +561,153 @@ def narrow_rules(spec: Mapping[str, Any]) -> dict[str, Any]:
     out = _narrow_view(out, orient)
     if "title" in out:
         out["title"] = _narrow_title(out["title"])
+    return out
+
+
+_NARROW_LEGEND_LABEL_PX = 240
+"""Label width of a legend below a stacked chart (:func:`stacked`): a phone column is 280-360 px."""
+
+_NARROW_Y_LABEL_PX = 130
+"""Label width of a y axis of categories in a stacked chart."""
+
+
+def _wrapped(text: Any, width: int) -> Any:
+    """``text`` (a string or a list of lines) in lines of at most ``width`` characters; other values
+    (``None``, an expression) unchanged; a string that fits stays a string."""
+    if isinstance(text, str) and len(text) <= width:
+        return text
+    if isinstance(text, (str, list)) and all(isinstance(line, str) for line in text):
+        return _lines(text, width)
+    return text
+
+
+def _stacked_title(title: Any) -> Any:
+    """A chart or panel title in lines of :data:`_NARROW_TITLE_CHARS` (subtitle: :data:`_SUBTITLE_CHARS`)."""
+    if isinstance(title, Mapping):
+        out = dict(title)
+        if "text" in out:
+            out["text"] = _wrapped(out["text"], _NARROW_TITLE_CHARS)
+        if "subtitle" in out:
+            out["subtitle"] = _wrapped(out["subtitle"], _SUBTITLE_CHARS)
+        return out
+    return _wrapped(title, _NARROW_TITLE_CHARS)
+
+
+def _stacked_legend(legend: Mapping[str, Any], default_orient: str) -> dict[str, Any]:
+    """A legend below or above a stacked chart, one entry per line (a legend at its side would take
+    the width its panels need)."""
+    out = dict(legend)
+    if out.get("orient", default_orient) in ("left", "right"):
+        out["orient"] = "bottom"
+    if out.get("orient", "bottom") in ("top", "bottom"):
+        out["columns"] = 1
+        out.pop("direction", None)
+        out["labelLimit"] = min(out.get("labelLimit", 160), _NARROW_LEGEND_LABEL_PX)
+    if "title" in out:
+        out["title"] = _wrapped(out["title"], _NARROW_TITLE_CHARS)
+    return out
+
+
+_NARROW_TEXT_PX = 270
+"""Longest line of a text panel in a stacked chart (:func:`_wrapped_text_panel`)."""
+
+
+def _wrapped_text_panel(view: dict[str, Any]) -> dict[str, Any]:
+    """A text panel (a text mark at a fixed x, one line of text per category of y) whose lines are
+    wrapped to :data:`_NARROW_TEXT_PX` and drawn one below the other; other views unchanged.
+
+    The text is broken in the browser (vega's ``replace`` with a regular expression of at most
+    ``n`` characters then a space, ``n`` from the font size), each piece becomes a row (``flatten``)
+    numbered in the original order (``window``), and the panel's height follows the rows.
+    """
+    mark = view.get("mark")
+    mark = {"type": mark} if isinstance(mark, str) else mark
+    enc = view.get("encoding")
+    if not (isinstance(mark, Mapping) and mark.get("type") == "text" and isinstance(enc, Mapping)):
+        return view
+    x, y, text = enc.get("x"), enc.get("y"), enc.get("text")
+    if not (isinstance(x, Mapping) and "value" in x and isinstance(y, Mapping) and y.get("type") == "ordinal"
+            and isinstance(y.get("field"), str) and isinstance(text, Mapping) and isinstance(text.get("field"), str)):
+        return view
+    size = mark.get("fontSize", 11)
+    size = size if isinstance(size, int | float) and size > 0 else 11
+    chars = max(20, int(_NARROW_TEXT_PX / (0.55 * size)))
+    field = json.dumps(text["field"])
+    transform = [
+        *(view.get("transform") or []),
+        {"calculate": f"split(replace(datum[{field}], regexp('(.{{1,{chars}}})( +|$)', 'g'), '$1\\n'), '\\n')",
+         "as": "dtao_text"},
+        {"flatten": ["dtao_text"]},
+        {"filter": "datum.dtao_text !== ''"},
+        {"window": [{"op": "row_number", "as": "dtao_row"}], "sort": [{"field": y["field"]}]},
+    ]
+    encoding = {**enc, "y": {**y, "field": "dtao_row", "sort": "ascending"},
+                "text": {**text, "field": "dtao_text", "type": "nominal"}}
+    return {**view, "transform": transform, "encoding": encoding, "height": {"step": round(1.4 * size)}}
+
+
+def _stacked_view(view: Mapping[str, Any], legend_orient: str) -> dict[str, Any]:
+    """:func:`stacked` applied to one view and everything inside it."""
+    out = {("vconcat" if k == "hconcat" else k): v for k, v in view.items()}
+    out = _wrapped_text_panel(out)
+    if "concat" in out:
+        out["columns"] = 1
+    facet = out.get("facet")
+    if isinstance(facet, Mapping) and set(facet) == {"column"} and isinstance(facet["column"], Mapping):
+        out["facet"] = facet["column"]  # a wrapped facet, one panel per row, headers above
+        out["columns"] = 1
+    for key in ("vconcat", "concat", "layer"):
+        if isinstance(out.get(key), list):
+            out[key] = [_stacked_view(v, legend_orient) if isinstance(v, Mapping) else v for v in out[key]]
+    if isinstance(out.get("spec"), Mapping):
+        out["spec"] = _stacked_view(out["spec"], legend_orient)
+    if "title" in out:
+        out["title"] = _stacked_title(out["title"])
+    enc = out.get("encoding")
+    if isinstance(enc, Mapping):
+        enc = dict(enc)
+        for ch in _LEGEND_CHANNELS:
+            d = enc.get(ch)
+            if isinstance(d, Mapping) and isinstance(d.get("legend"), Mapping):
+                enc[ch] = {**d, "legend": _stacked_legend(d["legend"], legend_orient)}
+        x = enc.get("x")
+        if isinstance(x, Mapping):
+            if isinstance(x.get("axis"), Mapping) and "title" in x["axis"]:
+                enc["x"] = {**x, "axis": {**x["axis"], "title": _wrapped(x["axis"]["title"], _NARROW_TITLE_CHARS)}}
+            elif "title" in x:
+                enc["x"] = {**x, "title": _wrapped(x["title"], _NARROW_TITLE_CHARS)}
+        y = enc.get("y")
+        if isinstance(y, Mapping) and y.get("type") in ("nominal", "ordinal") and y.get("axis", {}) is not None:
+            axis = dict(y.get("axis") or {})
+            axis["labelLimit"] = min(axis.get("labelLimit", 180), _NARROW_Y_LABEL_PX)
+            enc["y"] = {**y, "axis": axis}
+        out["encoding"] = enc
+    return out
+
+
+def stacked(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The narrow variant of a composed chart: its panels one above the other, so that in a phone
+    column each can be drawn at a readable size instead of the whole chart being scaled down.
+
+    * side-by-side panels (``hconcat``) are stacked (``vconcat``); a ``concat`` gets one column; a
+      chart faceted into columns becomes a wrapped facet of one column (headers above each panel);
+    * legends beside the chart go below it, every legend above or below lists one entry per line
+      with labels of at most 240 px, and several legends on one side are stacked;
+    * titles wrap at 36 characters (subtitles at 50), x-axis titles too; category labels of a y
+      axis take at most 130 px; the lines of a text panel wrap at 270 px (:func:`_wrapped_text_panel`).
+
+    Everything else (data, parameters, scales and how they are shared, sizes) is the author's; the
+    embedding scripts also narrow the panels of this variant until it fits its container
+    (:data:`_FIT_JS`). The spec's ``datasets`` are kept as they are.
+    """
+    config = dict(spec.get("config") or {})
+    legend = dict(config.get("legend") or {})
+    orient = legend.get("orient", "right")
+    legend = _stacked_legend(legend, orient)
+    legend.setdefault("orient", "bottom")
+    legend.setdefault("layout", {"expr": "{top: {direction: 'vertical'}, bottom: {direction: 'vertical'}}"})
+    out = _stacked_view(spec, orient)
+    out["config"] = {**config, "legend": legend}
     return out
 
 
@@ -745,8 +972,11 @@ function render({ model, el }) {
     const embed = await libraryReady();
     div.classList.toggle("dtao-fit", next.width === "container");
     const narrow = next.usermeta && next.usermeta.dtaoStack && div.clientWidth < next.usermeta.dtaoStack.px;
-    const res = await embed(div, { ...((narrow && dtaoStacked(next)) || next), datasets: data }, model.get("options"));
+    const full = { ...next, datasets: data }, options = model.get("options");
     if (view) view.finalize();
+    view = null;
+    let res = await embed(div, { ...((narrow && dtaoStacked(next)) || next), datasets: data }, options);
+    res = await dtaoFitComposed(embed, div, full, options, res);
     view = res.view; spec = next;
     (globalThis.dtaoViews = globalThis.dtaoViews || []).push(view);
     done();

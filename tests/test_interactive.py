@@ -470,11 +470,15 @@ def test_narrow_rules_fit_legends_and_axes_and_keep_the_desktop_layout():
 
 
 def test_narrow_rules_leave_composed_charts_and_hidden_axes_alone():
-    """Concatenated charts are scaled by CSS, not re-laid out; ``legend=None``/``axis=None`` stay."""
+    """Concatenated charts keep their layout (a desktop column scales them by CSS) and only carry their
+    stacked variant for narrow containers; ``legend=None``/``axis=None`` stay."""
     df = pd.DataFrame({"x": [1, 2], "y": [1, 2], "k": ["a", "b"]})
     c = alt.Chart(df).mark_point().encode(x=alt.X("x:Q", axis=None), y="y:Q",
                                           color=alt.Color("k:N", legend=None))
-    assert interactive.responsive(alt.vconcat(c, c).to_dict()) == alt.vconcat(c, c).to_dict()
+    original = alt.vconcat(c, c).to_dict()
+    spec = interactive.responsive(original)
+    assert {k: v for k, v in spec.items() if k != "usermeta"} == original
+    assert set(spec["usermeta"]) == {"dtaoNarrow"}
     enc = interactive.responsive(c.to_dict())["encoding"]
     assert enc["x"]["axis"] is None
     assert enc["color"]["legend"] is None
@@ -490,3 +494,105 @@ def test_chart_html_stacks_overflowing_legends_when_drawn():
     assert "dtaoStacked(spec)" in html
     assert '"dtaoStack"' in html
     assert "dtaoStacked(next)" in interactive._CHART_ESM
+
+
+def _composed_chart():
+    """Two panels side by side (a side legend, a long title, a long x title, long y categories) above
+    a text panel, and the input of a faceted chart."""
+    df = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": ["a" * 40, "b", "c"], "k": ["p", "q", "r"]})
+    left = alt.Chart(df).mark_point().encode(
+        x=alt.X("x:Q", title="a rather long x-axis title that needs two lines"), y="y:N",
+        color=alt.Color("k:N", legend=alt.Legend(orient="right", title="kind of thing")),
+    ).properties(width=280, height=150, title="The left panel has a long title of 50 characters")
+    right = alt.Chart(df).mark_line().encode(
+        x="x:Q", y="x:Q", strokeDash=alt.StrokeDash("k:N", legend=alt.Legend(orient="top", columns=3)),
+    ).properties(width=280, height=150)
+    text = alt.Chart(pd.DataFrame({"line": [0, 1], "text": ["word " * 30, "short"]})).mark_text(
+        align="left", fontSize=12).encode(x=alt.value(0), y=alt.Y("line:O", axis=None), text="text:N",
+                                          ).properties(width=600, height=40)
+    slider = alt.param(name="s", value=1, bind=alt.binding_range(min=0, max=2, step=1))
+    return alt.vconcat(alt.hconcat(left, right, spacing=20), text, title="t" * 70).add_params(slider)
+
+
+def test_stacked_variant_puts_panels_one_above_the_other():
+    """The narrow variant of a composed chart: side-by-side panels stacked, a facet in columns wrapped
+    into one column, legends below in one column, titles in lines of 36 characters, y categories at
+    most 130 px; data, parameters, sizes and spacing are the author's. Valid vega-lite; the input
+    is not modified."""
+    original = _composed_chart().to_dict()
+    frozen = json.dumps(original, sort_keys=True)
+    narrow = interactive.stacked(original)
+    assert json.dumps(original, sort_keys=True) == frozen
+    _valid(narrow)
+    assert narrow["datasets"] == original["datasets"]
+    assert narrow["params"] == original["params"]
+    inner = narrow["vconcat"][0]
+    assert "hconcat" not in inner
+    assert inner["spacing"] == 20
+    left, right = inner["vconcat"]
+    assert (left["width"], right["width"]) == (280, 280)
+    assert narrow["title"] == ["t" * 36, "t" * 34]
+    assert left["title"] == ["The left panel has a long title of", "50 characters"]
+    legend = left["encoding"]["color"]["legend"]
+    assert legend == {"orient": "bottom", "columns": 1, "labelLimit": 160, "title": "kind of thing"}
+    assert right["encoding"]["strokeDash"]["legend"] == {"orient": "top", "columns": 1, "labelLimit": 160}
+    assert left["encoding"]["x"]["title"] == ["a rather long x-axis title that", "needs two lines"]
+    assert left["encoding"]["y"]["axis"] == {"labelLimit": 130}
+    config = narrow["config"]["legend"]
+    assert config["orient"] == "bottom"
+    assert config["columns"] == 1
+    assert config["layout"] == {"expr": "{top: {direction: 'vertical'}, bottom: {direction: 'vertical'}}"}
+
+    df = pd.DataFrame({"x": [1, 2], "y": [1, 2], "g": ["a", "b"]})
+    facet = alt.Chart(df).mark_point().encode(x="x:Q", y="y:Q").properties(width=280).facet(column="g:N")
+    wrapped = interactive.stacked(facet.to_dict())
+    _valid(wrapped)
+    assert wrapped["facet"] == facet.to_dict()["facet"]["column"]
+    assert wrapped["columns"] == 1
+    assert wrapped["spec"]["width"] == 280
+    two_rows = alt.Chart(df).mark_point().encode(x="x:Q").facet(row="g:N", column="g:N").to_dict()
+    assert interactive.stacked(two_rows)["facet"] == two_rows["facet"]  # a grid stays a grid
+
+
+def test_stacked_text_panel_wraps_its_lines():
+    """A text panel (text at a fixed x, one line per y category) of a stacked chart breaks each line
+    in the browser into pieces of at most n characters (n from the 12 px font: 270 px / 6.6 px),
+    one row each, in the original order; its height follows the rows."""
+    import re
+
+    text = interactive.stacked(_composed_chart().to_dict())["vconcat"][1]
+    _valid({**interactive.stacked(_composed_chart().to_dict()), "vconcat": [text]})
+    calc, flatten, drop, number = text["transform"][-4:]
+    assert flatten == {"flatten": ["dtao_text"]}
+    assert drop == {"filter": "datum.dtao_text !== ''"}
+    assert number == {"window": [{"op": "row_number", "as": "dtao_row"}], "sort": [{"field": "line"}]}
+    assert text["encoding"]["y"]["field"] == "dtao_row"
+    assert text["encoding"]["text"]["field"] == "dtao_text"
+    assert text["height"] == {"step": 17}
+    # the expression as vega evaluates it (JavaScript's replace/split; the same in Python's re here)
+    pattern = re.search(r"regexp\('(.*?)', 'g'\)", calc["calculate"]).group(1)
+    assert pattern == "(.{1,40})( +|$)"
+    assert "'$1\\n'" in calc["calculate"]
+    pieces = [p for p in re.sub(pattern, "\\1\n", "word " * 30).split("\n") if p]
+    assert all(len(p) <= 40 for p in pieces)
+    assert " ".join(pieces).split() == ["word"] * 30
+
+
+def test_composed_chart_html_ships_its_stacked_variant():
+    """A composed chart's HTML carries its stacked variant (without a second copy of the data, its data
+    references renamed like the chart's), and both embedding scripts draw it in a narrow container
+    where the chart would be scaled down. (What it does in a browser:
+    tests/browser/test_site.py::test_chart_text_is_readable_on_a_phone.)"""
+    chart = _composed_chart()
+    spec = interactive.responsive(chart.to_dict())
+    assert spec["usermeta"]["dtaoNarrow"] == {k: v for k, v in interactive.stacked(chart.to_dict()).items()
+                                              if k not in ("datasets", "$schema")}
+    assert interactive.responsive(spec) == spec  # idempotent
+    html = interactive.chart_html(chart)
+    embedded = json.loads(html.split("var spec = ", 1)[1].split(";\n", 1)[0].replace("<\\/", "</"))
+    body = json.dumps(embedded["usermeta"]["dtaoNarrow"])
+    assert '"datasets"' not in body
+    assert '"name": "dtao_0"' in body
+    assert "dtaoFitComposed(vegaEmbed, el, spec, opts, res)" in html
+    assert "dtaoFitComposed(embed, div, full, options, res)" in interactive._CHART_ESM
+    assert f"dtaoRoom(el) < {interactive.NARROW_PX}" in interactive._FIT_JS
