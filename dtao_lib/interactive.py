@@ -160,7 +160,8 @@ function dtaoRoom(el) {  // the width a chart may take in its container
 function dtaoDrawnWidth(el) {  // the chart's own width, before CSS scales it down to its container
   var m = el.querySelector(".marks");
   if (!m) return 0;
-  return parseFloat(m.tagName.toLowerCase() === "canvas" ? m.style.width : m.getAttribute("width")) || 0;
+  if (m.tagName.toLowerCase() !== "canvas") return parseFloat(m.getAttribute("width")) || 0;
+  return parseFloat(m.style.width) || m.width / (window.devicePixelRatio || 1);  // style: pixel ratio != 1
 }
 function dtaoPanelWidths(node, cap, out) {  // widths of a composed spec's panels; with cap, at most cap
   ["vconcat", "hconcat", "concat"].forEach(function(key) {

@@ -10,6 +10,7 @@ Run after ``make book`` (``make test`` does both). For every page in ``_toc.yml`
 * no ipywidgets control is on the page (no dead controls without a kernel);
 * at 390 and 1280 px, charts, tables and controls fit the text column, and every chart's titles,
   axis labels and legends are drawn inside the chart (nothing cut at its edge);
+* at 390 px no chart text is drawn smaller than 9 px (a concatenated chart scaled down to the column);
 * a full-page screenshot is saved under ``_build/screenshots/`` for review.
 """
 
@@ -412,3 +413,43 @@ def test_chart_text_stays_inside_the_chart(doc, width, base_url, browser):
         page.screenshot(path=str(SHOTS / f"{doc.replace('/', '_')}-{width}-text-outside.png"), full_page=True)
     page.close()
     assert not outside, f"{doc} at {width} px: chart text outside its chart: {outside[:8]}"
+
+
+# Chart text readable on a phone (issue: side-by-side charts scaled down to 5 px text) -------------
+# The size a reader sees of every text of every chart: its font size times the scale at which its SVG
+# is drawn (a composed chart wider than the column is scaled down through its viewBox). At 390 px no
+# text may be smaller than 9 px (a quarter of a pixel allowed for rounding).
+MIN_TEXT_PX = 9
+SMALL_TEXT = """
+(least) => {
+  const bad = [];
+  document.querySelectorAll('.dtao-chart').forEach((div, i) => {
+    const svg = div.querySelector('svg.marks');
+    if (!svg) return;
+    const scale = svg.getBoundingClientRect().width / parseFloat(svg.getAttribute('width'));
+    let small = null;
+    for (const t of svg.querySelectorAll('text')) {
+      if (!t.textContent.trim() || t.getBoundingClientRect().width === 0) continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (px < least && (!small || px < small.px)) small = {px, text: t.textContent.slice(0, 30)};
+    }
+    if (small) bad.push(`chart ${i}: "${small.text}" drawn at ${small.px.toFixed(1)} px (scale ${scale.toFixed(2)})`);
+  });
+  return bad;
+}
+"""
+
+
+@pytest.mark.parametrize("doc", toc_pages())
+def test_chart_text_is_readable_on_a_phone(doc, base_url, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
+    page.goto(f"{base_url}/{doc}.html", wait_until="load")
+    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    page.wait_for_timeout(300)  # container-sized charts re-layout after the first draw
+    small = page.evaluate(SMALL_TEXT, MIN_TEXT_PX - 0.25)
+    if small:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{doc.replace('/', '_')}-390-small-text.png"), full_page=True)
+    page.close()
+    assert not small, f"{doc} at 390 px: chart text smaller than {MIN_TEXT_PX} px: {small[:8]}"
