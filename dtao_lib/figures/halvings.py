@@ -149,9 +149,13 @@ def _issuance_chart(curves: pd.DataFrame, halvings: pd.DataFrame, rate: alt.Para
     cap = alt.Chart(pd.DataFrame({"y": [TOTAL_SUPPLY_RAO / 1e15]}))
     cap = cap.mark_rule(strokeDash=[6, 4], color="#c0392b").encode(y="y:Q")
     rules = base_rule.mark_rule(color="#8e44ad").encode(x="date:T")
-    labels = base_rule.mark_text(align="left", dx=4, dy=-6, color="#8e44ad").encode(
-        x="date:T", y=alt.value(12), text=alt.Text("date:T", format="%b %Y"),
-    )
+    # a plot narrower than 450 px (a phone) has ~60 px between halvings: the dates are written along
+    # their rules (reading upwards, right of the rule) instead of across, where they ran into each other
+    narrow = "width < 450"
+    labels = base_rule.mark_text(
+        color="#8e44ad", angle=alt.ExprRef(f"{narrow} ? 270 : 0"), align=alt.ExprRef(f"{narrow} ? 'right' : 'left'"),
+        dx=alt.ExprRef(f"{narrow} ? -4 : 4"), dy=alt.ExprRef(f"{narrow} ? 6 : -6"),
+    ).encode(x="date:T", y=alt.value(12), text=alt.Text("date:T", format="%b %Y"))
     return (line + cap + rules + labels).properties(width=WIDTH, height=HEIGHT)
 
 
