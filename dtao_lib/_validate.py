@@ -192,6 +192,10 @@ def check_array(
         except OverflowError:
             raise ValueError(f"{name} must contain only finite numbers, got an integer too large for a float") from None
     elif raw.dtype.kind in "iuf":
+        if not isinstance(values, np.ndarray) and raw.size and any(
+                isinstance(x, bool | np.bool_) for x in np.asarray(values, dtype=object).ravel().tolist()):
+            # numpy reads [True, 8.0] as [1.0, 8.0]: a flag among numbers is a mistake, not 1
+            raise TypeError(f"{name} must contain only real numbers, got a bool in {values!r}"[:300])
         arr = raw.astype(np.float64, copy=False)
     else:
         kind = {"b": "booleans", "c": "complex numbers", "U": "strings", "S": "bytes"}.get(raw.dtype.kind, raw.dtype)

@@ -89,7 +89,7 @@ def test_compare_trade_unstake_and_weights():
 
 
 def test_compare_trade_bad_input():
-    with pytest.raises(ValueError, match=r"trade_tao must be a finite number in \(0.0, 21000000.0\]"):
+    with pytest.raises(ValueError, match=r"trade_tao must be a finite number in \[1e-09, 21000000.0\]"):
         fig.compare_trade(0)
     with pytest.raises(ValueError, match="trade_tao"):
         fig.compare_trade(22e6)  # more than the TAO supply
@@ -375,7 +375,7 @@ def test_live_faces_render_and_report_bad_input():
     controls, err, _ = _panel_parts(panel)
     assert err.value == ""
     controls["trade (TAO)"].value = -5
-    assert "trade_tao must be a finite number in (0.0, 21000000.0]" in err.value
+    assert "trade_tao must be a finite number in [1e-09, 21000000.0]" in err.value
     path = fig.price_path().live()
     controls, err, _ = _panel_parts(path)
     controls["trades"].value = "+10, banana"
@@ -452,3 +452,23 @@ def test_small_pools_draw_their_static_faces():
     with pytest.raises(ValueError, match="trades: step 2 unstakes"):
         fig.price_path_frame("+500, -500, +500, -500", tao_rao=2**31, alpha_rao=40_000 * 10**9,
                              quote_weight=Fraction(9, 10))
+
+
+@pytest.mark.parametrize("tiny", [5e-324, 1e-300, 1e-11, 9.9e-10])
+def test_trades_smaller_than_one_rao_are_refused(tiny):
+    """A positive amount that truncates to 0 rao gave NaN effective prices and slippage; one rao is accepted."""
+    with pytest.raises(ValueError, match=r"trade_tao must be a finite number in \[1e-09"):
+        fig.compare_trade(tiny)
+    with pytest.raises(ValueError, match=r"trade_tao must be a finite number in \[1e-09"):
+        fig.fee_eras(tiny)
+    with pytest.raises(ValueError, match=r"sizes_tao must contain numbers in \[1e-09"):
+        fig.round_trip_table([1.0, tiny])
+    with pytest.raises(ValueError, match=r"stake_tao must be a finite number in \[1e-09"):
+        fig.round_trip_after_move(tiny)
+    one = fig.compare_trade(1e-9)  # one rao is a trade (a design may take it all as its fee: amm's NaN price)
+    assert one["effective price"].notna().any()
+
+
+def test_compare_trade_needs_a_positive_price():
+    with pytest.raises(ValueError, match="tao_rao / alpha_rao"):  # NaN effective price and slippage before
+        fig.compare_trade(1.0, tao_rao=1, alpha_rao=40 * 10**12)

@@ -97,6 +97,13 @@ def test_check_array_rejects_what_numpy_would_coerce(values, exc):
         check_array("arr", values)
 
 
+@pytest.mark.parametrize("values", [[True, 8.0], [1, False], [[1.0, 2.0], [np.True_, 3.0]], (2.5, True)])
+def test_check_array_rejects_a_bool_among_numbers(values):
+    """numpy would read the bool as 1.0 or 0.0 (the list's dtype is float): a flag among numbers is refused."""
+    with pytest.raises(TypeError, match="arr must contain only real numbers, got a bool"):
+        check_array("arr", values, ndim=None)
+
+
 def test_check_array_accepts_numbers_and_big_python_ints():
     assert check_array("arr", [1, 2.5, np.int64(3)]).tolist() == [1.0, 2.5, 3.0]
     assert check_array("arr", [2**70, 1]).tolist() == [float(2**70), 1.0]

@@ -169,6 +169,9 @@ def _side(side: Any) -> str:
 
 _TAO_SUPPLY = 21_000_000.0
 """Upper bound of trade sizes in TAO (the total supply)."""
+_ONE_RAO_TAO = 1e-9
+"""Lower bound of trade sizes in TAO: one rao (a smaller amount truncates to a trade of 0 rao, whose effective
+price and slippage are undefined)."""
 
 
 _SLIDER_WEIGHTS = (Fraction(1, 10), Fraction(1, 2), Fraction(9, 10))
@@ -185,10 +188,14 @@ def _reserves(tao_rao: Any, alpha_rao: Any, weights: Sequence[Fraction] = (Fract
         pools = [p for w in weights for p in design_pools(t, a, w).values()]
     except ValueError as exc:
         raise ValueError(f"tao_rao / alpha_rao = {t} / {a} rao make no valid pool: {exc}") from None
+    _positive_prices(pools, t, a)
+    return t, a
+
+
+def _positive_prices(pools: Any, t: int, a: int) -> None:
     if any(pool.price <= 0 for pool in pools):
         raise ValueError(f"tao_rao / alpha_rao = {t} / {a} rao is a price ({t / a:.3g} TAO per alpha) below what "
                          "every design can quote (the v3 pool's price rounds to 0)")
-    return t, a
 
 
 def _amounts(name: str, values: Any, *, lo: float = 0.0, lo_open: bool = False, hi: float | None = None) -> list:
@@ -217,13 +224,15 @@ def compare_trade(trade_tao: float = 100.0, side: str = "stake", *, tao_rao: int
     effective price (TAO per alpha, fees included), slippage and price impact.
 
     ``side="stake"`` pays ``trade_tao`` TAO; ``side="unstake"`` sells the alpha worth ``trade_tao``
-    TAO at the pool's spot price. Pools from :func:`design_pools`.
+    TAO at the pool's spot price, ``trade_tao`` in [10⁻⁹, 21 000 000] (at least one rao). Pools from
+    :func:`design_pools`; every design must quote a positive price.
     """
-    t = check_real("trade_tao", trade_tao, lo=0.0, lo_open=True, hi=_TAO_SUPPLY)
+    t = check_real("trade_tao", trade_tao, lo=_ONE_RAO_TAO, hi=_TAO_SUPPLY)
     s = _side(side)
     amount = tao_to_rao(t, "trade_tao")
-    rows = [_row(label, _trade(pool, s, amount)) for label, pool in design_pools(tao_rao, alpha_rao,
-                                                                                   quote_weight).items()]
+    pools = design_pools(tao_rao, alpha_rao, quote_weight)
+    _positive_prices(pools.values(), tao_rao, alpha_rao)  # a 0 price: effective price and slippage undefined
+    rows = [_row(label, _trade(pool, s, amount)) for label, pool in pools.items()]
     return pd.DataFrame(rows).set_index("design")
 
 
@@ -696,7 +705,7 @@ def fee_eras(trade_tao: float = 100.0) -> pd.DataFrame:
     Fees are computed by the era's pool (:func:`dtao_lib.amm.pool_for`) on the demo pool; dates are tag
     commit dates (spec §0).
     """
-    t = tao_to_rao(check_real("trade_tao", trade_tao, lo=0.0, lo_open=True, hi=_TAO_SUPPLY), "trade_tao")
+    t = tao_to_rao(check_real("trade_tao", trade_tao, lo=_ONE_RAO_TAO, hi=_TAO_SUPPLY), "trade_tao")
     rows = []
     for tag in _FEE_ERAS:
         e = era(tag)
@@ -721,9 +730,9 @@ def round_trip_table(sizes_tao: Sequence[float] = (1, 10, 100, 1_000, 5_000), *,
                      alpha_rao: int = DEMO_ALPHA_RAO) -> pd.DataFrame:
     """Stake, then immediately unstake everything (:func:`dtao_lib.amm.round_trip`), per design and size.
 
-    ``sizes_tao``: a non-empty list of stakes in TAO, each in (0, 21 000 000].
+    ``sizes_tao``: a non-empty list of stakes in TAO, each in [10⁻⁹, 21 000 000] (at least one rao).
     """
-    sizes_tao = _amounts("sizes_tao", sizes_tao, lo_open=True, hi=_TAO_SUPPLY)
+    sizes_tao = _amounts("sizes_tao", sizes_tao, lo=_ONE_RAO_TAO, hi=_TAO_SUPPLY)
     rows = []
     for label, pool in design_pools(tao_rao, alpha_rao).items():
         for s in sizes_tao:
@@ -741,11 +750,11 @@ def round_trip_after_move(stake_tao: float = 1_000.0, moves_pct: Sequence[float]
     The others' trade is the smallest stake (move > 0) or unstake (move < 0) that takes the spot
     price, measured after our stake, to ``(1 + move/100)`` times that price
     (:func:`dtao_lib.amm.stake_to_reach_price`, :func:`dtao_lib.amm.unstake_to_reach_price`); our
-    round trip is :func:`dtao_lib.amm.round_trip_after`. ``stake_tao`` is in (0, 21 000 000] TAO;
+    round trip is :func:`dtao_lib.amm.round_trip_after`. ``stake_tao`` is in [10⁻⁹, 21 000 000] TAO;
     ``moves_pct`` a non-empty list of moves in [−99, 1000] %; ``era_name`` any name
     :func:`dtao_lib.params.era` accepts from the first dTAO release on.
     """
-    s = tao_to_rao(check_real("stake_tao", stake_tao, lo=0.0, lo_open=True, hi=_TAO_SUPPLY), "stake_tao")
+    s = tao_to_rao(check_real("stake_tao", stake_tao, lo=_ONE_RAO_TAO, hi=_TAO_SUPPLY), "stake_tao")
     moves = _amounts("moves_pct", moves_pct, lo=-99.0, hi=1_000.0)
     pool = amm.pool_for(_era_arg(era_name), *_reserves(tao_rao, alpha_rao))
     kw = _swap_kwargs(pool)
