@@ -1920,6 +1920,11 @@ def _smallest_reaching(ok: Any, estimate: int, what: str) -> int:
     return hi
 
 
+def _estimate(amount: float) -> int:
+    """A closed-form trade size as a starting point, capped at the supply (inf for a price far away)."""
+    return int(amount) if amount < MAX_RESERVE_RAO else MAX_RESERVE_RAO
+
+
 def stake_to_reach_price(pool: Any, price: Any) -> int:
     """Smallest stake (gross TAO in rao, fee included) after which the spot price is at least ``price``.
 
@@ -1944,6 +1949,9 @@ def stake_to_reach_price(pool: Any, price: Any) -> int:
     start = float(pool.price)
     if start >= target:
         return 0
+    if start <= 0.0:  # a pool emptied of alpha (or of TAO): no stake moves its price
+        raise ValueError(f"price {target!r} is out of reach of this pool: its spot price is 0 "
+                         f"(tao_reserve={pool.tao_reserve}, alpha_reserve={pool.alpha_reserve})")
 
     def reached(n: int) -> bool | str:
         if n + pool.tao_reserve > MAX_RESERVE_RAO:
@@ -1960,7 +1968,7 @@ def stake_to_reach_price(pool: Any, price: Any) -> int:
         gross = pool.tao_reserve * (math.sqrt(target / start) - 1.0) * U16_MAX / (U16_MAX - pool.fee_rate_u16)
     else:
         gross = pool.tao_reserve * (math.sqrt(target / start) - 1.0) + pool.staking_fee_rao
-    return _smallest_reaching(reached, int(gross), f"price {target!r}")
+    return _smallest_reaching(reached, _estimate(gross), f"price {target!r}")
 
 
 def unstake_to_reach_price(pool: Any, price: Any) -> int:
@@ -2002,7 +2010,7 @@ def unstake_to_reach_price(pool: Any, price: Any) -> int:
         gross = pool.alpha_reserve * (math.sqrt(start / target) - 1.0) * U16_MAX / (U16_MAX - pool.fee_rate_u16)
     else:
         gross = pool.alpha_reserve * (math.sqrt(start / target) - 1.0)
-    return _smallest_reaching(reached, int(gross), f"price {target!r}")
+    return _smallest_reaching(reached, _estimate(gross), f"price {target!r}")
 
 
 def apply_trades(pool: Any, trades: Any, **kwargs: Any) -> list[SwapResult]:

@@ -1356,6 +1356,9 @@ def split_alpha_out(
 # ---------------------------------------------------------------------------------------------
 # 4. Epoch: alpha vs root dividends
 # ---------------------------------------------------------------------------------------------
+_STAKE_MAX = float(2**64)  # stakes and dividends are u64 rao (U96F32 in the epoch): larger floats are refused
+
+
 def _as_mapping(name: str, values: Any) -> dict[Any, int | float]:
     if isinstance(values, Mapping):
         items = list(values.items())
@@ -1368,7 +1371,7 @@ def _as_mapping(name: str, values: Any) -> dict[Any, int | float]:
         if isinstance(v, int | np.integer) and not isinstance(v, bool):
             out[k] = check_int(f"{name}[{k!r}]", v)  # rao stay exact integers
         else:
-            out[k] = check_real(f"{name}[{k!r}]", v, lo=0.0)
+            out[k] = check_real(f"{name}[{k!r}]", v, lo=0.0, hi=_STAKE_MAX)
     return out
 
 
@@ -1397,9 +1400,11 @@ def alpha_dividend_fraction(
     """
     root_registered = check_bool("root_registered", root_registered)
     a32 = _bits32_exact([check_int("alpha_stake", alpha_stake) if isinstance(alpha_stake, int | np.integer)
-                         and not isinstance(alpha_stake, bool) else check_real("alpha_stake", alpha_stake, lo=0.0)])
+                         and not isinstance(alpha_stake, bool) else check_real("alpha_stake", alpha_stake, lo=0.0,
+                                                                              hi=_STAKE_MAX)])
     r32 = _bits32_exact([check_int("root_stake", root_stake) if isinstance(root_stake, int | np.integer)
-                         and not isinstance(root_stake, bool) else check_real("root_stake", root_stake, lo=0.0)])
+                         and not isinstance(root_stake, bool) else check_real("root_stake", root_stake, lo=0.0,
+                                                                             hi=_STAKE_MAX)])
     if int(a32[0]) < 0 or int(r32[0]) < 0:
         raise ValueError("alpha_stake and root_stake must be >= 0")
     tw32 = _bits32_scalar(check_fraction("tao_weight", tao_weight))

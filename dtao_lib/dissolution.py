@@ -191,6 +191,10 @@ def _u96f32_bits(name: str, value: Any) -> int:
     """A non-negative real as U96F32 bits, truncated (fixed-to-fixed conversions truncate)."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, Fraction)):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    if isinstance(value, numbers.Integral):
+        value = int(value)  # Fraction(np.int8(1)) keeps an int8 numerator that overflows when scaled
+    elif isinstance(value, np.floating):
+        value = float(value)
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number >= 0, got {value}")
     frac = Fraction(value)

@@ -253,14 +253,18 @@ def project_issuance(
         block += steps
     day_end = np.arange(1, n_days + 1, dtype=np.int64) * BLOCKS_PER_DAY
     j = np.searchsorted(np.asarray(seg_block, dtype=np.int64), day_end, side="right") - 1
-    iss = np.asarray(seg_issuance, dtype=np.int64)[j] + (day_end - np.asarray(seg_block, dtype=np.int64)[j]) * \
-        np.asarray(seg_growth, dtype=np.int64)[j]
-    em = np.asarray(seg_emission, dtype=np.int64)[j]  # emission depends on issuance only through k
+    # int64 for every realistic input; Python integers (object columns) when a u64 issuance or emission
+    # would overflow it (e.g. issuance_rao = 2^63)
+    fits = max(seg_issuance) + end_block * max(seg_growth) < 2**63 and max(seg_emission) < 2**63
+    dt = np.int64 if fits else object
+    iss = np.asarray(seg_issuance, dtype=dt)[j] + (day_end - np.asarray(seg_block, dtype=np.int64)[j]).astype(dt) * \
+        np.asarray(seg_growth, dtype=dt)[j]
+    em = np.asarray(seg_emission, dtype=dt)[j]  # emission depends on issuance only through k
     ks = np.asarray(seg_k, dtype=np.int64)[j]
     df = pd.DataFrame({
         "day": np.arange(1, n_days + 1),
         "issuance_rao": iss,
-        "issuance_tao": iss / 1e9,
+        "issuance_tao": iss / 1e9 if fits else np.array([int(x) / 1e9 for x in iss]),
         "emission_rao": em,
         "halvings": ks,
     })

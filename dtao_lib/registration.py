@@ -278,13 +278,17 @@ class LockTimeline:
         return sum(self.paid_rao)
 
 
+_I64_MAX = 2**63 - 1
+
+
 def _segment_prices(blocks: np.ndarray, last: int, last_block: int, min_lock: int, interval: int) -> np.ndarray:
     """Vectorised :func:`_lock_cost_raw` over ``blocks`` for a fixed state."""
     mult = 1 if last_block == 0 else 2
     start = min(_sat_u64(last * mult), U64_MAX)
     per_block = last // interval if interval > 0 else 0
     if start < 2**62 and blocks.size:
-        elapsed = np.clip(blocks - last_block, 0, None)
+        # int64 blocks (< 2^63): a last_lock_block beyond them all leaves every elapsed at 0
+        elapsed = np.clip(blocks - last_block, 0, None) if last_block <= _I64_MAX else np.zeros_like(blocks)
         if per_block > 0:
             # beyond `cap` blocks the price is at the floor anyway; clipping keeps int64 exact
             cap = start // per_block + 1
@@ -318,7 +322,7 @@ def lock_cost_timeline(
     Parameters
     ----------
     start_block, end_block
-        The window (inclusive).
+        The window (inclusive; at most 50 000 000 blocks, block numbers below 2^63).
     registration_blocks
         Blocks at which someone registers a subnet (sorted or not; duplicates are two attempts).
     last_lock_rao, last_lock_block
@@ -339,8 +343,8 @@ def lock_cost_timeline(
     >>> [p // 10**9 for p in t.paid_rao]
     [1131, 1674]
     """
-    start = check_int("start_block", start_block, hi=U64_MAX)
-    end = check_int("end_block", end_block, hi=U64_MAX)
+    start = check_int("start_block", start_block, hi=_I64_MAX)  # block numbers are held as int64
+    end = check_int("end_block", end_block, hi=_I64_MAX)
     if end < start:
         raise ValueError(f"end_block must be >= start_block ({start}), got {end}")
     if end - start > 50_000_000:
@@ -361,7 +365,7 @@ def lock_cost_timeline(
     if quote_blocks is None:
         blocks = np.arange(start, end + 1, dtype=np.int64)
     else:
-        blocks = np.unique(np.asarray([check_int("quote_blocks[]", b, hi=U64_MAX) for b in quote_blocks],
+        blocks = np.unique(np.asarray([check_int("quote_blocks[]", b, hi=_I64_MAX) for b in quote_blocks],
                                       dtype=np.int64))
         if blocks.size and (blocks[0] < start or blocks[-1] > end):
             raise ValueError(f"quote_blocks must lie in [start_block, end_block] = [{start}, {end}]")

@@ -163,6 +163,13 @@ def _check_weights_stakes(weights: Any, stakes: Any) -> tuple[np.ndarray, np.nda
     return w, s
 
 
+def _check_fixed_sum(total_bits: int) -> None:
+    """Stakes whose I64F64 values are all 0 (each below 2^-64) sum to 0, like an empty root network."""
+    if total_bits <= 0:
+        raise ValueError("stakes must have a positive sum in I64F64 (some stake >= 2^-64; the chain skips the "
+                         "root epoch without stake)")
+
+
 def _check_rho_kappa(rho: float, kappa: float) -> tuple[float, float]:
     r = check_real("rho", rho, lo=0.0)
     k = check_u16_fraction("kappa", kappa)  # a fraction, or the raw u16 (32767)
@@ -254,6 +261,7 @@ def run_root_epoch(
     # 1. stake, normalised (inplace_normalize_64)
     s_raw = [_fixed(x) for x in _exact_list(stakes)]
     s_sum = sum(s_raw)
+    _check_fixed_sum(s_sum)
     s_bits = [_div(x, s_sum) for x in s_raw]
     # 2. weights, row-normalised (inplace_row_normalize_64)
     w_bits: list[list[int]] = []
@@ -354,6 +362,7 @@ def normalize_stakes(stakes: Any, *, exact: bool = True) -> np.ndarray:
         return s / s.sum()
     raw = [_fixed(x) for x in _exact_list(stakes)]
     tot = sum(raw)
+    _check_fixed_sum(tot)
     return _to_float([_div(x, tot) for x in raw])
 
 

@@ -60,7 +60,7 @@ flow_shares
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -367,6 +367,13 @@ def _pow_normalize_bits(z64: np.ndarray, p64: int) -> np.ndarray:
     return (pw << 64) // total
 
 
+def _exponent(p: Any, fixed: bool) -> float:
+    """``FlowNormExponent`` p ≥ 0; stored as U64F64 on chain, so below 2^64 when emulating the chain."""
+    if fixed:
+        return check_real("p", p, lo=0.0, hi=2.0**64, hi_open=True)
+    return check_real("p", p, lo=0.0)
+
+
 def pow_normalize(values, p: float = 1.0, *, emulate_fixed: bool = True) -> np.ndarray:
     """``z_i^p / Σ_j z_j^p`` as ``inplace_pow_normalize`` computes it (spec §3.2; FN-01…03).
 
@@ -394,7 +401,7 @@ def pow_normalize(values, p: float = 1.0, *, emulate_fixed: bool = True) -> np.n
         Non-negative clipped flows ``z`` (rao, any scale; 1-D). Floats are converted to U64F64
         exactly (values below 2^-11 are truncated rather than rounded at 2^-64).
     p
-        Exponent ``FlowNormExponent`` ≥ 0 (default 1).
+        Exponent ``FlowNormExponent`` ≥ 0 (default 1; below 2^64, its U64F64 range, with ``emulate_fixed``).
     emulate_fixed
         False: return the exact real-number ``z^p / Σ z^p`` in float64 instead.
 
@@ -411,7 +418,7 @@ def pow_normalize(values, p: float = 1.0, *, emulate_fixed: bool = True) -> np.n
     """
     emulate_fixed = check_bool("emulate_fixed", emulate_fixed)
     z = check_array("values", values, lo=0.0)
-    pp = check_real("p", p, lo=0.0)
+    pp = _exponent(p, emulate_fixed)
     n = z.size
     if n == 0:
         return np.zeros(0)
@@ -480,7 +487,7 @@ def _offsets(user_ema, protocol_ema, *, cutoff: float, net: bool | None) -> np.n
 def _flow_share_bits(user_ema, protocol_ema, *, p: float, cutoff: float, net: bool | None) -> np.ndarray:
     """:func:`flow_shares` as U64F64 bits (object array), for the coinbase's exact path."""
     z = _offsets(user_ema, protocol_ema, cutoff=cutoff, net=net)
-    pp = check_real("p", p, lo=0.0)
+    pp = _exponent(p, True)
     if z.size == 0:
         return np.zeros(0, dtype=object)
     return _pow_normalize_bits(_u64f64_bits(z), round(math.ldexp(pp, 64)))

@@ -605,6 +605,8 @@ def max_upscale_weights(weights: Any) -> np.ndarray:
     (round half away from zero); all-zero rows stay zero. ``[32767, 0, 32767] → [65535, 0, 65535]``.
     """
     w = _check_u16_matrix("weights", weights, ndim=None)
+    if w.ndim == 0:
+        raise ValueError(f"weights must be a row (1-D) or rows (2-D) of raw u16 weights, got a scalar {weights!r}")
     return _max_upscale(w)
 
 
@@ -636,7 +638,8 @@ def inactive_mask(last_update: Any, current_block: int, activity_cutoff: int = A
 
 
 def _inactive(last_update: np.ndarray, current_block: int, cutoff: int) -> np.ndarray:
-    return last_update + cutoff < current_block
+    # last_update + cutoff < current_block, without adding a u64 cutoff to an int64 array (overflow)
+    return last_update < current_block - cutoff if current_block > cutoff else np.zeros(last_update.shape, bool)
 
 
 def outdated_mask(last_update: Any, block_at_registration: Any) -> np.ndarray:
@@ -1690,7 +1693,8 @@ def _check_bool_matrix(name: str, values: Any, n: int) -> np.ndarray:
 
 
 def _check_blocks(name: str, values: Any, *, n: int | None = None) -> np.ndarray:
-    arr = check_array(name, values, lo=0.0, shape=None if n is None else (n,))
+    # below 2^63: held as int64 (a float such as 1e300 used to wrap to a negative block silently)
+    arr = check_array(name, values, lo=0.0, hi=2.0**63, hi_open=True, shape=None if n is None else (n,))
     if arr.size and not np.all(arr == np.floor(arr)):
         raise ValueError(f"{name} must contain integer block numbers >= 0")
     return arr.astype(np.int64)

@@ -444,3 +444,100 @@ def test_collateral_inputs_at_the_edges():
     assert collateral.collateral_release(10**9, 0, 1e308) == 0
     with pytest.raises(ValueError, match="ema_price"):
         collateral.collateral_credit_tao(10**9, 1e300)  # int(inf) raised OverflowError
+
+
+def test_amm_price_targets_out_of_reach():
+    """A pool emptied of alpha (price 0) divided by zero; a target of 1e308 or 5e-324 made the closed-form
+    estimate infinite (int(inf): OverflowError). Both are now "out of reach" ValueErrors."""
+    with pytest.raises(ValueError, match="out of reach"):
+        amm.stake_to_reach_price(amm.BalancerPool(10**6, 0), 0.3)
+    pool = amm.BalancerPool(10**12, 4 * 10**12)
+    with pytest.raises(ValueError, match="out of reach"):
+        amm.stake_to_reach_price(pool, 1e308)
+    with pytest.raises(ValueError, match="out of reach"):
+        amm.unstake_to_reach_price(pool, 5e-324)
+    assert amm.stake_to_reach_price(pool, 0.3) > 0  # ordinary targets unchanged
+
+
+def test_root_epoch_stakes_below_the_fixed_point_resolution():
+    """Stakes of 5e-324 are all 0 in I64F64: their sum is 0 (ZeroDivisionError before); like an empty root."""
+    from dtao_lib import root_era
+
+    w = [[0.5, 0.5, 0.0], [0.2, 0.3, 0.5], [0.0, 1.0, 0.0]]
+    with pytest.raises(ValueError, match="stakes must have a positive sum"):
+        root_era.normalize_stakes([5e-324] * 3)
+    with pytest.raises(ValueError, match="stakes must have a positive sum"):
+        root_era.root_epoch(w, [5e-324] * 3)
+    assert root_era.normalize_stakes([5e-324] * 3, exact=False).tolist() == [1 / 3] * 3
+
+
+def test_flow_exponent_beyond_u64f64():
+    """p = 1e300 overflowed ``ldexp(p, 64)``; FlowNormExponent is U64F64, so p < 2^64 when emulating the chain."""
+    from dtao_lib import taoflow
+
+    with pytest.raises(ValueError, match="p must be"):
+        taoflow.pow_normalize([1.0, 2.0, 3.0], 1e300)
+    with pytest.raises(ValueError, match="p must be"):
+        taoflow.flow_shares([1.0, 2.0, 3.0], p=1e300)
+    assert taoflow.pow_normalize([1.0, 2.0, 3.0], 1e300, emulate_fixed=False).tolist() == [0.0, 0.0, 1.0]
+
+
+def test_project_issuance_beyond_int64():
+    """issuance_rao = 2^63 (a u64) overflowed the int64 columns; the columns hold Python integers then."""
+    from dtao_lib import emission
+
+    df = emission.project_issuance(2**63, days=3, recycle_rate=0.1)
+    assert df["issuance_rao"].tolist() == [2**63] * 3  # past the supply limit: nothing more is issued
+    assert df["emission_rao"].tolist() == [0] * 3
+    assert emission.project_issuance(10**16, days=3)["issuance_rao"].dtype == np.int64
+
+
+def test_lock_cost_timeline_far_last_lock_block():
+    """last_lock_block = 2^63 overflowed ``blocks − last_lock_block`` (int64): it lies after every block of the
+    window, so no block has elapsed (as with 2^62); block numbers themselves must be below 2^63."""
+    from dtao_lib import registration
+
+    kw = {"start_block": 0, "end_block": 1_000, "last_lock_rao": 10**12, "rate_limit_blocks": 100}
+    far = registration.lock_cost_timeline(**kw, last_lock_block=2**63)
+    near = registration.lock_cost_timeline(**kw, last_lock_block=2**62)
+    assert far.price_rao.tolist() == near.price_rao.tolist() == [2 * 10**12] * 1_001
+    with pytest.raises(ValueError, match="start_block"):
+        registration.lock_cost_timeline(**{**kw, "start_block": 2**63, "end_block": 2**63 + 5}, last_lock_block=0)
+
+
+def test_yuma_masks_and_upscale_edges():
+    from dtao_lib import yuma
+
+    # a u64 activity cutoff overflowed last_update + cutoff (int64); nothing is inactive then
+    assert yuma.inactive_mask([10, 20, 30], 100, 2**63).tolist() == [False, False, False]
+    assert yuma.inactive_mask([10, 20, 30], 2**64 - 1, 2**63).tolist() == [True, True, True]
+    assert yuma.inactive_mask([10, 20, 30], 100, 75).tolist() == [True, True, False]
+    # a float block of 1e300 wrapped to int64's minimum silently
+    with pytest.raises(ValueError, match="last_update"):
+        yuma.inactive_mask([1e300], 100, 5)
+    with pytest.raises(ValueError, match="weights"):
+        yuma.max_upscale_weights(0)  # IndexError before
+
+
+def test_coinbase_stakes_beyond_u64():
+    """Float stakes of 1e300 overflowed ``ldexp(v, 32)``; stakes are u64 rao."""
+    with pytest.raises(ValueError, match="alpha_stake"):
+        coinbase.alpha_dividend_fraction(1e300, 4e12, tao_weight=0.18, root_registered=True)
+    with pytest.raises(ValueError, match="dividends"):
+        coinbase.split_dividends([1e300, 2e300], [10.0, 20.0], [5.0, 0.0], tao_weight=0.18,
+                                 pending_validator_alpha=10**9, pending_root_alpha=10**8)
+
+
+def test_dissolution_price_numpy_scalars():
+    from dtao_lib import dissolution
+
+    v = dissolution.owner_emission_value(10**12, price=1, owner_cut_u16=11_796)
+    assert dissolution.owner_emission_value(10**12, price=np.int8(1), owner_cut_u16=11_796) == v
+    with pytest.raises(ValueError, match="price"):
+        dissolution.owner_emission_value(10**12, price=np.float32("inf"), owner_cut_u16=11_796)
+
+
+def test_sim_days_bounded():
+    assert sim.days(1.5) == 10_800
+    with pytest.raises(ValueError, match="n"):
+        sim.days(1e308)  # round(inf): OverflowError before

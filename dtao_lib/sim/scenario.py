@@ -64,8 +64,8 @@ MAX_SUBNETS = 1_024
 
 
 def days(n: float) -> int:
-    """Blocks in ``n`` days of 12-second blocks (7 200 a day)."""
-    return round(check_real("days", n, lo=0.0) * BLOCKS_PER_DAY)
+    """Blocks in ``n`` days of 12-second blocks (7 200 a day); ``n`` in [0, u64::MAX / 7 200] (a u64 block count)."""
+    return round(check_real("n (days)", n, lo=0.0, hi=(2**64 - 1) / BLOCKS_PER_DAY) * BLOCKS_PER_DAY)
 
 
 # ---------------------------------------------------------------------------------------------
