@@ -416,6 +416,7 @@ NOT_IN_ALL: dict[str, str] = {
     "figures.research_lab.write_precomputed": "maintainer tool: writes the shipped tables (needs numba)",
     "interactive.responsive": "build-time rewriting of a vega-lite spec (chart_html, the Sphinx extension)",
     "interactive.narrow_rules": "build-time rewriting of a vega-lite spec (called by responsive)",
+    "interactive.stacked": "build-time rewriting of a composed vega-lite spec (its narrow variant, for chart_html)",
     "conformance.default_file": "internal path helper; readers use default_files()",
     "conformance.checker": "decorator registering a mechanism's checker inside the module",
     "conformance.UnknownExpectedKey": "internal signal: a vector whose expected key no rule computes FAILS",
