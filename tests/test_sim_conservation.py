@@ -54,9 +54,12 @@ def scenarios(draw, max_blocks=300):
 def _identities(res: sim.SimResult) -> None:
     I, G = res.final.I, res.final.G  # noqa: E741
     act = I[L.ACTIVE] == 1
-    alpha = I[L.AIN] + I[L.AOUT] + I[L.PROT] + I[L.RES_ALPHA]
+    # SubnetAlphaIn = AIN + RES_ALPHA + OFF_ALPHA (reservoirs; the v3 position's fees, scrap, sqrt-rule offsets)
+    alpha = I[L.AIN] + I[L.AOUT] + I[L.PROT] + I[L.RES_ALPHA] + I[L.OFF_ALPHA]
     ledger = I[L.INIT_ALPHA] + I[L.CUM_ALPHA_INJ] + I[L.CUM_ALPHA_EMIT] - I[L.CUM_ALPHA_RECYC]
     assert np.array_equal(alpha[act], ledger[act])
+    held = I[L.RES_TAO] + I[L.OFF_TAO]
+    assert np.array_equal(held[act], (I[L.CUM_TAO_MAT] - I[L.CUM_TAO_IN] + I[L.CUM_FEE_TAO])[act])
     tao = I[L.INIT_TAO] + I[L.CUM_TAO_IN] + I[L.CUM_CHAIN_TAO] + I[L.CUM_TRADE_TAO]
     assert np.array_equal(I[L.TAO][act], tao[act])
     assert G[L.G_ISS] == G[L.G_ISS0] + G[L.G_MINTED] - G[L.G_RECYC_CB] - G[L.G_RECYC_OTHER]

@@ -570,9 +570,10 @@ def test_chain_buy_runs_in_the_eras_order(era, order, rust, engine):
     got = int(st.I[L.LAST_CHAIN_ALPHA, 0])
     assert abs(got - want) <= 2
     assert abs(wrong - want) > 1000  # the other order would be told apart
-    # the reserves end with the injection and the buy, whatever the order
-    assert st.I[L.TAO, 0] == t + tin + exc
-    assert st.I[L.AIN, 0] == a + ain - got
+    # SubnetTAO / SubnetAlphaIn end with the injection and the buy, whatever the order (in the v3 eras part of
+    # the injection may be held off the price-active reserves: RES_*, OFF_*; state.v3_liquidity)
+    assert st.I[L.TAO, 0] + st.I[L.RES_TAO, 0] + st.I[L.OFF_TAO, 0] == t + tin + exc
+    assert st.I[L.AIN, 0] + st.I[L.RES_ALPHA, 0] + st.I[L.OFF_ALPHA, 0] == a + ain - got
 
 
 def test_chain_buy_order_per_era():
@@ -758,13 +759,14 @@ def test_refused_injection_engines_agree():
 
 def test_v3_liquidity_per_era():
     """:func:`dtao_lib.sim.state.v3_liquidity` (``pallets/swap/src/pallet/impls.rs::adjust_protocol_liquidity``):
-    fees never collected through v3.2.3 (v3.2.3 L357-397), collected with the sqrt rule v3.2.4 – v3.2.9 (not
-    modelled), the proportional split with scrap reservoirs v3.2.10 – v3.4.7 (v3.2.10-334 L116-149, L152-214)."""
+    fees never collected through v3.2.3 (v3.2.3 L357-397), collected with the sqrt rule v3.2.4 – v3.2.9
+    (v3.2.9-326 L359-407), the proportional split with scrap reservoirs v3.2.10 – v3.4.7 (v3.2.10-334 L116-149,
+    L152-214)."""
     from dtao_lib.params import Era
     from dtao_lib.sim.state import v3_liquidity
 
-    want = {"v2.0.0": L.V3LIQ_OFF, "v3.1.6": L.V3LIQ_HELD, "v3.2.3": L.V3LIQ_HELD, "v3.2.4": L.V3LIQ_OFF,
-            "v3.2.9-326": L.V3LIQ_OFF, "v3.2.10-334": L.V3LIQ_SCRAP, "v3.2.12-342": L.V3LIQ_SCRAP,
+    want = {"v2.0.0": L.V3LIQ_OFF, "v3.1.6": L.V3LIQ_HELD, "v3.2.3": L.V3LIQ_HELD, "v3.2.4": L.V3LIQ_SQRT,
+            "v3.2.9-326": L.V3LIQ_SQRT, "v3.2.10-334": L.V3LIQ_SCRAP, "v3.2.12-342": L.V3LIQ_SCRAP,
             "v3.3.9-377": L.V3LIQ_SCRAP, "v3.3.10-380": L.V3LIQ_OFF, "v3.3.11-385": L.V3LIQ_SCRAP,
             "v3.4.7-422": L.V3LIQ_SCRAP, "v3.4.8-423": L.V3LIQ_OFF}
     assert {t: v3_liquidity(Era.from_tag(t)) for t in want} == want
@@ -890,3 +892,49 @@ def test_full_range_pool_proportional_injection_keeps_the_rest_as_scrap():
     assert nxt.alpha_added == (scrap << 128) // price_bits >> 64
     assert nxt.pool.scrap_tao == 0
     assert nxt.pool.scrap_alpha == 8 * 10**9 - nxt.alpha_added
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
+def test_v3_sqrt_rule_grows_both_reserves_at_the_same_price(engine):
+    """v3.2.4 – v3.2.9 (opentensor/subtensor v3.2.9-326 pallets/swap/src/pallet/impls.rs L359-407): the fees
+    held by the position are collected and, with the injection, added without the split:
+    ``L' = ⌊√((pos_τ + Δτ + f_τ)(pos_α + Δα + f_α))⌋`` at an unchanged √p, so both price-active reserves grow by
+    ``L'/L``. Expected: :meth:`dtao_lib.amm.FullRangePool.inject` (``proportional=False``) on the pre-block pool."""
+    s = sim.Scenario(era="v3.2.8", n_subnets=4, blocks=1, record_every=1, initial="synthetic", seed=7, tempo=50_000,
+                     root_tao=0.0)  # no root alpha sold after the injection
+    st = build_state(s, debug=True)
+    st.I[L.RES_TAO, 0] = st.I[L.CUM_FEE_TAO, 0] = 40 * 10**9  # 40 TAO of buy fees held by the position
+    before = st.copy()
+    n = st.n_slots
+    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
+    assert run(st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
+               np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R))) == 0
+    # the subsidy era buys first (run_coinbase.rs v3.2.8 order), then injects into the pool the buy left
+    exc, bought = int(st.I[L.LAST_EXCESS, 0]), int(st.I[L.LAST_CHAIN_ALPHA, 0])
+    t, a = int(before.I[L.TAO, 0]) + exc, int(before.I[L.AIN, 0]) - bought
+    tin, ain = int(st.I[L.LAST_TAO_IN, 0]), int(st.I[L.LAST_ALPHA_IN, 0])
+    pool = amm.FullRangePool(t, a, fees_tao=40 * 10**9)
+    k = pool.inject(tin, ain).pool.liquidity / pool.liquidity
+    # the chain's position amounts at the full-range bounds are ~1e-10 below T, A (the simulator's reserves)
+    assert int(st.I[L.TAO, 0]) - t == pytest.approx(t * (k - 1), abs=t * 1e-9)
+    assert int(st.I[L.AIN, 0]) - a == pytest.approx(a * (k - 1), abs=a * 1e-9)
+    assert st.I[L.TAO, 0] / st.I[L.AIN, 0] == pytest.approx(t / a, rel=1e-12)  # the price does not move
+    assert st.I[L.RES_TAO, 0] == 0  # collected
+    # the TAO side got more than the position's growth, the alpha side less: SubnetTAO/AlphaIn hold the rest
+    assert st.I[L.OFF_TAO, 0] > 10**9
+    assert st.I[L.OFF_ALPHA, 0] < 0
+    assert st.I[L.TAO, 0] + st.I[L.OFF_TAO, 0] == t + 40 * 10**9 + tin
+    assert st.I[L.AIN, 0] + st.I[L.OFF_ALPHA, 0] == a + ain
+
+
+@needs_numba
+@pytest.mark.parametrize("era", ["v3.1.6", "v3.2.8", "B", "v3.3.1"])
+def test_v3_position_rules_engines_agree(era):
+    """The three engines agree on the v3 position's rules (fees held, sqrt rule, scrap) with traders."""
+    s = scenario(era, blocks=600)
+    rec = run_reference(s).records
+    a = sim.run(s, engine="numba", debug=True)
+    b = sim.run(s, engine="numpy", debug=True)
+    assert np.array_equal(a.records, rec, equal_nan=True)
+    assert np.allclose(b.records, rec, rtol=1e-9, atol=1e-9, equal_nan=True)
+    assert np.any(a.records[-1, L.M_RES_TAO] != 0) or np.any(a.records[-1, L.M_RES_ALPHA] != 0)

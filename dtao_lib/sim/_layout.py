@@ -55,7 +55,10 @@ RES_TAO = 34        # BalancerTaoReservoir: TAO materialised but not yet price-a
 RES_ALPHA = 35      # BalancerAlphaReservoir: alpha minted but not yet in the pool (spec §A4); Uniswap v3: fees, scrap
 CUM_TAO_MAT = 36    # Σ τ_in materialised from the block credit (pool + reservoir; = CUM_TAO_IN without reservoirs)
 CUM_FEE_TAO = 37    # Σ TAO swap fees held by the Uniswap-v3 protocol position (in RES_TAO; IP_V3_LIQ eras)
-N_I = 38
+OFF_TAO = 38        # V3LIQ_SQRT: SubnetTAO − L·√p − RES_TAO, what the sqrt rule deposited beyond (or, < 0, short of)
+#                     the position's growth; 0 in every other era
+OFF_ALPHA = 39      # V3LIQ_SQRT: the same for SubnetAlphaIn and L/√p
+N_I = 40
 
 # --- F: float64 rows ----------------------------------------------------------------------------
 W2 = 0             # Balancer quote (TAO) weight w2; 0.5 for the other pools
@@ -197,10 +200,12 @@ ORDER_WEIGHTS_FIRST = 2  # Balancer: new weights for the injection, buy on the p
 
 # the Uniswap-v3 protocol position (pallets/swap adjust_protocol_liquidity; state.v3_liquidity). TAO/AIN are
 # its price-active reserves (L·√p, L/√p); RES_TAO/RES_ALPHA hold what SubnetTAO/SubnetAlphaIn have on top
-V3LIQ_OFF = 0      # fees and injections go straight into TAO/AIN (every other pool; v3.2.4 – v3.2.9, see state)
+V3LIQ_OFF = 0      # fees and injections go straight into TAO/AIN (every other pool)
 V3LIQ_HELD = 1     # v3.1.6 – v3.2.3: the position's fees are never collected (held in RES_*, off the price)
 V3LIQ_SCRAP = 2    # v3.2.10 – v3.4.7: fees + injection + scrap; the part proportional to the price joins the
 #                    position, the rest waits in ScrapReservoirTao/Alpha (RES_*)
+V3LIQ_SQRT = 3     # v3.2.4 – v3.2.9: fees collected with the injection, L' = √((L√p + Δτ)(L/√p + Δα)) at the
+#                    same √p: both reserves grow by the factor L'/L; the differences accumulate in OFF_*
 
 GATE_NONE = 0      # no emission gate (every era before spec 440)
 GATE_QMASS = 1     # bar at the share where the running sum of sorted shares reaches q (spec 440)
@@ -247,7 +252,7 @@ M_ACTIVE = 14
 M_NETUID = 15
 M_GEN = 16
 M_TE = 17
-M_RES_TAO = 18
+M_RES_TAO = 18    # RES_TAO (+ OFF_TAO): what SubnetTAO holds beyond the price-active TAO
 M_RES_ALPHA = 19
 M_PRE_GATE = 20
 N_M = 21

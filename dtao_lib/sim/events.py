@@ -246,8 +246,9 @@ class EventQueue:
         user = int(I[L.AOUT, slot]) - pending
         include_in = bool(I[L.GEN, slot] > 0 and e.at_least("v3.4.8"))
         # reservoirs are folded into the reserves first (do_clear_protocol_liquidity, spec §A4)
-        pot = int(I[L.TAO, slot] + I[L.RES_TAO, slot])
-        st = dissolution.settle(pot, [max(user, 0)], alpha_in=int(I[L.AIN, slot] + I[L.RES_ALPHA, slot]),
+        pot = int(I[L.TAO, slot] + I[L.RES_TAO, slot] + I[L.OFF_TAO, slot])  # SubnetTAO
+        st = dissolution.settle(pot, [max(user, 0)],
+                                alpha_in=int(I[L.AIN, slot] + I[L.RES_ALPHA, slot] + I[L.OFF_ALPHA, slot]),
                                 protocol_alpha=int(I[L.PROT, slot]), include_alpha_in=include_in)
         G[L.G_DISSOLVED_PAID] += st.paid_to_stakers
         G[L.G_RECYC_OTHER] += st.recycled_rao

@@ -98,7 +98,7 @@ def free_tao(I, G):  # noqa: E741
     """TAO that users can stake: the issuance minus the TAO in pools, reservoirs and stranded accounts."""
     held = 0
     for i in range(I.shape[1]):
-        held += I[L.TAO, i] + I[L.RES_TAO, i]
+        held += I[L.TAO, i] + I[L.RES_TAO, i] + I[L.OFF_TAO, i]
     return G[L.G_ISS] - held - G[L.G_STRANDED]
 
 
@@ -176,12 +176,37 @@ def v3_split(tao: float, alpha: float, pend_t: int, pend_a: int) -> tuple[int, i
 
 
 @_jitable
+def v3_sqrt_growth(tao: float, alpha: float, pend_t: int, pend_a: int) -> tuple[int, int]:
+    """v3.2.4 – v3.2.9: growth ``(⌊T·(k−1)⌋, ⌊A·(k−1)⌋)`` of the price-active reserves when ``(τ, α)`` join
+    the position at an unchanged √p: ``k = L'/L = √((1 + τ/T)(1 + α/A))``."""
+    g = math.expm1(0.5 * (math.log1p(pend_t / tao) + math.log1p(pend_a / alpha)))
+    return math.floor(tao * g), math.floor(alpha * g)
+
+
+@_jitable
 def _inject(I, F, i, tin, ain, scrap):  # noqa: E741
     """Add an accepted injection ``(τ_in, α_in)`` to slot ``i``'s reserves and ledgers (eras without reservoirs).
 
     ``scrap`` (:data:`~._layout.V3LIQ_SCRAP`): the v3 position takes the part of injection + held fees +
-    scrap proportional to its price (:func:`v3_split`); the rest stays in ``RES_TAO``/``RES_ALPHA``."""
-    if scrap:
+    scrap proportional to its price (:func:`v3_split`); the rest stays in ``RES_TAO``/``RES_ALPHA``.
+    ``V3LIQ_SQRT``: injection + held fees join at the same √p (:func:`v3_sqrt_growth`); deposit − growth
+    goes to ``OFF_TAO``/``OFF_ALPHA``."""
+    if scrap == L.V3LIQ_SQRT:
+        pend_t = I[L.RES_TAO, i] + tin
+        pend_a = I[L.RES_ALPHA, i] + ain
+        dt, da = v3_sqrt_growth(float(I[L.TAO, i]), float(max(I[L.AIN, i], 1)), pend_t, pend_a)
+        I[L.RES_TAO, i] = 0
+        I[L.RES_ALPHA, i] = 0
+        I[L.OFF_TAO, i] += pend_t - dt
+        I[L.OFF_ALPHA, i] += pend_a - da
+        I[L.TAO, i] += dt
+        I[L.AIN, i] += da
+        I[L.CUM_TAO_IN, i] += dt
+        I[L.CUM_TAO_MAT, i] += tin
+        I[L.CUM_ALPHA_INJ, i] += ain
+        F[L.PFLOW_ACC, i] += tin
+        return
+    if scrap == L.V3LIQ_SCRAP:
         pend_t = I[L.RES_TAO, i] + tin
         pend_a = I[L.RES_ALPHA, i] + ain
         at, aa = v3_split(float(I[L.TAO, i]), float(max(I[L.AIN, i], 1)), pend_t, pend_a)
@@ -247,7 +272,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
     subsidy_ae = IP[L.IP_SUBSIDY_AE]
     order = IP[L.IP_ORDER]
     refused_issued = IP[L.IP_REFUSED_ISSUED]
-    v3_scrap = IP[L.IP_V3_LIQ] == L.V3LIQ_SCRAP
+    v3_scrap = IP[L.IP_V3_LIQ]  # the v3 position's rule (V3LIQ_*) for _inject
     ema_from_reg = IP[L.IP_EMA_FROM_REG]
     gate_q = FP[L.FP_GATE_Q]
     gate_h = FP[L.FP_GATE_H]
@@ -289,7 +314,7 @@ def run_blocks_py(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob):
         sum_ema_en = 0.0
         all_enabled = True
         for i in range(n):  # branch-free, vectorised: alpha issuance, EMA on its grid, root proportion
-            iss_i = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i] + I[L.RES_ALPHA, i]
+            iss_i = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i] + I[L.RES_ALPHA, i] + I[L.OFF_ALPHA, i]
             iss[i] = iss_i
             ema_g[i] = grid32(F[L.EMA, i])
             den = tw_root + float(iss_i)
@@ -797,8 +822,8 @@ def record(I, F, G, IP, FP, rec_sub, rec_glob, r):  # noqa: E741
         rec_sub[r, L.M_RP, i] = F[L.RP, i]
         rec_sub[r, L.M_FLOW, i] = F[L.FLOW, i] * 1e-9
         rec_sub[r, L.M_ENABLED, i] = float(I[L.ENABLED, i])
-        rec_sub[r, L.M_RES_TAO, i] = float(I[L.RES_TAO, i]) * 1e-9
-        rec_sub[r, L.M_RES_ALPHA, i] = float(I[L.RES_ALPHA, i]) * 1e-9
+        rec_sub[r, L.M_RES_TAO, i] = float(I[L.RES_TAO, i] + I[L.OFF_TAO, i]) * 1e-9
+        rec_sub[r, L.M_RES_ALPHA, i] = float(I[L.RES_ALPHA, i] + I[L.OFF_ALPHA, i]) * 1e-9
         rec_sub[r, L.M_PRE_GATE, i] = F[L.PRE_GATE, i]
         chain_tao += I[L.CUM_CHAIN_TAO, i]
         author += I[L.CUM_AUTHOR_TAO, i]
@@ -838,10 +863,10 @@ def check_conservation(I, G, recycled):  # noqa: E741
     for i in range(n):
         if I[L.ACTIVE, i] == 0:
             continue
-        if (I[L.RES_TAO, i] != I[L.CUM_TAO_MAT, i] - I[L.CUM_TAO_IN, i] + I[L.CUM_FEE_TAO, i] or I[L.RES_TAO, i] < 0
-                or I[L.RES_ALPHA, i] < 0):
+        if (I[L.RES_TAO, i] + I[L.OFF_TAO, i] != I[L.CUM_TAO_MAT, i] - I[L.CUM_TAO_IN, i] + I[L.CUM_FEE_TAO, i]
+                or I[L.RES_TAO, i] < 0 or I[L.RES_ALPHA, i] < 0):
             return L.ERR_RESERVOIR, i
-        alpha = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i] + I[L.RES_ALPHA, i]
+        alpha = I[L.AIN, i] + I[L.AOUT, i] + I[L.PROT, i] + I[L.RES_ALPHA, i] + I[L.OFF_ALPHA, i]
         if alpha != I[L.INIT_ALPHA, i] + I[L.CUM_ALPHA_INJ, i] + I[L.CUM_ALPHA_EMIT, i] - I[L.CUM_ALPHA_RECYC, i]:
             return L.ERR_ALPHA_LEDGER, i
         if I[L.TAO, i] != I[L.INIT_TAO, i] + I[L.CUM_TAO_IN, i] + I[L.CUM_CHAIN_TAO, i] + I[L.CUM_TRADE_TAO, i]:

@@ -213,10 +213,31 @@ def _chain_buy(I, F, act, exc, kind, chain, refund):  # noqa: E741
     return spent, bought, stranded
 
 
-def _inject(I, F, tin, ain, scrap=False):  # noqa: E741
+def _inject(I, F, tin, ain, scrap=L.V3LIQ_OFF):  # noqa: E741
     """Add the accepted injections ``(τ_in, α_in)`` to the reserves and ledgers (eras without reservoirs);
-    ``scrap``: the v3 position takes the proportional part (:func:`dtao_lib.sim.kernel_numba.v3_split`)."""
-    if scrap:
+    ``scrap`` (the era's ``V3LIQ_*``): the v3 position takes the proportional part
+    (:func:`dtao_lib.sim.kernel_numba.v3_split`) or grows at the same √p (``v3_sqrt_growth``)."""
+    if scrap == L.V3LIQ_SQRT:
+        pend_t = I[L.RES_TAO] + tin
+        pend_a = I[L.RES_ALPHA] + ain
+        t = I[L.TAO].astype(np.float64)
+        a = np.maximum(I[L.AIN], 1).astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = np.expm1(0.5 * (np.log1p(pend_t / np.where(t > 0, t, 1.0)) + np.log1p(pend_a / a)))
+        dt = np.where(t > 0, np.floor(t * g), 0.0).astype(np.int64)
+        da = np.where(t > 0, np.floor(a * g), 0.0).astype(np.int64)
+        I[L.RES_TAO] = 0
+        I[L.RES_ALPHA] = 0
+        I[L.OFF_TAO] += pend_t - dt
+        I[L.OFF_ALPHA] += pend_a - da
+        I[L.TAO] += dt
+        I[L.AIN] += da
+        I[L.CUM_TAO_IN] += dt
+        I[L.CUM_TAO_MAT] += tin
+        I[L.CUM_ALPHA_INJ] += ain
+        F[L.PFLOW_ACC] += tin.astype(np.float64)
+        return
+    if scrap == L.V3LIQ_SCRAP:
         pend_t = I[L.RES_TAO] + tin
         pend_a = I[L.RES_ALPHA] + ain
         p = I[L.TAO].astype(np.float64) / np.maximum(I[L.AIN], 1).astype(np.float64)
@@ -298,7 +319,8 @@ def _spot(I, F, IP):  # noqa: E741
 
 def _free_tao(I, G):  # noqa: E741
     """:func:`dtao_lib.sim.kernel_numba.free_tao`: TAO outside pools, reservoirs and stranded accounts."""
-    return int(G[L.G_ISS]) - int(I[L.TAO].sum()) - int(I[L.RES_TAO].sum()) - int(G[L.G_STRANDED])
+    return (int(G[L.G_ISS]) - int(I[L.TAO].sum()) - int(I[L.RES_TAO].sum()) - int(I[L.OFF_TAO].sum())
+            - int(G[L.G_STRANDED]))
 
 
 def _signed_trades(I, F, G, IP, active, x, fee_u16, flat_fee, fee_in_pool, src):  # noqa: E741
@@ -376,7 +398,7 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
     subsidy_ae = int(IP[L.IP_SUBSIDY_AE])
     order = int(IP[L.IP_ORDER])
     refused_issued = int(IP[L.IP_REFUSED_ISSUED])
-    v3_scrap = int(IP[L.IP_V3_LIQ]) == L.V3LIQ_SCRAP
+    v3_scrap = int(IP[L.IP_V3_LIQ])  # the v3 position's rule (V3LIQ_*) for _inject
     ema_from_reg = int(IP[L.IP_EMA_FROM_REG])
     gate_q = float(FP[L.FP_GATE_Q])
     gate_h = float(FP[L.FP_GATE_H])
@@ -397,7 +419,7 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
             F[L.FLOW_ACC] = 0.0
             F[L.PFLOW_ACC] = 0.0
             # 2a. inputs
-            iss = np.where(act, I[L.AIN] + I[L.AOUT] + I[L.PROT] + I[L.RES_ALPHA], 0)
+            iss = np.where(act, I[L.AIN] + I[L.AOUT] + I[L.PROT] + I[L.RES_ALPHA] + I[L.OFF_ALPHA], 0)
             ae = np.where(act, _alpha_emission(iss), 0)
             ema_g = np.where(act, _grid32(F[L.EMA]), 0.0)
             sum_ema = _ssum(ema_g)

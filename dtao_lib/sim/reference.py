@@ -79,6 +79,8 @@ class _Subnet:
     unstaked: int = 0
     res_tao: int = 0
     res_alpha: int = 0
+    off_tao: int = 0
+    off_alpha: int = 0
     pre_gate: float = 0.0
 
     # -- the pool (spec §4) ------------------------------------------------------------------------
@@ -242,7 +244,17 @@ class _Model:
     def inject(self, s: _Subnet, tin: int, ain: int) -> None:
         """Add an accepted injection; in the v3 scrap eras only the part of injection + fees + scrap at the
         price joins the position (``get_proportional_alpha_tao_and_remainders``, state.v3_liquidity)."""
-        if self.v3liq == L.V3LIQ_SCRAP:
+        if self.v3liq == L.V3LIQ_SQRT:  # v3.2.4 – v3.2.9: L' = √((T + τ)(A + α)) at the same √p
+            pt, pa = s.res_tao + tin, s.res_alpha + ain
+            t, a = float(s.tao), float(max(s.alpha_in, 1))
+            g = math.expm1(0.5 * (math.log1p(pt / t) + math.log1p(pa / a)))
+            dt, da = math.floor(t * g), math.floor(a * g)
+            s.res_tao = s.res_alpha = 0
+            s.off_tao += pt - dt
+            s.off_alpha += pa - da
+            s.tao += dt
+            s.alpha_in += da
+        elif self.v3liq == L.V3LIQ_SCRAP:
             pt, pa = s.res_tao + tin, s.res_alpha + ain
             p = s.tao / max(s.alpha_in, 1)
             t_eq = math.floor(pa * p)
@@ -318,8 +330,8 @@ def _record(subs: list[_Subnet], m: _Model, rec: np.ndarray, net: np.ndarray, r:
         rec[r, L.M_RP, i] = s.root_prop
         rec[r, L.M_FLOW, i] = s.flow * 1e-9
         rec[r, L.M_ENABLED, i] = 1.0
-        rec[r, L.M_RES_TAO, i] = s.res_tao * 1e-9
-        rec[r, L.M_RES_ALPHA, i] = s.res_alpha * 1e-9
+        rec[r, L.M_RES_TAO, i] = (s.res_tao + s.off_tao) * 1e-9
+        rec[r, L.M_RES_ALPHA, i] = (s.res_alpha + s.off_alpha) * 1e-9
         rec[r, L.M_PRE_GATE, i] = s.pre_gate
     net[r, L.R_BLOCK] = block
     net[r, L.R_ISS] = g["issuance"] * 1e-9
@@ -411,7 +423,7 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
                 s.flow = (1.0 - FLOW_EMA_ALPHA) * s.flow + FLOW_EMA_ALPHA * s.flow_acc
                 s.pflow = (1.0 - FLOW_EMA_ALPHA) * s.pflow + FLOW_EMA_ALPHA * s.pflow_acc
             s.flow_acc = s.pflow_acc = 0.0
-        issuances = [s.alpha_in + s.alpha_out + s.protocol + s.res_alpha for s in subs]
+        issuances = [s.alpha_in + s.alpha_out + s.protocol + s.res_alpha + s.off_alpha for s in subs]
         emissions = [_emission(x) for x in issuances]
         emas = [_grid(s.ema) for s in subs]
         for s, x in zip(subs, issuances, strict=True):
@@ -634,7 +646,7 @@ def run_reference(scenario: Scenario) -> ReferenceResult:
 
 def _outside_pools(subs: list[_Subnet], issuance: int, stranded: int) -> int:
     """TAO users hold: issuance minus pool TAO, reservoir TAO and TAO stranded on subnet accounts."""
-    return issuance - sum(s.tao + s.res_tao for s in subs) - stranded
+    return issuance - sum(s.tao + s.res_tao + s.off_tao for s in subs) - stranded
 
 
 def _chase(subs: list[_Subnet], m: _Model, budget: float) -> None:

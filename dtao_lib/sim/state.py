@@ -113,10 +113,11 @@ def v3_liquidity(e: _params.Era) -> int:
       ``ScrapReservoirTao``/``ScrapReservoirAlpha`` (v3.2.10-334 L116-149, L152-214; v3.2.12-342 the
       same lines). From v3.3.10 the fees go to the block author, so only the injection's rounding
       waits;
-    * v3.2.4 – v3.2.9 collect the fees but add them without the split: ``L' = ⌊√((L√p + Δτ)(L/√p +
-      Δα))⌋`` at an unchanged √p (v3.2.9-326 L359-407), which can make a price-active reserve grow
-      by more than was deposited. Not modelled: :data:`~._layout.V3LIQ_OFF`, fees and injection go
-      straight into the reserves (as for the other pools).
+    * v3.2.4 – v3.2.9 (:data:`~._layout.V3LIQ_SQRT`) collect the fees and add them with the
+      injection without the split: ``L' = ⌊√((L√p + Δτ)(L/√p + Δα))⌋`` at an unchanged √p (v3.2.4
+      and v3.2.9-326 L359-407), so both price-active reserves grow by the factor ``L'/L``; one
+      of them by more than was deposited. The differences (deposit − growth) accumulate in
+      ``OFF_TAO``/``OFF_ALPHA``, which may be negative: ``SubnetTAO = TAO + RES_TAO + OFF_TAO``.
     """
     if e.pool != "uniswap_v3":
         return L.V3LIQ_OFF
@@ -124,7 +125,7 @@ def v3_liquidity(e: _params.Era) -> int:
         return L.V3LIQ_HELD
     if e.at_least("v3.2.10"):
         return L.V3LIQ_SCRAP
-    return L.V3LIQ_OFF
+    return L.V3LIQ_SQRT
 
 
 def ema_age_settings(e: _params.Era) -> tuple[int, int]:
