@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validate import check_frame, check_int, check_real, check_str
+from ._validate import check_frame, check_real, check_str
 
 __all__ = ["CHECKERS", "AtLeast", "Result", "Tolerance", "default_files", "main", "parse_tolerance", "run",
            "summary", "table"]
@@ -1349,7 +1349,9 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line ``python -m dtao_lib.conformance [FILE ...] [--width N]``; returns the exit status
-    (1 if any vector fails). ``argv`` defaults to ``sys.argv[1:]``."""
+    (1 if any vector fails). ``argv`` defaults to ``sys.argv[1:]``. Bad arguments — an unknown option, a width
+    outside [2, 10 000], a file that is missing or is not a vectors file — end as argparse ends: the usage and
+    the message on stderr and :class:`SystemExit` with status 2 (no traceback)."""
     if argv is not None:
         if isinstance(argv, str | bytes) or not isinstance(argv, Sequence) \
                 or not all(isinstance(a, str) for a in argv):
@@ -1361,8 +1363,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="vectors JSON files (default: data/vectors/public.json and post-2026-06.json)")
     parser.add_argument("--width", type=int, default=60, help="truncate cells to this many characters")
     args = parser.parse_args(argv)
-    check_int("--width", args.width, lo=2, hi=10_000)
-    df = table(args.files or None)
+    if not 2 <= args.width <= 10_000:
+        parser.error(f"--width must be an integer in [2, 10000], got {args.width}")
+    try:
+        df = table(args.files or None)
+    except (OSError, ValueError) as exc:  # a missing file, a folder, a file that is not vectors JSON
+        parser.error(str(exc))
     n_fail = 0
     for name, part in df.groupby("file", sort=False):
         shown = part.drop(columns="file").map(

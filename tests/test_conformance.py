@@ -118,6 +118,22 @@ def test_unknown_mechanism_is_reported_not_crashed(tmp_path):
     assert "no checker" in r.note
 
 
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--width", "0"], "--width must be an integer in [2, 10000], got 0"),
+    (["--width", "100000000"], "--width must be an integer in [2, 10000]"),
+    (["/nonexistent/vectors.json"], "vectors file not found: /nonexistent/vectors.json"),
+    (["/"], "/"),  # a folder: IsADirectoryError before
+])
+def test_cli_bad_arguments_exit_2_without_a_traceback(argv, message, capsys):
+    """Bad command-line arguments end as argparse ends (usage, message, status 2), not in a traceback."""
+    with pytest.raises(SystemExit) as info:
+        conformance.main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: python -m dtao_lib.conformance" in err
+    assert message in err
+
+
 def test_cli_prints_the_table(capsys):
     code = conformance.main([])
     out = capsys.readouterr().out
