@@ -938,3 +938,24 @@ def test_v3_position_rules_engines_agree(era):
     assert np.array_equal(a.records, rec, equal_nan=True)
     assert np.allclose(b.records, rec, rtol=1e-9, atol=1e-9, equal_nan=True)
     assert np.any(a.records[-1, L.M_RES_TAO] != 0) or np.any(a.records[-1, L.M_RES_ALPHA] != 0)
+
+
+@pytest.mark.parametrize("engine", [pytest.param("numba", marks=needs_numba), "numpy"])
+def test_zero_alpha_pool_takes_a_tiny_alpha_injection_when_both_products_round_to_zero(engine):
+    """The one exception of the empty-alpha pool (balancer.rs ``mul_perquintill_round``, Rust test
+    ``test_adjust_protocol_liquidity_zero_alpha`` @71ddeedc): with ``w1·T·Δα < 1/2`` both products round to 0
+    and the chain sets ``w2 = 1/2`` and accepts the alpha. Expected from :meth:`dtao_lib.amm.BalancerPool.inject`."""
+    from dtao_lib.sim import kernel_numpy
+    from dtao_lib.sim._scalar import inject_weight
+
+    want = amm.BalancerPool(1, 0, quote_weight=Fraction(7, 10), enforce_limits=False).inject(0, 1)
+    assert want.ok
+    assert want.pool.quote_weight == Fraction(1, 2)  # w1·T·Δα = 0.3 < 1/2
+    assert amm.BalancerPool(2, 0, quote_weight=Fraction(7, 10), enforce_limits=False).inject(0, 1).rejected  # 0.6
+    if engine == "numba":
+        got = [inject_weight(0.7, 1.0, 0.0, 0.0, 1.0), inject_weight(0.7, 2.0, 0.0, 0.0, 1.0)]
+    else:
+        w = kernel_numpy._adjust_liquidity(np.array([0.7, 0.7]), np.array([1.0, 2.0]), np.zeros(2), np.zeros(2),
+                                           np.ones(2))
+        got = [w[2][0] if w[1][0] == 1.0 else -1.0, w[2][1] if w[1][1] == 1.0 else -1.0]
+    assert got == [0.5, -1.0]

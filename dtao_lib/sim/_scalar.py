@@ -183,8 +183,9 @@ def inject_weight(w2: float, tao: float, alpha: float, dt: float, da: float) -> 
     """
     num = w2 * alpha * (tao + dt)
     den = (1.0 - w2) * tao * (alpha + da) + num
-    # both products 0 (an empty alpha reserve and Δα = 0): the chain sets w2 = 1/2 (amm.BalancerPool.inject)
-    new = num / den if den > 0.0 else 0.5
+    # both products round to 0 (< 1/2; e.g. an empty alpha reserve and Δα = 0): the chain sets w2 = 1/2
+    # (balancer.rs mul_perquintill_round; amm.BalancerPool.inject)
+    new = num / den if num >= 0.5 or den - num >= 0.5 else 0.5
     if new < BAL_W_MIN or new > BAL_W_MAX:
         return -1.0
     return new

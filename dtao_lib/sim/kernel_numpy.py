@@ -269,7 +269,8 @@ def _adjust_liquidity(w2, tao, alpha, pt, pa):
     def weight(dt, da):
         num = w2 * alpha * (tao + dt)
         den = (1.0 - w2) * tao * (alpha + da) + num
-        return np.where(den > 0.0, num / np.where(den > 0.0, den, 1.0), 0.5)  # 0/0 at AIN = Δα = 0: 1/2
+        ok = (num >= 0.5) | (den - num >= 0.5)  # both products rounding to 0 (AIN = Δα = 0): 1/2
+        return np.where(ok, num / np.where(ok, den, 1.0), 0.5)
 
     def inside(x):
         return (x >= L.BAL_W_MIN) & (x <= L.BAL_W_MAX)
@@ -543,7 +544,8 @@ def run_blocks(I, F, G, IP, FP, t_end, last_block, noise, rec_sub, rec_glob, cus
                     a_w = I[L.AIN].astype(np.float64)  # the real reserve (_scalar.inject_weight), not a_f
                     num = w2 * a_w * (tao_f + tin)
                     den = (1.0 - w2) * tao_f * (a_w + ain) + num
-                    nw = np.where(den > 0.0, num / np.where(den > 0.0, den, 1.0), 0.5)
+                    ok = (num >= 0.5) | (den - num >= 0.5)  # _scalar.inject_weight: both products round to 0 → 1/2
+                    nw = np.where(ok, num / np.where(ok, den, 1.0), 0.5)
                     bad = touch & ((nw < L.BAL_W_MIN) | (nw > L.BAL_W_MAX))
                     refused = int(np.where(bad, tin, 0).sum()) if refused_issued else 0  # v3.3.10: still issued
                     tin = np.where(bad, 0, tin)

@@ -186,7 +186,7 @@ class _Model:
         t, a = float(s.tao), float(s.alpha_in)
         num = s.w2 * a * (t + dt)
         den = (1.0 - s.w2) * t * (a + da) + num
-        w = num / den if den > 0.0 else 0.5  # empty alpha reserve, Δα = 0: the chain sets 1/2
+        w = num / den if num >= 0.5 or den - num >= 0.5 else 0.5  # both products round to 0: the chain sets 1/2
         return w if 0.01 <= w <= 0.99 else None
 
     # swaps: the formulas of dtao_lib.amm.cp_*_array / balancer_*_array, one subnet at a time
