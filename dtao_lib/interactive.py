@@ -655,7 +655,12 @@ def _stacked_view(view: Mapping[str, Any], legend_orient: str) -> dict[str, Any]
         out["columns"] = 1
     facet = out.get("facet")
     if isinstance(facet, Mapping) and set(facet) == {"column"} and isinstance(facet["column"], Mapping):
-        out["facet"] = facet["column"]  # a wrapped facet, one panel per row, headers above
+        # a wrapped facet, one panel per row, headers above in lines of at most 40 characters
+        header = facet["column"].get("header") or {}
+        if isinstance(header, Mapping) and "labelExpr" not in header:
+            lines = "trim(replace(datum.label, regexp('(.{1,40})( +|$)', 'g'), '$1\\n'))"
+            header = {**header, "labelExpr": f"split({lines}, '\\n')"}
+        out["facet"] = {**facet["column"], "header": header}
         out["columns"] = 1
     for key in ("vconcat", "concat", "layer"):
         if isinstance(out.get(key), list):
@@ -695,7 +700,8 @@ def stacked(spec: Mapping[str, Any]) -> dict[str, Any]:
     * legends beside the chart go below it, every legend above or below lists one entry per line
       with labels of at most 240 px, and several legends on one side are stacked;
     * titles wrap at 36 characters (subtitles at 50), x-axis titles too; category labels of a y
-      axis take at most 130 px; the lines of a text panel wrap at 270 px (:func:`_wrapped_text_panel`).
+      axis take at most 130 px; facet headers and the lines of a text panel wrap at 40 characters and
+      270 px (:func:`_wrapped_text_panel`).
 
     Everything else (data, parameters, scales and how they are shared, sizes) is the author's; the
     embedding scripts also narrow the panels of this variant until it fits its container

@@ -547,7 +547,9 @@ def test_stacked_variant_puts_panels_one_above_the_other():
     facet = alt.Chart(df).mark_point().encode(x="x:Q", y="y:Q").properties(width=280).facet(column="g:N")
     wrapped = interactive.stacked(facet.to_dict())
     _valid(wrapped)
+    header = wrapped["facet"].pop("header")
     assert wrapped["facet"] == facet.to_dict()["facet"]["column"]
+    assert header == {"labelExpr": "split(trim(replace(datum.label, regexp('(.{1,40})( +|$)', 'g'), '$1\\n')), '\\n')"}
     assert wrapped["columns"] == 1
     assert wrapped["spec"]["width"] == 280
     two_rows = alt.Chart(df).mark_point().encode(x="x:Q").facet(row="g:N", column="g:N").to_dict()
