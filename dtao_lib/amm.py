@@ -303,6 +303,8 @@ def _weight_parts(name: str, value: Any, *, lo: int = 1, hi: int = PERQUINTILL -
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    if isinstance(value, np.floating):
+        value = float(value)  # np.float32/np.float16 (inf, nan included) take the float path
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{name} must be a finite number in [{lo / PERQUINTILL}, {hi / PERQUINTILL}], got {value}")
@@ -314,7 +316,7 @@ def _weight_parts(name: str, value: Any, *, lo: int = 1, hi: int = PERQUINTILL -
     elif isinstance(value, numbers.Integral):
         exact = Fraction(int(value))  # a numpy integer numerator would overflow when scaled
     else:
-        exact = Fraction(float(value)) if isinstance(value, np.floating) else Fraction(value)
+        exact = Fraction(value)
     parts = math.floor(exact * PERQUINTILL)
     if not lo <= parts <= hi:
         raise ValueError(

@@ -1566,7 +1566,8 @@ class BlockState:
     root_tao
         ``SubnetTAO[0]``, TAO staked on root (int rao).
     block_emission
-        ``E`` (int rao); if None it is derived from ``total_issuance`` (spec §1).
+        ``E`` (int rao, below 2^63; mainnet at most 1e9); if None it is derived from ``total_issuance``
+        (spec §1).
     total_issuance
         ``TotalIssuance`` (int rao), used when ``block_emission`` is None.
     miner_burned
@@ -1665,7 +1666,8 @@ class BlockState:
         if self.block_emission is None and self.total_issuance is None:
             raise ValueError("BlockState needs block_emission or total_issuance")
         if self.block_emission is not None:
-            conv["block_emission"] = check_int("block_emission", self.block_emission)
+            # below 2^63: the block's amounts are int64 arrays (2^63 wrapped to a negative tao_in)
+            conv["block_emission"] = check_int("block_emission", self.block_emission, hi=2**63 - 1)
         if self.total_issuance is not None:
             conv["total_issuance"] = check_int("total_issuance", self.total_issuance)
         if self.root_prop_weights is not None:

@@ -40,6 +40,7 @@ import math
 import numbers
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -512,6 +513,8 @@ def root_register(
     new_stake = check_int("stake", stake, hi=U64_MAX)
     if not isinstance(hotkey, Hashable):
         raise TypeError(f"hotkey must be a hashable identifier (e.g. an SS58 string), got {type(hotkey).__name__}")
+    if isinstance(hotkey, float | np.floating | Decimal) and hotkey != hotkey:
+        raise ValueError(f"hotkey must equal itself to identify a hotkey (not NaN), got {hotkey!r}")
     current = []
     for i, pair in enumerate(members):
         if not isinstance(pair, Sequence) or len(pair) != 2:

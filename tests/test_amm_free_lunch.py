@@ -1,6 +1,7 @@
 """No free lunch in any pool design, over the whole accepted domain (issue 16).
 
-A pool is accepted with reserves in [1, 21e15] rao and a spot price of at most 1e6 TAO per alpha;
+A pool is accepted with reserves in [1, 21e15] rao (the Balancer pool also with an alpha reserve of 0)
+and a spot price of at most 1e6 TAO per alpha;
 trades keep the input reserve within 21e15 rao. Over that whole domain — any fee rate, any weight,
 with or without the chain's guards, fresh pools and pools after an injection — no round trip
 returns more than it took:
@@ -35,6 +36,8 @@ def pools(draw, kind=None):
     """Any pool the constructors accept, optionally after one injection."""
     kind = kind or draw(st.sampled_from(["cp", "v3", "bal"]))
     t, a = draw(RESERVE), draw(RESERVE)
+    if kind == "bal" and draw(st.integers(0, 7)) == 0:
+        a = 0  # the Balancer constructor accepts an alpha reserve of 0 (a pool drained by the chain's buy)
     try:
         if kind == "cp":
             pool = amm.ConstantProductPool(t, a, staking_fee_rao=draw(st.sampled_from([0, 1, 50_000])),
@@ -237,3 +240,24 @@ def test_array_helpers_do_not_broadcast_mismatched_shapes():
         amm.cp_buy_array(np.ones(3) * 1e9, np.ones((3, 1)) * 1e9, np.ones(3))
     with pytest.raises(ValueError, match="tao_reserve"):
         amm.cp_buy_array([3e16], [1e9], [1.0])
+
+
+@PROPS
+@given(pools("bal"), st.data())
+def test_balancer_with_no_alpha_never_pays_out_more_than_it_holds(pool, data):
+    """A Balancer pool with alpha reserve 0 (accepted by the constructor): a buy pays no alpha it does not
+    hold, a sell of alpha into it then a buy back returns no more alpha than was sold."""
+    empty = amm.BalancerPool(pool.tao_reserve, 0, quote_weight=pool.quote_weight, fee_rate_u16=pool.fee_rate_u16,
+                             enforce_limits=pool.enforce_limits)
+    d = _amount(data.draw, empty.tao_reserve)
+    buy = empty.buy_alpha(d)
+    assert buy.amount_out == 0
+    assert buy.pool.alpha_reserve == 0
+    assert buy.pool.tao_reserve >= empty.tao_reserve
+    x = data.draw(st.integers(0, 10**12))
+    sell = empty.sell_alpha(x)
+    assert 0 <= sell.amount_out <= empty.tao_reserve
+    if sell.ok and sell.amount_out:
+        room = CAP - sell.pool.tao_reserve
+        back = sell.pool.buy_alpha(min(sell.amount_out, room))
+        assert back.amount_out <= x - sell.refund

@@ -175,7 +175,7 @@ def _border_state(kind: int) -> Any:
                                    block_emission=0, tao_weight=0.0)
     if kind == 1:
         return coinbase.BlockState(ema_prices=[5e-324], spot_prices=[1e6], alpha_issuance=[2**64 - 1],
-                                   root_tao=2**64 - 1, block_emission=2**64 - 1, tao_weight=1.0)
+                                   root_tao=2**64 - 1, block_emission=2**63 - 1, tao_weight=1.0)
     return coinbase.BlockState(ema_prices=[1.0, 0.0, 1e-300], spot_prices=[0.0, 1.0, 1e-300],
                                alpha_issuance=[0, 10**15, 1], root_tao=1, block_emission=1, tao_weight=1.0)
 
@@ -215,6 +215,7 @@ NONFINITE_OK: dict[str, str] = {
     "amm.price_impact": "a pool with price 0 (documented)",
     "amm.slippage": "nothing received (documented)",
     "ema.spot_to_reach": "inf: no spot price reaches the target (documented)",
+    "coinbase.price_for_share_gated": "inf: no price reaches the share (documented)",
     "data.load_subnet_snapshot": "NaN where the chain reported nothing or a ratio is undefined (documented)",
     "sim.run": "NaN: per-block metrics of the first record, ratios of empty slots (documented)",
     "sim.sweep": "the results of sim.run",
@@ -373,7 +374,7 @@ def test_amm_prices_accept_small_numpy_scalars(price):
     assert pool.tao_to_reach_price(price) == pool.tao_to_reach_price(float(price))
 
 
-@pytest.mark.parametrize("weight", [np.int8(1), np.int64(0), np.uint64(1)])
+@pytest.mark.parametrize("weight", [np.int8(1), np.int64(0), np.uint64(1), np.float32("inf"), np.float16("nan")])
 def test_balancer_weight_numpy_integer_is_range_checked(weight):
     with pytest.raises(ValueError, match="quote_weight"):
         amm.balancer_price(10**12, 10**12, weight)
@@ -541,3 +542,75 @@ def test_sim_days_bounded():
     assert sim.days(1.5) == 10_800
     with pytest.raises(ValueError, match="n"):
         sim.days(1e308)  # round(inf): OverflowError before
+
+
+def test_root_register_nan_hotkey():
+    """NaN is hashable but not equal to itself: it cannot identify a hotkey (a second NaN would register twice)."""
+    from dtao_lib import root_era
+
+    with pytest.raises(ValueError, match="hotkey"):
+        root_era.root_register([("a", 10), ("b", 20)], float("nan"), 30, max_members=2)
+    assert root_era.root_register([("a", 10), ("b", 20)], 7, 30, max_members=2).accepted
+
+
+# -- invariants on accepted borderline inputs ---------------------------------------------------------------
+BORDER_PRICE = st.sampled_from([0.0, 5e-324, 1e-300, 1e-9, 0.02, 1.0, 1.5, 1e6])
+BORDER_RAO = st.sampled_from([0, 1, 10**9, 21 * 10**15, 2**63, 2**64 - 1])
+BORDER_FLOW = st.sampled_from([0.0, -1.0, 1.0, 1e-300, -1e15, 1e15, 1e300, -1e300])
+BLOCK_ERAS = ["A", "v3.2.3", "v3.2.8", "B", "v3.2.13", "B'", "v3.4.1", "C", "v3.4.8", "head"]
+
+
+@st.composite
+def border_states(draw: Any) -> Any:
+    n = draw(st.integers(0, 4))
+    kw: dict[str, Any] = {
+        "ema_prices": draw(st.lists(BORDER_PRICE, min_size=n, max_size=n)),
+        "spot_prices": draw(st.lists(BORDER_PRICE, min_size=n, max_size=n)),
+        "alpha_issuance": draw(st.lists(BORDER_RAO, min_size=n, max_size=n)),
+        "root_tao": draw(BORDER_RAO),
+        "block_emission": draw(BORDER_RAO),
+        "tao_weight": draw(st.sampled_from([0.0, 0.18, 1.0])),
+    }
+    if draw(st.booleans()):
+        kw["miner_burned"] = draw(st.lists(st.sampled_from([0.0, 0.5, 1.0]), min_size=n, max_size=n))
+    if draw(st.booleans()):
+        kw["flows"] = draw(st.lists(BORDER_FLOW, min_size=n, max_size=n))
+        kw["protocol_flows"] = draw(st.lists(BORDER_FLOW, min_size=n, max_size=n))
+    return kw
+
+
+@settings(max_examples=150 if _EXPLORE else 40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(border_states(), st.sampled_from(BLOCK_ERAS), st.booleans())
+def test_coinbase_block_conserves_on_borderline_states(kw, era_name, exact):
+    """Accepted borderline states: the block raises only TypeError/ValueError, and what it returns conserves TAO
+    and alpha with no negative amounts (``BlockResult`` docstring)."""
+    try:
+        state = coinbase.BlockState(**kw)
+    except (TypeError, ValueError):
+        return
+    box: dict[str, Any] = {}
+
+    def call(**k: Any) -> Any:
+        box["r"] = coinbase.block(**k)
+        return box["r"]
+
+    check_contract("coinbase.block", call, {"state": state, "era": era_name, "exact": exact})
+    r = box.get("r")
+    if r is None:
+        return
+    assert r.tao_conserved()
+    assert r.alpha_conserved()
+    for name in ("tao_in", "alpha_in", "excess_tao", "alpha_out", "owner", "server", "validator", "root"):
+        assert np.all(np.asarray(getattr(r, name)) >= 0), name
+    assert r.recycled >= 0
+
+
+def test_block_emission_beyond_int64_is_refused():
+    """A u64 block emission of 2^63 wrapped to a negative ``tao_in`` (int64) in the float block, and raised
+    OverflowError in the exact one: ``BlockState`` takes block emissions below 2^63."""
+    kw = {"ema_prices": [1e-9], "spot_prices": [0.0], "alpha_issuance": [0], "root_tao": 0, "tao_weight": 0.0}
+    with pytest.raises(ValueError, match="block_emission"):
+        coinbase.BlockState(**kw, block_emission=2**63)
+    r = coinbase.block(coinbase.BlockState(**kw, block_emission=2**63 - 1), era="A")
+    assert r.tao_conserved()
+    assert int(r.tao_in.sum()) >= 0
