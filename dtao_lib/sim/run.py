@@ -26,7 +26,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._validate import check_bool
+from .._validate import check_bool, check_int
 from ..params import BLOCKS_PER_DAY
 from . import _layout as L
 from . import kernel_numba, kernel_numpy
@@ -281,9 +281,7 @@ def run(
     if chunk_blocks is None:
         chunk = max(256, (1 << 20) // max(n, 1)) if eng == "numba" else 2_000
     else:
-        if isinstance(chunk_blocks, bool) or not isinstance(chunk_blocks, int) or chunk_blocks < 1:
-            raise ValueError(f"chunk_blocks must be an integer >= 1, got {chunk_blocks!r}")
-        chunk = chunk_blocks
+        chunk = check_int("chunk_blocks", chunk_blocks, lo=1)  # numpy integers too
     events = EventQueue.for_scenario(scenario, state)
     rec_sub = np.zeros((scenario.n_records, L.N_M, n))
     rec_glob = np.zeros((scenario.n_records, L.N_R))
