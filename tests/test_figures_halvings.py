@@ -271,3 +271,15 @@ def test_all_lists_what_the_chapter_uses():
     used = {n for n in fig.__all__ if f"fig.{n}(" in code}
     assert {"issuance_explorer", "cohort_explorer", "haircut_by_gap", "second_halving_explorer"} <= used
     assert all(callable(getattr(fig, n)) for n in fig.__all__)
+
+
+def test_issuance_explorer_far_start_date():
+    """A start late in year 9999 leaves no halving with a calendar date: the table keeps its columns and the
+    static face draws (KeyError 'date' before; pandas timestamps end in 2262)."""
+    import datetime as dt
+
+    t = fig.halving_table(start_date=dt.date(9999, 12, 31), rates_pct=(0,))
+    assert t.empty
+    assert "date" in t.columns
+    fig.issuance_explorer(start_date=dt.date(9999, 12, 31), years=2).chart()
+    fig.issuance_explorer(start_date=dt.date(2200, 1, 1), years=200).chart()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import importlib
 import inspect
 import math
@@ -190,6 +191,10 @@ def candidates(value: Any) -> list[Any]:
         out += _string_variants(value)
     elif isinstance(value, list | tuple | np.ndarray):
         out += _list_variants(value)
+    elif isinstance(value, dt.date):
+        out += [dt.date.min, dt.date.max, dt.date(1970, 1, 1), dt.date(2100, 1, 1), value - dt.timedelta(days=36_500),
+                dt.datetime.combine(value, dt.time(23, 59)), pd.Timestamp(value), np.datetime64(value),
+                value.isoformat(), dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)]
     elif isinstance(value, Mapping):
         out += [{}, dict.fromkeys(value, None), {**value, "extra": 1}, list(value), {k: NAN for k in value}]
     else:
@@ -484,6 +489,8 @@ REGRESSIONS: list[tuple[str, dict[str, Any]]] = [
     ("figures.emission_shares.pump_summary", {"path": _PATH_1}),
     # a pending amount beyond the supply: OverflowError
     ("figures.root_network.split_table", {"pending_tao": 1e308}),
+    # no halving with a calendar date: the static face raised KeyError 'date'
+    ("figures.halvings.issuance_explorer", {"start_date": dt.date(9999, 12, 31)}),
     # a non-whole stake was truncated silently
     ("figures.root_network.membership_demo", {"stakes": [1_000.5] + [1_000.0 + i for i in range(1, 64)]}),
 ]

@@ -131,7 +131,9 @@ def halving_table(
                 "tao_per_day_after": h.emission_after_rao * BLOCKS_PER_DAY / RAO_PER_TAO,
                 "days_from_start": (when - start).days,
             })
-    return pd.DataFrame(rows)
+    # the columns even when no halving has a calendar date (a start late in year 9999)
+    return pd.DataFrame(rows, columns=["recycle_pct", "halving", "date", "threshold_mtao", "tao_per_day_after",
+                                       "days_from_start"])
 
 
 def _issuance_chart(curves: pd.DataFrame, halvings: pd.DataFrame, rate: alt.Parameter | None) -> alt.Chart:
@@ -182,7 +184,11 @@ def issuance_explorer(
         rate = slider("recycle", lo=0, hi=50, step=5, value=0, label="recycling rate (% of emission) ")
         curves = issuance_grid(start_issuance_tao, start_date=start_date, years=years)
         halvings = halving_table(start_issuance_tao, start_date=start_date)
-        halvings = halvings[halvings["date"] <= pd.Timestamp(start_date) + pd.Timedelta(days=365 * years)]
+        try:  # Python datetimes: pandas timestamps end in 2262, the dates here in 9999
+            end = dt.datetime.combine(start_date, dt.time()) + dt.timedelta(days=365 * years)
+        except OverflowError:
+            end = dt.datetime.max
+        halvings = halvings[[d <= end for d in halvings["date"]]]
         return _issuance_chart(curves, halvings, rate).add_params(rate).properties(
             title="Issuance and halving dates under a constant recycling rate"
         )
@@ -651,6 +657,8 @@ def second_halving(fees_tao_per_day: float = 0.0, *, other_recycled_tao_per_day:
         start = dt.datetime.combine(fees_from, dt.time())
         (h,) = emission.halving_schedule(issuance, recycle_rate=(other + fees) / per_day, max_halvings=1,
                                          start_block=d1 * BLOCKS_PER_DAY, start_date=start)
+        if h.date is None:  # emission.halving_schedule: a halving after the year 9999 has no date
+            raise OverflowError
     except OverflowError:
         raise ValueError(f"fees_tao_per_day + other_recycled_tao_per_day = {other + fees:,.6g} TAO per day recycles "
                          f"so much of the {per_day:,.0f} TAO minted that the second halving has no calendar date "
