@@ -472,3 +472,10 @@ def test_trades_smaller_than_one_rao_are_refused(tiny):
 def test_compare_trade_needs_a_positive_price():
     with pytest.raises(ValueError, match="tao_rao / alpha_rao"):  # NaN effective price and slippage before
         fig.compare_trade(1.0, tao_rao=1, alpha_rao=40 * 10**12)
+
+
+def test_injection_explorer_refuses_a_pool_of_dust():
+    """Its static face asks how much TAO raises the price by 10 %: a 1-rao pool cannot say (the face raised)."""
+    with pytest.raises(ValueError, match="tao_rao / alpha_rao = 1 / 1 rao is a pool too small for this figure"):
+        fig.injection_explorer(tao_rao=1, alpha_rao=1)
+    fig.injection_explorer(tao_rao=10**6, alpha_rao=4 * 10**7).chart()

@@ -344,7 +344,9 @@ def check_call(qual: str, kwargs: dict[str, Any]) -> None:
         _check_result(qual, result)
     from dtao_lib.interactive import Figure
 
-    if isinstance(result, Figure):  # the static face is built lazily: it must honour the same contract
+    changed = any(k not in VALID[qual] or not _same(v, VALID[qual][k]) for k, v in kwargs.items())
+    if changed and isinstance(result, Figure):  # an accepted borderline input: its lazily built static face must
+        # honour the same contract (the valid faces are drawn by each module's tests)
         try:
             _bounded(result.chart)
         except (TypeError, ValueError) as exc:
@@ -490,6 +492,7 @@ REGRESSIONS: list[tuple[str, dict[str, Any]]] = [
     # a pending amount beyond the supply: OverflowError
     ("figures.root_network.split_table", {"pending_tao": 1e308}),
     # no halving with a calendar date: the static face raised KeyError 'date'
+    ("figures.amm.injection_explorer", {"tao_rao": np.int8(1), "alpha_rao": np.int8(1)}),
     ("figures.halvings.issuance_explorer", {"start_date": dt.date(9999, 12, 31)}),
     # a non-whole stake was truncated silently
     ("figures.root_network.membership_demo", {"stakes": [1_000.5] + [1_000.0 + i for i in range(1, 64)]}),

@@ -649,9 +649,15 @@ def injection_explorer(*, tao_rao: int = DEMO_TAO_RAO, alpha_rao: int = DEMO_ALP
     Compared with adding the same amounts to a constant-product pool, whose price becomes
     ``(T + Δy)/(A + Δx)``. Static face: sliders for the TAO and alpha injected (0–100 % of each
     reserve, steps of 10 %). Live face: any amounts and starting weight. ``tao_rao`` and ``alpha_rao``
-    (rao) must be integers in [1, 21·10¹⁵] making a valid pool in every design.
+    (rao) must be integers in [1, 21·10¹⁵] making a valid pool in every design, deep enough for a stake to
+    raise its price by 10 % (checked now, ~1 ms: a pool of dust could not draw the static face).
     """
     tao_rao, alpha_rao = _reserves(tao_rao, alpha_rao)
+    try:
+        injection_state(0, 0, tao_rao=tao_rao, alpha_rao=alpha_rao)
+    except ValueError as exc:
+        raise ValueError(f"tao_rao / alpha_rao = {tao_rao} / {alpha_rao} rao is a pool too small for this figure: "
+                         f"{exc}") from None
 
     def static() -> alt.VConcatChart:
         first = injection_state(0, 0, tao_rao=tao_rao, alpha_rao=alpha_rao)["impact"]
