@@ -668,3 +668,13 @@ def test_sim_conserves_on_borderline_scenarios(kw):
         return box["r"]
 
     check_contract("sim.run", call, {"scenario": scn, "engine": "numpy", "progress": False, "debug": True})
+
+
+def test_registration_schedule_checks_blocks():
+    """``Registration.schedule(Decimal('NaN'))`` raised decimal.InvalidOperation."""
+    reg = sim.Registration(count=2, every_days=1.0)
+    assert reg.schedule(10**5) == [0, 7_200]
+    with pytest.raises(TypeError, match="blocks"):
+        reg.schedule(Decimal("NaN"))
+    with pytest.raises(ValueError, match="blocks"):
+        reg.schedule(-1)

@@ -343,7 +343,8 @@ class Registration:
         return max(minimum, chosen)
 
     def schedule(self, blocks: int) -> list[int]:
-        """Block offsets (from the start of the run) of the attempted registrations."""
+        """Block offsets (from the start of the run) of the attempted registrations (``blocks``: the run length)."""
+        blocks = check_int("blocks", blocks, lo=0, hi=2**63 - 1)
         first = round(self.start_day * BLOCKS_PER_DAY)
         if self.count == 0 or first >= blocks:
             return []
