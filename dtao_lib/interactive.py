@@ -153,9 +153,12 @@ function dtaoTextOverflows(el) {
     return r.width > 0 && t.textContent.trim() !== "" && (r.right > right + 1 || r.left < left - 1);
   });
 }
-function dtaoRoom(el) {  // the width a chart may take in its container
-  var css = getComputedStyle(el);
-  return el.clientWidth - (parseFloat(css.paddingLeft) || 0) - (parseFloat(css.paddingRight) || 0);
+function dtaoRoom(el) {  // the width a chart may take (vega-embed's div is an inline-block: its parent's)
+  var css = getComputedStyle(el), p = el.parentElement;
+  var pad = (parseFloat(css.paddingLeft) || 0) + (parseFloat(css.paddingRight) || 0);
+  if (!p || css.display === "block") return el.clientWidth - pad;
+  var pc = getComputedStyle(p);
+  return p.clientWidth - (parseFloat(pc.paddingLeft) || 0) - (parseFloat(pc.paddingRight) || 0) - pad;
 }
 function dtaoDrawnWidth(el) {  // the chart's own width, before CSS scales it down to its container
   var m = el.querySelector(".marks");
