@@ -594,7 +594,11 @@ def price_for_share(share: float, others_weight: float, *, miner_burned: float =
     s = check_real("share", share, lo=0.0, hi=1.0, hi_open=True)
     w = check_real("others_weight", others_weight, lo=0.0)
     b = check_real("miner_burned", miner_burned, lo=0.0, hi=1.0, hi_open=True)
-    return s * w / ((1.0 - s) * (1.0 - b))
+    price = s * w / ((1.0 - s) * (1.0 - b))
+    if not math.isfinite(price):
+        raise ValueError(f"the price for share {s!r} overflows float64 (others_weight={w!r}, miner_burned={b!r}): "
+                         "use a smaller others_weight")
+    return price
 
 
 # ---------------------------------------------------------------------------------------------

@@ -837,6 +837,9 @@ def consensus(stake: Any, weights: Any, kappa: float = KAPPA_U16 / U16_MAX, *, f
     return weighted_median_col(stake, weights, kappa, fixed=fixed)
 
 
+_I32F32_LIMIT = float(2**31)  # I32F32 holds values in [-2^31, 2^31)
+
+
 def clip(weights: Any, consensus: Any, *, fixed: bool = False) -> np.ndarray:
     """Clipped weights ``W̄_ij = min(W_ij, C_j)`` (spec §5.2)."""
     fixed = check_bool("fixed", fixed)
@@ -849,8 +852,9 @@ def clip(weights: Any, consensus: Any, *, fixed: bool = False) -> np.ndarray:
 def incentive(clipped_weights: Any, stake: Any, *, fixed: bool = False) -> np.ndarray:
     """Incentive ``I = normalise(Σ_i W̄_ij·s_i)`` (spec §5.2); all zeros if no rank."""
     fixed = check_bool("fixed", fixed)
-    w = check_array("clipped_weights", clipped_weights, ndim=2)
-    s = check_array("stake", stake, lo=0.0, shape=(w.shape[0],))
+    # I32F32 weights (|w| < 2^31) and u64 stakes: products stay far inside float64 (1e300 gave NaN)
+    w = check_array("clipped_weights", clipped_weights, ndim=2, lo=-_I32F32_LIMIT, hi=_I32F32_LIMIT)
+    s = check_array("stake", stake, lo=0.0, hi=2.0**64, shape=(w.shape[0],))
     ar = _arith(fixed)
     return ar.lower(_normalize(ar, ar.mul(ar.lift(w), ar.lift(s)[:, None]).sum(axis=0)))
 
@@ -935,9 +939,10 @@ def mat_ema_alpha(new: Any, old: Any, alpha: Any, *, fixed: bool = False) -> np.
     truncates every product to I32F32 like the epoch does.
     """
     fixed = check_bool("fixed", fixed)
-    n = check_array("new", new, ndim=2)
-    o = check_array("old", old, ndim=2, shape=n.shape)
-    a = check_array("alpha", alpha, ndim=2, shape=n.shape)
+    # I32F32 values (|x| < 2^31), as the epoch stores them (1e300 gave NaN)
+    n = check_array("new", new, ndim=2, lo=-_I32F32_LIMIT, hi=_I32F32_LIMIT)
+    o = check_array("old", old, ndim=2, shape=n.shape, lo=-_I32F32_LIMIT, hi=_I32F32_LIMIT)
+    a = check_array("alpha", alpha, ndim=2, shape=n.shape, lo=-_I32F32_LIMIT, hi=_I32F32_LIMIT)
     ar = _arith(fixed)
     return np.maximum(ar.lower(_ema_alpha(ar, ar.lift(n), ar.lift(o), ar.lift(a))), 0.0)
 

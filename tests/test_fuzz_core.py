@@ -216,6 +216,7 @@ NONFINITE_OK: dict[str, str] = {
     "amm.slippage": "nothing received (documented)",
     "ema.spot_to_reach": "inf: no spot price reaches the target (documented)",
     "coinbase.price_for_share_gated": "inf: no price reaches the share (documented)",
+    "root_era.root_register": "the result echoes the caller's hotkeys (inf is a hashable identifier equal to itself)",
     "data.load_subnet_snapshot": "NaN where the chain reported nothing or a ratio is undefined (documented)",
     "sim.run": "NaN: per-block metrics of the first record, ratios of empty slots (documented)",
     "sim.sweep": "the results of sim.run",
@@ -678,3 +679,19 @@ def test_registration_schedule_checks_blocks():
         reg.schedule(Decimal("NaN"))
     with pytest.raises(ValueError, match="blocks"):
         reg.schedule(-1)
+
+
+def test_float_overflow_in_price_for_share_and_yuma():
+    """Found with HYPOTHESIS_PROFILE=explore: inf from ``price_for_share`` and NaN from the yuma float path."""
+    from dtao_lib import yuma
+
+    with pytest.raises(ValueError, match="overflows"):
+        coinbase.price_for_share(0.1, 1e300, miner_burned=0.9999999999999999)
+    assert coinbase.price_for_share(0.25, 3.0) == 1.0
+    w = [[5e299, 5e299, 0.0], [2e299, 3e299, 5e299], [0.0, 1e300, 0.0]]
+    with pytest.raises(ValueError, match="clipped_weights"):
+        yuma.incentive(w, [1e302, 5e301, 1e301])
+    with pytest.raises(ValueError, match="stake"):
+        yuma.incentive([[0.5, 0.5], [0.5, 0.5]], [1e302, 1.0])
+    with pytest.raises(ValueError, match="new"):
+        yuma.mat_ema_alpha(w, w, w)
