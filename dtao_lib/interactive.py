@@ -271,10 +271,16 @@ def _loader_js(div_id: str, spec_json: str) -> str:
         current.view.finalize();
         return vegaEmbed(el, spec, opts).then(fit);
       }}
+      function remeasure(res) {{  // vega measures the container when the resize event fires, which can be
+        // mid-layout (a phone-to-desktop resize reported 1648 px for a 688 px column): measure it again
+        var now = dtaoRoom(el);
+        if (Math.abs(dtaoDrawnWidth(el) - now) <= 1) return Promise.resolve(res);
+        return res.view.signal("width", now).runAsync().then(function() {{ return res; }});
+      }}
       window.addEventListener("resize", function() {{  // after vega's own re-layout
         clearTimeout(timer);
         timer = setTimeout(function() {{
-          (composed ? refit() : settle(current)).then(function(again) {{
+          (composed ? refit() : remeasure(current).then(settle)).then(function(again) {{
             if (again !== current) window.dtaoViews.push(again.view);
             current = again;
           }}).catch(fail);

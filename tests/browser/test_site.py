@@ -11,6 +11,7 @@ Run after ``make book`` (``make test`` does both). For every page in ``_toc.yml`
 * at 390 and 1280 px, charts, tables and controls fit the text column, and every chart's titles,
   axis labels and legends are drawn inside the chart (nothing cut at its edge);
 * at 390 px no chart text is drawn smaller than 9 px (a concatenated chart scaled down to the column);
+* charts fit their column again after a resize from 390 to 1280 px (and are stacked at 390 px);
 * a full-page screenshot is saved under ``_build/screenshots/`` for review.
 """
 
@@ -453,3 +454,32 @@ def test_chart_text_is_readable_on_a_phone(doc, base_url, browser):
         page.screenshot(path=str(SHOTS / f"{doc.replace('/', '_')}-390-small-text.png"), full_page=True)
     page.close()
     assert not small, f"{doc} at 390 px: chart text smaller than {MIN_TEXT_PX} px: {small[:8]}"
+
+
+# Charts fit again after a resize (issues: a phone-to-desktop resize left single charts drawn 1610 px
+# wide in a 650 px column, text at 40 %, and concatenated charts stacked) ------------------------------
+DRAWN_WIDTHS = """
+() => Array.from(document.querySelectorAll('.dtao-chart')).map(d => {
+  const s = d.querySelector('svg.marks');
+  return s ? Math.round(parseFloat(s.getAttribute('width'))) : null;
+})
+"""
+
+
+@pytest.mark.parametrize("doc", ["chapters/adr", "chapters/amm", "chapters/halvings"])
+def test_charts_fit_again_after_a_phone_to_desktop_resize(doc, base_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
+    page.goto(f"{base_url}/{doc}.html", wait_until="load")
+    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    page.wait_for_timeout(300)
+    desktop = page.evaluate(DRAWN_WIDTHS)
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.wait_for_timeout(2_500)  # 250 ms debounce, then up to four redraws of a stacked chart
+    phone = page.evaluate(DRAWN_WIDTHS)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_timeout(2_500)
+    again = page.evaluate(DRAWN_WIDTHS)
+    page.close()
+    assert max(phone) <= 340, f"{doc}: drawn widths at 390 px after a resize: {phone}"
+    assert again == desktop, f"{doc}: drawn widths at 1280 px {desktop}, after 390 px and back {again}"
