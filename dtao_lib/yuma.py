@@ -854,7 +854,7 @@ def incentive(clipped_weights: Any, stake: Any, *, fixed: bool = False) -> np.nd
     fixed = check_bool("fixed", fixed)
     # I32F32 weights (|w| < 2^31) and u64 stakes: products stay far inside float64 (1e300 gave NaN)
     w = check_array("clipped_weights", clipped_weights, ndim=2, lo=-_I32F32_LIMIT, hi=_I32F32_LIMIT)
-    s = check_array("stake", stake, lo=0.0, hi=2.0**64, shape=(w.shape[0],))
+    s = check_array("stake", stake, lo=0.0, hi=_I32F32_LIMIT if fixed else 2.0**64, shape=(w.shape[0],))
     ar = _arith(fixed)
     return ar.lower(_normalize(ar, ar.mul(ar.lift(w), ar.lift(s)[:, None]).sum(axis=0)))
 
@@ -1041,11 +1041,13 @@ def dividends(
     """
     yuma3 = check_bool("yuma3", yuma3)
     fixed = check_bool("fixed", fixed)
-    b = check_array("bonds", bonds, lo=0.0, ndim=2)
-    inc = check_array("incentive", incentive, lo=0.0, shape=(b.shape[1],))
+    # I32F32 bonds and incentive (< 2^31); stakes < 2^31 when lifted to I32F32 (fixed), else u64 (1e300 gave NaN)
+    b = check_array("bonds", bonds, lo=0.0, hi=_I32F32_LIMIT, ndim=2)
+    inc = check_array("incentive", incentive, lo=0.0, hi=_I32F32_LIMIT, shape=(b.shape[1],))
     if yuma3 and stake is None:
         raise ValueError("stake is required for Yuma-3 dividends (D_i ∝ S_i · Σ_j B̂_ij I_j)")
-    s = np.ones(b.shape[0]) if stake is None else check_array("stake", stake, lo=0.0, shape=(b.shape[0],))
+    s_hi = _I32F32_LIMIT if fixed else 2.0**64
+    s = np.ones(b.shape[0]) if stake is None else check_array("stake", stake, lo=0.0, hi=s_hi, shape=(b.shape[0],))
     ar = _arith(fixed)
     return ar.lower(_dividends(ar, ar.lift(b), ar.lift(inc), ar.lift(s), yuma3))
 

@@ -697,3 +697,10 @@ def test_float_overflow_in_price_for_share_and_yuma():
         yuma.incentive([[0.5, 0.5], [0.5, 0.5]], [1e302, 1.0])
     with pytest.raises(ValueError, match="new"):
         yuma.mat_ema_alpha(w, w, w)
+
+    with pytest.raises(ValueError, match="incentive"):
+        yuma.dividends([[0.5, 0.5], [0.2, 0.8]], [3e299, 5e299], stake=[1.0, 1.0])
+    with pytest.raises(ValueError, match="stake"):
+        yuma.dividends([[0.5, 0.5], [0.2, 0.8]], [0.3, 0.7], stake=[1e302, 1.0])
+    with pytest.raises(ValueError, match="stake"):  # lifted to I32F32: 1e15 wrapped silently
+        yuma.dividends([[0.5, 0.5], [0.2, 0.8]], [0.3, 0.7], stake=[1e15, 1.0], fixed=True)
