@@ -232,6 +232,9 @@ def _exp_int(v: int) -> int:
     return min((_ONE << _FRAC_BITS) // result, _I64_MAX) if v < 0 else result
 
 
+_I32F32_BITS = float(2**63)  # ⌊x·2^32⌋ must fit in int64: |x| < 2^31
+
+
 class _Fixed:
     """I32F32 arithmetic on int64 bit patterns, truncating like ``substrate_fixed``."""
 
@@ -242,8 +245,18 @@ class _Fixed:
 
     @staticmethod
     def lift(x: Any) -> np.ndarray:
-        """Float values → I32F32 bits, truncating (``⌊x·2^32⌋``, spec §8)."""
-        return np.floor(np.asarray(x, dtype=np.float64) * _ONE).astype(np.int64)
+        """Float values → I32F32 bits, truncating (``⌊x·2^32⌋``, spec §8).
+
+        A value outside I32F32's range [-2^31, 2^31) is refused: ``astype(int64)`` would wrap it silently.
+        """
+        arr = np.floor(np.asarray(x, dtype=np.float64) * _ONE)
+        if arr.size and not (arr.min() >= -_I32F32_BITS and arr.max() < _I32F32_BITS):
+            raise ValueError(
+                f"with fixed=True every input must lie in the I32F32 range [-2^31, 2^31) of the chain's epoch "
+                f"arithmetic, got a value of {float(np.max(np.abs(arr))) / _ONE:g}: normalise it (stakes to "
+                f"fractions) or use fixed=False"
+            )
+        return arr.astype(np.int64)
 
     @staticmethod
     def lower(x: Any) -> np.ndarray:
