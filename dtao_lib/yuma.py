@@ -244,15 +244,15 @@ class _Fixed:
     dtype = np.int64
 
     @staticmethod
-    def lift(x: Any) -> np.ndarray:
-        """Float values → I32F32 bits, truncating (``⌊x·2^32⌋``, spec §8).
+    def lift(x: Any, name: str = "every input") -> np.ndarray:
+        """Float values → I32F32 bits, truncating (``⌊x·2^32⌋``, spec §8); ``name`` is the parameter for errors.
 
         A value outside I32F32's range [-2^31, 2^31) is refused: ``astype(int64)`` would wrap it silently.
         """
         arr = np.floor(np.asarray(x, dtype=np.float64) * _ONE)
         if arr.size and not (arr.min() >= -_I32F32_BITS and arr.max() < _I32F32_BITS):
             raise ValueError(
-                f"with fixed=True every input must lie in the I32F32 range [-2^31, 2^31) of the chain's epoch "
+                f"with fixed=True {name} must lie in the I32F32 range [-2^31, 2^31) of the chain's epoch "
                 f"arithmetic, got a value of {float(np.max(np.abs(arr))) / _ONE:g}: normalise it (stakes to "
                 f"fractions) or use fixed=False"
             )
@@ -343,7 +343,7 @@ class _Float:
     dtype = np.float64
 
     @staticmethod
-    def lift(x: Any) -> np.ndarray:
+    def lift(x: Any, name: str = "every input") -> np.ndarray:
         return np.asarray(x, dtype=np.float64)
 
     @staticmethod
@@ -838,7 +838,7 @@ def weighted_median_col(stake: Any, weights: Any, majority: float, *, fixed: boo
     w = check_array("weights", weights, ndim=2, shape=(s.size, None))
     kappa = check_fraction("majority", majority)
     ar = _arith(fixed)
-    _, rows = _weighted_median(ar, ar.lift(s), ar.lift(w), ar.lift(kappa)[()])
+    _, rows = _weighted_median(ar, ar.lift(s, "stake"), ar.lift(w, "weights"), ar.lift(kappa, "majority")[()])
     cols = np.arange(w.shape[1])
     return np.where(rows >= 0, w[np.maximum(rows, 0), cols], 0.0)
 
@@ -859,7 +859,7 @@ def clip(weights: Any, consensus: Any, *, fixed: bool = False) -> np.ndarray:
     w = check_array("weights", weights, ndim=2)
     c = check_array("consensus", consensus, shape=(w.shape[1],))
     ar = _arith(fixed)
-    return ar.lower(np.minimum(ar.lift(w), ar.lift(c)[None, :]))
+    return ar.lower(np.minimum(ar.lift(w, "weights"), ar.lift(c, "consensus")[None, :]))
 
 
 def incentive(clipped_weights: Any, stake: Any, *, fixed: bool = False) -> np.ndarray:
@@ -869,7 +869,7 @@ def incentive(clipped_weights: Any, stake: Any, *, fixed: bool = False) -> np.nd
     w = check_array("clipped_weights", clipped_weights, ndim=2, lo=-_I32F32_LIMIT, hi=_I32F32_LIMIT)
     s = check_array("stake", stake, lo=0.0, hi=_I32F32_LIMIT if fixed else 2.0**64, shape=(w.shape[0],))
     ar = _arith(fixed)
-    return ar.lower(_normalize(ar, ar.mul(ar.lift(w), ar.lift(s)[:, None]).sum(axis=0)))
+    return ar.lower(_normalize(ar, ar.mul(ar.lift(w, "clipped_weights"), ar.lift(s, "stake")[:, None]).sum(axis=0)))
 
 
 def weights_for_bonds(
@@ -881,7 +881,8 @@ def weights_for_bonds(
     wc = check_array("clipped_weights", clipped_weights, ndim=2, shape=w.shape)
     beta = check_fraction("bonds_penalty", bonds_penalty)
     ar = _arith(fixed)
-    return ar.lower(ar.lift(w) + ar.mul(ar.lift(beta)[()], ar.lift(wc) - ar.lift(w)))
+    lw = ar.lift(w, "weights")
+    return ar.lower(lw + ar.mul(ar.lift(beta, "bonds_penalty")[()], ar.lift(wc, "clipped_weights") - lw))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -932,7 +933,8 @@ def liquid_alpha(
     ar = _arith(fixed)
     return ar.lower(
         _alpha_sigmoid(
-            ar, ar.lift(c)[None, :], ar.lift(w), ar.lift(b), ar.lift(low)[()], ar.lift(high)[()],
+            ar, ar.lift(c, "consensus")[None, :], ar.lift(w, "weights"), ar.lift(b, "bonds"),
+            ar.lift(low, "alpha_low")[()], ar.lift(high, "alpha_high")[()],
             _steepness(ar, steep),
         )
     )
@@ -957,7 +959,7 @@ def mat_ema_alpha(new: Any, old: Any, alpha: Any, *, fixed: bool = False) -> np.
     o = check_array("old", old, ndim=2, shape=n.shape, lo=-_I32F32_LIMIT, hi=_I32F32_LIMIT)
     a = check_array("alpha", alpha, ndim=2, shape=n.shape, lo=-_I32F32_LIMIT, hi=_I32F32_LIMIT)
     ar = _arith(fixed)
-    return np.maximum(ar.lower(_ema_alpha(ar, ar.lift(n), ar.lift(o), ar.lift(a))), 0.0)
+    return np.maximum(ar.lower(_ema_alpha(ar, ar.lift(n, "new"), ar.lift(o, "old"), ar.lift(a, "alpha"))), 0.0)
 
 
 def _bonds_yuma3(
@@ -1031,9 +1033,11 @@ def bonds(
     pres = np.ones(wb.shape, dtype=bool) if present is None else _check_bool_matrix("present", present, wb.shape[0])
     ar = _arith(fixed)
     if p.yuma3:
-        out, _ = _bonds_yuma3(ar, p, ar.lift(wb), pres, ar.lift(prev), ar.lift(c), sparse)
+        out, _ = _bonds_yuma3(ar, p, ar.lift(wb, "weights_for_bonds"), pres, ar.lift(prev, "previous_bonds"),
+                              ar.lift(c, "consensus"), sparse)
     else:
-        out = _bonds_yc2(ar, p, ar.lift(wb), ar.lift(s), _col_normalize(ar, ar.lift(prev)))
+        out = _bonds_yc2(ar, p, ar.lift(wb, "weights_for_bonds"), ar.lift(s, "stake"),
+                         _col_normalize(ar, ar.lift(prev, "previous_bonds")))
     return ar.lower(out)
 
 
@@ -1062,7 +1066,7 @@ def dividends(
     s_hi = _I32F32_LIMIT if fixed else 2.0**64
     s = np.ones(b.shape[0]) if stake is None else check_array("stake", stake, lo=0.0, hi=s_hi, shape=(b.shape[0],))
     ar = _arith(fixed)
-    return ar.lower(_dividends(ar, ar.lift(b), ar.lift(inc), ar.lift(s), yuma3))
+    return ar.lower(_dividends(ar, ar.lift(b, "bonds"), ar.lift(inc, "incentive"), ar.lift(s, "stake"), yuma3))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1114,7 +1118,8 @@ def emission_split(
     )
     st = act if stake is None else check_array("stake", stake, lo=0.0, shape=inc.shape)
     ar = _arith(fixed)
-    server, validator, _ = _emission(ar, ar.lift(inc), ar.lift(div), ar.lift(act), ar.lift(st), e)
+    server, validator, _ = _emission(ar, ar.lift(inc, "incentive"), ar.lift(div, "dividends"),
+                                     ar.lift(act, "active_stake"), ar.lift(st, "stake"), e)
     return server, validator
 
 

@@ -706,18 +706,19 @@ def test_float_overflow_in_price_for_share_and_yuma():
         yuma.dividends([[0.5, 0.5], [0.2, 0.8]], [0.3, 0.7], stake=[1e15, 1.0], fixed=True)
 
 
-@pytest.mark.parametrize(("fn", "kwargs"), [
-    ("clip", {"weights": [[0.5e10, 0.5e10], [0.2, 0.8]], "consensus": [0.3, 0.5]}),
-    ("consensus", {"stake": [1e10, 1e10], "weights": [[0.5, 0.5], [0.2, 0.8]], "kappa": 0.5}),
-    ("weighted_median_col", {"stake": [1e10, 1e10], "weights": [[0.5, 0.5], [0.2, 0.8]], "majority": 0.5}),
+@pytest.mark.parametrize(("fn", "kwargs", "param"), [
+    ("clip", {"weights": [[0.5e10, 0.5e10], [0.2, 0.8]], "consensus": [0.3, 0.5]}, "weights"),
+    ("consensus", {"stake": [1e10, 1e10], "weights": [[0.5, 0.5], [0.2, 0.8]], "kappa": 0.5}, "stake"),
+    ("weighted_median_col", {"stake": [1e10, 1e10], "weights": [[0.5, 0.5], [0.2, 0.8]], "majority": 0.5},
+     "stake"),
     ("weights_for_bonds", {"weights": [[0.5, 0.5], [0.2, 0.8]], "clipped_weights": [[5e9, 5e9], [0.2, 0.8]],
-                           "bonds_penalty": 1.0}),
+                           "bonds_penalty": 1.0}, "clipped_weights"),
 ])
-def test_yuma_fixed_refuses_values_outside_i32f32(fn, kwargs):
+def test_yuma_fixed_refuses_values_outside_i32f32(fn, kwargs, param):
     """With fixed=True a value of 1e10 (≥ 2^31) wrapped to −2.1e9 in ``astype(int64)`` and gave a silent wrong
-    result (e.g. clip → −2147483648); every lift to I32F32 now checks the range."""
+    result (e.g. clip → −2147483648); every lift to I32F32 now checks the range, naming the parameter."""
     from dtao_lib import yuma
 
-    with pytest.raises(ValueError, match="I32F32"):
+    with pytest.raises(ValueError, match=f"with fixed=True {param} must lie in the I32F32 range"):
         getattr(yuma, fn)(**kwargs, fixed=True)
     getattr(yuma, fn)(**kwargs, fixed=False)  # the float path takes them
