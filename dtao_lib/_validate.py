@@ -214,9 +214,9 @@ def check_array(
             raise ValueError(f"{name} must contain only finite numbers, got NaN or infinity")
         rng = _describe(lo, hi, lo_open, hi_open)
         if lo is not None and (np.any(arr <= lo) if lo_open else np.any(arr < lo)):
-            raise ValueError(f"{name} must contain numbers {rng}, got min {arr.min()!r}")
+            raise ValueError(f"{name} must contain numbers {rng}, got min {float(arr.min())!r}")
         if hi is not None and (np.any(arr >= hi) if hi_open else np.any(arr > hi)):
-            raise ValueError(f"{name} must contain numbers {rng}, got max {arr.max()!r}")
+            raise ValueError(f"{name} must contain numbers {rng}, got max {float(arr.max())!r}")
     return arr
 
 

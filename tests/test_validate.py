@@ -233,3 +233,11 @@ def test_check_str_and_check_frame():
         check_frame("snapshot", [1, 2])
     with pytest.raises(ValueError, match=r"snapshot is missing column\(s\) \['price'\]"):
         check_frame("snapshot", df, ["netuid", "price"])
+
+
+def test_check_array_range_message_shows_plain_numbers():
+    """numpy 2 would print the extreme as ``np.float64(1e+300)``; the message shows the number."""
+    with pytest.raises(ValueError, match=r"^x must contain numbers <= 1\.0, got max 1e\+300$"):
+        check_array("x", [0.5, 1e300], hi=1.0)
+    with pytest.raises(ValueError, match=r"^x must contain numbers >= 0\.0, got min -2\.5$"):
+        check_array("x", np.array([-2.5, 1.0]), lo=0.0)
