@@ -489,6 +489,14 @@ class RootRegistration:
     members: tuple[tuple[Hashable, int], ...]
 
 
+def _check_hotkey(name: str, hotkey: Any) -> None:
+    """A hotkey identifies a neuron: hashable and equal to itself (a NaN would never match a member)."""
+    if not isinstance(hotkey, Hashable):
+        raise TypeError(f"{name} must be a hashable identifier (e.g. an SS58 string), got {type(hotkey).__name__}")
+    if isinstance(hotkey, float | np.floating | Decimal) and hotkey != hotkey:
+        raise ValueError(f"{name} must equal itself to identify a hotkey (not NaN), got {hotkey!r}")
+
+
 def root_register(
     members: Sequence[tuple[Hashable, int]],
     hotkey: Hashable,
@@ -511,15 +519,17 @@ def root_register(
     """
     cap = check_int("max_members", max_members, lo=1, hi=65_535)
     new_stake = check_int("stake", stake, hi=U64_MAX)
-    if not isinstance(hotkey, Hashable):
-        raise TypeError(f"hotkey must be a hashable identifier (e.g. an SS58 string), got {type(hotkey).__name__}")
-    if isinstance(hotkey, float | np.floating | Decimal) and hotkey != hotkey:
-        raise ValueError(f"hotkey must equal itself to identify a hotkey (not NaN), got {hotkey!r}")
+    _check_hotkey("hotkey", hotkey)
+    if isinstance(members, str | bytes) or not isinstance(members, Sequence):
+        raise TypeError(f"members must be a sequence of (hotkey, stake) pairs, got {type(members).__name__}")
     current = []
     for i, pair in enumerate(members):
-        if not isinstance(pair, Sequence) or len(pair) != 2:
+        if not isinstance(pair, Sequence) or isinstance(pair, str | bytes) or len(pair) != 2:
             raise TypeError(f"members[{i}] must be a (hotkey, stake) pair, got {pair!r}")
+        _check_hotkey(f"members[{i}] hotkey", pair[0])
         current.append((pair[0], check_int(f"members[{i}] stake", pair[1], hi=U64_MAX)))
+    if len({h for h, _ in current}) != len(current):
+        raise ValueError("members must name each hotkey once (a hotkey holds one root uid)")
     if any(h == hotkey for h, _ in current):
         raise ValueError(f"hotkey {hotkey!r} is already registered on root")
     if len(current) > cap:

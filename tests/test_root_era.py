@@ -274,3 +274,19 @@ def test_concentration_measures():
     assert curve[-1] == pytest.approx(1.0)
     with pytest.raises(ValueError, match="k must be"):
         re_.top_k_emission_share(w2, s2, 9)
+
+
+def test_root_register_checks_every_members_hotkey():
+    """A NaN hotkey among the members never equals itself: a newcomer with the same NaN would be admitted
+    twice. Members must name each hotkey once, and each must be a hashable identifier."""
+    import math
+
+    with pytest.raises(ValueError, match=r"members\[1\] hotkey must equal itself"):
+        re_.root_register([("a", 1), (math.nan, 2)], "c", 3)
+    with pytest.raises(TypeError, match=r"members\[0\] hotkey must be a hashable identifier"):
+        re_.root_register([(["a"], 1)], "c", 3)
+    with pytest.raises(ValueError, match="members must name each hotkey once"):
+        re_.root_register([("a", 1), ("a", 2)], "c", 3)
+    with pytest.raises(TypeError, match="members must be a sequence"):
+        re_.root_register("ab", "c", 3)
+    assert re_.root_register([("a", 1), ("b", 2)], "c", 3).accepted
