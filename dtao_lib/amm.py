@@ -1596,9 +1596,10 @@ class BalancerPool:
 
         On a pool with an empty alpha reserve (price 0) the weight formula has no price to keep:
         with ``Δx = 0`` both of its products are 0 and the chain sets ``w2 = 1/2`` (whatever the
-        weight was); with ``Δx > 0`` it gives ``w2 = 0``, which is out of range, so alpha can never
-        be injected into such a pool (``update_weights_for_added_liquidity``, balancer.rs; Rust test
-        ``test_adjust_protocol_liquidity_zero_alpha`` @71ddeedc).
+        weight was); with ``Δx > 0`` it gives ``w2 = 0``, which is out of range, so alpha cannot be
+        injected into such a pool, except in dust pools where ``w1·y·Δx < 1/2`` rao², whose product
+        rounds to 0 so that ``w2`` is reset to 1/2 again (``update_weights_for_added_liquidity``,
+        balancer.rs; Rust test ``test_adjust_protocol_liquidity_zero_alpha`` @71ddeedc; reference §4.3).
         """
         dt = _trade("tao", tao, self.tao_reserve, "TAO")
         da = _trade("alpha", alpha, self.alpha_reserve, "alpha")
