@@ -275,11 +275,6 @@ NOT_CHECKED: dict[str, str] = {
 ALLOWED: dict[tuple[str, str], set[str]] = {
     ("amm.balancer_ratio_pow", "delta"): {"-1"},  # a signed delta ("alpha needed for TAO")
     ("amm.balancer_ratio_pow_scaled", "delta"): {"-1"},
-    ("amm.pow_ratio_scaled", "base_numerator"): {"2**64"},  # U64F64 bit patterns are up to 2^128
-    ("amm.pow_ratio_scaled", "base_denominator"): {"2**64"},
-    ("amm.pow_ratio_scaled", "exp_numerator"): {"2**64"},
-    ("amm.pow_ratio_scaled", "exp_denominator"): {"2**64"},
-    ("amm.pow_ratio_scaled", "scale"): {"2**64"},
     ("taoflow.flow_ema_path", "block_flows"): {"-1"},  # flows are signed
     ("taoflow.flow_ema_path", "ema"): {"-1"},
     ("taoflow.update_flow_ema", "ema"): {"-1"},
