@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,7 @@ __all__ = [
     "check_frame",
     "check_int",
     "check_int_array",
+    "check_path",
     "check_real",
     "check_str",
     "check_u16_fraction",
@@ -331,3 +334,15 @@ def check_frame(name: str, value: Any, columns: Sequence[str] = ()) -> Any:
     if missing:
         raise ValueError(f"{name} is missing column(s) {missing}; it has {list(value.columns)}")
     return value
+
+
+def check_path(name: str, value: Any) -> Path:
+    """``value`` (a ``str`` or ``os.PathLike``) as a :class:`~pathlib.Path`, else a :class:`TypeError` naming ``name``.
+
+    An empty string is a :class:`ValueError` (it would silently mean the current directory).
+    """
+    if isinstance(value, str | os.PathLike) and not isinstance(value, bytes):
+        if isinstance(value, str) and not value:
+            raise ValueError(f"{name} must be a path, got ''")
+        return Path(value)
+    raise TypeError(f"{name} must be a path (str or pathlib.Path), got {type(value).__name__} {value!r}")

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validate import check_frame, check_real, check_str
+from ._validate import check_frame, check_path, check_real, check_str
 
 __all__ = ["CHECKERS", "AtLeast", "Result", "Tolerance", "default_files", "main", "parse_tolerance", "run",
            "summary", "table"]
@@ -1199,15 +1199,6 @@ def _family_checker(mech: str) -> Checker | None:
 # ---------------------------------------------------------------------------------------------
 # Running
 # ---------------------------------------------------------------------------------------------
-def _check_path(name: str, value: Any) -> Path:
-    """``value`` as a :class:`~pathlib.Path` (a ``str`` or ``os.PathLike``), or a :class:`TypeError` naming ``name``."""
-    if isinstance(value, str | os.PathLike) and not isinstance(value, bytes):
-        if isinstance(value, str) and not value:
-            raise ValueError(f"{name} must be a file path, got ''")
-        return Path(value)
-    raise TypeError(f"{name} must be a file path (str or pathlib.Path), got {type(value).__name__} {value!r}")
-
-
 def _check_ids(ids: Any) -> list[str]:
     if isinstance(ids, str | bytes) or not isinstance(ids, Sequence | set | frozenset):
         raise TypeError(f"ids must be a list of vector ids (strings), e.g. ['BE-01'], got {type(ids).__name__} "
@@ -1225,7 +1216,7 @@ def load(path: str | Path | None = None) -> dict:
     The shipped files go through :func:`dtao_lib.data.load_vectors` (schema, fields, statuses and
     unique ids checked); other files only need a ``vectors`` list.
     """
-    p = _check_path("path", path) if path is not None else default_file()
+    p = check_path("path", path) if path is not None else default_file()
     if not p.exists():
         raise FileNotFoundError(f"vectors file not found: {p}")
     if p.resolve() in {f.resolve() for f in default_files() if f.exists()}:
@@ -1317,9 +1308,9 @@ def table(path: str | Path | Sequence[str | Path] | None = None) -> pd.DataFrame
     if path is None:
         paths: list[str | Path] = list(default_files())
     elif isinstance(path, str | os.PathLike):
-        paths = [_check_path("path", path)]
+        paths = [check_path("path", path)]
     elif isinstance(path, Sequence) and not isinstance(path, bytes):
-        paths = [_check_path("path", p) for p in path]
+        paths = [check_path("path", p) for p in path]
         if not paths:
             raise ValueError("path must name at least one vectors file (or be None for the shipped files)")
     else:

@@ -241,3 +241,18 @@ def test_check_array_range_message_shows_plain_numbers():
         check_array("x", [0.5, 1e300], hi=1.0)
     with pytest.raises(ValueError, match=r"^x must contain numbers >= 0\.0, got min -2\.5$"):
         check_array("x", np.array([-2.5, 1.0]), lo=0.0)
+
+
+def test_check_path():
+    from pathlib import Path
+
+    from dtao_lib._validate import check_path
+
+    assert check_path("path", "a/b.json") == Path("a/b.json")
+    assert check_path("path", Path("x")) == Path("x")
+    with pytest.raises(TypeError, match=r"path must be a path \(str or pathlib.Path\), got int 3"):
+        check_path("path", 3)
+    with pytest.raises(TypeError, match="root must be a path"):
+        check_path("root", b"bytes")
+    with pytest.raises(ValueError, match="plan must be a path, got ''"):
+        check_path("plan", "")

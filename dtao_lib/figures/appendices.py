@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -30,7 +29,7 @@ import pandas as pd
 
 from .. import claims as _claims
 from .. import conformance, params
-from .._validate import check_choice, check_frame, check_int, check_str
+from .._validate import check_choice, check_frame, check_int, check_path, check_str
 from ..claims import seed_other
 from . import timeline
 from ._style import ERA_COLORS, HEIGHT, WIDTH, dropdown
@@ -85,17 +84,8 @@ def _chapters_dir() -> Path:
 PASS_COLORS = {"pass": "#1e8449", "FAIL": "#c0392b", "n/a": "#7f8c8d"}
 
 
-def _path(name: str, value: Any) -> Path:
-    """``value`` (a ``str`` or ``os.PathLike``) as a Path; anything else is a TypeError naming ``name``."""
-    if isinstance(value, str | os.PathLike) and not isinstance(value, bytes):
-        if isinstance(value, str) and not value:
-            raise ValueError(f"{name} must be a path, got ''")
-        return Path(value)
-    raise TypeError(f"{name} must be a path (str or pathlib.Path), got {type(value).__name__} {value!r}")
-
-
 def _opt_path(name: str, value: Any) -> Path | None:
-    return None if value is None else _path(name, value)
+    return None if value is None else check_path(name, value)
 
 
 def _frame(df: Any, need: Iterable[str], source: str) -> pd.DataFrame:
@@ -214,7 +204,7 @@ def conformance_table(path: str | Path | None = None) -> pd.DataFrame:
         recomputed independently when the vectors were made), ``source`` (Rust file and test) and
         ``source_ref`` (tag or commit the test was read at).
     """
-    paths = list(conformance.default_files()) if path is None else [_path("path", path)]
+    paths = list(conformance.default_files()) if path is None else [check_path("path", path)]
     run = conformance.table(paths)
     meta = {(Path(p).name, str(v.get("id"))): v for p in paths for v in conformance.load(p)["vectors"]}
     df = run.copy()
@@ -749,7 +739,7 @@ def benchmark_figures(path: str | Path, keys: dict[str, tuple[str, str]] | None 
     ValueError
         If it is not a JSON object, or a figure is not a finite number.
     """
-    p = _path("path", path)
+    p = check_path("path", path)
     keys = BENCHMARK_KEYS if keys is None else keys
     if not isinstance(keys, dict) or not all(
             isinstance(k, str) and isinstance(v, tuple) and len(v) == 2 and all(isinstance(x, str) for x in v)
@@ -781,7 +771,7 @@ def widget_latency_table(path: str | Path) -> pd.DataFrame:
     """Per live figure, from a ``benchmarks/widgets.py`` result file: chapter, p50/p95/CPU p95 (ms),
     changes measured and, for figures computing in the background, the p95 until the result shows.
     A missing file gives an empty table (the local run is optional)."""
-    p = _path("path", path)
+    p = check_path("path", path)
     data = json.loads(p.read_text(encoding="utf-8")) if p.is_file() else {}
     figures = data.get("figures") if isinstance(data, dict) else None
     cols = ["figure", "chapter", "p50_ms", "p95_ms", "cpu_p95_ms", "changes", "result_p95_ms"]
