@@ -180,6 +180,25 @@ def test_chain_buy_equals_the_exact_pool(era, engine):
     assert checked > 0
 
 
+
+def _run_one_block(st, s, engine: str) -> int:
+    """One block of ``s`` with no trades on the state ``st`` (in place) by the numba or numpy kernel."""
+    n = st.n_slots
+    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
+    return run(st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
+               np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R)))
+
+
+def _block_state_before(before, s) -> coinbase.BlockState:
+    """The :class:`dtao_lib.coinbase.BlockState` of the simulator state ``before`` (flows net of the EMA step)."""
+    I0, F0 = before.I, before.F
+    fa = before.FP[L.FP_FLOW_ALPHA]
+    return coinbase.BlockState(
+        ema_prices=F0[L.EMA], spot_prices=before.spot_prices(),
+        alpha_issuance=I0[L.AIN] + I0[L.AOUT] + I0[L.PROT], root_tao=round(s.root_tao * 1e9),
+        total_issuance=s.issuance_rao, miner_burned=F0[L.BURN],
+        flows=(1 - fa) * F0[L.FLOW], protocol_flows=(1 - fa) * F0[L.PFLOW])
+
 def test_swaps_equal_amm_float_helpers():
     """The simulator's scalar swaps are amm's float array helpers, one element at a time."""
     from dtao_lib.sim import _scalar
@@ -519,10 +538,7 @@ def _thin_pool_block(era: str, engine: str):
     st.F[L.W2, 0] = 0.5
     st.F[L.EMA, 0] = 3.0
     before = st.copy()
-    n = st.n_slots
-    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
-    assert run(st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
-               np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R))) == 0
+    assert _run_one_block(st, s, engine) == 0
     return s, before, st
 
 
@@ -542,12 +558,7 @@ def test_chain_buy_runs_in_the_eras_order(era, order, rust, engine):
     with :func:`~dtao_lib.amm.balancer_quote_weight_after_injection`)."""
     s, before, st = _thin_pool_block(era, engine)
     I0, F0 = before.I, before.F
-    fa = before.FP[L.FP_FLOW_ALPHA]
-    bs = coinbase.BlockState(
-        ema_prices=F0[L.EMA], spot_prices=before.spot_prices(),
-        alpha_issuance=I0[L.AIN] + I0[L.AOUT] + I0[L.PROT], root_tao=round(s.root_tao * 1e9),
-        total_issuance=s.issuance_rao, miner_burned=F0[L.BURN],
-        flows=(1 - fa) * F0[L.FLOW], protocol_flows=(1 - fa) * F0[L.PFLOW])
+    bs = _block_state_before(before, s)
     cb = coinbase.block(bs, era=era, exact=True)
     tin, ain, exc = int(st.I[L.LAST_TAO_IN, 0]), int(st.I[L.LAST_ALPHA_IN, 0]), int(st.I[L.LAST_EXCESS, 0])
     assert exc > 10**7  # the case this test is about
@@ -713,17 +724,9 @@ def test_refused_balancer_injection_is_issued_in_v3_3_10_and_recycled_after(era,
     s = sim.Scenario(era=era, initial=_tao_heavy_pool(), blocks=1, record_every=1, seed=1, tempo=50_000)
     st = build_state(s, debug=True)
     before = st.copy()
-    n = st.n_slots
-    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
-    assert run(st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
-               np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R))) == 0
+    assert _run_one_block(st, s, engine) == 0
     I0, F0 = before.I, before.F
-    fa = before.FP[L.FP_FLOW_ALPHA]
-    bs = coinbase.BlockState(
-        ema_prices=F0[L.EMA], spot_prices=before.spot_prices(),
-        alpha_issuance=I0[L.AIN] + I0[L.AOUT] + I0[L.PROT], root_tao=round(s.root_tao * 1e9),
-        total_issuance=s.issuance_rao, miner_burned=F0[L.BURN],
-        flows=(1 - fa) * F0[L.FLOW], protocol_flows=(1 - fa) * F0[L.PFLOW])
+    bs = _block_state_before(before, s)
     cb = coinbase.block(bs, era=era, exact=True)
     tin, ain = int(cb.tao_in[0]), int(cb.alpha_in[0])
     assert tin > 10**6
@@ -739,10 +742,10 @@ def test_refused_balancer_injection_is_issued_in_v3_3_10_and_recycled_after(era,
     if era == "v3.3.10":
         assert abs(int(st.G[L.G_STRANDED]) - tin) <= 1
         assert issued == E - int(st.G[L.G_RECYC_CB])
-        assert st.G[L.G_RECYC_CB] <= n  # rounding dust only
+        assert st.G[L.G_RECYC_CB] <= st.n_slots  # rounding dust only
     else:
         assert st.G[L.G_STRANDED] == 0
-        assert abs(int(st.G[L.G_RECYC_CB]) - tin) <= n
+        assert abs(int(st.G[L.G_RECYC_CB]) - tin) <= st.n_slots
 
 
 @needs_numba
@@ -834,17 +837,9 @@ def test_v3_injection_takes_the_part_at_the_price(held, engine):
     else:
         st.I[L.INIT_ALPHA, 0] += st.I[L.RES_ALPHA, 0]
     before = st.copy()
-    n = st.n_slots
-    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
-    assert run(st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
-               np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R))) == 0
-    I0, F0 = before.I, before.F
-    fa = before.FP[L.FP_FLOW_ALPHA]
-    bs = coinbase.BlockState(
-        ema_prices=F0[L.EMA], spot_prices=before.spot_prices(),
-        alpha_issuance=I0[L.AIN] + I0[L.AOUT] + I0[L.PROT], root_tao=round(s.root_tao * 1e9),
-        total_issuance=s.issuance_rao, miner_burned=F0[L.BURN],
-        flows=(1 - fa) * F0[L.FLOW], protocol_flows=(1 - fa) * F0[L.PFLOW])
+    assert _run_one_block(st, s, engine) == 0
+    I0 = before.I
+    bs = _block_state_before(before, s)
     cb = coinbase.block(bs, era="v3.2.12", exact=True)
     tin, ain = int(st.I[L.LAST_TAO_IN, 0]), int(st.I[L.LAST_ALPHA_IN, 0])
     assert abs(tin - int(cb.tao_in[0])) <= 1
@@ -905,10 +900,7 @@ def test_v3_sqrt_rule_grows_both_reserves_at_the_same_price(engine):
     st = build_state(s, debug=True)
     st.I[L.RES_TAO, 0] = st.I[L.CUM_FEE_TAO, 0] = 40 * 10**9  # 40 TAO of buy fees held by the position
     before = st.copy()
-    n = st.n_slots
-    run = kernel_numba.run_blocks if engine == "numba" else sim.kernel_numpy.run_blocks
-    assert run(st.I, st.F, st.G, st.IP, st.FP, s.start_block + 1, s.start_block, np.zeros((1, n)),
-               np.zeros((2, L.N_M, n)), np.zeros((2, L.N_R))) == 0
+    assert _run_one_block(st, s, engine) == 0
     # the subsidy era buys first (run_coinbase.rs v3.2.8 order), then injects into the pool the buy left
     exc, bought = int(st.I[L.LAST_EXCESS, 0]), int(st.I[L.LAST_CHAIN_ALPHA, 0])
     t, a = int(before.I[L.TAO, 0]) + exc, int(before.I[L.AIN, 0]) - bought
