@@ -308,6 +308,17 @@ def test_japanese_renders_with_the_book_font(base_url, browser):
         f"some Japanese characters fell back to another font: {fonts} for {info['cjk']} CJK characters")
 
 
+
+def _open_drawn(browser, base_url: str, doc: str, width: int):
+    """A new page of ``doc`` at ``width`` px (900 px high), offline (requests leaving 127.0.0.1 are aborted),
+    after every chart has drawn."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
+    page.goto(f"{base_url}/{doc}.html", wait_until="load")
+    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    return page
+
+
 # Responsive layout (issue 15) ---------------------------------------------------------------
 # Every chart, chart control and table stays inside the page's text column at a phone width and a
 # desktop width. A table wider than the column passes only if an ancestor inside the column scrolls
@@ -359,10 +370,7 @@ OVERFLOW = """
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("doc", toc_pages())
 def test_charts_tables_and_controls_fit_the_column(doc, width, base_url, browser):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
-    page.goto(f"{base_url}/{doc}.html", wait_until="load")
-    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    page = _open_drawn(browser, base_url, doc, width)
     page.wait_for_timeout(300)  # container-sized charts re-layout after the first draw
     overflow = page.evaluate(OVERFLOW)
     if width == 390:
@@ -403,10 +411,7 @@ TEXT_OUTSIDE = """
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("doc", toc_pages())
 def test_chart_text_stays_inside_the_chart(doc, width, base_url, browser):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
-    page.goto(f"{base_url}/{doc}.html", wait_until="load")
-    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    page = _open_drawn(browser, base_url, doc, width)
     page.wait_for_timeout(300)  # container-sized charts re-layout after the first draw
     outside = page.evaluate(TEXT_OUTSIDE)
     if outside:
@@ -443,10 +448,7 @@ SMALL_TEXT = """
 
 @pytest.mark.parametrize("doc", toc_pages())
 def test_chart_text_is_readable_on_a_phone(doc, base_url, browser):
-    page = browser.new_page(viewport={"width": 390, "height": 900})
-    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
-    page.goto(f"{base_url}/{doc}.html", wait_until="load")
-    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    page = _open_drawn(browser, base_url, doc, 390)
     page.wait_for_timeout(300)  # container-sized charts re-layout after the first draw
     small = page.evaluate(SMALL_TEXT, MIN_TEXT_PX - 0.25)
     if small:
@@ -468,10 +470,7 @@ DRAWN_WIDTHS = """
 
 @pytest.mark.parametrize("doc", ["chapters/adr", "chapters/amm", "chapters/halvings"])
 def test_charts_fit_again_after_a_phone_to_desktop_resize(doc, base_url, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1" else r.abort())
-    page.goto(f"{base_url}/{doc}.html", wait_until="load")
-    page.wait_for_function(CHARTS_READY, timeout=30_000)
+    page = _open_drawn(browser, base_url, doc, 1280)
     page.wait_for_timeout(300)
     desktop = page.evaluate(DRAWN_WIDTHS)
     page.set_viewport_size({"width": 390, "height": 900})
